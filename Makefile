@@ -1,0 +1,52 @@
+# Weft — the two commands a fresh machine needs are `make demo` and `make test`.
+# Everything else here is what those two call.
+
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client
+SWIFT_BUILD_FLAGS ?=
+CODEGEN := .build/debug/weft-codegen
+
+.PHONY: deps apt-deps python-deps build test swift-test crosslang-test schema-corpus-test demo clean
+
+## deps: install the system and Python packages the build and tests need (idempotent).
+deps: apt-deps python-deps
+
+apt-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+python-deps: $(VENV)/.installed
+
+# Reinstalled only when the pinned versions change.
+$(VENV)/.installed: Tests/requirements.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r Tests/requirements.txt
+	touch $@
+
+build: apt-deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+## test: every Swift test, then the cross-language and protoc cross-checks.
+test: deps build swift-test schema-corpus-test crosslang-test
+
+swift-test:
+	swift test $(SWIFT_BUILD_FLAGS)
+
+schema-corpus-test: build python-deps
+	$(PYTHON) Tests/SchemaCorpus/crosscheck.py $(CODEGEN)
+
+crosslang-test: build python-deps
+	Tests/CrossLanguage/run.sh
+
+## demo: compile the repository's schemas and show the generated API.
+demo: deps build
+	scripts/demo.sh $(CODEGEN)
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,93 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Weft",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "WeftMessages", targets: ["WeftMessages"]),
+        .library(name: "WeftInterop", targets: ["WeftInterop"]),
+        .library(name: "WeftSchema", targets: ["WeftSchema"]),
+        .library(name: "WeftSwiftEmitter", targets: ["WeftSwiftEmitter"]),
+        .executable(name: "weft-codegen", targets: ["weft-codegen"]),
+        .plugin(name: "WeftCodegenPlugin", targets: ["WeftCodegenPlugin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: Schema compiler (codegen/)
+        .target(name: "WeftSchema", path: "codegen/Sources/WeftSchema"),
+        .target(
+            name: "WeftSwiftEmitter",
+            dependencies: ["WeftSchema"],
+            path: "codegen/Sources/WeftSwiftEmitter"
+        ),
+        .executableTarget(
+            name: "weft-codegen",
+            dependencies: [
+                "WeftSchema", "WeftSwiftEmitter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "codegen/Sources/weft-codegen"
+        ),
+        .plugin(
+            name: "WeftCodegenPlugin",
+            capability: .buildTool(),
+            dependencies: ["weft-codegen"],
+            path: "codegen/Plugins/WeftCodegenPlugin"
+        ),
+
+        // MARK: C libraries
+        .systemLibrary(
+            name: "CNGHTTP2",
+            path: "Sources/CNGHTTP2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Sources/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "CWeftOpenSSL", dependencies: ["COpenSSL"], path: "Sources/CWeftOpenSSL"),
+
+        // MARK: Runtime
+        .target(name: "WeftMessages", path: "Sources/WeftMessages"),
+        // The interop contract's types, generated on every build from ../shared/interop.
+        .target(
+            name: "WeftInterop",
+            dependencies: ["WeftMessages"],
+            path: "Sources/WeftInterop",
+            plugins: ["WeftCodegenPlugin"]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "WeftSchemaTests", dependencies: ["WeftSchema"], path: "Tests/WeftSchemaTests"),
+        .testTarget(
+            name: "WeftSwiftEmitterTests",
+            dependencies: ["WeftSchema", "WeftSwiftEmitter"],
+            path: "Tests/WeftSwiftEmitterTests"
+        ),
+        .testTarget(name: "WeftMessagesTests", dependencies: ["WeftMessages"], path: "Tests/WeftMessagesTests"),
+        .testTarget(
+            name: "WeftGeneratedCodeTests",
+            dependencies: ["WeftMessages", "WeftInterop"],
+            path: "Tests/WeftGeneratedCodeTests",
+            plugins: ["WeftCodegenPlugin"]
+        ),
+        // Writes and verifies samples for the Python protobuf cross-language tests.
+        .executableTarget(
+            name: "weft-codec-probe",
+            dependencies: ["WeftMessages", "WeftInterop"],
+            path: "Tests/CrossLanguage/CodecProbe",
+            plugins: ["WeftCodegenPlugin"]
+        ),
+        .testTarget(
+            name: "WeftSystemLibrariesTests",
+            dependencies: ["CNGHTTP2", "CWeftOpenSSL"],
+            path: "Tests/WeftSystemLibrariesTests"
+        ),
+    ]
+)

@@ -1,0 +1,107 @@
+/// Pass 4: custom option names are resolved to their extensions, and the options Weft acts on
+/// are interpreted: `(google.api.http)` and `idempotency_level` on methods.
+extension Checker {
+    mutating func interpretOptions(in file: inout ProtoFile) {
+        let resolver = resolver(for: file)
+        checkOptions(file.options, scope: file.package, resolver: resolver)
+        let messages = file.messages.includingNested
+        for message in messages {
+            checkOptions(message.options, scope: Self.parentScope(of: message.fullName), resolver: resolver)
+            for field in message.fields + message.extensions.flatMap(\.fields) {
+                checkOptions(field.options, scope: message.fullName, resolver: resolver)
+            }
+            for oneof in message.oneofs { checkOptions(oneof.options, scope: message.fullName, resolver: resolver) }
+        }
+        for decl in file.enums + messages.flatMap(\.enums) {
+            let scope = Self.parentScope(of: decl.fullName)
+            checkOptions(decl.options, scope: scope, resolver: resolver)
+            for value in decl.values { checkOptions(value.options, scope: scope, resolver: resolver) }
+        }
+        for field in file.extensions.flatMap(\.fields) { checkOptions(field.options, scope: file.package, resolver: resolver) }
+        for serviceIndex in file.services.indices {
+            let service = file.services[serviceIndex]
+            checkOptions(service.options, scope: file.package, resolver: resolver)
+            for index in service.methods.indices {
+                checkOptions(service.methods[index].options, scope: service.fullName, resolver: resolver)
+                interpretOptions(of: &file.services[serviceIndex].methods[index], scope: service.fullName, resolver: resolver)
+            }
+        }
+    }
+
+    static func parentScope(of fullName: String) -> String {
+        fullName.lastIndex(of: ".").map { String(fullName[..<$0]) } ?? ""
+    }
+
+    /// One element's options: a built-in option may be set once; custom ones must resolve.
+    private mutating func checkOptions(_ options: [OptionAssignment], scope: String, resolver: ScopeResolver) {
+        var builtIn: Set<String> = []
+        for option in options {
+            if option.name.hasPrefix("(") {
+                _ = customOptionExtension(option, scope: scope, resolver: resolver, warn: true)
+            } else if !builtIn.insert(option.name).inserted {
+                log.error("option \"\(option.name)\" was already set", at: option.location)
+            }
+        }
+    }
+
+    /// The full name of the extension a `(name)` option sets, or nil for a built-in option.
+    /// An unknown custom option is kept, with a warning (protoc rejects it).
+    private mutating func customOptionExtension(_ option: OptionAssignment, scope: String, resolver: ScopeResolver, warn: Bool) -> String? {
+        guard option.name.hasPrefix("("), let close = option.name.firstIndex(of: ")") else { return nil }
+        let name = String(option.name[option.name.index(after: option.name.startIndex)..<close])
+        switch resolver.resolve(name, in: scope, typesOnly: false) {
+        case .found(let fullName, let symbol) where symbol.kind == .extensionField:
+            return fullName
+        case .found where warn:
+            log.warning("option \"(\(name))\" is not an extension; the option is kept but not checked", at: option.location)
+        case .notFound(let message) where warn:
+            log.warning("option \"(\(name))\" is unknown (\(message)); it is kept, but protoc would reject it", at: option.location)
+        case .found, .notFound:
+            break
+        }
+        return nil
+    }
+
+    private mutating func interpretOptions(of method: inout MethodDecl, scope: String, resolver: ScopeResolver) {
+        var httpEntries: [(key: String, value: OptionValue)] = []
+        var httpLocation: SourceLocation?
+        for option in method.options {
+            if option.name == "idempotency_level" {
+                interpretIdempotency(option, into: &method)
+            }
+            guard customOptionExtension(option, scope: scope, resolver: resolver, warn: false) == "google.api.http",
+                  let close = option.name.firstIndex(of: ")") else { continue }
+            httpLocation = httpLocation ?? option.location
+            let subPath = option.name[option.name.index(after: close)...].split(separator: ".").map(String.init)
+            if let first = subPath.first {
+                let value = subPath.dropFirst().reversed().reduce(option.value) { .aggregate([(key: $1, value: $0)]) }
+                httpEntries.append((key: first, value: value))
+            } else if case .aggregate(let entries) = option.value {
+                httpEntries += entries
+            } else {
+                log.error("option \"\(option.name)\" must be a google.api.HttpRule message value", at: option.location)
+            }
+        }
+        guard let httpLocation else { return }
+        do {
+            method.httpRule = try HttpRuleReader.rule(from: httpEntries)
+            if method.httpRule == nil {
+                log.warning("google.api.http rule has no pattern (get, put, post, delete, patch or custom); it is ignored", at: httpLocation)
+            }
+        } catch {
+            log.error(error.message, at: httpLocation)
+        }
+    }
+
+    private mutating func interpretIdempotency(_ option: OptionAssignment, into method: inout MethodDecl) {
+        guard case .identifier(let name) = option.value else {
+            log.error("value must be an identifier for enum-valued option \"idempotency_level\"", at: option.location)
+            return
+        }
+        guard let level = IdempotencyLevel(rawValue: name) else {
+            log.error("enum type \"google.protobuf.MethodOptions.IdempotencyLevel\" has no value named \"\(name)\" for option \"idempotency_level\"", at: option.location)
+            return
+        }
+        method.idempotency = level
+    }
+}
