@@ -68,7 +68,8 @@ let package = Package(
         .testTarget(
             name: "WeftSwiftEmitterTests",
             dependencies: ["WeftSchema", "WeftSwiftEmitter"],
-            path: "Tests/WeftSwiftEmitterTests"
+            path: "Tests/WeftSwiftEmitterTests",
+            exclude: ["Golden"]
         ),
         .testTarget(name: "WeftMessagesTests", dependencies: ["WeftMessages"], path: "Tests/WeftMessagesTests"),
         .testTarget(

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import WeftMessages
+
+/// The Swift emitter's handling of recursion, keywords, clashing names, aliases, well-known
+/// types and map keys (edge_cases.proto in this target, compiled by the build plugin).
+@Suite struct SchemaCornerTests {
+    @Test func recursiveMessagesRoundTrip() throws {
+        var leaf = TreeNode(label: "leaf", payload: .weight(3))
+        leaf.left = TreeNode(label: "deeper")
+        let root = TreeNode(label: "root", left: leaf, right: nil, children: [leaf, leaf], payload: .aliasOf(leaf))
+        #expect(try TreeNode(serializedBytes: root.serializedBytes()) == root)
+        #expect(try TreeNode(jsonString: try root.jsonString()) == root)
+        let ping = Ping(pong: Pong(ping: Ping(depth: 2)), depth: 1)
+        #expect(try Ping(serializedBytes: ping.serializedBytes()) == ping)
+    }
+
+    @Test func keywordAndClashingNamesWork() throws {
+        let message = Keywords(class: "c", default: 1, self_: true, protocol: "p", unknownFields_: Data([1]), in: 2, type: "t")
+        #expect(try Keywords(serializedBytes: message.serializedBytes()) == message)
+        let json = try message.jsonString()
+        #expect(json.contains(#""class":"c""#))
+        #expect(try Keywords(jsonString: json) == message)
+        let text = UsesString(text: StringMessage(value: "v"), texts: [StringMessage(value: "w")])
+        #expect(try UsesString(serializedBytes: text.serializedBytes()) == text)
+    }
+
+    @Test func enumAliasesShareTheirFirstCase() throws {
+        #expect(Priority.urgent == .high)
+        #expect(Priority(protoName: "PRIORITY_URGENT") == .high)
+        #expect(try Named(jsonString: #"{"priority": "PRIORITY_URGENT"}"#).priority == .high)
+        #expect(try Named(priority: .urgent).jsonString() == #"{"priority":"PRIORITY_HIGH"}"#)
+    }
+
+    @Test func jsonNameOptionIsUsed() throws {
+        #expect(try Named(displayName: "x").jsonString() == #"{"label":"x"}"#)
+        #expect(try Named(jsonString: #"{"display_name": "y"}"#).displayName == "y")
+    }
+
+    @Test func wellKnownTypesUseTheirJSONForms() throws {
+        let message = WellKnown(
+            at: Google_Protobuf_Timestamp(seconds: 1, nanos: 500_000_000),
+            timeout: Google_Protobuf_Duration(seconds: -1, nanos: -500_000_000),
+            maybeCount: Google_Protobuf_Int32Value(value: 0),
+            maybeName: Google_Protobuf_StringValue(value: "n"),
+            nothing: Google_Protobuf_Empty(),
+            history: [Google_Protobuf_Timestamp(seconds: 0)]
+        )
+        let json = try message.jsonString()
+        #expect(json == #"{"at":"1970-01-01T00:00:01.500Z","timeout":"-1.500s","maybeCount":0,"maybeName":"n","nothing":{},"history":["1970-01-01T00:00:00Z"]}"#)
+        #expect(try WellKnown(jsonString: json) == message)
+        #expect(try WellKnown(jsonString: #"{"maybeCount": null}"#).maybeCount == nil)
+        #expect(try WellKnown(jsonString: #"{"at": "2024-02-29T23:00:00-01:00"}"#).at?.seconds == 1_709_251_200)
+    }
+
+    @Test func everyMapKeyKindRoundTrips() throws {
+        let message = MapKeys(
+            byInt32: [-1: "a"], byInt64: [Int64.min: "b"], byUint32: [UInt32.max: "c"], byUint64: [UInt64.max: "d"],
+            bySint32: [-2: "e"], bySint64: [-3: "f"], byFixed32: [4: "g"], byFixed64: [5: "h"],
+            bySfixed32: [-6: "i"], bySfixed64: [-7: "j"], byBool: [true: "k", false: "l"],
+            priorities: ["p": .high], blobs: ["b": Data([0xFF])]
+        )
+        #expect(try MapKeys(serializedBytes: message.serializedBytes()) == message)
+        let json = try message.jsonString()
+        #expect(json.contains(#""byBool":{"#) && json.contains(#""true":"k""#))
+        #expect(try MapKeys(jsonString: json) == message)
+    }
+
+    @Test func descriptorsCarryNamesAndNumbers() {
+        #expect(Named.descriptor.fullName == "weft.test.edge.Named")
+        #expect(Named.descriptor.fields.map(\.jsonName) == ["label", "priority", "history"])
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import PackagePlugin
+
+/// Regenerates Swift for every `.proto` file in a target on each build: one `weft-codegen`
+/// run per schema, with the target's directory as the include root.
+@main
+struct WeftCodegenPlugin: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
+        guard let sourceTarget = target as? SourceModuleTarget else { return [] }
+        let tool = try context.tool(named: "weft-codegen")
+        let root = sourceTarget.directoryURL.standardizedFileURL.path
+        let schemas = sourceTarget.sourceFiles(withSuffix: "proto").map(\.url)
+        let outputRoot = context.pluginWorkDirectoryURL
+        return schemas.map { schema in
+            let relative = String(schema.standardizedFileURL.path.dropFirst(root.count + 1))
+            let output = outputRoot.appendingPathComponent(
+                String(relative.dropLast(".proto".count)) + ".weft.swift")
+            return .buildCommand(
+                displayName: "weft-codegen \(relative)",
+                executable: tool.url,
+                arguments: ["--proto-path", root, "--out", outputRoot.path, schema.path],
+                // Any schema of the target may be imported by this one.
+                inputFiles: schemas,
+                outputFiles: [output]
+            )
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import WeftSchema
+
+/// Emits a proto3 enum as a Swift enum that keeps unknown numbers (`unrecognized`), as open
+/// enums require. Aliases become static members equal to their first case.
+struct EnumEmitter {
+    let types: TypeTable
+
+    func emit(_ decl: EnumDecl, into out: inout CodeWriter) {
+        let typeName = String(types.swiftName(of: decl.fullName).split(separator: ".").last!)
+        var primaries: [(value: EnumValueDecl, caseName: String)] = []
+        var aliases: [(value: EnumValueDecl, caseName: String, target: String)] = []
+        for value in decl.values {
+            let caseName = SwiftNaming.escaped(SwiftNaming.enumCaseName(value.name, enumName: decl.name))
+            if let first = primaries.first(where: { $0.value.number == value.number }) {
+                aliases.append((value, caseName, first.caseName))
+            } else {
+                primaries.append((value, caseName))
+            }
+        }
+        let defaultCase = types.defaultCase(of: decl.fullName)
+
+        out.doc(decl.doc)
+        out.block("public enum \(typeName): WeftEnum") { out in
+            for primary in primaries {
+                out.doc(primary.value.doc)
+                out.line("case \(primary.caseName) // = \(primary.value.number)")
+            }
+            out.doc("A number this version of the schema does not know, kept as received.")
+            out.line("case unrecognized(Int32)")
+            for alias in aliases {
+                out.line()
+                out.doc(alias.value.doc.isEmpty ? "Alias of `\(alias.target)`." : alias.value.doc)
+                out.line("public static let \(alias.caseName) = \(typeName).\(alias.target)")
+            }
+            out.line()
+            out.doc("The proto3 default, number 0.")
+            out.line("public init() { self = \(defaultCase) }")
+            out.line()
+            out.block("public init(rawValue: Int32)") { out in
+                out.switchBlock("rawValue") { out in
+                    for primary in primaries {
+                        out.line("case \(primary.value.number): self = .\(primary.caseName)")
+                    }
+                    out.line("default: self = .unrecognized(rawValue)")
+                }
+            }
+            out.line()
+            out.block("public var rawValue: Int32") { out in
+                out.switchBlock("self") { out in
+                    for primary in primaries {
+                        out.line("case .\(primary.caseName): \(primary.value.number)")
+                    }
+                    out.line("case .unrecognized(let number): number")
+                }
+            }
+            out.line()
+            out.block("public var protoName: String?") { out in
+                out.switchBlock("self") { out in
+                    for primary in primaries {
+                        out.line("case .\(primary.caseName): \(SwiftNaming.stringLiteral(primary.value.name))")
+                    }
+                    out.line("case .unrecognized: nil")
+                }
+            }
+            out.line()
+            out.block("public init?(protoName: String)") { out in
+                out.switchBlock("protoName") { out in
+                    for primary in primaries {
+                        out.line("case \(SwiftNaming.stringLiteral(primary.value.name)): self = .\(primary.caseName)")
+                    }
+                    for alias in aliases {
+                        out.line("case \(SwiftNaming.stringLiteral(alias.value.name)): self = .\(alias.target)")
+                    }
+                    out.line("default: return nil")
+                }
+            }
+            out.line()
+            out.doc("Every known value, in declaration order.")
+            let all = primaries.map { ".\($0.caseName)" }.joined(separator: ", ")
+            out.line("public static let allCases: [\(typeName)] = [\(all)]")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import WeftSchema
+import WeftSwiftEmitter
+
+/// `weft-codegen`: checks schema files and writes the Swift they describe.
+@main
+struct WeftCodegen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "weft-codegen",
+        abstract: "Compile proto3 schemas into Swift message types.",
+        discussion: """
+            Each input is a .proto file or a directory searched recursively for them. Imports \
+            resolve against --proto-path (in order), then the bundled well-known types. \
+            Diagnostics go to standard error as file:line:col with the source line and a caret.
+            """
+    )
+
+    @Option(name: [.customShort("I"), .long], help: "A directory imports are resolved against (repeatable).")
+    var protoPath: [String] = []
+
+    @Option(name: .long, help: "Directory to write generated Swift into (default: current directory).")
+    var out: String = "."
+
+    @Flag(name: .long, help: "Only parse and check; write nothing. Exit status 1 on errors.")
+    var check = false
+
+    @Flag(name: .long, help: "Generate for the WeftMessages module itself (no `import WeftMessages`).")
+    var runtimeModule = false
+
+    @Argument(help: "Schema files or directories.")
+    var inputs: [String]
+
+    func run() throws {
+        let files = try SchemaInputs.expand(inputs)
+        let includePaths = protoPath.isEmpty ? SchemaInputs.implicitIncludePaths(for: inputs) : protoPath
+        let result = SchemaCompiler(includePaths: includePaths).compile(files)
+        for diagnostic in result.diagnostics {
+            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+        }
+        if result.hasErrors { throw ExitCode.failure }
+        if check { return }
+
+        let emitter = SwiftEmitter(options: .init(isRuntimeModule: runtimeModule))
+        for path in result.requestedPaths {
+            guard let file = result.files.first(where: { $0.path == path }) else { continue }
+            let generated = emitter.emit(file, allFiles: result.files)
+            try GeneratedOutput.write(generated, under: out)
+        }
+    }
+}
