@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test swift-test crosslang-test schema-corpus-test demo clean
+.PHONY: deps apt-deps python-deps build test swift-test crosslang-test schema-corpus-test demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -46,7 +46,19 @@ crosslang-test: build python-deps
 
 ## demo: compile the repository's schemas and show the generated API.
 demo: deps build
-	scripts/demo.sh $(CODEGEN)
+	scripts/demo.sh $(CODEGEN) .build/debug/weft-demo
+
+## bench: the codec benchmarks against SwiftProtobuf (release build of Benchmarks/).
+bench: deps
+	cd Benchmarks && swift build -c release && .build/release/WeftBenchmarks
+
+## fuzz: libFuzzer over the binary and JSON decoders for FUZZ_SECONDS (not part of `make test`).
+FUZZ_SECONDS ?= 60
+fuzz: apt-deps
+	swift build --scratch-path .build-fuzz --product weft-fuzz-decoder \
+	  -Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	mkdir -p .build-fuzz/corpus
+	.build-fuzz/debug/weft-fuzz-decoder -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .build-fuzz/corpus
 
 clean:
 	rm -rf .build $(VENV)

@@ -63,6 +63,14 @@ let package = Package(
             plugins: ["WeftCodegenPlugin"]
         ),
 
+        // `make demo`: the catalog schema's generated types in use.
+        .executableTarget(
+            name: "weft-demo",
+            dependencies: ["WeftMessages"],
+            path: "Sources/weft-demo",
+            plugins: ["WeftCodegenPlugin"]
+        ),
+
         // MARK: Tests
         .testTarget(name: "WeftSchemaTests", dependencies: ["WeftSchema"], path: "Tests/WeftSchemaTests"),
         .testTarget(
@@ -84,6 +92,12 @@ let package = Package(
             dependencies: ["WeftMessages", "WeftInterop"],
             path: "Tests/CrossLanguage/CodecProbe",
             plugins: ["WeftCodegenPlugin"]
+        ),
+        // libFuzzer target over the decoders (`make fuzz`); a plain build replays input files.
+        .executableTarget(
+            name: "weft-fuzz-decoder",
+            dependencies: ["WeftMessages", "WeftInterop"],
+            path: "Tests/Fuzz/DecoderFuzz"
         ),
         .testTarget(
             name: "WeftSystemLibrariesTests",

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# make demo: compile the repository's schemas and show the Swift API they become.
+# make demo: compile the repository's schemas, show the Swift API they become, and use it.
 set -euo pipefail
 codegen=${1:-.build/debug/weft-codegen}
+demo=${2:-.build/debug/weft-demo}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-echo "== weft-codegen: checking and compiling schemas/ =="
+echo "== weft-codegen --proto-path schemas --out <dir> schemas =="
 "$codegen" --proto-path schemas --out "$out" schemas
-find "$out" -name '*.swift' | sort | while read -r file; do
-  echo
-  echo "== ${file#"$out"/} ($(wc -l <"$file") lines) — public API =="
-  # Declarations only: what a user of the generated module sees.
-  grep -E '^\s*(public (struct|enum|indirect enum|var|init|static let)|case [a-z`])' "$file" \
-    | grep -v 'case .*: self =' | sed 's/ = .*$//' | head -60
-done
+find "$out" -name '*.swift' -printf '%P (%s bytes)\n'
 
 echo
-echo "== a bad schema gets a diagnostic with file:line:col and a caret =="
-bad="$out/bad.proto"
-printf 'syntax = "proto3";\nmessage Order {\n  string id = 1;\n  Money total = 2;\n  int32 id = 3;\n}\n' >"$bad"
-"$codegen" --check "$bad" || true
+echo "== the generated Product type (declaration part) =="
+awk '/^\/\/\/ Something the platform sells/{p=1} p{print} p&&/public init\(\) \{\}/{exit}' \
+  "$out/weft/platform/catalog/v1/catalog.weft.swift"
+
+echo
+echo "== a bad schema gets every error at once, with file:line:col and a caret =="
+printf 'syntax = "proto3";\nmessage Order {\n  string id = 1;\n  Money total = 2;\n  int32 id = 3;\n  map<double, string> notes = 19500;\n}\n' >"$out/bad.proto"
+cat -n "$out/bad.proto"
+(cd "$out" && "$OLDPWD/$codegen" --check bad.proto) || echo "(exit status $?)"
+
+echo
+echo "== using the generated types (Sources/weft-demo) =="
+"$demo"
