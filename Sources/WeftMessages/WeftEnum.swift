@@ -8,6 +8,8 @@ public protocol WeftEnum: Sendable, Hashable, CaseIterable, Codable {
     var protoName: String? { get }
     /// The value whose proto name is `protoName`, nil when the name is unknown.
     init?(protoName: String)
+    /// The enum's descriptor (full proto name, values).
+    static var descriptor: EnumDescriptor { get }
 }
 
 /// `Codable` for enums: the proto name as a string (the number when unrecognized); decodes from

@@ -71,3 +71,35 @@ import WeftMessages
         #expect(Named.descriptor.fields.map(\.jsonName) == ["label", "priority", "history"])
     }
 }
+
+/// Service descriptors carry what the RPC runtime and the gateway need.
+@Suite struct ServiceDescriptorTests {
+    @Test func methodsCarryPathsTypesAndStreaming() throws {
+        let getBook = try #require(Shelves.descriptor.method(named: "GetBook"))
+        #expect(getBook.path == "/weft.test.edge.Shelves/GetBook")
+        #expect(getBook.inputType == "weft.test.edge.Named")
+        #expect(!getBook.clientStreaming && !getBook.serverStreaming)
+        #expect(getBook.idempotency == .noSideEffects)
+        let watch = try #require(Shelves.descriptor.method(named: "WatchBooks"))
+        #expect(watch.clientStreaming && watch.serverStreaming)
+        #expect(watch.idempotency == .unknown)
+    }
+
+    @Test func httpRulesKeepEveryForm() throws {
+        let rule = try #require(Shelves.descriptor.method(named: "GetBook")?.httpRule)
+        #expect(rule.method == "GET")
+        #expect(rule.path == "/v1/{display_name=shelves/*/books/*}")
+        #expect(rule.additionalBindings == [
+            HttpRuleDescriptor(method: "POST", path: "/v1/books:lookup", body: "*"),
+            HttpRuleDescriptor(method: "HEAD", path: "/v1/books/{display_name}"),
+        ])
+        let watch = try #require(Shelves.descriptor.method(named: "WatchBooks")?.httpRule)
+        #expect(watch.body == "*" && watch.responseBody == "display_name")
+    }
+
+    @Test func enumDescriptorsListAliases() {
+        #expect(Priority.descriptor.fullName == "weft.test.edge.Priority")
+        #expect(Priority.descriptor.values.map(\.name).last == "PRIORITY_URGENT")
+        #expect(Priority.descriptor.values.map(\.number) == [0, 1, 2, 2])
+    }
+}

@@ -24,6 +24,11 @@ enum Color: WeftEnum {
 
     static var allCases: [Color] { [.unspecified, .red, .green] }
 
+    static let descriptor = EnumDescriptor(
+        fullName: "test.v1.Color",
+        values: [("COLOR_UNSPECIFIED", 0), ("COLOR_RED", 1), ("COLOR_GREEN", 2)]
+    )
+
     init(rawValue: Int32) {
         switch rawValue {
         case 0: self = .unspecified

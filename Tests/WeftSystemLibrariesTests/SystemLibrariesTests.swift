@@ -10,7 +10,7 @@ import Testing
         let version = String(cString: info.pointee.version_str)
         #expect(version.split(separator: ".").count == 3, "nghttp2 version \(version)")
         // The HTTP/2 ALPN identifier the library advertises.
-        #expect(String(cString: NGHTTP2_PROTO_VERSION_ID) == "h2")
+        #expect(NGHTTP2_PROTO_VERSION_ID == "h2")
     }
 
     @Test func openSSLLinksAndReportsVersion3() throws {

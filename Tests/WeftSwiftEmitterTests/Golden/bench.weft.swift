@@ -62,6 +62,17 @@ public enum Status: WeftEnum {
 
     /// Every known value, in declaration order.
     public static let allCases: [Status] = [.unspecified, .draft, .published, .archived]
+
+    /// The proto names and numbers, aliases included.
+    public static let descriptor = EnumDescriptor(
+        fullName: "weft.bench.v1.Status",
+        values: [
+            ("STATUS_UNSPECIFIED", 0),
+            ("STATUS_DRAFT", 1),
+            ("STATUS_PUBLISHED", 2),
+            ("STATUS_ARCHIVED", 3),
+        ]
+    )
 }
 
 public enum OrderState: WeftEnum {
@@ -122,6 +133,18 @@ public enum OrderState: WeftEnum {
 
     /// Every known value, in declaration order.
     public static let allCases: [OrderState] = [.unspecified, .pending, .paid, .shipped, .cancelled]
+
+    /// The proto names and numbers, aliases included.
+    public static let descriptor = EnumDescriptor(
+        fullName: "weft.bench.v1.OrderState",
+        values: [
+            ("ORDER_STATE_UNSPECIFIED", 0),
+            ("ORDER_STATE_PENDING", 1),
+            ("ORDER_STATE_PAID", 2),
+            ("ORDER_STATE_SHIPPED", 3),
+            ("ORDER_STATE_CANCELLED", 4),
+        ]
+    )
 }
 
 public struct Dimensions: WeftMessage {

@@ -65,6 +65,17 @@ public enum ProductStatus: WeftEnum {
 
     /// Every known value, in declaration order.
     public static let allCases: [ProductStatus] = [.unspecified, .draft, .published, .archived]
+
+    /// The proto names and numbers, aliases included.
+    public static let descriptor = EnumDescriptor(
+        fullName: "weft.platform.catalog.v1.ProductStatus",
+        values: [
+            ("PRODUCT_STATUS_UNSPECIFIED", 0),
+            ("PRODUCT_STATUS_DRAFT", 1),
+            ("PRODUCT_STATUS_PUBLISHED", 2),
+            ("PRODUCT_STATUS_ARCHIVED", 3),
+        ]
+    )
 }
 
 /// Money as an integer number of minor units, so no rounding ever happens.
@@ -287,6 +298,66 @@ public struct DeleteProductRequest: WeftMessage {
         fullName: "weft.platform.catalog.v1.DeleteProductRequest",
         fields: [
             FieldDescriptor(number: 1, name: "name", jsonName: "name"),
+        ]
+    )
+}
+
+/// Browse and manage the catalog.
+public enum CatalogService {
+    /// The methods of `weft.platform.catalog.v1.CatalogService` as later layers need them.
+    public static let descriptor = ServiceDescriptor(
+        fullName: "weft.platform.catalog.v1.CatalogService",
+        methods: [
+            MethodDescriptor(
+                name: "GetProduct",
+                path: "/weft.platform.catalog.v1.CatalogService/GetProduct",
+                inputType: "weft.platform.catalog.v1.GetProductRequest",
+                outputType: "weft.platform.catalog.v1.Product",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .noSideEffects,
+                httpRule: HttpRuleDescriptor(method: "GET", path: "/v1/{name=products/*}")
+            ),
+            MethodDescriptor(
+                name: "ListProducts",
+                path: "/weft.platform.catalog.v1.CatalogService/ListProducts",
+                inputType: "weft.platform.catalog.v1.ListProductsRequest",
+                outputType: "weft.platform.catalog.v1.ListProductsResponse",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .noSideEffects,
+                httpRule: HttpRuleDescriptor(method: "GET", path: "/v1/products")
+            ),
+            MethodDescriptor(
+                name: "CreateProduct",
+                path: "/weft.platform.catalog.v1.CatalogService/CreateProduct",
+                inputType: "weft.platform.catalog.v1.CreateProductRequest",
+                outputType: "weft.platform.catalog.v1.Product",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .unknown,
+                httpRule: HttpRuleDescriptor(method: "POST", path: "/v1/products", body: "product")
+            ),
+            MethodDescriptor(
+                name: "DeleteProduct",
+                path: "/weft.platform.catalog.v1.CatalogService/DeleteProduct",
+                inputType: "weft.platform.catalog.v1.DeleteProductRequest",
+                outputType: "google.protobuf.Empty",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .idempotent,
+                httpRule: HttpRuleDescriptor(method: "DELETE", path: "/v1/{name=products/*}")
+            ),
+            MethodDescriptor(
+                name: "WatchProducts",
+                path: "/weft.platform.catalog.v1.CatalogService/WatchProducts",
+                inputType: "weft.platform.catalog.v1.ListProductsRequest",
+                outputType: "weft.platform.catalog.v1.Product",
+                clientStreaming: false,
+                serverStreaming: true,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
         ]
     )
 }

@@ -63,6 +63,17 @@ public enum Priority: WeftEnum {
 
     /// Every known value, in declaration order.
     public static let allCases: [Priority] = [.unspecified, .low, .high]
+
+    /// The proto names and numbers, aliases included.
+    public static let descriptor = EnumDescriptor(
+        fullName: "weft.test.edge.Priority",
+        values: [
+            ("PRIORITY_UNSPECIFIED", 0),
+            ("PRIORITY_LOW", 1),
+            ("PRIORITY_HIGH", 2),
+            ("PRIORITY_URGENT", 2),
+        ]
+    )
 }
 
 /// A tree: a message that contains itself directly and through a oneof.
@@ -419,6 +430,36 @@ public struct Named: WeftMessage {
             FieldDescriptor(number: 1, name: "display_name", jsonName: "label"),
             FieldDescriptor(number: 2, name: "priority", jsonName: "priority"),
             FieldDescriptor(number: 3, name: "history", jsonName: "history"),
+        ]
+    )
+}
+
+/// Every google.api.http form, for the service descriptor.
+public enum Shelves {
+    /// The methods of `weft.test.edge.Shelves` as later layers need them.
+    public static let descriptor = ServiceDescriptor(
+        fullName: "weft.test.edge.Shelves",
+        methods: [
+            MethodDescriptor(
+                name: "GetBook",
+                path: "/weft.test.edge.Shelves/GetBook",
+                inputType: "weft.test.edge.Named",
+                outputType: "weft.test.edge.Named",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .noSideEffects,
+                httpRule: HttpRuleDescriptor(method: "GET", path: "/v1/{display_name=shelves/*/books/*}", additionalBindings: [HttpRuleDescriptor(method: "POST", path: "/v1/books:lookup", body: "*"), HttpRuleDescriptor(method: "HEAD", path: "/v1/books/{display_name}")])
+            ),
+            MethodDescriptor(
+                name: "WatchBooks",
+                path: "/weft.test.edge.Shelves/WatchBooks",
+                inputType: "weft.test.edge.Named",
+                outputType: "weft.test.edge.Named",
+                clientStreaming: true,
+                serverStreaming: true,
+                idempotency: .unknown,
+                httpRule: HttpRuleDescriptor(method: "POST", path: "/v1/books:watch", body: "*", responseBody: "display_name")
+            ),
         ]
     )
 }

@@ -153,6 +153,18 @@ public enum Color: WeftEnum {
 
     /// Every known value, in declaration order.
     public static let allCases: [Color] = [.unspecified, .red, .green, .blue, .infrared]
+
+    /// The proto names and numbers, aliases included.
+    public static let descriptor = EnumDescriptor(
+        fullName: "weft.interop.v1.Color",
+        values: [
+            ("COLOR_UNSPECIFIED", 0),
+            ("COLOR_RED", 1),
+            ("COLOR_GREEN", 2),
+            ("COLOR_BLUE", 3),
+            ("COLOR_INFRARED", -1),
+        ]
+    )
 }
 
 /// An empty message. Encodes to zero bytes.
@@ -644,6 +656,115 @@ public struct KitchenSink: WeftMessage {
             FieldDescriptor(number: 71, name: "c_int64", jsonName: "cInt64"),
             FieldDescriptor(number: 72, name: "c_inner", jsonName: "cInner"),
             FieldDescriptor(number: 536870911, name: "f_max_tag", jsonName: "fMaxTag"),
+        ]
+    )
+}
+
+public enum TestService {
+    /// The methods of `weft.interop.v1.TestService` as later layers need them.
+    public static let descriptor = ServiceDescriptor(
+        fullName: "weft.interop.v1.TestService",
+        methods: [
+            MethodDescriptor(
+                name: "EmptyCall",
+                path: "/weft.interop.v1.TestService/EmptyCall",
+                inputType: "weft.interop.v1.Empty",
+                outputType: "weft.interop.v1.Empty",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
+            MethodDescriptor(
+                name: "UnaryCall",
+                path: "/weft.interop.v1.TestService/UnaryCall",
+                inputType: "weft.interop.v1.SimpleRequest",
+                outputType: "weft.interop.v1.SimpleResponse",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
+            MethodDescriptor(
+                name: "StreamingOutputCall",
+                path: "/weft.interop.v1.TestService/StreamingOutputCall",
+                inputType: "weft.interop.v1.StreamingOutputCallRequest",
+                outputType: "weft.interop.v1.StreamingOutputCallResponse",
+                clientStreaming: false,
+                serverStreaming: true,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
+            MethodDescriptor(
+                name: "StreamingInputCall",
+                path: "/weft.interop.v1.TestService/StreamingInputCall",
+                inputType: "weft.interop.v1.StreamingInputCallRequest",
+                outputType: "weft.interop.v1.StreamingInputCallResponse",
+                clientStreaming: true,
+                serverStreaming: false,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
+            MethodDescriptor(
+                name: "FullDuplexCall",
+                path: "/weft.interop.v1.TestService/FullDuplexCall",
+                inputType: "weft.interop.v1.StreamingOutputCallRequest",
+                outputType: "weft.interop.v1.StreamingOutputCallResponse",
+                clientStreaming: true,
+                serverStreaming: true,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
+            MethodDescriptor(
+                name: "HalfDuplexCall",
+                path: "/weft.interop.v1.TestService/HalfDuplexCall",
+                inputType: "weft.interop.v1.StreamingOutputCallRequest",
+                outputType: "weft.interop.v1.StreamingOutputCallResponse",
+                clientStreaming: true,
+                serverStreaming: true,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
+            MethodDescriptor(
+                name: "UnimplementedCall",
+                path: "/weft.interop.v1.TestService/UnimplementedCall",
+                inputType: "weft.interop.v1.Empty",
+                outputType: "weft.interop.v1.Empty",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
+            MethodDescriptor(
+                name: "EchoKitchenSink",
+                path: "/weft.interop.v1.TestService/EchoKitchenSink",
+                inputType: "weft.interop.v1.KitchenSink",
+                outputType: "weft.interop.v1.KitchenSink",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
+        ]
+    )
+}
+
+/// A service no conforming server registers; every call answers UNIMPLEMENTED.
+public enum UnimplementedService {
+    /// The methods of `weft.interop.v1.UnimplementedService` as later layers need them.
+    public static let descriptor = ServiceDescriptor(
+        fullName: "weft.interop.v1.UnimplementedService",
+        methods: [
+            MethodDescriptor(
+                name: "UnimplementedCall",
+                path: "/weft.interop.v1.UnimplementedService/UnimplementedCall",
+                inputType: "weft.interop.v1.Empty",
+                outputType: "weft.interop.v1.Empty",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
         ]
     )
 }

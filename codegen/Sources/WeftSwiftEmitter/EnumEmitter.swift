@@ -78,6 +78,16 @@ struct EnumEmitter {
             out.doc("Every known value, in declaration order.")
             let all = primaries.map { ".\($0.caseName)" }.joined(separator: ", ")
             out.line("public static let allCases: [\(typeName)] = [\(all)]")
+            out.line()
+            out.doc("The proto names and numbers, aliases included.")
+            out.line("public static let descriptor = EnumDescriptor(")
+            out.line("    fullName: \(SwiftNaming.stringLiteral(decl.fullName)),")
+            out.line("    values: [")
+            for value in decl.values {
+                out.line("        (\(SwiftNaming.stringLiteral(value.name)), \(value.number)),")
+            }
+            out.line("    ]")
+            out.line(")")
         }
     }
 }

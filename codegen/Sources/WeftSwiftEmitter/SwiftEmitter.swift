@@ -59,6 +59,10 @@ public struct SwiftEmitter: Sendable {
             out.line()
             MessageEmitter(types: types).emitDeclaration(message, into: &out)
         }
+        for service in file.services {
+            out.line()
+            ServiceEmitter().emit(service, prefix: TypeTable.typePrefix(of: file), into: &out)
+        }
         for message in messages.flatMap({ withNestedMessages($0, types: types) }) {
             out.line()
             out.line("// MARK: - \(message.swiftName) codecs")
