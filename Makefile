@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test swift-test crosslang-test schema-corpus-test demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test swift-test crosslang-test schema-corpus-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -33,7 +33,7 @@ build: apt-deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
 ## test: every Swift test, then the cross-language and protoc cross-checks.
-test: deps build swift-test schema-corpus-test crosslang-test
+test: deps build swift-test schema-corpus-test crosslang-test fuzz-regressions
 
 swift-test:
 	swift test $(SWIFT_BUILD_FLAGS)
@@ -43,6 +43,10 @@ schema-corpus-test: build python-deps
 
 crosslang-test: build python-deps
 	Tests/CrossLanguage/run.sh
+
+# Inputs the fuzzer once crashed on, replayed through the same checks.
+fuzz-regressions: build
+	.build/debug/weft-fuzz-decoder Tests/Fuzz/Regressions/*
 
 ## demo: compile the repository's schemas and show the generated API.
 demo: deps build
@@ -54,11 +58,14 @@ bench: deps
 
 ## fuzz: libFuzzer over the binary and JSON decoders for FUZZ_SECONDS (not part of `make test`).
 FUZZ_SECONDS ?= 60
-fuzz: apt-deps
-	swift build --scratch-path .build-fuzz --product weft-fuzz-decoder \
-	  -Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-	mkdir -p .build-fuzz/corpus
-	.build-fuzz/debug/weft-fuzz-decoder -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .build-fuzz/corpus
+FUZZ_DIR := .build-fuzz
+fuzz: build
+	mkdir -p $(FUZZ_DIR)/generated $(FUZZ_DIR)/corpus
+	$(CODEGEN) --runtime-module --proto-path ../shared/interop --out $(FUZZ_DIR)/generated ../shared/interop/interop.proto
+	swiftc -O -g -sanitize=fuzzer,address -parse-as-library -D FUZZING -module-name WeftFuzz \
+	  $$(find Sources/WeftMessages -name '*.swift') $(FUZZ_DIR)/generated/interop.weft.swift \
+	  Tests/Fuzz/DecoderFuzz/DecoderFuzz.swift -o $(FUZZ_DIR)/weft-fuzz-decoder
+	$(FUZZ_DIR)/weft-fuzz-decoder -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_DIR)/corpus
 
 clean:
 	rm -rf .build $(VENV)

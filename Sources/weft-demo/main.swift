@@ -58,3 +58,10 @@ do {
 } catch {
     print("unknown JSON field:", error)
 }
+
+section("the service descriptor: gRPC paths and REST routes, no second parse")
+for method in CatalogService.descriptor.methods {
+    let route = method.httpRule.map { "\($0.method) \($0.path)" } ?? "(no REST route)"
+    let streaming = method.serverStreaming ? ", server streaming" : ""
+    print("\(method.path)  ←  \(route)  [\(method.idempotency)\(streaming)]")
+}
