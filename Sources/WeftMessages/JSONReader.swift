@@ -220,6 +220,24 @@ public struct JSONReader {
         try skipValue()
     }
 
+    /// The kinds of JSON value, for readers (like `google.protobuf.Value`'s) that accept any.
+    public enum ValueKind: Sendable {
+        case null, bool, number, string, array, object
+    }
+
+    /// The kind of the next value, judged from its first byte; nothing is consumed.
+    public mutating func peekValueKind() throws -> ValueKind {
+        switch peek() ?? 0 {
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        default: throw unexpected("a JSON value")
+        }
+    }
+
     /// Skips one JSON value of any kind, checking its grammar.
     public mutating func skipValue() throws {
         _ = try readValue(keep: false)

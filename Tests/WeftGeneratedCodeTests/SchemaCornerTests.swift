@@ -53,6 +53,23 @@ import WeftMessages
         #expect(try WellKnown(jsonString: #"{"at": "2024-02-29T23:00:00-01:00"}"#).at?.seconds == 1_709_251_200)
     }
 
+    @Test func structValueAndListValueAreArbitraryJSON() throws {
+        let json = #"{"attributes":{"size":42,"tags":["a",null,true],"nested":{"x":null}},"anything":null,"list":[1.5,"s"]}"#
+        let message = try WellKnown(jsonString: json)
+        let size = try #require(message.attributes?.fields["size"])
+        #expect(size.kind == .numberValue(42))
+        #expect(message.attributes?.fields["tags"]?.kind == .listValue(Google_Protobuf_ListValue(values: [
+            Google_Protobuf_Value(kind: .stringValue("a")),
+            Google_Protobuf_Value(kind: .nullValue(.nullValue)),
+            Google_Protobuf_Value(kind: .boolValue(true)),
+        ])))
+        // null in a Value field is the NULL_VALUE value, not an absent field.
+        #expect(message.anything == Google_Protobuf_Value(kind: .nullValue(.nullValue)))
+        #expect(message.list?.values.count == 2)
+        #expect(try WellKnown(serializedBytes: message.serializedBytes()) == message)
+        #expect(try WellKnown(jsonString: try message.jsonString()) == message)
+    }
+
     @Test func everyMapKeyKindRoundTrips() throws {
         let message = MapKeys(
             byInt32: [-1: "a"], byInt64: [Int64.min: "b"], byUint32: [UInt32.max: "c"], byUint64: [UInt64.max: "d"],

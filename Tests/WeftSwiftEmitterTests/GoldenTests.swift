@@ -38,7 +38,7 @@ import WeftSwiftEmitter
 
     /// The well-known types compiled into WeftMessages are exactly what the emitter makes of the
     /// bundled schemas.
-    @Test(arguments: ["empty", "timestamp", "duration", "wrappers"])
+    @Test(arguments: ["empty", "timestamp", "duration", "wrappers", "struct"])
     func wellKnownTypesInTheRuntimeAreCurrent(_ name: String) throws {
         let path = "google/protobuf/\(name).proto"
         let result = SchemaCompiler(includePaths: []).compile([path])

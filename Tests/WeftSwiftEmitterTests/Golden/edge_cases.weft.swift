@@ -296,6 +296,9 @@ public struct WellKnown: WeftMessage {
     public var maybeName: Google_Protobuf_StringValue? = nil
     public var nothing: Google_Protobuf_Empty? = nil
     public var history: [Google_Protobuf_Timestamp] = []
+    public var attributes: Google_Protobuf_Struct? = nil
+    public var anything: Google_Protobuf_Value? = nil
+    public var list: Google_Protobuf_ListValue? = nil
     public var unknownFields = UnknownFields()
 
     /// A message with every field at its default.
@@ -308,7 +311,10 @@ public struct WellKnown: WeftMessage {
         maybeCount: Google_Protobuf_Int32Value? = nil,
         maybeName: Google_Protobuf_StringValue? = nil,
         nothing: Google_Protobuf_Empty? = nil,
-        history: [Google_Protobuf_Timestamp] = []
+        history: [Google_Protobuf_Timestamp] = [],
+        attributes: Google_Protobuf_Struct? = nil,
+        anything: Google_Protobuf_Value? = nil,
+        list: Google_Protobuf_ListValue? = nil
     ) {
         self.at = at
         self.timeout = timeout
@@ -316,6 +322,9 @@ public struct WellKnown: WeftMessage {
         self.maybeName = maybeName
         self.nothing = nothing
         self.history = history
+        self.attributes = attributes
+        self.anything = anything
+        self.list = list
     }
 
     /// The schema facts later layers need (names, numbers, JSON names).
@@ -328,6 +337,9 @@ public struct WellKnown: WeftMessage {
             FieldDescriptor(number: 4, name: "maybe_name", jsonName: "maybeName"),
             FieldDescriptor(number: 5, name: "nothing", jsonName: "nothing"),
             FieldDescriptor(number: 6, name: "history", jsonName: "history"),
+            FieldDescriptor(number: 7, name: "attributes", jsonName: "attributes"),
+            FieldDescriptor(number: 8, name: "anything", jsonName: "anything"),
+            FieldDescriptor(number: 9, name: "list", jsonName: "list"),
         ]
     )
 }
@@ -1075,6 +1087,24 @@ extension WellKnown {
             element.encode(to: &writer)
             writer.endLengthDelimited(mark)
         }
+        if let value = self.attributes {
+            writer.writeTag(58)
+            let mark = writer.beginLengthDelimited()
+            value.encode(to: &writer)
+            writer.endLengthDelimited(mark)
+        }
+        if let value = self.anything {
+            writer.writeTag(66)
+            let mark = writer.beginLengthDelimited()
+            value.encode(to: &writer)
+            writer.endLengthDelimited(mark)
+        }
+        if let value = self.list {
+            writer.writeTag(74)
+            let mark = writer.beginLengthDelimited()
+            value.encode(to: &writer)
+            writer.endLengthDelimited(mark)
+        }
         if !unknownFields.isEmpty {
             writer.writeRaw(unknownFields.bytes)
         }
@@ -1107,9 +1137,21 @@ extension WellKnown {
                 var value = Google_Protobuf_Timestamp()
                 try reader.readMessage(into: &value)
                 self.history.append(value)
+            case 58:
+                var value = self.attributes ?? Google_Protobuf_Struct()
+                try reader.readMessage(into: &value)
+                self.attributes = value
+            case 66:
+                var value = self.anything ?? Google_Protobuf_Value()
+                try reader.readMessage(into: &value)
+                self.anything = value
+            case 74:
+                var value = self.list ?? Google_Protobuf_ListValue()
+                try reader.readMessage(into: &value)
+                self.list = value
             default:
                 switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag: tag)
+                case 1, 2, 3, 4, 5, 6, 7, 8, 9: throw reader.wrongWireType(tag: tag)
                 default: try reader.skipField(tag: tag, into: &unknownFields)
                 }
             }
@@ -1147,6 +1189,18 @@ extension WellKnown {
             writer.beginArray()
             for element in self.history { writer.writeMessage(element) }
             writer.endArray()
+        }
+        if let value = self.attributes {
+            writer.writeKey("attributes")
+            writer.writeMessage(value)
+        }
+        if let value = self.anything {
+            writer.writeKey("anything")
+            writer.writeMessage(value)
+        }
+        if let value = self.list {
+            writer.writeKey("list")
+            writer.writeMessage(value)
         }
         writer.endObject()
     }
@@ -1208,6 +1262,28 @@ extension WellKnown {
                         try reader.readMessage(into: &value)
                         self.history.append(value)
                     }
+                }
+            case "attributes":
+                if reader.readNull() {
+                    self.attributes = nil
+                } else {
+                    var value = Google_Protobuf_Struct()
+                    if let existing = self.attributes { value = existing }
+                    try reader.readMessage(into: &value)
+                    self.attributes = value
+                }
+            case "anything":
+                var value = Google_Protobuf_Value()
+                try reader.readMessage(into: &value)
+                self.anything = value
+            case "list":
+                if reader.readNull() {
+                    self.list = nil
+                } else {
+                    var value = Google_Protobuf_ListValue()
+                    if let existing = self.list { value = existing }
+                    try reader.readMessage(into: &value)
+                    self.list = value
                 }
             default: try reader.unknownField(key)
             }

@@ -60,6 +60,9 @@ struct FieldModel {
 
     var number: Int32 { decl.number }
 
+    /// A `google.protobuf.Value` field reads JSON `null` as a value rather than as "unset".
+    var jsonNullIsAValue: Bool { decl.type == .message("google.protobuf.Value") }
+
     /// The Swift type of the stored property.
     var swiftType: String {
         switch shape {

@@ -136,38 +136,49 @@ struct JSONCodecEmitter {
             if !names.contains(name) { names.append(name) }
         }
         out.line("case \(names.map(SwiftNaming.stringLiteral).joined(separator: ", ")):")
+        out.indented { emitReadBody(field, in: message, into: &$0) }
+    }
+
+    private func emitReadBody(_ field: FieldModel, in message: MessageModel, into out: inout CodeWriter) {
         let property = "self.\(field.swiftName)"
-        out.indented { body in
         switch field.shape {
         case .singular(let kind):
-            readNullable(kind, into: property, resetTo: kind.defaultValue, out: &body)
+            readNullable(kind, into: property, resetTo: kind.defaultValue, out: &out)
+        case .optional(let kind) where field.jsonNullIsAValue:
+            // For google.protobuf.Value, `null` is a value (NULL_VALUE), not an absent field.
+            if let index = field.oneofIndex {
+                let oneof = message.oneofs[index]
+                let caseName = MessageModel.caseName(field)
+                readValue(kind, existing: nil, assign: { "self.\(oneof.propertyName) = .\(caseName)(\($0))" }, into: &out)
+            } else {
+                readValue(kind, existing: nil, assign: { "\(property) = \($0)" }, into: &out)
+            }
         case .optional(let kind):
             if let index = field.oneofIndex {
                 let oneof = message.oneofs[index]
                 let caseName = MessageModel.caseName(field)
                 let existing = "if case .\(caseName)(let existing)? = self.\(oneof.propertyName) { value = existing }"
-                body.block("if !reader.readNull()") { out in
+                out.block("if !reader.readNull()") { out in
                     readValue(kind, existing: existing, assign: { "self.\(oneof.propertyName) = .\(caseName)(\($0))" }, into: &out)
                 }
             } else {
-                readNullable(kind, into: property, resetTo: "nil", out: &body)
+                readNullable(kind, into: property, resetTo: "nil", out: &out)
             }
         case .repeated(let kind, _):
-            body.block("if !reader.readNull()") { out in
+            out.block("if !reader.readNull()") { out in
                 out.line("try reader.beginArray()")
                 out.block("while try reader.nextElement()") { out in
                     readValue(kind, existing: nil, assign: { "\(property).append(\($0))" }, into: &out)
                 }
             }
         case .map(let key, let valueKind):
-            body.block("if !reader.readNull()") { out in
+            out.block("if !reader.readNull()") { out in
                 out.line("try reader.beginObject()")
                 out.block("while let mapKey = try reader.nextKey()") { out in
                     out.line("let key = \(parseMapKey(key))")
                     readValue(valueKind, existing: nil, assign: { "\(property)[key] = \($0)" }, into: &out)
                 }
             }
-        }
         }
     }
 
