@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: Schema compiler (codegen/)
@@ -52,9 +53,16 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "CWeftOpenSSL", dependencies: ["COpenSSL"], path: "Sources/CWeftOpenSSL"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Runtime
         .target(name: "WeftMessages", path: "Sources/WeftMessages"),
+        // gRPC wire protocol: status, metadata, deadlines, message framing and compression.
+        .target(
+            name: "WeftRPC",
+            dependencies: ["WeftMessages", "CZlib", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/WeftRPC"
+        ),
         // The interop contract's types, generated on every build from ../shared/interop.
         .target(
             name: "WeftInterop",
@@ -80,6 +88,7 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "WeftMessagesTests", dependencies: ["WeftMessages"], path: "Tests/WeftMessagesTests"),
+        .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC"], path: "Tests/WeftRPCTests"),
         .testTarget(
             name: "WeftGeneratedCodeTests",
             dependencies: ["WeftMessages", "WeftInterop"],

@@ -1,0 +1,75 @@
+import NIOCore
+
+/// gRPC's length-prefixed message: one byte compressed-flag, four bytes big-endian length,
+/// then the message bytes.
+public enum MessageFraming {
+    /// The prefix size in bytes.
+    public static let prefixLength = 5
+
+    /// `message` framed for the wire, compressed with `compression` unless it is `identity`.
+    public static func frame(
+        _ message: [UInt8], compression: CompressionAlgorithm = .identity, allocator: ByteBufferAllocator
+    ) throws -> ByteBuffer {
+        let payload = compression == .gzip ? try message.withUnsafeBytes { bytes throws in try Gzip.compress(bytes) } : message
+        var buffer = allocator.buffer(capacity: prefixLength + payload.count)
+        buffer.writeInteger(UInt8(compression == .identity ? 0 : 1))
+        buffer.writeInteger(UInt32(payload.count))
+        buffer.writeBytes(payload)
+        return buffer
+    }
+}
+
+/// Splits a stream of DATA bytes into messages. A plain state type: the RPC layer feeds it
+/// bytes as they arrive and takes whole messages out; nothing here does I/O.
+public struct MessageDeframer {
+    /// The largest message accepted, after decompression (gRPC's common default is 4 MiB).
+    public let maximumMessageSize: Int
+    /// The request's `grpc-encoding`, nil when it sent none.
+    public let encoding: CompressionAlgorithm?
+    private var buffered: ByteBuffer
+
+    /// A deframer for one stream.
+    public init(maximumMessageSize: Int = 4 * 1024 * 1024, encoding: CompressionAlgorithm? = nil) {
+        self.maximumMessageSize = maximumMessageSize
+        self.encoding = encoding
+        self.buffered = ByteBuffer()
+    }
+
+    /// Adds received bytes.
+    public mutating func append(_ bytes: ByteBuffer) {
+        var bytes = bytes
+        buffered.writeBuffer(&bytes)
+    }
+
+    /// Whether bytes of an unfinished message are buffered (an error if the stream ends here).
+    public var hasPartialMessage: Bool { buffered.readableBytes > 0 }
+
+    /// The next whole message, nil when more bytes are needed. A message longer than the limit
+    /// is `RESOURCE_EXHAUSTED` as soon as its prefix arrives, before its bytes are buffered.
+    public mutating func next() throws -> [UInt8]? {
+        guard let flag: UInt8 = buffered.getInteger(at: buffered.readerIndex),
+              let length: UInt32 = buffered.getInteger(at: buffered.readerIndex + 1)
+        else { return nil }
+        guard Int(length) <= maximumMessageSize else {
+            throw Status(.resourceExhausted, "message of \(length) bytes exceeds the limit of \(maximumMessageSize) bytes")
+        }
+        guard buffered.readableBytes >= MessageFraming.prefixLength + Int(length) else { return nil }
+        buffered.moveReaderIndex(forwardBy: MessageFraming.prefixLength)
+        let payload = buffered.readBytes(length: Int(length)) ?? []
+        // Reclaim consumed space now and then, not per message (that would copy every time).
+        if buffered.readerIndex > 64 * 1024 { buffered.discardReadBytes() }
+        switch flag {
+        case 0:
+            return payload
+        case 1:
+            guard let encoding, encoding != .identity else {
+                throw Status(.internal, "compressed message on a stream without grpc-encoding")
+            }
+            return try payload.withUnsafeBytes { bytes throws in
+                try Gzip.decompress(bytes, limit: maximumMessageSize)
+            }
+        default:
+            throw Status(.internal, "invalid compressed-flag \(flag) in message prefix")
+        }
+    }
+}

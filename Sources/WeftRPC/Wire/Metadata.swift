@@ -1,0 +1,114 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import WeftMessages
+
+/// Custom request or response metadata: ordered key/value pairs, keys lowercase ASCII. Keys
+/// ending in `-bin` carry binary values, base64-encoded on the wire; all others carry text.
+public struct Metadata: Sendable, Hashable, Sequence {
+    /// One metadata value.
+    public enum Value: Sendable, Hashable {
+        case text(String)
+        case binary([UInt8])
+    }
+
+    private var entries: [(key: String, value: Value)] = []
+
+    /// Empty metadata.
+    public init() {}
+
+    /// Text entries in order, e.g. `Metadata(["x-request-id": "42"])`.
+    public init(_ text: KeyValuePairs<String, String>) {
+        for (key, value) in text { add(key, value) }
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { entries.count }
+
+    /// Appends a text value under `key` (lowercased); earlier values for the key stay.
+    public mutating func add(_ key: String, _ value: String) {
+        entries.append((key.lowercased(), .text(value)))
+    }
+
+    /// Appends a binary value under `key`, which must end in `-bin`.
+    public mutating func add(_ key: String, binary value: [UInt8]) {
+        precondition(key.lowercased().hasSuffix("-bin"), "binary metadata keys end in -bin: \(key)")
+        entries.append((key.lowercased(), .binary(value)))
+    }
+
+    /// Every value under `key`, in the order received.
+    public subscript(key: String) -> [Value] {
+        let key = key.lowercased()
+        return entries.filter { $0.key == key }.map(\.value)
+    }
+
+    /// The first text value under `key`.
+    public func first(_ key: String) -> String? {
+        for case .text(let text) in self[key] { return text }
+        return nil
+    }
+
+    public func makeIterator() -> some IteratorProtocol<(key: String, value: Value)> {
+        entries.makeIterator()
+    }
+
+    public static func == (lhs: Metadata, rhs: Metadata) -> Bool {
+        lhs.entries.elementsEqual(rhs.entries) { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for entry in entries {
+            hasher.combine(entry.key)
+            hasher.combine(entry.value)
+        }
+    }
+}
+
+/// Metadata as HTTP/2 header fields, and back.
+extension Metadata {
+    /// Header names the protocol owns; they are never user metadata.
+    static func isReserved(_ name: String) -> Bool {
+        name.hasPrefix(":") || name.hasPrefix("grpc-") || name == "content-type" || name == "te"
+            || name == "user-agent" || name == "content-length" || name == "connection"
+            || name == "host" || name == "transfer-encoding"
+    }
+
+    /// The header fields for this metadata: binary values as padded base64, which every gRPC
+    /// implementation accepts.
+    public var headerFields: [(name: String, value: String)] {
+        entries.map { entry in
+            switch entry.value {
+            case .text(let text): (entry.key, text)
+            case .binary(let bytes): (entry.key, Base64.encode(bytes))
+            }
+        }
+    }
+
+    /// User metadata from received header fields: reserved names are skipped; `-bin` values are
+    /// decoded from padded or unpadded base64. Throws `Status(.internal)` for bad base64.
+    public init(headerFields: [(name: String, value: String)]) throws {
+        self.init()
+        for (name, value) in headerFields where !Self.isReserved(name) {
+            guard name.hasSuffix("-bin") else {
+                entries.append((name, .text(value)))
+                continue
+            }
+            // A header that arrives several times may be comma-joined by intermediaries.
+            for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+                let trimmed = part.trimmingSpaces()
+                guard let bytes = Base64.decode(trimmed) else {
+                    throw Status(.internal, "metadata \(name) is not valid base64")
+                }
+                entries.append((name, .binary(bytes)))
+            }
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

@@ -1,0 +1,85 @@
+/// The outcome of an RPC: a code and a human-readable message (gRPC's `grpc-status` and
+/// `grpc-message`). It is also the error type calls throw.
+public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
+    /// One of gRPC's 17 status codes. A struct rather than an enum so that a code a peer sends
+    /// outside 0…16 survives (it reads as `unknown` but keeps its number).
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The number sent in `grpc-status`.
+        public let rawValue: Int
+
+        /// A code for `rawValue`; numbers outside 0…16 are kept as given.
+        public init(rawValue: Int) {
+            self.rawValue = rawValue
+        }
+
+        public static let ok = Code(rawValue: 0)
+        public static let cancelled = Code(rawValue: 1)
+        public static let unknown = Code(rawValue: 2)
+        public static let invalidArgument = Code(rawValue: 3)
+        public static let deadlineExceeded = Code(rawValue: 4)
+        public static let notFound = Code(rawValue: 5)
+        public static let alreadyExists = Code(rawValue: 6)
+        public static let permissionDenied = Code(rawValue: 7)
+        public static let resourceExhausted = Code(rawValue: 8)
+        public static let failedPrecondition = Code(rawValue: 9)
+        public static let aborted = Code(rawValue: 10)
+        public static let outOfRange = Code(rawValue: 11)
+        public static let unimplemented = Code(rawValue: 12)
+        public static let `internal` = Code(rawValue: 13)
+        public static let unavailable = Code(rawValue: 14)
+        public static let dataLoss = Code(rawValue: 15)
+        public static let unauthenticated = Code(rawValue: 16)
+
+        private static let names = [
+            "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+            "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+            "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+            "UNAUTHENTICATED",
+        ]
+
+        /// The canonical name, e.g. `DEADLINE_EXCEEDED`; `CODE_<n>` for a number outside 0…16.
+        public var description: String {
+            Self.names.indices.contains(rawValue) ? Self.names[rawValue] : "CODE_\(rawValue)"
+        }
+
+        /// The code for a canonical name (`NOT_FOUND`), nil for an unknown name.
+        public init?(name: String) {
+            guard let index = Self.names.firstIndex(of: name) else { return nil }
+            self.init(rawValue: index)
+        }
+    }
+
+    public var code: Code
+    /// Free text for a developer; any Unicode, percent-encoded on the wire.
+    public var message: String
+
+    /// A status with `code` and an optional message.
+    public init(_ code: Code, _ message: String = "") {
+        self.code = code
+        self.message = message
+    }
+
+    /// The success status.
+    public static let ok = Status(.ok)
+
+    public var isOK: Bool { code == .ok }
+
+    public var description: String {
+        message.isEmpty ? code.description : "\(code): \(message)"
+    }
+
+    /// The status for a response that is not HTTP 200, as the gRPC HTTP/2 protocol maps it
+    /// (the peer is not speaking gRPC, or a proxy answered).
+    public init(httpStatus: Int) {
+        let code: Code
+        switch httpStatus {
+        case 400: code = .internal
+        case 401: code = .unauthenticated
+        case 403: code = .permissionDenied
+        case 404: code = .unimplemented
+        case 429, 502, 503, 504: code = .unavailable
+        default: code = .unknown
+        }
+        self.init(code, "HTTP status \(httpStatus)")
+    }
+}
