@@ -97,18 +97,12 @@ extension Metadata {
             }
             // A header that arrives several times may be comma-joined by intermediaries.
             for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-                let trimmed = part.trimmingSpaces()
+                let trimmed = part.trimmingSpaces
                 guard let bytes = Base64.decode(trimmed) else {
                     throw Status(.internal, "metadata \(name) is not valid base64")
                 }
                 entries.append((name, .binary(bytes)))
             }
         }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

@@ -1,0 +1,47 @@
+/// The header blocks a gRPC server sends: initial metadata, trailers, or both at once
+/// (Trailers-Only) when the call fails before any message.
+public enum ResponseHead {
+    /// Encodings the server decompresses, advertised on every response.
+    static let acceptEncoding = CompressionAlgorithm.supported.map(\.name).joined(separator: ",")
+
+    /// `:status 200`, the content type and the handler's initial metadata.
+    public static func initialHeaders(
+        metadata: Metadata, encoding: CompressionAlgorithm = .identity
+    ) -> [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = [
+            (":status", "200"), ("content-type", "application/grpc"), ("grpc-accept-encoding", acceptEncoding),
+        ]
+        if encoding != .identity { fields.append(("grpc-encoding", encoding.name)) }
+        return fields + metadata.headerFields
+    }
+
+    /// The trailers that end a call: `grpc-status`, `grpc-message` when there is one, then the
+    /// handler's trailing metadata.
+    public static func trailers(status: Status, metadata: Metadata) -> [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = [("grpc-status", String(status.code.rawValue))]
+        if !status.message.isEmpty {
+            fields.append(("grpc-message", StatusMessageCoding.encode(status.message)))
+        }
+        return fields + metadata.headerFields
+    }
+
+    /// A Trailers-Only response: one HEADERS frame carrying the status and the headers.
+    public static func trailersOnly(status: Status, metadata: Metadata = Metadata()) -> [(name: String, value: String)] {
+        [(":status", "200"), ("content-type", "application/grpc"), ("grpc-accept-encoding", acceptEncoding)]
+            + trailers(status: status, metadata: metadata)
+    }
+
+    /// The status a client reads from trailers (or from a Trailers-Only response's headers).
+    public static func status(fromTrailers fields: [(name: String, value: String)]) -> Status {
+        guard let codeText = fields.first(where: { $0.name == "grpc-status" })?.value,
+              let code = Int(codeText)
+        else {
+            if let http = fields.first(where: { $0.name == ":status" })?.value, let httpStatus = Int(http), httpStatus != 200 {
+                return Status(httpStatus: httpStatus)
+            }
+            return Status(.unknown, "response ended without grpc-status")
+        }
+        let message = fields.first(where: { $0.name == "grpc-message" }).map { StatusMessageCoding.decode($0.value) } ?? ""
+        return Status(Status.Code(rawValue: code), message)
+    }
+}

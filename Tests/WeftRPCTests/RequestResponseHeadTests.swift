@@ -1,0 +1,62 @@
+import Testing
+@testable import WeftRPC
+
+@Suite struct RequestHeadTests {
+    let valid: [(name: String, value: String)] = [
+        (":method", "POST"), (":scheme", "https"), (":path", "/weft.interop.v1.TestService/UnaryCall"),
+        (":authority", "localhost"), ("content-type", "application/grpc+proto"), ("te", "trailers"),
+        ("grpc-timeout", "1S"), ("grpc-encoding", "gzip"), ("grpc-accept-encoding", "gzip, identity"),
+        ("x-weft-echo-initial", "hello"),
+    ]
+
+    @Test func validRequestHeadersAreParsed() throws {
+        let head = try RequestHead(headerFields: valid)
+        #expect(head.service == "weft.interop.v1.TestService")
+        #expect(head.method == "UnaryCall")
+        #expect(head.timeout == .seconds(1))
+        #expect(head.encoding == .gzip)
+        #expect(head.acceptedEncodings == ["gzip", "identity"])
+        #expect(head.metadata.first("x-weft-echo-initial") == "hello")
+        #expect(head.metadata.count == 1)
+    }
+
+    @Test func badRequestsGetTheStatusToAnswerWith() {
+        func status(_ replace: (name: String, value: String)) -> Status.Code? {
+            let fields = valid.map { $0.name == replace.name ? replace : $0 }
+            do {
+                _ = try RequestHead(headerFields: fields)
+                return nil
+            } catch {
+                return (error as? Status)?.code
+            }
+        }
+        #expect(status((":method", "GET")) == .internal)
+        #expect(status(("content-type", "application/json")) == .internal)
+        #expect(status(("grpc-timeout", "soon")) == .internal)
+        #expect(status(("grpc-encoding", "snappy")) == .unimplemented)
+        #expect(status((":path", "/no-method")) == .unimplemented)
+        #expect(status(("grpc-encoding", "identity")) == nil)
+    }
+}
+
+@Suite struct ResponseHeadTests {
+    @Test func trailersCarryStatusEncodedMessageAndMetadata() {
+        var metadata = Metadata()
+        metadata.add("x-weft-echo-trailing-bin", binary: [1, 2])
+        let trailers = ResponseHead.trailers(status: Status(.invalidArgument, "bad 100%"), metadata: metadata)
+        #expect(trailers.map(\.name) == ["grpc-status", "grpc-message", "x-weft-echo-trailing-bin"])
+        #expect(trailers[1].value == "bad 100%25")
+        #expect(ResponseHead.status(fromTrailers: trailers) == Status(.invalidArgument, "bad 100%"))
+    }
+
+    @Test func trailersOnlyIsOneBlockWithStatus200() {
+        let fields = ResponseHead.trailersOnly(status: Status(.unimplemented))
+        #expect(fields.first! == (":status", "200"))
+        #expect(ResponseHead.status(fromTrailers: fields).code == .unimplemented)
+    }
+
+    @Test func missingStatusFallsBackToHTTPStatus() {
+        #expect(ResponseHead.status(fromTrailers: [(":status", "503")]).code == .unavailable)
+        #expect(ResponseHead.status(fromTrailers: [(":status", "200")]).code == .unknown)
+    }
+}
