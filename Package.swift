@@ -66,7 +66,7 @@ let package = Package(
         // The interop contract's types, generated on every build from ../shared/interop.
         .target(
             name: "WeftInterop",
-            dependencies: ["WeftMessages"],
+            dependencies: ["WeftMessages", "WeftRPC"],
             path: "Sources/WeftInterop",
             plugins: ["WeftCodegenPlugin"]
         ),
@@ -74,7 +74,7 @@ let package = Package(
         // `make demo`: the catalog schema's generated types in use.
         .executableTarget(
             name: "weft-demo",
-            dependencies: ["WeftMessages"],
+            dependencies: ["WeftMessages", "WeftRPC"],
             path: "Sources/weft-demo",
             plugins: ["WeftCodegenPlugin"]
         ),
@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC"], path: "Tests/WeftRPCTests"),
         .testTarget(
             name: "WeftGeneratedCodeTests",
-            dependencies: ["WeftMessages", "WeftInterop"],
+            dependencies: ["WeftMessages", "WeftRPC", "WeftInterop"],
             path: "Tests/WeftGeneratedCodeTests",
             plugins: ["WeftCodegenPlugin"]
         ),

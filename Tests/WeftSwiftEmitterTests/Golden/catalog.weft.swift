@@ -9,6 +9,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import WeftMessages
+import WeftRPC
 
 /// Where a product is in its life cycle.
 public enum ProductStatus: WeftEnum {
@@ -360,6 +361,38 @@ public enum CatalogService {
             ),
         ]
     )
+
+    /// Implement to serve `weft.platform.catalog.v1.CatalogService`; register the value with a server.
+    public protocol Handler: RegisteredService {
+        /// Reads one product.
+        func getProduct(_ request: GetProductRequest, context: ServerContext) async throws -> Product
+
+        /// Pages through products.
+        func listProducts(_ request: ListProductsRequest, context: ServerContext) async throws -> ListProductsResponse
+
+        /// Adds a product; the server assigns its name.
+        func createProduct(_ request: CreateProductRequest, context: ServerContext) async throws -> Product
+
+        /// Removes a product.
+        func deleteProduct(_ request: DeleteProductRequest, context: ServerContext) async throws -> Google_Protobuf_Empty
+
+        /// Streams every product whose status changes, as it changes.
+        func watchProducts(_ request: ListProductsRequest, responses: ResponseWriter<Product>, context: ServerContext) async throws
+    }
+}
+
+extension CatalogService.Handler {
+    /// Every method of the service, dispatching to this handler.
+    public var serverMethods: [ServerMethod] {
+        let methods = CatalogService.descriptor.methods
+        return [
+            .unary(methods[0]) { try await self.getProduct($0, context: $1) },
+            .unary(methods[1]) { try await self.listProducts($0, context: $1) },
+            .unary(methods[2]) { try await self.createProduct($0, context: $1) },
+            .unary(methods[3]) { try await self.deleteProduct($0, context: $1) },
+            .serverStreaming(methods[4]) { try await self.watchProducts($0, responses: $1, context: $2) },
+        ]
+    }
 }
 
 // MARK: - Money codecs

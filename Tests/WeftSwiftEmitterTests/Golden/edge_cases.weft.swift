@@ -10,6 +10,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import WeftMessages
+import WeftRPC
 
 public enum Priority: WeftEnum {
     case unspecified // = 0
@@ -474,6 +475,24 @@ public enum Shelves {
             ),
         ]
     )
+
+    /// Implement to serve `weft.test.edge.Shelves`; register the value with a server.
+    public protocol Handler: RegisteredService {
+        func getBook(_ request: Named, context: ServerContext) async throws -> Named
+
+        func watchBooks(_ requests: RequestStream<Named>, responses: ResponseWriter<Named>, context: ServerContext) async throws
+    }
+}
+
+extension Shelves.Handler {
+    /// Every method of the service, dispatching to this handler.
+    public var serverMethods: [ServerMethod] {
+        let methods = Shelves.descriptor.methods
+        return [
+            .unary(methods[0]) { try await self.getBook($0, context: $1) },
+            .bidirectionalStreaming(methods[1]) { try await self.watchBooks($0, responses: $1, context: $2) },
+        ]
+    }
 }
 
 // MARK: - TreeNode codecs

@@ -93,6 +93,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import WeftMessages
+import WeftRPC
 
 public enum Color: WeftEnum {
     case unspecified // = 0
@@ -747,6 +748,66 @@ public enum TestService {
             ),
         ]
     )
+
+    /// Implement to serve `weft.interop.v1.TestService`; register the value with a server.
+    public protocol Handler: RegisteredService {
+        /// Returns Empty. Request metadata echo applies (section 3).
+        func emptyCall(_ request: Empty, context: ServerContext) async throws -> Empty
+
+        /// If response_status.code != 0: fail with that status, send no message.
+        /// Otherwise answer with a payload of response_size zero bytes and
+        /// received_payload_size = len(payload.body).
+        func unaryCall(_ request: SimpleRequest, context: ServerContext) async throws -> SimpleResponse
+
+        /// For each entry of response_parameters, in order: wait interval_us, then
+        /// send one response whose payload has `size` zero bytes. Then end the call:
+        /// with response_status if its code != 0 (the status then arrives in the
+        /// trailers, after the messages), otherwise with OK.
+        func streamingOutputCall(_ request: StreamingOutputCallRequest, responses: ResponseWriter<StreamingOutputCallResponse>, context: ServerContext) async throws
+
+        /// Reads every request until the client half-closes, then answers once with
+        /// the sum of the request payload body lengths.
+        func streamingInputCall(_ requests: RequestStream<StreamingInputCallRequest>, context: ServerContext) async throws -> StreamingInputCallResponse
+
+        /// Ping-pong. For each request, as soon as it arrives: if response_status
+        /// code != 0, end the call immediately with that status (do not send that
+        /// request's responses and do not wait for the client to half-close);
+        /// otherwise send its responses as StreamingOutputCall does, without
+        /// waiting for further requests. When the client half-closes, end with OK.
+        /// A client that half-closes without sending anything gets no message and
+        /// status OK.
+        func fullDuplexCall(_ requests: RequestStream<StreamingOutputCallRequest>, responses: ResponseWriter<StreamingOutputCallResponse>, context: ServerContext) async throws
+
+        /// Like FullDuplexCall, except that the server buffers every request and
+        /// sends nothing until the client half-closes; then it processes the
+        /// buffered requests in order exactly as FullDuplexCall would.
+        func halfDuplexCall(_ requests: RequestStream<StreamingOutputCallRequest>, responses: ResponseWriter<StreamingOutputCallResponse>, context: ServerContext) async throws
+
+        /// MUST NOT be implemented: the server answers UNIMPLEMENTED (12).
+        func unimplementedCall(_ request: Empty, context: ServerContext) async throws -> Empty
+
+        /// Returns the request unchanged (every field, presence, oneof case, map
+        /// entry and repeated element as decoded). Unknown enum values (proto3 open
+        /// enums) must be preserved.
+        func echoKitchenSink(_ request: KitchenSink, context: ServerContext) async throws -> KitchenSink
+    }
+}
+
+extension TestService.Handler {
+    /// Every method of the service, dispatching to this handler.
+    public var serverMethods: [ServerMethod] {
+        let methods = TestService.descriptor.methods
+        return [
+            .unary(methods[0]) { try await self.emptyCall($0, context: $1) },
+            .unary(methods[1]) { try await self.unaryCall($0, context: $1) },
+            .serverStreaming(methods[2]) { try await self.streamingOutputCall($0, responses: $1, context: $2) },
+            .clientStreaming(methods[3]) { try await self.streamingInputCall($0, context: $1) },
+            .bidirectionalStreaming(methods[4]) { try await self.fullDuplexCall($0, responses: $1, context: $2) },
+            .bidirectionalStreaming(methods[5]) { try await self.halfDuplexCall($0, responses: $1, context: $2) },
+            .unary(methods[6]) { try await self.unimplementedCall($0, context: $1) },
+            .unary(methods[7]) { try await self.echoKitchenSink($0, context: $1) },
+        ]
+    }
 }
 
 /// A service no conforming server registers; every call answers UNIMPLEMENTED.
@@ -767,6 +828,21 @@ public enum UnimplementedService {
             ),
         ]
     )
+
+    /// Implement to serve `weft.interop.v1.UnimplementedService`; register the value with a server.
+    public protocol Handler: RegisteredService {
+        func unimplementedCall(_ request: Empty, context: ServerContext) async throws -> Empty
+    }
+}
+
+extension UnimplementedService.Handler {
+    /// Every method of the service, dispatching to this handler.
+    public var serverMethods: [ServerMethod] {
+        let methods = UnimplementedService.descriptor.methods
+        return [
+            .unary(methods[0]) { try await self.unimplementedCall($0, context: $1) },
+        ]
+    }
 }
 
 // MARK: - Empty codecs

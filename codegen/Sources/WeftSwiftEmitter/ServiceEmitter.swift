@@ -1,12 +1,15 @@
 import WeftSchema
 
-/// Emits a namespace per service carrying its descriptor: gRPC paths, message types, streaming
-/// kinds, idempotency and `google.api.http` rules. The client and server stubs of the RPC
-/// runtime hang off the same namespace.
+/// Emits a namespace per service carrying its descriptor (gRPC paths, message types, streaming
+/// kinds, idempotency and `google.api.http` rules) and the server stub (`ServerStubEmitter`).
 struct ServiceEmitter {
+    let types: TypeTable
+
     func emit(_ service: ServiceDecl, prefix: String, into out: inout CodeWriter) {
+        let namespace = prefix + SwiftNaming.typeName(service.name, suffix: "Service")
+        let stubs = ServerStubEmitter(types: types, service: service, namespace: namespace)
         out.doc(service.doc)
-        out.block("public enum \(prefix + SwiftNaming.typeName(service.name, suffix: "Service"))") { out in
+        out.block("public enum \(namespace)") { out in
             out.doc("The methods of `\(service.fullName)` as later layers need them.")
             out.line("public static let descriptor = ServiceDescriptor(")
             out.line("    fullName: \(SwiftNaming.stringLiteral(service.fullName)),")
@@ -18,7 +21,11 @@ struct ServiceEmitter {
             }
             out.line("    ]")
             out.line(")")
+            out.line()
+            stubs.emitProtocol(into: &out)
         }
+        out.line()
+        stubs.emitRegistration(into: &out)
     }
 
     private func emitMethod(_ method: MethodDecl, of service: ServiceDecl, into out: inout CodeWriter) {

@@ -6,9 +6,12 @@ public struct SwiftEmitter: Sendable {
     public struct Options: Sendable {
         /// Emitting into the `WeftMessages` module itself (the well-known types): no import of it.
         public var isRuntimeModule: Bool
+        /// Emit service namespaces and stubs (which need `WeftRPC`), not only messages.
+        public var includesServices: Bool
 
-        public init(isRuntimeModule: Bool = false) {
+        public init(isRuntimeModule: Bool = false, includesServices: Bool = true) {
             self.isRuntimeModule = isRuntimeModule
+            self.includesServices = includesServices
         }
     }
 
@@ -49,6 +52,8 @@ public struct SwiftEmitter: Sendable {
         out.line("import Foundation")
         out.line("#endif")
         if !options.isRuntimeModule { out.line("import WeftMessages") }
+        let services = options.includesServices ? file.services : []
+        if !services.isEmpty { out.line("import WeftRPC") }
 
         for enumDecl in file.enums {
             out.line()
@@ -59,9 +64,9 @@ public struct SwiftEmitter: Sendable {
             out.line()
             MessageEmitter(types: types).emitDeclaration(message, into: &out)
         }
-        for service in file.services {
+        for service in services {
             out.line()
-            ServiceEmitter().emit(service, prefix: TypeTable.typePrefix(of: file), into: &out)
+            ServiceEmitter(types: types).emit(service, prefix: TypeTable.typePrefix(of: file), into: &out)
         }
         for message in messages.flatMap({ withNestedMessages($0, types: types) }) {
             out.line()

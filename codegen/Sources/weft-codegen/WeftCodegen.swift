@@ -28,6 +28,9 @@ struct WeftCodegen: ParsableCommand {
     @Flag(name: .long, help: "Generate for the WeftMessages module itself (no `import WeftMessages`).")
     var runtimeModule = false
 
+    @Flag(name: .long, help: "Generate message types only: no service descriptors or stubs (no WeftRPC dependency).")
+    var messagesOnly = false
+
     @Argument(help: "Schema files or directories.")
     var inputs: [String]
 
@@ -41,7 +44,7 @@ struct WeftCodegen: ParsableCommand {
         if result.hasErrors { throw ExitCode.failure }
         if check { return }
 
-        let emitter = SwiftEmitter(options: .init(isRuntimeModule: runtimeModule))
+        let emitter = SwiftEmitter(options: .init(isRuntimeModule: runtimeModule, includesServices: !messagesOnly))
         for path in result.requestedPaths {
             guard let file = result.files.first(where: { $0.path == path }) else { continue }
             let generated = emitter.emit(file, allFiles: result.files)

@@ -1,0 +1,58 @@
+import Synchronization
+
+/// What a handler knows about its call, and the response metadata it may set.
+public final class ServerContext: Sendable {
+    /// The method path, `/<package>.<Service>/<Method>`.
+    public let path: String
+    /// The caller's custom metadata.
+    public let requestMetadata: Metadata
+    /// When the caller stops waiting, nil without a deadline. The handler's task is cancelled
+    /// then; long work can also check it to stop early.
+    public let deadline: ContinuousClock.Instant?
+    /// The caller's identity from its certificate (`spiffe://<domain>/service/<name>`), nil on
+    /// plaintext connections or certificates without one.
+    public let peerIdentity: String?
+
+    private let response = Mutex(ResponseMetadata())
+
+    struct ResponseMetadata {
+        var initial = Metadata()
+        var trailing = Metadata()
+    }
+
+    /// A context for one call.
+    public init(path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, peerIdentity: String?) {
+        self.path = path
+        self.requestMetadata = requestMetadata
+        self.deadline = deadline
+        self.peerIdentity = peerIdentity
+    }
+
+    /// Adds initial metadata: sent with the response headers, before the first message (or in
+    /// a Trailers-Only response when the call fails first).
+    public func addInitialMetadata(_ metadata: Metadata) {
+        response.withLock { state in
+            for (key, value) in metadata { state.initial.add(key, value) }
+        }
+    }
+
+    /// Adds trailing metadata, sent with the final status.
+    public func addTrailingMetadata(_ metadata: Metadata) {
+        response.withLock { state in
+            for (key, value) in metadata { state.trailing.add(key, value) }
+        }
+    }
+
+    var initialMetadata: Metadata { response.withLock { $0.initial } }
+    var trailingMetadata: Metadata { response.withLock { $0.trailing } }
+}
+
+extension Metadata {
+    /// Appends an entry as received, text or binary.
+    mutating func add(_ key: String, _ value: Value) {
+        switch value {
+        case .text(let text): add(key, text)
+        case .binary(let bytes): add(key, binary: bytes)
+        }
+    }
+}
