@@ -65,6 +65,18 @@ public struct RequestHead: Sendable {
         self.metadata = try Metadata(headerFields: headerFields)
     }
 
+    /// The head of a call made without HTTP (in-process): the path must be `/<service>/<method>`.
+    init(path: String, timeout: Duration?, metadata: Metadata) {
+        let parts = path.dropFirst().split(separator: "/", maxSplits: 1)
+        self.path = path
+        self.service = parts.first.map(String.init) ?? ""
+        self.method = parts.count > 1 ? String(parts[1]) : ""
+        self.timeout = timeout
+        self.encoding = nil
+        self.acceptedEncodings = []
+        self.metadata = metadata
+    }
+
     /// `application/grpc`, optionally `+proto` or another subtype, optionally with parameters.
     static func isGRPCContentType(_ value: String) -> Bool {
         let mediaType = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value

@@ -379,6 +379,44 @@ public enum CatalogService {
         /// Streams every product whose status changes, as it changes.
         func watchProducts(_ request: ListProductsRequest, responses: ResponseWriter<Product>, context: ServerContext) async throws
     }
+
+    /// Calls `weft.platform.catalog.v1.CatalogService` over a transport (an HTTP/2 connection, or in-process in tests).
+    public struct Client: Sendable {
+        public let transport: any ClientTransport
+
+        /// A client whose calls go through `transport`.
+        public init(transport: any ClientTransport) {
+            self.transport = transport
+        }
+
+        /// Reads one product.
+        public func getProduct(_ request: GetProductRequest, options: CallOptions = CallOptions()) async throws -> Product {
+            try await ClientCalls.unary(transport, CatalogService.descriptor.methods[0], request, options: options).message
+        }
+
+        /// Pages through products.
+        public func listProducts(_ request: ListProductsRequest, options: CallOptions = CallOptions()) async throws -> ListProductsResponse {
+            try await ClientCalls.unary(transport, CatalogService.descriptor.methods[1], request, options: options).message
+        }
+
+        /// Adds a product; the server assigns its name.
+        public func createProduct(_ request: CreateProductRequest, options: CallOptions = CallOptions()) async throws -> Product {
+            try await ClientCalls.unary(transport, CatalogService.descriptor.methods[2], request, options: options).message
+        }
+
+        /// Removes a product.
+        public func deleteProduct(_ request: DeleteProductRequest, options: CallOptions = CallOptions()) async throws -> Google_Protobuf_Empty {
+            try await ClientCalls.unary(transport, CatalogService.descriptor.methods[3], request, options: options).message
+        }
+
+        /// Streams every product whose status changes, as it changes.
+        public func watchProducts<Result: Sendable>(
+            _ request: ListProductsRequest, options: CallOptions = CallOptions(),
+            onResponse: @Sendable (ResponseStream<Product>) async throws -> Result
+    ) async throws -> Result {
+            try await ClientCalls.serverStreaming(transport, CatalogService.descriptor.methods[4], request, options: options, onResponse: onResponse)
+        }
+    }
 }
 
 extension CatalogService.Handler {

@@ -482,6 +482,29 @@ public enum Shelves {
 
         func watchBooks(_ requests: RequestStream<Named>, responses: ResponseWriter<Named>, context: ServerContext) async throws
     }
+
+    /// Calls `weft.test.edge.Shelves` over a transport (an HTTP/2 connection, or in-process in tests).
+    public struct Client: Sendable {
+        public let transport: any ClientTransport
+
+        /// A client whose calls go through `transport`.
+        public init(transport: any ClientTransport) {
+            self.transport = transport
+        }
+
+        public func getBook(_ request: Named, options: CallOptions = CallOptions()) async throws -> Named {
+            try await ClientCalls.unary(transport, Shelves.descriptor.methods[0], request, options: options).message
+        }
+
+        public func watchBooks<Result: Sendable>(
+            options: CallOptions = CallOptions(),
+            requests: @escaping @Sendable (RequestWriter<Named>) async throws -> Void,
+            onResponse: @Sendable (ResponseStream<Named>) async throws -> Result
+    ) async throws -> Result {
+            try await ClientCalls.bidirectionalStreaming(
+                transport, Shelves.descriptor.methods[1], options: options, requests: requests, onResponse: onResponse)
+        }
+    }
 }
 
 extension Shelves.Handler {

@@ -791,6 +791,88 @@ public enum TestService {
         /// enums) must be preserved.
         func echoKitchenSink(_ request: KitchenSink, context: ServerContext) async throws -> KitchenSink
     }
+
+    /// Calls `weft.interop.v1.TestService` over a transport (an HTTP/2 connection, or in-process in tests).
+    public struct Client: Sendable {
+        public let transport: any ClientTransport
+
+        /// A client whose calls go through `transport`.
+        public init(transport: any ClientTransport) {
+            self.transport = transport
+        }
+
+        /// Returns Empty. Request metadata echo applies (section 3).
+        public func emptyCall(_ request: Empty, options: CallOptions = CallOptions()) async throws -> Empty {
+            try await ClientCalls.unary(transport, TestService.descriptor.methods[0], request, options: options).message
+        }
+
+        /// If response_status.code != 0: fail with that status, send no message.
+        /// Otherwise answer with a payload of response_size zero bytes and
+        /// received_payload_size = len(payload.body).
+        public func unaryCall(_ request: SimpleRequest, options: CallOptions = CallOptions()) async throws -> SimpleResponse {
+            try await ClientCalls.unary(transport, TestService.descriptor.methods[1], request, options: options).message
+        }
+
+        /// For each entry of response_parameters, in order: wait interval_us, then
+        /// send one response whose payload has `size` zero bytes. Then end the call:
+        /// with response_status if its code != 0 (the status then arrives in the
+        /// trailers, after the messages), otherwise with OK.
+        public func streamingOutputCall<Result: Sendable>(
+            _ request: StreamingOutputCallRequest, options: CallOptions = CallOptions(),
+            onResponse: @Sendable (ResponseStream<StreamingOutputCallResponse>) async throws -> Result
+    ) async throws -> Result {
+            try await ClientCalls.serverStreaming(transport, TestService.descriptor.methods[2], request, options: options, onResponse: onResponse)
+        }
+
+        /// Reads every request until the client half-closes, then answers once with
+        /// the sum of the request payload body lengths.
+        public func streamingInputCall(
+            options: CallOptions = CallOptions(),
+            requests: @Sendable (RequestWriter<StreamingInputCallRequest>) async throws -> Void
+    ) async throws -> StreamingInputCallResponse {
+            try await ClientCalls.clientStreaming(transport, TestService.descriptor.methods[3], options: options, requests: requests).message
+        }
+
+        /// Ping-pong. For each request, as soon as it arrives: if response_status
+        /// code != 0, end the call immediately with that status (do not send that
+        /// request's responses and do not wait for the client to half-close);
+        /// otherwise send its responses as StreamingOutputCall does, without
+        /// waiting for further requests. When the client half-closes, end with OK.
+        /// A client that half-closes without sending anything gets no message and
+        /// status OK.
+        public func fullDuplexCall<Result: Sendable>(
+            options: CallOptions = CallOptions(),
+            requests: @escaping @Sendable (RequestWriter<StreamingOutputCallRequest>) async throws -> Void,
+            onResponse: @Sendable (ResponseStream<StreamingOutputCallResponse>) async throws -> Result
+    ) async throws -> Result {
+            try await ClientCalls.bidirectionalStreaming(
+                transport, TestService.descriptor.methods[4], options: options, requests: requests, onResponse: onResponse)
+        }
+
+        /// Like FullDuplexCall, except that the server buffers every request and
+        /// sends nothing until the client half-closes; then it processes the
+        /// buffered requests in order exactly as FullDuplexCall would.
+        public func halfDuplexCall<Result: Sendable>(
+            options: CallOptions = CallOptions(),
+            requests: @escaping @Sendable (RequestWriter<StreamingOutputCallRequest>) async throws -> Void,
+            onResponse: @Sendable (ResponseStream<StreamingOutputCallResponse>) async throws -> Result
+    ) async throws -> Result {
+            try await ClientCalls.bidirectionalStreaming(
+                transport, TestService.descriptor.methods[5], options: options, requests: requests, onResponse: onResponse)
+        }
+
+        /// MUST NOT be implemented: the server answers UNIMPLEMENTED (12).
+        public func unimplementedCall(_ request: Empty, options: CallOptions = CallOptions()) async throws -> Empty {
+            try await ClientCalls.unary(transport, TestService.descriptor.methods[6], request, options: options).message
+        }
+
+        /// Returns the request unchanged (every field, presence, oneof case, map
+        /// entry and repeated element as decoded). Unknown enum values (proto3 open
+        /// enums) must be preserved.
+        public func echoKitchenSink(_ request: KitchenSink, options: CallOptions = CallOptions()) async throws -> KitchenSink {
+            try await ClientCalls.unary(transport, TestService.descriptor.methods[7], request, options: options).message
+        }
+    }
 }
 
 extension TestService.Handler {
@@ -832,6 +914,20 @@ public enum UnimplementedService {
     /// Implement to serve `weft.interop.v1.UnimplementedService`; register the value with a server.
     public protocol Handler: RegisteredService {
         func unimplementedCall(_ request: Empty, context: ServerContext) async throws -> Empty
+    }
+
+    /// Calls `weft.interop.v1.UnimplementedService` over a transport (an HTTP/2 connection, or in-process in tests).
+    public struct Client: Sendable {
+        public let transport: any ClientTransport
+
+        /// A client whose calls go through `transport`.
+        public init(transport: any ClientTransport) {
+            self.transport = transport
+        }
+
+        public func unimplementedCall(_ request: Empty, options: CallOptions = CallOptions()) async throws -> Empty {
+            try await ClientCalls.unary(transport, UnimplementedService.descriptor.methods[0], request, options: options).message
+        }
     }
 }
 

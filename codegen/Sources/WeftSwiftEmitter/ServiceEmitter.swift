@@ -1,7 +1,8 @@
 import WeftSchema
 
 /// Emits a namespace per service carrying its descriptor (gRPC paths, message types, streaming
-/// kinds, idempotency and `google.api.http` rules) and the server stub (`ServerStubEmitter`).
+/// kinds, idempotency and `google.api.http` rules), the server stub (`ServerStubEmitter`) and
+/// the client (`ClientStubEmitter`).
 struct ServiceEmitter {
     let types: TypeTable
 
@@ -23,6 +24,8 @@ struct ServiceEmitter {
             out.line(")")
             out.line()
             stubs.emitProtocol(into: &out)
+            out.line()
+            ClientStubEmitter(types: types, service: service, namespace: namespace).emit(into: &out)
         }
         out.line()
         stubs.emitRegistration(into: &out)

@@ -1,0 +1,93 @@
+import WeftMessages
+
+/// The four call kinds on top of a `ClientTransport`; generated clients call these. Each call
+/// lives inside the function: when it returns or throws, or its task is cancelled, an unfinished
+/// call is cancelled.
+public enum ClientCalls {
+    /// One request, one response.
+    public static func unary<Request: WeftMessage, Response: WeftMessage>(
+        _ transport: any ClientTransport, _ method: MethodDescriptor, _ request: Request, options: CallOptions
+    ) async throws -> ClientResponse<Response> {
+        try await withCall(transport, method, options) { call in
+            try await call.send(request.serializedBytes())
+            try await call.finishRequests()
+            return try await onlyResponse(of: call)
+        }
+    }
+
+    /// One request, a stream of responses handled by `onResponse`.
+    public static func serverStreaming<Request: WeftMessage, Response: WeftMessage, Result: Sendable>(
+        _ transport: any ClientTransport, _ method: MethodDescriptor, _ request: Request, options: CallOptions,
+        onResponse: @Sendable (ResponseStream<Response>) async throws -> Result
+    ) async throws -> Result {
+        try await withCall(transport, method, options) { call in
+            try await call.send(request.serializedBytes())
+            try await call.finishRequests()
+            return try await onResponse(ResponseStream(call: call))
+        }
+    }
+
+    /// Requests written by `requests`, then one response.
+    public static func clientStreaming<Request: WeftMessage, Response: WeftMessage>(
+        _ transport: any ClientTransport, _ method: MethodDescriptor, options: CallOptions,
+        requests: @Sendable (RequestWriter<Request>) async throws -> Void
+    ) async throws -> ClientResponse<Response> {
+        try await withCall(transport, method, options) { call in
+            try await requests(RequestWriter(call: call))
+            try await call.finishRequests()
+            return try await onlyResponse(of: call)
+        }
+    }
+
+    /// Requests written by `requests` while `onResponse` reads the responses, concurrently.
+    public static func bidirectionalStreaming<Request: WeftMessage, Response: WeftMessage, Result: Sendable>(
+        _ transport: any ClientTransport, _ method: MethodDescriptor, options: CallOptions,
+        requests: @escaping @Sendable (RequestWriter<Request>) async throws -> Void,
+        onResponse: @Sendable (ResponseStream<Response>) async throws -> Result
+    ) async throws -> Result {
+        try await withCall(transport, method, options) { call in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        try await requests(RequestWriter(call: call))
+                        try await call.finishRequests()
+                    } catch {
+                        call.cancel()
+                        throw error
+                    }
+                }
+                let result = try await onResponse(ResponseStream(call: call))
+                // The responses are done; a writer still running has nobody to talk to.
+                call.cancel()
+                group.cancelAll()
+                try? await group.waitForAll()
+                return result
+            }
+        }
+    }
+
+    private static func withCall<Result: Sendable>(
+        _ transport: any ClientTransport, _ method: MethodDescriptor, _ options: CallOptions,
+        _ body: (any ClientCall) async throws -> Result
+    ) async throws -> Result {
+        let call = try await transport.startCall(method, options: options)
+        return try await withTaskCancellationHandler {
+            defer { call.cancel() }
+            return try await body(call)
+        } onCancel: {
+            call.cancel()
+        }
+    }
+
+    private static func onlyResponse<Response: WeftMessage>(of call: any ClientCall) async throws -> ClientResponse<Response> {
+        let initial = try await call.initialMetadata()
+        var responses = RequestStream<Response>(source: call).makeAsyncIterator()
+        guard let message = try await responses.next() else {
+            throw Status(.internal, "the server ended the call with OK but sent no response")
+        }
+        guard try await responses.next() == nil else {
+            throw Status(.internal, "the server sent more than one response to a single-response call")
+        }
+        return ClientResponse(message: message, initialMetadata: initial, trailingMetadata: await call.trailingMetadata())
+    }
+}

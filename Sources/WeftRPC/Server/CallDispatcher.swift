@@ -1,0 +1,107 @@
+/// How a dispatched call's responses reach the client: implemented by the HTTP/2 server
+/// stream (and by the in-process transport).
+public protocol ServerResponder: Sendable {
+    /// Sends the response headers with the handler's initial metadata.
+    func sendHeaders(_ metadata: Metadata) async throws
+    /// Sends one response message (after the headers).
+    func send(_ message: [UInt8]) async throws
+    /// Ends the call with `status`. When no headers were sent, `trailersOnly` is true and the
+    /// status travels in a Trailers-Only response.
+    func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async
+}
+
+/// Routes calls to registered methods and runs them: deadlines, statuses from what handlers
+/// throw, initial metadata before the first message, trailers at the end.
+public struct CallDispatcher: Sendable {
+    private let methods: [String: ServerMethod]
+
+    /// A dispatcher for `services`; a later service's method replaces an earlier one's path.
+    public init(services: [any RegisteredService]) {
+        var methods: [String: ServerMethod] = [:]
+        for service in services {
+            for method in service.serverMethods { methods[method.descriptor.path] = method }
+        }
+        self.methods = methods
+    }
+
+    /// The paths this dispatcher serves.
+    public var paths: [String] { methods.keys.sorted() }
+
+    /// Serves one call whose request headers were `head`; returns when it has ended.
+    public func serve(head: RequestHead, peerIdentity: String?, requests: any MessageSource, responder: any ServerResponder) async {
+        guard let method = methods[head.path] else {
+            await responder.finish(
+                status: Status(.unimplemented, "method \(head.path) is not implemented"), trailers: Metadata(), trailersOnly: true)
+            return
+        }
+        let deadline = head.timeout.map { ContinuousClock.now + $0 }
+        let context = ServerContext(
+            path: head.path, requestMetadata: head.metadata, deadline: deadline, peerIdentity: peerIdentity)
+        let sink = HeadersFirstSink(responder: responder, context: context)
+        let status = await Self.run(method, requests: requests, sink: sink, context: context, deadline: deadline)
+        var headersSent = await sink.headersSent
+        if status.isOK, !headersSent {
+            // An OK call without messages still answers with headers, then trailers.
+            try? await responder.sendHeaders(context.initialMetadata)
+            headersSent = true
+        }
+        // A Trailers-Only response is the only header block, so it carries the initial metadata too.
+        var trailers = headersSent ? Metadata() : context.initialMetadata
+        for (key, value) in context.trailingMetadata { trailers.add(key, value) }
+        await responder.finish(status: status, trailers: trailers, trailersOnly: !headersSent)
+    }
+
+    /// Runs the handler, racing it against the deadline; the status it ends with. At the
+    /// deadline the handler's task is cancelled; the call ends once the handler returns, which
+    /// cooperative cancellation makes prompt for handlers that await.
+    private static func run(
+        _ method: ServerMethod, requests: any MessageSource, sink: HeadersFirstSink, context: ServerContext,
+        deadline: ContinuousClock.Instant?
+    ) async -> Status {
+        await withTaskGroup(of: Status?.self) { group in
+            group.addTask {
+                do {
+                    try await method.run(requests, sink, context)
+                    return .ok
+                } catch let status as Status {
+                    return status
+                } catch is CancellationError {
+                    return Status(.cancelled, "the call was cancelled")
+                } catch {
+                    return Status(.unknown, "the handler failed: \(type(of: error))")
+                }
+            }
+            if let deadline {
+                group.addTask {
+                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    return Task.isCancelled ? nil : Status(.deadlineExceeded, "the deadline passed")
+                }
+            }
+            // The first to finish decides; the other (handler or timer) is cancelled.
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? Status(.cancelled, "the call was cancelled")
+        }
+    }
+}
+
+/// Sends the response headers (with the handler's initial metadata) just before the first
+/// message, so metadata set before the first `write` is included.
+actor HeadersFirstSink: MessageSink {
+    let responder: any ServerResponder
+    let context: ServerContext
+    private(set) var headersSent = false
+
+    init(responder: any ServerResponder, context: ServerContext) {
+        self.responder = responder
+        self.context = context
+    }
+
+    func write(_ message: [UInt8]) async throws {
+        if !headersSent {
+            headersSent = true
+            try await responder.sendHeaders(context.initialMetadata)
+        }
+        try await responder.send(message)
+    }
+}

@@ -1,0 +1,88 @@
+import Synchronization
+import Testing
+import WeftInterop
+import WeftMessages
+import WeftRPC
+
+/// Generated clients calling generated handlers through the in-process transport: the whole
+/// call path (dispatch, statuses, metadata, deadlines, cancellation) without sockets.
+@Suite struct InProcessCallTests {
+    let client = Shelves.Client(transport: InProcessTransport(services: [Library()]))
+
+    @Test func unaryCallReturnsTheResponse() async throws {
+        let book = try await client.getBook(Named(displayName: "dune"))
+        #expect(book == Named(displayName: "found: dune", priority: .high))
+    }
+
+    @Test func handlerStatusReachesTheClient() async {
+        await #expect(throws: Status(.notFound, "no such book")) {
+            try await client.getBook(Named(displayName: "missing"))
+        }
+    }
+
+    @Test func metadataTravelsBothWays() async throws {
+        let response: ClientResponse<Named> = try await ClientCalls.unary(
+            client.transport, Shelves.descriptor.methods[0], Named(displayName: "x"),
+            options: CallOptions(metadata: Metadata(["x-caller": "test"])))
+        #expect(response.trailingMetadata.first("x-served-by") == "library")
+    }
+
+    @Test func bidirectionalStreamingInterleaves() async throws {
+        let names = try await client.watchBooks { writer in
+            for name in ["a", "b", "c"] { try await writer.write(Named(displayName: name)) }
+        } onResponse: { responses in
+            try await responses.reduce(into: [String]()) { $0.append($1.displayName) }
+        }
+        #expect(names == ["A", "B", "C"])
+    }
+
+    @Test func unknownServiceIsUnimplemented() async {
+        let stranger = UnimplementedService.Client(transport: client.transport)
+        await #expect { try await stranger.unimplementedCall(Empty()) } throws: { ($0 as? Status)?.code == .unimplemented }
+    }
+
+    @Test func deadlineCancelsTheHandlerAndEndsTheCall() async throws {
+        let started = ContinuousClock.now
+        let slow = Shelves.Client(transport: InProcessTransport(services: [SlowLibrary()]))
+        await #expect { try await slow.getBook(Named(), options: CallOptions(timeout: .milliseconds(100))) }
+            throws: { ($0 as? Status)?.code == .deadlineExceeded }
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test func cancellingTheClientCancelsTheHandler() async throws {
+        let library = SlowLibrary()
+        let slow = Shelves.Client(transport: InProcessTransport(services: [library]))
+        let call = Task { try await slow.getBook(Named()) }
+        try await eventually { library.started.withLock { $0 } }
+        call.cancel()
+        _ = await call.result
+        try await eventually { library.sawCancellation.withLock { $0 } }
+        #expect(library.sawCancellation.withLock { $0 })
+    }
+
+    /// Polls `condition` for up to five seconds (tests run in parallel on two cores).
+    func eventually(_ condition: () -> Bool) async throws {
+        for _ in 0..<500 where !condition() {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
+
+/// A handler that takes far longer than any test waits, noting whether it was cancelled.
+final class SlowLibrary: Shelves.Handler {
+    let started = Mutex(false)
+    let sawCancellation = Mutex(false)
+
+    func getBook(_ request: Named, context: ServerContext) async throws -> Named {
+        started.withLock { $0 = true }
+        do {
+            try await Task.sleep(for: .seconds(30))
+        } catch {
+            sawCancellation.withLock { $0 = true }
+            throw error
+        }
+        return request
+    }
+
+    func watchBooks(_ requests: RequestStream<Named>, responses: ResponseWriter<Named>, context: ServerContext) async throws {}
+}
