@@ -89,6 +89,7 @@ let package = Package(
         ),
         .testTarget(name: "WeftMessagesTests", dependencies: ["WeftMessages"], path: "Tests/WeftMessagesTests"),
         .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC"], path: "Tests/WeftRPCTests"),
+        .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
         .testTarget(
             name: "WeftGeneratedCodeTests",
             dependencies: ["WeftMessages", "WeftRPC", "WeftInterop"],

@@ -18,7 +18,7 @@ public enum ClientCalls {
     /// One request, a stream of responses handled by `onResponse`.
     public static func serverStreaming<Request: WeftMessage, Response: WeftMessage, Result: Sendable>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, _ request: Request, options: CallOptions,
-        onResponse: @Sendable (ResponseStream<Response>) async throws -> Result
+        onResponse: (ResponseStream<Response>) async throws -> Result
     ) async throws -> Result {
         try await withCall(transport, method, options) { call in
             try await call.send(request.serializedBytes())
@@ -30,7 +30,7 @@ public enum ClientCalls {
     /// Requests written by `requests`, then one response.
     public static func clientStreaming<Request: WeftMessage, Response: WeftMessage>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, options: CallOptions,
-        requests: @Sendable (RequestWriter<Request>) async throws -> Void
+        requests: (RequestWriter<Request>) async throws -> Void
     ) async throws -> ClientResponse<Response> {
         try await withCall(transport, method, options) { call in
             try await requests(RequestWriter(call: call))
@@ -43,7 +43,7 @@ public enum ClientCalls {
     public static func bidirectionalStreaming<Request: WeftMessage, Response: WeftMessage, Result: Sendable>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, options: CallOptions,
         requests: @escaping @Sendable (RequestWriter<Request>) async throws -> Void,
-        onResponse: @Sendable (ResponseStream<Response>) async throws -> Result
+        onResponse: (ResponseStream<Response>) async throws -> Result
     ) async throws -> Result {
         try await withCall(transport, method, options) { call in
             try await withThrowingTaskGroup(of: Void.self) { group in

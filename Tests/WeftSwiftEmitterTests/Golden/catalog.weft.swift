@@ -412,7 +412,7 @@ public enum CatalogService {
         /// Streams every product whose status changes, as it changes.
         public func watchProducts<Result: Sendable>(
             _ request: ListProductsRequest, options: CallOptions = CallOptions(),
-            onResponse: @Sendable (ResponseStream<Product>) async throws -> Result
+            onResponse: (ResponseStream<Product>) async throws -> Result
     ) async throws -> Result {
             try await ClientCalls.serverStreaming(transport, CatalogService.descriptor.methods[4], request, options: options, onResponse: onResponse)
         }

@@ -499,7 +499,7 @@ public enum Shelves {
         public func watchBooks<Result: Sendable>(
             options: CallOptions = CallOptions(),
             requests: @escaping @Sendable (RequestWriter<Named>) async throws -> Void,
-            onResponse: @Sendable (ResponseStream<Named>) async throws -> Result
+            onResponse: (ResponseStream<Named>) async throws -> Result
     ) async throws -> Result {
             try await ClientCalls.bidirectionalStreaming(
                 transport, Shelves.descriptor.methods[1], options: options, requests: requests, onResponse: onResponse)

@@ -819,7 +819,7 @@ public enum TestService {
         /// trailers, after the messages), otherwise with OK.
         public func streamingOutputCall<Result: Sendable>(
             _ request: StreamingOutputCallRequest, options: CallOptions = CallOptions(),
-            onResponse: @Sendable (ResponseStream<StreamingOutputCallResponse>) async throws -> Result
+            onResponse: (ResponseStream<StreamingOutputCallResponse>) async throws -> Result
     ) async throws -> Result {
             try await ClientCalls.serverStreaming(transport, TestService.descriptor.methods[2], request, options: options, onResponse: onResponse)
         }
@@ -828,7 +828,7 @@ public enum TestService {
         /// the sum of the request payload body lengths.
         public func streamingInputCall(
             options: CallOptions = CallOptions(),
-            requests: @Sendable (RequestWriter<StreamingInputCallRequest>) async throws -> Void
+            requests: (RequestWriter<StreamingInputCallRequest>) async throws -> Void
     ) async throws -> StreamingInputCallResponse {
             try await ClientCalls.clientStreaming(transport, TestService.descriptor.methods[3], options: options, requests: requests).message
         }
@@ -843,7 +843,7 @@ public enum TestService {
         public func fullDuplexCall<Result: Sendable>(
             options: CallOptions = CallOptions(),
             requests: @escaping @Sendable (RequestWriter<StreamingOutputCallRequest>) async throws -> Void,
-            onResponse: @Sendable (ResponseStream<StreamingOutputCallResponse>) async throws -> Result
+            onResponse: (ResponseStream<StreamingOutputCallResponse>) async throws -> Result
     ) async throws -> Result {
             try await ClientCalls.bidirectionalStreaming(
                 transport, TestService.descriptor.methods[4], options: options, requests: requests, onResponse: onResponse)
@@ -855,7 +855,7 @@ public enum TestService {
         public func halfDuplexCall<Result: Sendable>(
             options: CallOptions = CallOptions(),
             requests: @escaping @Sendable (RequestWriter<StreamingOutputCallRequest>) async throws -> Void,
-            onResponse: @Sendable (ResponseStream<StreamingOutputCallResponse>) async throws -> Result
+            onResponse: (ResponseStream<StreamingOutputCallResponse>) async throws -> Result
     ) async throws -> Result {
             try await ClientCalls.bidirectionalStreaming(
                 transport, TestService.descriptor.methods[5], options: options, requests: requests, onResponse: onResponse)

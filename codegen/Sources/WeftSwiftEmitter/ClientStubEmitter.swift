@@ -30,8 +30,8 @@ struct ClientStubEmitter {
         let output = types.swiftName(of: method.outputType)
         let descriptor = "\(namespace).descriptor.methods[\(index)]"
         let options = "options: CallOptions = CallOptions()"
-        let writer = "@Sendable (RequestWriter<\(input)>) async throws -> Void"
-        let reader = "@Sendable (ResponseStream<\(output)>) async throws -> Result"
+        let writer = "(RequestWriter<\(input)>) async throws -> Void"
+        let reader = "(ResponseStream<\(output)>) async throws -> Result"
         out.doc(method.doc)
         switch (method.clientStreaming, method.serverStreaming) {
         case (false, false):
@@ -53,7 +53,8 @@ struct ClientStubEmitter {
         case (true, true):
             out.line("public func \(name)<Result: Sendable>(")
             out.line("    \(options),")
-            out.line("    requests: @escaping \(writer),")
+            // The writer runs in a child task beside `onResponse`, so it must be sendable.
+            out.line("    requests: @escaping @Sendable \(writer),")
             out.block("    onResponse: \(reader)\n    ) async throws -> Result") { out in
                 out.line("try await ClientCalls.bidirectionalStreaming(")
                 out.line("    transport, \(descriptor), options: options, requests: requests, onResponse: onResponse)")
