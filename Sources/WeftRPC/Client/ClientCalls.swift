@@ -1,3 +1,4 @@
+import Synchronization
 import WeftMessages
 
 /// The four call kinds on top of a `ClientTransport`; generated clients call these. Each call
@@ -71,11 +72,26 @@ public enum ClientCalls {
         _ body: (any ClientCall) async throws -> Result
     ) async throws -> Result {
         let call = try await transport.startCall(method, options: options)
-        return try await withTaskCancellationHandler {
-            defer { call.cancel() }
-            return try await body(call)
-        } onCancel: {
-            call.cancel()
+        // The server enforces the deadline too; this timer is the client's own backstop for a
+        // server that never answers.
+        let expired = ExpiryFlag()
+        let timer = options.timeout.map { timeout in
+            Task {
+                try await Task.sleep(for: timeout)
+                expired.set()
+                call.cancel()
+            }
+        }
+        defer { timer?.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                defer { call.cancel() }
+                return try await body(call)
+            } onCancel: {
+                call.cancel()
+            }
+        } catch let status as Status where status.code == .cancelled && expired.isSet {
+            throw Status(.deadlineExceeded, "the deadline passed before the server answered")
         }
     }
 
@@ -90,4 +106,12 @@ public enum ClientCalls {
         }
         return ClientResponse(message: message, initialMetadata: initial, trailingMetadata: await call.trailingMetadata())
     }
+}
+
+/// Whether a call's client-side deadline timer has fired.
+private final class ExpiryFlag: Sendable {
+    private let fired = Atomic(false)
+
+    func set() { fired.store(true, ordering: .relaxed) }
+    var isSet: Bool { fired.load(ordering: .relaxed) }
 }
