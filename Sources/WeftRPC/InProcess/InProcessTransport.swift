@@ -5,9 +5,9 @@ import WeftMessages
 public struct InProcessTransport: ClientTransport {
     private let dispatcher: CallDispatcher
 
-    /// A transport whose calls reach `services`.
-    public init(services: [any RegisteredService]) {
-        dispatcher = CallDispatcher(services: services)
+    /// A transport whose calls reach `services` through `interceptors`.
+    public init(services: [any RegisteredService], interceptors: [any ServerInterceptor] = []) {
+        dispatcher = CallDispatcher(services: services, interceptors: interceptors)
     }
 
     public func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {

@@ -15,11 +15,14 @@ public protocol ServerResponder: Sendable {
 public struct CallDispatcher: Sendable {
     private let methods: [String: ServerMethod]
 
-    /// A dispatcher for `services`; a later service's method replaces an earlier one's path.
-    public init(services: [any RegisteredService]) {
+    /// A dispatcher for `services`, each call running through `interceptors` (the first one
+    /// outermost); a later service's method replaces an earlier one's path.
+    public init(services: [any RegisteredService], interceptors: [any ServerInterceptor] = []) {
         var methods: [String: ServerMethod] = [:]
         for service in services {
-            for method in service.serverMethods { methods[method.descriptor.path] = method }
+            for method in service.serverMethods {
+                methods[method.descriptor.path] = interceptors.isEmpty ? method : method.intercepted(by: interceptors)
+            }
         }
         self.methods = methods
     }
