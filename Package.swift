@@ -63,6 +63,8 @@ let package = Package(
             dependencies: ["WeftMessages", "CZlib", .product(name: "NIOCore", package: "swift-nio")],
             path: "Sources/WeftRPC"
         ),
+        // The REST gateway: route templates, transcoding, rate limits, circuit breaking.
+        .target(name: "WeftGateway", dependencies: ["WeftRPC"], path: "Sources/WeftGateway"),
         // The interop contract's types, generated on every build from ../shared/interop.
         .target(
             name: "WeftInterop",
@@ -89,6 +91,7 @@ let package = Package(
         ),
         .testTarget(name: "WeftMessagesTests", dependencies: ["WeftMessages"], path: "Tests/WeftMessagesTests"),
         .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC"], path: "Tests/WeftRPCTests"),
+        .testTarget(name: "WeftGatewayTests", dependencies: ["WeftGateway", "WeftRPC"], path: "Tests/WeftGatewayTests"),
         .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
         .testTarget(
             name: "WeftGeneratedCodeTests",
