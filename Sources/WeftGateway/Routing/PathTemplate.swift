@@ -1,0 +1,208 @@
+import WeftRPC
+
+/// A `google.api.http` path template, parsed once into a small program that the matcher runs:
+///
+///     Template = "/" Segments [ Verb ] ;
+///     Segments = Segment { "/" Segment } ;
+///     Segment  = "*" | "**" | LITERAL | Variable ;
+///     Variable = "{" FieldPath [ "=" Segments ] "}" ;
+///     FieldPath = IDENT { "." IDENT } ;
+///     Verb     = ":" LITERAL ;
+///
+/// `{name}` means `{name=*}`; `**` matches the rest of the path and may only come last.
+public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
+    /// One step of the compiled program.
+    enum Segment: Sendable, Hashable {
+        case literal(String)
+        /// `*`: exactly one path segment.
+        case single
+        /// `**`: zero or more segments, the rest of the path.
+        case rest
+    }
+
+    /// A variable: which request field it fills and which segments it spans.
+    struct Variable: Sendable, Hashable {
+        let fieldPath: [String]
+        let range: Range<Int>
+    }
+
+    let segments: [Segment]
+    let variables: [Variable]
+    let verb: String?
+    /// The template as written.
+    public let description: String
+
+    /// The field paths the template binds, e.g. `["name"]` or `["shelf", "book.id"]`.
+    public var fieldPaths: [String] { variables.map { $0.fieldPath.joined(separator: ".") } }
+
+    /// Parses `template`; a malformed one throws a `PathTemplateError` naming the position.
+    public init(_ template: String) throws(PathTemplateError) {
+        var parser = TemplateParser(text: template)
+        (segments, variables, verb) = try parser.parse()
+        description = template
+    }
+
+    /// The same routes whatever the variables are called: two templates with equal shapes (and
+    /// the same HTTP method) conflict.
+    public var shape: String {
+        let body = segments.map { segment in
+            switch segment {
+            case .literal(let text): text
+            case .single: "*"
+            case .rest: "**"
+            }
+        }
+        return "/" + body.joined(separator: "/") + (verb.map { ":" + $0 } ?? "")
+    }
+
+    /// The field values `path` binds, or nil when it does not match. `path` excludes the query.
+    /// Values are percent-decoded; a multi-segment value keeps its `/` separators.
+    public func match(_ path: String) -> [String: String]? {
+        guard path.hasPrefix("/") else { return nil }
+        var body = Substring(path.dropFirst())
+        if let verb {
+            guard body.hasSuffix(":" + verb) else { return nil }
+            body = body.dropLast(verb.count + 1)
+        } else if body.split(separator: "/").last?.contains(":") == true {
+            // A verb the template does not have: not this route.
+            return nil
+        }
+        let parts = body.isEmpty ? [] : body.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        // Where each template segment starts in `parts`.
+        var starts: [Int] = []
+        var index = 0
+        for segment in segments {
+            starts.append(index)
+            switch segment {
+            case .literal(let text):
+                guard index < parts.count, parts[index] == text else { return nil }
+                index += 1
+            case .single:
+                guard index < parts.count, !parts[index].isEmpty else { return nil }
+                index += 1
+            case .rest:
+                index = parts.count
+            }
+        }
+        guard index == parts.count else { return nil }
+        starts.append(index)
+        var bindings: [String: String] = [:]
+        for variable in variables {
+            let captured = parts[starts[variable.range.lowerBound]..<starts[variable.range.upperBound]]
+            let multiSegment = variable.range.count > 1 || segments[variable.range.lowerBound] == .rest
+            let value = multiSegment
+                ? captured.map { PercentCoding.decode($0, keepingSlashEncoded: true) }.joined(separator: "/")
+                : PercentCoding.decode(captured.first ?? "", keepingSlashEncoded: false)
+            bindings[variable.fieldPath.joined(separator: ".")] = value
+        }
+        return bindings
+    }
+}
+
+/// A malformed path template.
+public struct PathTemplateError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let template: String
+    public let offset: Int
+    public let message: String
+
+    public var description: String { "path template \"\(template)\", at offset \(offset): \(message)" }
+}
+
+/// The recursive-descent parser of the grammar above.
+struct TemplateParser {
+    let text: String
+    private let characters: [Character]
+    private var position = 0
+    private var segments: [PathTemplate.Segment] = []
+    private var variables: [PathTemplate.Variable] = []
+
+    init(text: String) {
+        self.text = text
+        self.characters = Array(text)
+    }
+
+    mutating func parse() throws(PathTemplateError) -> ([PathTemplate.Segment], [PathTemplate.Variable], String?) {
+        try expect("/")
+        try parseSegments(insideVariable: false)
+        var verb: String?
+        if peek == ":" {
+            position += 1
+            verb = literal()
+            guard let verb, !verb.isEmpty else { throw error("a verb after ':' must not be empty") }
+        }
+        guard position == characters.count else { throw error("unexpected '\(characters[position])'") }
+        if let restIndex = segments.firstIndex(of: .rest), restIndex != segments.count - 1 {
+            throw error("'**' must be the last segment")
+        }
+        let paths = variables.map(\.fieldPath)
+        if Set(paths).count != paths.count { throw error("a field is bound twice") }
+        return (segments, variables, verb)
+    }
+
+    private var peek: Character? { position < characters.count ? characters[position] : nil }
+
+    private func error(_ message: String) -> PathTemplateError {
+        PathTemplateError(template: text, offset: position, message: message)
+    }
+
+    private mutating func expect(_ character: Character) throws(PathTemplateError) {
+        guard peek == character else { throw error("expected '\(character)'") }
+        position += 1
+    }
+
+    private mutating func parseSegments(insideVariable: Bool) throws(PathTemplateError) {
+        repeat {
+            try parseSegment(insideVariable: insideVariable)
+        } while consume("/")
+    }
+
+    private mutating func consume(_ character: Character) -> Bool {
+        guard peek == character else { return false }
+        position += 1
+        return true
+    }
+
+    private mutating func parseSegment(insideVariable: Bool) throws(PathTemplateError) {
+        if consume("*") {
+            segments.append(consume("*") ? .rest : .single)
+        } else if peek == "{" {
+            guard !insideVariable else { throw error("variables cannot nest") }
+            try parseVariable()
+        } else {
+            let text = literal()
+            guard !text.isEmpty else { throw error("expected a segment") }
+            segments.append(.literal(text))
+        }
+    }
+
+    private mutating func parseVariable() throws(PathTemplateError) {
+        try expect("{")
+        var fieldPath: [String] = []
+        repeat {
+            let identifier = identifierText()
+            guard !identifier.isEmpty else { throw error("expected a field name") }
+            fieldPath.append(identifier)
+        } while consume(".")
+        let first = segments.count
+        if consume("=") {
+            try parseSegments(insideVariable: true)
+        } else {
+            segments.append(.single)
+        }
+        try expect("}")
+        variables.append(PathTemplate.Variable(fieldPath: fieldPath, range: first..<segments.count))
+    }
+
+    /// A literal segment: anything up to `/`, `:`, `{`, `}`, `*` or `=`.
+    private mutating func literal() -> String {
+        let start = position
+        while let character = peek, !"/:{}*=".contains(character) { position += 1 }
+        return String(characters[start..<position])
+    }
+
+    private mutating func identifierText() -> String {
+        let start = position
+        while let character = peek, character.isLetter || character.isNumber || character == "_" { position += 1 }
+        return String(characters[start..<position])
+    }
+}

@@ -1,0 +1,79 @@
+/// The gateway's routes, compiled once at start: an HTTP method and a path template per route.
+/// Two routes with the same method and the same template shape are a configuration error; where
+/// templates overlap, the more specific one (literals before `*`, `*` before `**`) wins.
+public struct RouteTable<Target: Sendable>: Sendable {
+    /// One route.
+    public struct Route: Sendable {
+        public let method: String
+        public let template: PathTemplate
+        public let target: Target
+
+        public init(method: String, template: PathTemplate, target: Target) {
+            self.method = method.uppercased()
+            self.template = template
+            self.target = target
+        }
+    }
+
+    /// What a request resolves to.
+    public enum Match: Sendable {
+        case found(Target, bindings: [String: String])
+        /// The path exists under other methods (HTTP 405 with `Allow`).
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    private let routes: [Route]
+
+    /// Compiles `routes`; conflicting ones throw naming both.
+    public init(_ routes: [Route]) throws(RouteConflict) {
+        var seen: [String: Route] = [:]
+        for route in routes {
+            let key = route.method + " " + route.template.shape
+            if let earlier = seen[key] {
+                throw RouteConflict(method: route.method, first: earlier.template.description, second: route.template.description)
+            }
+            seen[key] = route
+        }
+        self.routes = routes.sorted { Self.isMoreSpecific($0.template, than: $1.template) }
+    }
+
+    /// The route for `method` and `path` (without the query string).
+    public func match(method: String, path: String) -> Match {
+        var allowed: [String] = []
+        for route in routes {
+            guard let bindings = route.template.match(path) else { continue }
+            if route.method == method.uppercased() { return .found(route.target, bindings: bindings) }
+            if !allowed.contains(route.method) { allowed.append(route.method) }
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed.sorted())
+    }
+
+    /// Segment by segment, a literal beats `*`, which beats `**`; a verb beats none; on a tie the
+    /// longer template wins.
+    static func isMoreSpecific(_ lhs: PathTemplate, than rhs: PathTemplate) -> Bool {
+        func rank(_ segment: PathTemplate.Segment) -> Int {
+            switch segment {
+            case .literal: 2
+            case .single: 1
+            case .rest: 0
+            }
+        }
+        for (left, right) in zip(lhs.segments, rhs.segments) where rank(left) != rank(right) {
+            return rank(left) > rank(right)
+        }
+        if (lhs.verb != nil) != (rhs.verb != nil) { return lhs.verb != nil }
+        return lhs.segments.count > rhs.segments.count
+    }
+}
+
+/// Two routes that would serve the same requests.
+public struct RouteConflict: Error, Sendable, CustomStringConvertible {
+    public let method: String
+    public let first: String
+    public let second: String
+
+    public var description: String {
+        "routes conflict: \(method) \(first) and \(method) \(second) match the same paths; change one template"
+    }
+}

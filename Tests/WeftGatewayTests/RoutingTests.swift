@@ -1,0 +1,100 @@
+import Testing
+@testable import WeftGateway
+
+@Suite struct PathTemplateTests {
+    @Test func parsesEveryForm() throws {
+        #expect(try PathTemplate("/v1/shelves").fieldPaths == [])
+        #expect(try PathTemplate("/v1/{name}").fieldPaths == ["name"])
+        #expect(try PathTemplate("/v1/{book.shelf.id}/x").fieldPaths == ["book.shelf.id"])
+        #expect(try PathTemplate("/v1/{name=shelves/*/books/*}").fieldPaths == ["name"])
+        #expect(try PathTemplate("/v1/{path=**}").shape == "/v1/**")
+        #expect(try PathTemplate("/v1/*/books:search").shape == "/v1/*/books:search")
+    }
+
+    @Test func malformedTemplatesNameThePosition() {
+        for bad in ["v1/x", "/v1/{", "/v1/{name", "/v1/{}", "/v1/**/x", "/v1/{a={b}}", "/v1/x:", "/v1//x", "/v1/{a}/{a}"] {
+            #expect(throws: PathTemplateError.self, "\(bad)") { try PathTemplate(bad) }
+        }
+    }
+
+    @Test func matchesAndBindsVariables() throws {
+        let nested = try PathTemplate("/v1/{name=shelves/*/books/*}")
+        #expect(nested.match("/v1/shelves/s1/books/b%201") == ["name": "shelves/s1/books/b 1"])
+        #expect(nested.match("/v1/shelves/s1/books") == nil)
+        #expect(nested.match("/v1/shelves/s1/books/b1/extra") == nil)
+
+        let simple = try PathTemplate("/v1/users/{user_id}/orders/{order.id}")
+        #expect(simple.match("/v1/users/42/orders/o%2F7") == ["user_id": "42", "order.id": "o/7"])
+        #expect(simple.match("/v1/users//orders/1") == nil)  // `*` needs a non-empty segment
+
+        let rest = try PathTemplate("/files/{path=**}")
+        #expect(rest.match("/files/a/b%2Fc/d") == ["path": "a/b%2Fc/d"])  // `/` inside a segment stays encoded
+        #expect(rest.match("/files") == ["path": ""])
+    }
+
+    @Test func verbsMustMatch() throws {
+        let search = try PathTemplate("/v1/{parent=shelves/*}/books:search")
+        #expect(search.match("/v1/shelves/s1/books:search") == ["parent": "shelves/s1"])
+        #expect(search.match("/v1/shelves/s1/books") == nil)
+        #expect(try PathTemplate("/v1/{name}").match("/v1/thing:undelete") == nil)
+    }
+}
+
+@Suite struct RouteTableTests {
+    func table() throws -> RouteTable<String> {
+        try RouteTable([
+            .init(method: "GET", template: PathTemplate("/v1/{name=products/*}"), target: "get"),
+            .init(method: "DELETE", template: PathTemplate("/v1/{name=products/*}"), target: "delete"),
+            .init(method: "GET", template: PathTemplate("/v1/products/featured"), target: "featured"),
+            .init(method: "POST", template: PathTemplate("/v1/products"), target: "create"),
+            .init(method: "POST", template: PathTemplate("/v1/products:batchGet"), target: "batch"),
+        ])
+    }
+
+    @Test func routesByMethodAndPathPreferringLiterals() throws {
+        let routes = try table()
+        guard case .found("featured", let bindings) = routes.match(method: "GET", path: "/v1/products/featured") else {
+            Issue.record("the literal route should win")
+            return
+        }
+        #expect(bindings.isEmpty)
+        guard case .found("get", let found) = routes.match(method: "get", path: "/v1/products/p1") else {
+            Issue.record("GET /v1/products/p1 should route to get")
+            return
+        }
+        #expect(found == ["name": "products/p1"])
+        guard case .found("batch", _) = routes.match(method: "POST", path: "/v1/products:batchGet") else {
+            Issue.record("the custom verb should route")
+            return
+        }
+    }
+
+    @Test func wrongMethodIs405AndUnknownPathIs404() throws {
+        let routes = try table()
+        guard case .methodNotAllowed(let allowed) = routes.match(method: "PUT", path: "/v1/products/p1") else {
+            Issue.record("PUT should be 405")
+            return
+        }
+        #expect(allowed == ["DELETE", "GET"])
+        guard case .notFound = routes.match(method: "GET", path: "/v2/nothing") else {
+            Issue.record("unknown path should be 404")
+            return
+        }
+    }
+
+    @Test func conflictingRoutesFailAtStart() throws {
+        #expect {
+            try RouteTable([
+                .init(method: "GET", template: PathTemplate("/v1/{id}"), target: 1),
+                .init(method: "GET", template: PathTemplate("/v1/{name}"), target: 2),
+            ])
+        } throws: { error in
+            String(describing: error).contains("/v1/{id}") && String(describing: error).contains("/v1/{name}")
+        }
+        // The same template under another method is no conflict.
+        _ = try RouteTable([
+            .init(method: "GET", template: PathTemplate("/v1/{id}"), target: 1),
+            .init(method: "DELETE", template: PathTemplate("/v1/{id}"), target: 2),
+        ])
+    }
+}
