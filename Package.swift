@@ -64,7 +64,7 @@ let package = Package(
             path: "Sources/WeftRPC"
         ),
         // The REST gateway: route templates, transcoding, rate limits, circuit breaking.
-        .target(name: "WeftGateway", dependencies: ["WeftRPC"], path: "Sources/WeftGateway"),
+        .target(name: "WeftGateway", dependencies: ["WeftRPC", "WeftSchema"], path: "Sources/WeftGateway"),
         // The interop contract's types, generated on every build from ../shared/interop.
         .target(
             name: "WeftInterop",
@@ -91,7 +91,11 @@ let package = Package(
         ),
         .testTarget(name: "WeftMessagesTests", dependencies: ["WeftMessages"], path: "Tests/WeftMessagesTests"),
         .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC"], path: "Tests/WeftRPCTests"),
-        .testTarget(name: "WeftGatewayTests", dependencies: ["WeftGateway", "WeftRPC"], path: "Tests/WeftGatewayTests"),
+        .testTarget(
+            name: "WeftGatewayTests",
+            dependencies: ["WeftGateway", "WeftRPC", "WeftSchema", "WeftInterop"],
+            path: "Tests/WeftGatewayTests"
+        ),
         .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
         .testTarget(
             name: "WeftGeneratedCodeTests",

@@ -172,6 +172,14 @@ public struct JSONReader {
     /// the recursion limit); errors coming out of it get this level's key prefixed to their path.
     @inlinable
     public mutating func readMessage<M: WeftMessage>(into message: inout M) throws {
+        try readNested { try message.mergeJSON(from: &$0) }
+    }
+
+    /// Reads one nested value (a message's object, or whatever `body` reads) one level deeper:
+    /// an error past the recursion limit; errors leaving `body` get this level's key prefixed to
+    /// their path. Readers of schemas known only at run time (the gateway) use it directly.
+    @inlinable
+    public mutating func readNested(_ body: (inout JSONReader) throws -> Void) throws {
         guard remainingDepth > 0 else { throw depthError() }
         let outer = (objectNesting, fieldKey, mapKey, arrayIndex)
         objectNesting = 0
@@ -180,7 +188,7 @@ public struct JSONReader {
         arrayIndex = -1
         remainingDepth &-= 1
         do {
-            try message.mergeJSON(from: &self)
+            try body(&self)
         } catch {
             let annotated = annotate(error)
             (objectNesting, fieldKey, mapKey, arrayIndex) = outer
@@ -204,6 +212,14 @@ public struct JSONReader {
         if arrayIndex >= 0 { component += "[\(arrayIndex)]" }
         e.prepend(component)
         return e
+    }
+
+    /// The offset of the next unread byte, for error messages.
+    public var offset: Int { position }
+
+    /// Whether only whitespace remains.
+    public mutating func isAtEnd() -> Bool {
+        peek() == nil
     }
 
     /// Throws unless only whitespace remains.

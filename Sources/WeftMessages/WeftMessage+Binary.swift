@@ -49,7 +49,7 @@ extension WeftMessage {
     /// Completes an error's path with the top-level field and message name.
     @usableFromInline
     static func rootError(_ error: any Error, reader: WireReader) -> any Error {
-        guard var e = reader.annotate(error, in: descriptor) as? WireDecodingError else { return error }
+        guard var e = reader.annotate(error, naming: descriptor.fieldName(number:)) as? WireDecodingError else { return error }
         e.path.insert(descriptor.name, at: 0)
         return e
     }

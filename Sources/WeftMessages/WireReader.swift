@@ -248,24 +248,7 @@ public struct WireReader {
     /// errors coming out of them get this message's field name prefixed to their path.
     @inlinable
     public mutating func readMessage<M: WeftMessage>(into message: inout M) throws {
-        let length = try readLength()
-        guard remainingDepth > 0 else { throw error(.recursionLimitExceeded) }
-        let outerEnd = end
-        let outerField = fieldNumber
-        end = position &+ length
-        remainingDepth &-= 1
-        fieldNumber = 0
-        do {
-            try message.decodeFields(from: &self)
-        } catch {
-            let annotated = annotate(error, in: M.descriptor)
-            fieldNumber = outerField
-            throw annotated
-        }
-        position = end
-        end = outerEnd
-        remainingDepth &+= 1
-        fieldNumber = outerField
+        try readNested(naming: M.descriptor.fieldName(number:)) { try message.decodeFields(from: &$0) }
     }
 
     /// Reads one length-delimited map entry, running `body` on a reader limited to its bytes.
@@ -274,6 +257,14 @@ public struct WireReader {
     /// its end; errors coming out of it get `key` or `value` added to their path.
     @inlinable
     public mutating func readMapEntry(_ body: (inout WireReader) throws -> Void) throws {
+        try readNested(naming: { $0 == 1 ? "key" : $0 == 2 ? "value" : String($0) }, body)
+    }
+
+    /// Reads one length-delimited nested value (a message or map entry whose fields `body`
+    /// decodes), one level deeper: an error past the recursion limit. Errors leaving `body` get
+    /// the name `naming` gives the field number being read prefixed to their path.
+    @inlinable
+    public mutating func readNested(naming: (Int32) -> String, _ body: (inout WireReader) throws -> Void) throws {
         let length = try readLength()
         guard remainingDepth > 0 else { throw error(.recursionLimitExceeded) }
         let outerEnd = end
@@ -284,7 +275,7 @@ public struct WireReader {
         do {
             try body(&self)
         } catch {
-            let annotated = annotate(error, in: nil)
+            let annotated = annotate(error, naming: naming)
             fieldNumber = outerField
             throw annotated
         }
@@ -295,19 +286,11 @@ public struct WireReader {
     }
 
     /// Adds the current field's name to the path of a decoding error leaving this level.
-    ///
-    /// `descriptor` names the field; nil means a map entry (`key`/`value`).
     @usableFromInline
-    func annotate(_ error: any Error, in descriptor: MessageDescriptor?) -> any Error {
+    func annotate(_ error: any Error, naming: (Int32) -> String) -> any Error {
         guard var e = error as? WireDecodingError else { return error }
         if e.offset < 0 { e.offset = position }
-        let name: String
-        if let descriptor {
-            name = descriptor.fieldName(number: Int32(bitPattern: fieldNumber))
-        } else {
-            name = fieldNumber == 1 ? "key" : fieldNumber == 2 ? "value" : String(fieldNumber)
-        }
-        e.path.insert(name, at: 0)
+        e.path.insert(naming(Int32(bitPattern: fieldNumber)), at: 0)
         return e
     }
 

@@ -1,0 +1,111 @@
+import WeftMessages
+import WeftSchema
+
+/// Protobuf binary → proto3 JSON for a message known only from its schema, with the mapping the
+/// generated `writeJSON` uses (fields in declaration order, defaults omitted, int64 as strings,
+/// enums by name, the well-known types' JSON forms).
+extension DynamicSchema {
+    /// The JSON of the `messageType` message encoded in `bytes`.
+    public func json(fromBinary bytes: [UInt8], messageType: String, options: JSONEncodingOptions = .init()) throws -> [UInt8] {
+        let message = try message(messageType)
+        let fields = try RawFields(bytes)
+        var writer = JSONWriter(options: options)
+        try writeJSON(message, fields: fields, to: &writer)
+        return try writer.finish()
+    }
+
+    func writeJSON(_ message: MessageDecl, fields: RawFields, to writer: inout JSONWriter) throws {
+        if try writeWellKnownJSON(message.fullName, fields: fields, to: &writer) { return }
+        writer.beginObject()
+        let printDefaults = writer.options.alwaysPrintDefaults
+        // Of a oneof's members only the one that came last on the wire is set.
+        var oneofWinners: [Int: Int32] = [:]
+        for field in message.fields {
+            guard let index = field.oneofIndex, let last = fields.lastPosition(of: field.number) else { continue }
+            if let current = oneofWinners[index], fields.lastPosition(of: current)! > last { continue }
+            oneofWinners[index] = field.number
+        }
+        for field in message.fields {
+            if let index = field.oneofIndex, oneofWinners[index] != field.number { continue }
+            let occurrences = fields.values(of: field.number)
+            let key = writer.options.preserveProtoNames ? field.name : field.jsonName
+            switch (field.label, field.type) {
+            case (_, .map(let keyType, let valueType)):
+                guard !occurrences.isEmpty || printDefaults else { continue }
+                writer.writeMapKey(key)
+                writer.beginObject()
+                for occurrence in occurrences {
+                    let entry = try RawFields(occurrence.bytes)
+                    writer.writeMapKey(try RawScalar.mapKeyText(keyType, entry.values(of: 1).last))
+                    try writeSingular(valueType, entry.values(of: 2), to: &writer)
+                }
+                writer.endObject()
+            case (.repeated, let type):
+                let elements = try repeatedValues(type, occurrences)
+                guard !elements.isEmpty || printDefaults else { continue }
+                writer.writeMapKey(key)
+                writer.beginArray()
+                for element in elements { try writeSingular(type, [element], to: &writer) }
+                writer.endArray()
+            case (let label, let type):
+                let hasPresence = label == .optional || field.oneofIndex != nil
+                if occurrences.isEmpty {
+                    // Absent: messages and fields with presence stay out; scalars print their
+                    // default only when asked to.
+                    guard printDefaults, !hasPresence, !type.isMessage else { continue }
+                } else if !hasPresence, !type.isMessage, !printDefaults, try isDefault(type, occurrences) {
+                    continue
+                }
+                writer.writeMapKey(key)
+                try writeSingular(type, occurrences, to: &writer)
+            }
+        }
+        writer.endObject()
+    }
+
+    /// Writes one value from its occurrences: the last for scalars, all merged for messages.
+    func writeSingular(_ type: FieldType, _ occurrences: [RawValue], to writer: inout JSONWriter) throws {
+        switch type {
+        case .scalar(let scalar):
+            try RawScalar.writeJSON(scalar, occurrences.last, to: &writer)
+        case .enumeration(let name):
+            let number = Int32(truncatingIfNeeded: occurrences.last?.varint ?? 0)
+            if !writer.options.enumsAsIntegers, let value = enums[name]?.values.first(where: { $0.number == number }) {
+                writer.writeString(value.name)
+            } else {
+                writer.writeInt32(number)
+            }
+        case .message(let name):
+            // Several occurrences of a message merge, which on the wire is concatenation.
+            let merged = try RawFields(occurrences.flatMap(\.bytes))
+            try writeJSON(try message(name), fields: merged, to: &writer)
+        case .map, .unresolved:
+            throw TranscodingError("field type \(type) cannot be transcoded")
+        }
+    }
+
+    /// Every element of a repeated field, unpacking packed occurrences.
+    private func repeatedValues(_ type: FieldType, _ occurrences: [RawValue]) throws -> [RawValue] {
+        guard case .scalar(let scalar) = type, scalar != .string, scalar != .bytes else {
+            if case .enumeration = type { return try occurrences.flatMap { try RawScalar.unpack(.int32, $0) } }
+            return occurrences
+        }
+        return try occurrences.flatMap { try RawScalar.unpack(scalar, $0) }
+    }
+
+    private func isDefault(_ type: FieldType, _ occurrences: [RawValue]) throws -> Bool {
+        guard let last = occurrences.last else { return true }
+        switch type {
+        case .scalar(let scalar): return RawScalar.isDefault(scalar, last)
+        case .enumeration: return Int32(truncatingIfNeeded: last.varint ?? 0) == 0
+        default: return false
+        }
+    }
+}
+
+extension FieldType {
+    var isMessage: Bool {
+        if case .message = self { return true }
+        return false
+    }
+}

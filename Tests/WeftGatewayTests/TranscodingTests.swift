@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import WeftGateway
+import WeftInterop
+import WeftMessages
+import WeftSchema
+
+/// The gateway's schema-driven transcoder against the generated code: same JSON for the same
+/// message, both ways.
+@Suite struct TranscodingTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func schema(_ includePath: String, _ file: String) throws -> DynamicSchema {
+        let result = SchemaCompiler(includePaths: [repository.appendingPathComponent(includePath).path]).compile([file])
+        #expect(!result.hasErrors, "\(result.diagnostics)")
+        return DynamicSchema(files: result.files)
+    }
+
+    let interop = try! TranscodingTests.schema("../shared/interop", "interop.proto")
+
+    static let sample = KitchenSink(
+        fInt32: -42, fInt64: .min, fUint32: .max, fUint64: .max, fSint32: -1, fSint64: .max, fFixed32: 1,
+        fFixed64: 2, fSfixed32: -3, fSfixed64: -4, fFloat: 1.5, fDouble: -0.25, fBool: true,
+        fString: "héllo \"wörld\" 🌍\n", fBytes: Data([0, 1, 255]), color: .blue,
+        inner: .init(id: 7, label: "in", marks: [-3, 0, 3]), rInt32: [1, -1, 300], rInt64: [.min, 0],
+        rUint64: [.max], rSint32: [-5, 5], rSint64: [-6], rFixed32: [7, 8], rSfixed64: [-9], rFloat: [0.5, -0.5],
+        rDouble: [1e300, -1e-300], rBool: [true, false], rColor: [.red, .infrared, .unrecognized(42)],
+        rUnpackedInt32: [10, -20], rString: ["", "a"], rBytes: [Data(), Data([9])],
+        rInner: [.init(id: 1), .init()], mStringInt64: ["": 0, "k": -7], mInt32String: [-1: "minus one", 2: ""],
+        mStringInner: ["x": .init(label: "v")], oInt32: 0, oString: "", choice: .cInt64(0), fMaxTag: 99)
+
+    func jsonObject(_ bytes: [UInt8]) throws -> NSDictionary {
+        try #require(JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary)
+    }
+
+    @Test func binaryToJSONMatchesTheGeneratedWriter() throws {
+        let dynamic = try interop.json(fromBinary: Self.sample.serializedBytes(), messageType: "weft.interop.v1.KitchenSink")
+        #expect(try jsonObject(dynamic) == jsonObject(Self.sample.jsonUTF8Bytes()))
+        for options in [JSONEncodingOptions(alwaysPrintDefaults: true), JSONEncodingOptions(preserveProtoNames: true)] {
+            let viaSchema = try interop.json(
+                fromBinary: KitchenSink(fInt32: 3).serializedBytes(), messageType: "weft.interop.v1.KitchenSink", options: options)
+            #expect(try jsonObject(viaSchema) == jsonObject(KitchenSink(fInt32: 3).jsonUTF8Bytes(options: options)))
+        }
+    }
+
+    @Test func jsonToBinaryDecodesToTheSameMessage() throws {
+        let binary = try interop.binary(fromJSON: Self.sample.jsonUTF8Bytes(), messageType: "weft.interop.v1.KitchenSink")
+        #expect(try KitchenSink(serializedBytes: binary) == Self.sample)
+        // Proto names, quoted numbers and enum numbers are accepted as the generated reader does.
+        let lenient = Array(#"{"f_int32": "12", "color": 2, "r_color": ["COLOR_RED", 3], "o_string": null}"#.utf8)
+        let decoded = try KitchenSink(serializedBytes: interop.binary(fromJSON: lenient, messageType: "weft.interop.v1.KitchenSink"))
+        #expect(decoded == KitchenSink(fInt32: 12, color: .green, rColor: [.red, .blue]))
+    }
+
+    @Test func defaultsAreOmittedAndPresenceKept() throws {
+        let binary = try interop.binary(
+            fromJSON: Array(#"{"fInt32": 0, "fString": "", "oInt32": 0, "cString": ""}"#.utf8),
+            messageType: "weft.interop.v1.KitchenSink")
+        #expect(try KitchenSink(serializedBytes: binary) == KitchenSink(oInt32: 0, choice: .cString("")))
+        #expect(binary == KitchenSink(oInt32: 0, choice: .cString("")).serializedBytes())
+    }
+
+    @Test func unknownFieldsAndBadValuesAreErrorsWithTheirPath() throws {
+        #expect {
+            try interop.binary(fromJSON: Array(#"{"inner": {"idd": 1}}"#.utf8), messageType: "weft.interop.v1.KitchenSink")
+        } throws: { "\($0)".contains("idd") && "\($0)".contains("inner") }
+        #expect {
+            try interop.binary(fromJSON: Array(#"{"rInner": [{}, {"id": "x"}]}"#.utf8), messageType: "weft.interop.v1.KitchenSink")
+        } throws: { "\($0)".contains("rInner[1]") }
+        #expect(throws: (any Error).self) {
+            try interop.binary(fromJSON: Array(#"{"color": "COLOR_PURPLE"}"#.utf8), messageType: "weft.interop.v1.KitchenSink")
+        }
+        #expect(throws: TranscodingError.self) {
+            try interop.binary(fromJSON: Array("{}".utf8), messageType: "weft.interop.v1.Nope")
+        }
+    }
+
+    @Test func wellKnownTypesRoundTripInTheirJSONForms() throws {
+        let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
+        let json = #"{"at":"1970-01-01T00:00:01.500Z","timeout":"-1.500s","maybeCount":0,"maybeName":"n","nothing":{},"history":["2024-02-29T23:00:00Z"],"attributes":{"size":42,"tags":["a",null,true],"nested":{"x":null}},"anything":null,"list":[1.5,"s"]}"#
+        let binary = try edge.binary(fromJSON: Array(json.utf8), messageType: "weft.test.edge.WellKnown")
+        let back = try edge.json(fromBinary: binary, messageType: "weft.test.edge.WellKnown")
+        #expect(try jsonObject(back) == jsonObject(Array(json.utf8)))
+    }
+}
