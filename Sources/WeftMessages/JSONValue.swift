@@ -32,10 +32,19 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Parses JSON bytes (one value, nothing but whitespace after it).
-    init(parsing bytes: UnsafeRawBufferPointer, options: JSONDecodingOptions) throws {
+    /// Parses one JSON document (strict grammar, `options`' depth limit).
+    public init(parsing bytes: UnsafeRawBufferPointer, options: JSONDecodingOptions = JSONDecodingOptions()) throws {
         var reader = JSONReader(bytes, options: options)
         self = try reader.readValue(keep: true)
         try reader.expectEnd()
+    }
+
+    /// The value as compact JSON text.
+    public var utf8Bytes: [UInt8] {
+        var writer = JSONWriter()
+        write(to: &writer)
+        // Only Timestamp and Duration writers can fail, and a JSONValue holds neither.
+        return (try? writer.finish()) ?? []
     }
 
     /// Writes the value as JSON text.

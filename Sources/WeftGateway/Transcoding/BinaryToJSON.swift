@@ -28,39 +28,66 @@ extension DynamicSchema {
         for field in message.fields {
             if let index = field.oneofIndex, oneofWinners[index] != field.number { continue }
             let occurrences = fields.values(of: field.number)
-            let key = writer.options.preserveProtoNames ? field.name : field.jsonName
-            switch (field.label, field.type) {
-            case (_, .map(let keyType, let valueType)):
-                guard !occurrences.isEmpty || printDefaults else { continue }
-                writer.writeMapKey(key)
-                writer.beginObject()
-                for occurrence in occurrences {
-                    let entry = try RawFields(occurrence.bytes)
-                    writer.writeMapKey(try RawScalar.mapKeyText(keyType, entry.values(of: 1).last))
-                    try writeSingular(valueType, entry.values(of: 2), to: &writer)
-                }
-                writer.endObject()
-            case (.repeated, let type):
-                let elements = try repeatedValues(type, occurrences)
-                guard !elements.isEmpty || printDefaults else { continue }
-                writer.writeMapKey(key)
-                writer.beginArray()
-                for element in elements { try writeSingular(type, [element], to: &writer) }
-                writer.endArray()
-            case (let label, let type):
-                let hasPresence = label == .optional || field.oneofIndex != nil
-                if occurrences.isEmpty {
-                    // Absent: messages and fields with presence stay out; scalars print their
-                    // default only when asked to.
-                    guard printDefaults, !hasPresence, !type.isMessage else { continue }
-                } else if !hasPresence, !type.isMessage, !printDefaults, try isDefault(type, occurrences) {
-                    continue
-                }
-                writer.writeMapKey(key)
-                try writeSingular(type, occurrences, to: &writer)
-            }
+            guard try isPrinted(field, occurrences, printDefaults: printDefaults) else { continue }
+            writer.writeMapKey(writer.options.preserveProtoNames ? field.name : field.jsonName)
+            try writeFieldValue(field, occurrences, to: &writer)
         }
         writer.endObject()
+    }
+
+    /// Whether a field appears in JSON: set fields do, unless an implicit-presence scalar holds
+    /// its default; absent ones only as defaults when asked, and never messages or fields with
+    /// presence.
+    private func isPrinted(_ field: FieldDecl, _ occurrences: [RawValue], printDefaults: Bool) throws -> Bool {
+        switch (field.label, field.type) {
+        case (_, .map), (.repeated, _):
+            return printDefaults || !occurrences.isEmpty
+        case (let label, let type):
+            let hasPresence = label == .optional || field.oneofIndex != nil
+            if occurrences.isEmpty { return printDefaults && !hasPresence && !type.isMessage }
+            return try hasPresence || type.isMessage || printDefaults || !isDefault(type, occurrences)
+        }
+    }
+
+    /// Writes a field's JSON value from its occurrences: an object for maps, an array for
+    /// repeated fields, else one value.
+    func writeFieldValue(_ field: FieldDecl, _ occurrences: [RawValue], to writer: inout JSONWriter) throws {
+        switch (field.label, field.type) {
+        case (_, .map(let keyType, let valueType)):
+            writer.beginObject()
+            for occurrence in occurrences {
+                let entry = try RawFields(occurrence.bytes)
+                writer.writeMapKey(try RawScalar.mapKeyText(keyType, entry.values(of: 1).last))
+                try writeSingular(valueType, entry.values(of: 2), to: &writer)
+            }
+            writer.endObject()
+        case (.repeated, let type):
+            writer.beginArray()
+            for element in try repeatedValues(type, occurrences) { try writeSingular(type, [element], to: &writer) }
+            writer.endArray()
+        case (_, let type):
+            try writeSingular(type, occurrences, to: &writer)
+        }
+    }
+
+    /// The JSON an HTTP response carries under a rule's `response_body`: the whole message for
+    /// `""`, else that one field's value (`null` for an absent message field).
+    public func responseJSON(
+        fromBinary bytes: [UInt8], messageType: String, responseBody: String, options: JSONEncodingOptions = .init()
+    ) throws -> [UInt8] {
+        guard !responseBody.isEmpty else { return try json(fromBinary: bytes, messageType: messageType, options: options) }
+        let message = try message(messageType)
+        guard let field = message.fields.first(where: { $0.name == responseBody }) else {
+            throw TranscodingError("\(messageType) has no field \(responseBody) for response_body")
+        }
+        let occurrences = try RawFields(bytes).values(of: field.number)
+        var writer = JSONWriter(options: options)
+        if occurrences.isEmpty, field.type.isMessage, field.label != .repeated {
+            writer.writeNull()
+        } else {
+            try writeFieldValue(field, occurrences, to: &writer)
+        }
+        return try writer.finish()
     }
 
     /// Writes one value from its occurrences: the last for scalars, all merged for messages.

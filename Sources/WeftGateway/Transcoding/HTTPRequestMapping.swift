@@ -1,0 +1,118 @@
+import WeftMessages
+import WeftSchema
+
+/// Builds an rpc's request message from an HTTP request the way its `google.api.http` rule
+/// says: path variables fill their fields, the body fills the whole request (`body: "*"`) or
+/// one field, and the remaining fields come from the query string (`a.b=1`, repeated keys for
+/// repeated fields, enums by name).
+public struct HTTPRequestMapping: Sendable {
+    let schema: DynamicSchema
+    let requestType: String
+    /// `""` (no body), `"*"` or a top-level field name.
+    let bodyField: String
+
+    /// A mapping into `requestType` with the rule's `body`.
+    public init(schema: DynamicSchema, requestType: String, body: String) {
+        self.schema = schema
+        self.requestType = requestType
+        self.bodyField = body
+    }
+
+    /// The request message, binary-encoded. Bad input throws an error whose description says
+    /// what was wrong (the gateway answers it with 400).
+    public func requestBinary(pathBindings: [String: String], query: [(String, String)], body: [UInt8]) throws -> [UInt8] {
+        var root: JSONValue = .object([])
+        switch bodyField {
+        case "":
+            break
+        case "*":
+            root = try parseBody(body)
+            guard case .object = root else { throw RequestMappingError("the request body must be a JSON object") }
+        default:
+            root = .object([(bodyField, try parseBody(body))])
+        }
+        let requestMessage = try schema.message(requestType)
+        for (path, text) in pathBindings.sorted(by: { $0.key < $1.key }) {
+            let components = path.split(separator: ".").map(String.init)
+            let leaf = try field(at: components, in: requestMessage, source: "path variable")
+            root = root.setting(try jsonValue(text, for: leaf, source: "path variable \(path)"), at: components[...], appending: false)
+        }
+        if bodyField != "*" {
+            for (name, text) in query {
+                let components = name.split(separator: ".").map(String.init)
+                // Fields the path or the body already set are not taken from the query.
+                if pathBindings[name] != nil || components.first == bodyField { continue }
+                let leaf = try field(at: components, in: requestMessage, source: "query parameter")
+                let value = try jsonValue(text, for: leaf, source: "query parameter \(name)")
+                root = root.setting(value, at: components[...], appending: leaf.label == .repeated)
+            }
+        }
+        return try schema.binary(fromJSON: root.utf8Bytes, messageType: requestType)
+    }
+
+    private func parseBody(_ body: [UInt8]) throws -> JSONValue {
+        guard !body.isEmpty else { return .object([]) }
+        return try body.withUnsafeBytes { try JSONValue(parsing: $0) }
+    }
+
+    /// The field a dotted path names, walking nested messages.
+    private func field(at components: [String], in message: MessageDecl, source: String) throws -> FieldDecl {
+        var current = message
+        for (index, name) in components.enumerated() {
+            guard let field = schema.fieldsByKey[current.fullName]?[name] else {
+                throw RequestMappingError("\(source) \(components.joined(separator: ".")): \(current.name) has no field \(name)")
+            }
+            if index == components.count - 1 { return field }
+            guard case .message(let nested) = field.type, field.label != .repeated else {
+                throw RequestMappingError("\(source) \(components.joined(separator: ".")): \(name) is not a message")
+            }
+            current = try schema.message(nested)
+        }
+        throw RequestMappingError("\(source) names no field")
+    }
+
+    /// Text from a path or query string as the JSON value the field's type expects.
+    private func jsonValue(_ text: String, for field: FieldDecl, source: String) throws -> JSONValue {
+        switch field.type {
+        case .scalar(.bool):
+            guard text == "true" || text == "false" else { throw RequestMappingError("\(source): \"\(text)\" is not true or false") }
+            return .bool(text == "true")
+        case .scalar, .enumeration:
+            // Numbers go quoted: proto3 JSON accepts them so, and 64-bit values need it.
+            return .string(text)
+        case .message(let name) where name.hasPrefix("google.protobuf."):
+            return .string(text)  // Timestamp, Duration and the wrappers have string forms
+        default:
+            throw RequestMappingError("\(source): field \(field.name) cannot be set from text")
+        }
+    }
+}
+
+/// An HTTP request that does not fit its rpc's request message (HTTP 400).
+public struct RequestMappingError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+extension JSONValue {
+    /// This object with `value` at the member path `path` (objects created on the way; with
+    /// `appending`, the value is added to an array there).
+    func setting(_ value: JSONValue, at path: ArraySlice<String>, appending: Bool) -> JSONValue {
+        guard let key = path.first else { return value }
+        var members: [(String, JSONValue)] = []
+        if case .object(let existing) = self { members = existing }
+        let index = members.firstIndex { $0.0 == key }
+        let current = index.map { members[$0].1 } ?? .object([])
+        let updated: JSONValue
+        if path.count == 1, appending {
+            if case .array(let elements) = current { updated = .array(elements + [value]) } else { updated = .array([value]) }
+        } else {
+            updated = current.setting(value, at: path.dropFirst(), appending: appending)
+        }
+        if let index { members[index].1 = updated } else { members.append((key, updated)) }
+        return .object(members)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import WeftGateway
+import WeftInterop
+import WeftMessages
+
+/// HTTP requests (path variables, query string, body) into rpc request messages.
+@Suite struct HTTPRequestMappingTests {
+    let interop = try! TranscodingTests.schema("../shared/interop", "interop.proto")
+    let catalog = try! TranscodingTests.schema("schemas", "weft/platform/catalog/v1/catalog.proto")
+
+    func json(_ schema: DynamicSchema, _ binary: [UInt8], _ type: String) throws -> String {
+        String(decoding: try schema.json(fromBinary: binary, messageType: type), as: UTF8.self)
+    }
+
+    @Test func queryParametersFillNestedRepeatedAndEnumFields() throws {
+        let mapping = HTTPRequestMapping(schema: interop, requestType: "weft.interop.v1.KitchenSink", body: "")
+        let binary = try mapping.requestBinary(
+            pathBindings: ["f_string": "from path"],
+            query: [("r_int32", "1"), ("rInt32", "2"), ("inner.id", "5"), ("color", "COLOR_RED"),
+                    ("fInt64", "-9"), ("f_bool", "true"), ("f_string", "ignored: the path set it")],
+            body: [])
+        #expect(try KitchenSink(serializedBytes: binary) == KitchenSink(
+            fInt64: -9, fBool: true, fString: "from path", color: .red, inner: .init(id: 5), rInt32: [1, 2]))
+    }
+
+    @Test func pathVariablesAndBodyField() throws {
+        let get = HTTPRequestMapping(schema: catalog, requestType: "weft.platform.catalog.v1.GetProductRequest", body: "")
+        let getBinary = try get.requestBinary(pathBindings: ["name": "products/p 1"], query: [], body: [])
+        #expect(try json(catalog, getBinary, "weft.platform.catalog.v1.GetProductRequest") == #"{"name":"products/p 1"}"#)
+
+        let create = HTTPRequestMapping(schema: catalog, requestType: "weft.platform.catalog.v1.CreateProductRequest", body: "product")
+        let createBinary = try create.requestBinary(
+            pathBindings: [:], query: [], body: Array(#"{"title": "Sauna", "status": "PRODUCT_STATUS_DRAFT"}"#.utf8))
+        #expect(try json(catalog, createBinary, "weft.platform.catalog.v1.CreateProductRequest")
+            == #"{"product":{"title":"Sauna","status":"PRODUCT_STATUS_DRAFT"}}"#)
+    }
+
+    @Test func wholeBodyWithPathOverridesAndNoQuery() throws {
+        let mapping = HTTPRequestMapping(schema: interop, requestType: "weft.interop.v1.SimpleRequest", body: "*")
+        let binary = try mapping.requestBinary(
+            pathBindings: ["response_size": "7"], query: [("payload.body", "AAAA")],
+            body: Array(#"{"responseSize": 1, "responseStatus": {"code": 3}}"#.utf8))
+        let request = try SimpleRequest(serializedBytes: binary)
+        #expect(request.responseSize == 7)
+        #expect(request.responseStatus?.code == 3)
+        #expect(request.payload == nil)  // with body "*" nothing comes from the query
+    }
+
+    @Test func badRequestsSayWhatIsWrong() {
+        let mapping = HTTPRequestMapping(schema: interop, requestType: "weft.interop.v1.KitchenSink", body: "")
+        #expect { try mapping.requestBinary(pathBindings: [:], query: [("colour", "x")], body: []) }
+            throws: { "\($0)".contains("colour") }
+        #expect { try mapping.requestBinary(pathBindings: [:], query: [("f_bool", "yes")], body: []) }
+            throws: { "\($0)".contains("yes") }
+        #expect { try mapping.requestBinary(pathBindings: [:], query: [("f_int32", "1.5")], body: []) }
+            throws: { _ in true }
+        let whole = HTTPRequestMapping(schema: interop, requestType: "weft.interop.v1.KitchenSink", body: "*")
+        #expect(throws: (any Error).self) { try whole.requestBinary(pathBindings: [:], query: [], body: Array("[1]".utf8)) }
+        #expect(throws: (any Error).self) { try whole.requestBinary(pathBindings: [:], query: [], body: Array("{".utf8)) }
+    }
+}
+
+@Suite struct ResponseBodyTests {
+    let interop = try! TranscodingTests.schema("../shared/interop", "interop.proto")
+
+    @Test func responseBodySelectsOneField() throws {
+        let message = KitchenSink(fInt64: 5, inner: .init(id: 1), rInt32: [1, 2])
+        func body(_ field: String) throws -> String {
+            String(decoding: try interop.responseJSON(
+                fromBinary: message.serializedBytes(), messageType: "weft.interop.v1.KitchenSink", responseBody: field), as: UTF8.self)
+        }
+        #expect(try body("inner") == #"{"id":1}"#)
+        #expect(try body("r_int32") == "[1,2]")
+        #expect(try body("f_int64") == #""5""#)
+        #expect(try body("f_string") == #""""#)
+        #expect(try body("c_inner") == "null")
+        #expect(try body("") == (try message.jsonString()))
+        #expect(throws: TranscodingError.self) { try body("nope") }
+    }
+}
