@@ -94,7 +94,8 @@ let package = Package(
         .testTarget(
             name: "WeftGatewayTests",
             dependencies: ["WeftGateway", "WeftRPC", "WeftSchema", "WeftInterop"],
-            path: "Tests/WeftGatewayTests"
+            path: "Tests/WeftGatewayTests",
+            exclude: ["Golden"]
         ),
         .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
         .testTarget(
