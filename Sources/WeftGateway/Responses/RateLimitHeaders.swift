@@ -1,0 +1,20 @@
+/// The headers a rate-limited route answers with (IETF draft-ietf-httpapi-ratelimit-headers):
+/// `RateLimit-Policy` describes the quota, `RateLimit` what is left, and a refused request also
+/// gets `Retry-After` (whole seconds, rounded up).
+public enum RateLimitHeaders {
+    public static func fields(
+        policyName: String, policy: TokenBucket.Policy, decision: TokenBucket.Decision
+    ) -> [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = [
+            ("RateLimit-Policy", "\"\(policyName)\";q=\(policy.burst);w=\(policy.windowSeconds)"),
+            ("RateLimit", "\"\(policyName)\";r=\(decision.remaining);t=\(wholeSeconds(decision.resetAfter))"),
+        ]
+        if !decision.allowed { fields.append(("Retry-After", String(max(1, wholeSeconds(decision.retryAfter))))) }
+        return fields
+    }
+
+    private static func wholeSeconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) + (attoseconds > 0 ? 1 : 0)
+    }
+}
