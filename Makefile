@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test swift-test crosslang-test schema-corpus-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test swift-test crosslang-test schema-corpus-test interop-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -33,7 +33,7 @@ build: apt-deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
 ## test: every Swift test, then the cross-language and protoc cross-checks.
-test: deps build swift-test schema-corpus-test crosslang-test openapi-test fuzz-regressions
+test: deps build swift-test schema-corpus-test crosslang-test interop-test openapi-test fuzz-regressions
 
 swift-test:
 	swift test $(SWIFT_BUILD_FLAGS)
@@ -43,6 +43,10 @@ schema-corpus-test: build python-deps
 
 crosslang-test: build python-deps
 	Tests/CrossLanguage/run.sh
+
+# grpcio (Python) calling the Weft interop server over HTTP/2 (h2c until the TLS layer lands).
+interop-test: build python-deps
+	$(PYTHON) -B Tests/Interop/grpcio_client.py .build/debug/weft-interop
 
 # The generated OpenAPI document (pinned by a Swift golden test) passes a standard validator.
 openapi-test: python-deps

@@ -57,10 +57,19 @@ let package = Package(
 
         // MARK: Runtime
         .target(name: "WeftMessages", path: "Sources/WeftMessages"),
+        // HTTP/2 over libnghttp2: one session per connection, on the channel's event loop.
+        .target(
+            name: "WeftHTTP2",
+            dependencies: ["CNGHTTP2", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/WeftHTTP2"
+        ),
         // gRPC wire protocol: status, metadata, deadlines, message framing and compression.
         .target(
             name: "WeftRPC",
-            dependencies: ["WeftMessages", "CZlib", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "WeftMessages", "WeftHTTP2", "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Sources/WeftRPC"
         ),
         // The REST gateway: route templates, transcoding, rate limits, circuit breaking.
@@ -73,6 +82,12 @@ let package = Package(
             plugins: ["WeftCodegenPlugin"]
         ),
 
+        // The interop TestService server (fixed command line: acceptance tests drive it).
+        .executableTarget(
+            name: "weft-interop",
+            dependencies: ["WeftInterop", "WeftRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/weft-interop"
+        ),
         // `make demo`: the catalog schema's generated types in use.
         .executableTarget(
             name: "weft-demo",

@@ -44,11 +44,11 @@ actor InProcessCall: ClientCall {
 
     func send(_ message: [UInt8]) async throws {
         if let ending { throw ending.status.isOK ? Status(.internal, "the call has already ended") : ending.status }
-        await requests.push(message)
+        requests.push(message)
     }
 
     func finishRequests() async throws {
-        await requests.finish()
+        requests.finish()
     }
 
     func initialMetadata() async throws -> Metadata {
@@ -89,8 +89,8 @@ actor InProcessCall: ClientCall {
         // a cancelled reader may have recorded the ending before this runs.
         serverTask?.cancel()
         if ending == nil { ending = (Status(.cancelled, "the call was cancelled"), Metadata()) }
-        await requests.finish()
-        await responses.finish()
+        requests.finish()
+        responses.finish()
     }
 
     private static func endOfMessages(_ status: Status) throws -> [UInt8]? {
@@ -112,16 +112,16 @@ struct ServerEnd: MessageSource, ServerResponder {
     }
 
     func sendHeaders(_ metadata: Metadata) async throws {
-        await call.responses.push(.headers(metadata))
+        call.responses.push(.headers(metadata))
     }
 
     func send(_ message: [UInt8]) async throws {
         try Task.checkCancellation()
-        await call.responses.push(.message(message))
+        call.responses.push(.message(message))
     }
 
     func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {
-        await call.responses.push(.end(status, trailers))
-        await call.responses.finish()
+        call.responses.push(.end(status, trailers))
+        call.responses.finish()
     }
 }

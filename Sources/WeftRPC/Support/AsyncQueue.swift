@@ -1,0 +1,61 @@
+import Synchronization
+
+/// An unbounded single-consumer queue: producers push without waiting (from any thread, in
+/// order, e.g. an event loop), the consumer awaits the next element. Finishing ends the queue
+/// after what is buffered; pushes after that are dropped. A waiting consumer that is cancelled
+/// gets nil.
+final class AsyncQueue<Element: Sendable>: Sendable {
+    private struct State {
+        var buffer: [Element] = []
+        var isFinished = false
+        var waiter: CheckedContinuation<Element?, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    func push(_ element: Element) {
+        let waiter: CheckedContinuation<Element?, Never>? = state.withLock { state in
+            guard !state.isFinished else { return nil }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.buffer.append(element)
+            return nil
+        }
+        waiter?.resume(returning: element)
+    }
+
+    func finish() {
+        let waiter = state.withLock { state in
+            state.isFinished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    /// The next element; nil once the queue is finished and drained, or when the waiting task
+    /// is cancelled.
+    func pop() async -> Element? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready: Element?? = state.withLock { state in
+                    if !state.buffer.isEmpty { return .some(state.buffer.removeFirst()) }
+                    if state.isFinished || Task.isCancelled { return .some(nil) }
+                    state.waiter = continuation
+                    return .none
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+}
