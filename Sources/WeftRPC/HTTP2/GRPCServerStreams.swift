@@ -59,10 +59,11 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
             calls[id] = call
         } catch {
             // An oversize or malformed message fails this call only; the connection lives on.
+            // The status goes out first, so the cancelled handler's own ending is dropped.
+            call.responder.failFromTransport(error as? Status ?? Status(.internal, "\(error)"))
             call.task.cancel()
             call.requests.finish()
             calls[id] = nil
-            call.responder.failFromTransport(error as? Status ?? Status(.internal, "\(error)"))
             return
         }
         if endStream { call.requests.finish() }

@@ -9,6 +9,8 @@ final class HTTP2ServerResponder: ServerResponder {
     let stream: Int32
     /// Set once the call has ended (normally, or failed by the transport): later sends are dropped.
     private let ended = Atomic(false)
+    /// Set once the response headers went out: an ending must then be trailers, not Trailers-Only.
+    private let headersSent = Atomic(false)
 
     init(connection: NIOLoopBound<HTTP2Connection>, eventLoop: any EventLoop, stream: Int32) {
         self.connection = connection
@@ -17,6 +19,7 @@ final class HTTP2ServerResponder: ServerResponder {
     }
 
     func sendHeaders(_ metadata: Metadata) async throws {
+        headersSent.store(true, ordering: .relaxed)
         try await onLoop { connection, stream in
             connection.sendHeaders(ResponseHead.initialHeaders(metadata: metadata), stream: stream, endStream: false)
         }
@@ -42,7 +45,11 @@ final class HTTP2ServerResponder: ServerResponder {
     /// the handler does; called on the event loop.
     func failFromTransport(_ status: Status) {
         guard !ended.exchange(true, ordering: .relaxed) else { return }
-        connection.value.sendHeaders(ResponseHead.trailersOnly(status: status), stream: stream, endStream: true)
+        if headersSent.load(ordering: .relaxed) {
+            connection.value.endStream(stream, trailers: ResponseHead.trailers(status: status, metadata: Metadata()))
+        } else {
+            connection.value.sendHeaders(ResponseHead.trailersOnly(status: status), stream: stream, endStream: true)
+        }
     }
 
     private func onLoop(evenIfEnded: Bool = false, _ body: @escaping @Sendable (HTTP2Connection, Int32) -> Void) async throws {

@@ -22,28 +22,20 @@ public struct InProcessTransport: ClientTransport {
     }
 }
 
-/// What flows from the server end to the client end of an in-process call.
-enum ResponseEvent: Sendable {
-    case headers(Metadata)
-    case message([UInt8])
-    case end(Status, Metadata)
-}
-
 /// The client end of an in-process call.
 actor InProcessCall: ClientCall {
     let requests = AsyncQueue<[UInt8]>()
-    let responses = AsyncQueue<ResponseEvent>()
+    let reader = ResponseReader()
     private var serverTask: Task<Void, Never>?
-    private var headers: Metadata?
-    private var pendingMessages: [[UInt8]] = []
-    private var ending: (status: Status, trailers: Metadata)?
 
     func attach(serverTask: Task<Void, Never>) {
         self.serverTask = serverTask
     }
 
     func send(_ message: [UInt8]) async throws {
-        if let ending { throw ending.status.isOK ? Status(.internal, "the call has already ended") : ending.status }
+        if let ending = await reader.ending {
+            throw ending.status.isOK ? Status(.internal, "the call has already ended") : ending.status
+        }
         requests.push(message)
     }
 
@@ -51,51 +43,19 @@ actor InProcessCall: ClientCall {
         requests.finish()
     }
 
-    func initialMetadata() async throws -> Metadata {
-        while headers == nil, ending == nil {
-            await receiveEvent()
-        }
-        if let headers { return headers }
-        throw ending?.status ?? Status(.internal)
-    }
-
-    func next() async throws -> [UInt8]? {
-        while true {
-            if !pendingMessages.isEmpty { return pendingMessages.removeFirst() }
-            if let ending { return try Self.endOfMessages(ending.status) }
-            await receiveEvent()
-        }
-    }
-
-    func trailingMetadata() async -> Metadata {
-        ending?.trailers ?? Metadata()
-    }
+    func initialMetadata() async throws -> Metadata { try await reader.initialMetadata() }
+    func next() async throws -> [UInt8]? { try await reader.next() }
+    func trailingMetadata() async -> Metadata { await reader.trailingMetadata() }
 
     nonisolated func cancel() {
         Task { await self.cancelCall() }
     }
 
-    private func receiveEvent() async {
-        switch await responses.pop() {
-        case .headers(let metadata)?: headers = metadata
-        case .message(let bytes)?: pendingMessages.append(bytes)
-        case .end(let status, let trailers)?: ending = (status, trailers)
-        case nil: ending = ending ?? (Status(.cancelled, "the call was cancelled"), Metadata())
-        }
-    }
-
     private func cancelCall() async {
-        // Cancelling a server task that already finished does nothing, so no state check here:
-        // a cancelled reader may have recorded the ending before this runs.
+        // Cancelling a server task that already finished does nothing, so no state check here.
         serverTask?.cancel()
-        if ending == nil { ending = (Status(.cancelled, "the call was cancelled"), Metadata()) }
         requests.finish()
-        responses.finish()
-    }
-
-    private static func endOfMessages(_ status: Status) throws -> [UInt8]? {
-        guard status.isOK else { throw status }
-        return nil
+        await reader.cancel()
     }
 }
 
@@ -112,16 +72,16 @@ struct ServerEnd: MessageSource, ServerResponder {
     }
 
     func sendHeaders(_ metadata: Metadata) async throws {
-        call.responses.push(.headers(metadata))
+        call.reader.events.push(.headers(metadata))
     }
 
     func send(_ message: [UInt8]) async throws {
         try Task.checkCancellation()
-        call.responses.push(.message(message))
+        call.reader.events.push(.message(message))
     }
 
     func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {
-        call.responses.push(.end(status, trailers))
-        call.responses.finish()
+        call.reader.events.push(.end(status, trailers))
+        call.reader.events.finish()
     }
 }

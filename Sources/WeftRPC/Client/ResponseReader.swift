@@ -1,0 +1,51 @@
+/// What a transport delivers to the client side of a call, in order.
+enum ResponseEvent: Sendable {
+    case headers(Metadata)
+    case message([UInt8])
+    case end(Status, Metadata)
+}
+
+/// The client side's view of a call's responses, fed by a transport through `events`: headers,
+/// then messages, then the status. Shared by every transport.
+actor ResponseReader {
+    let events = AsyncQueue<ResponseEvent>()
+    private var headers: Metadata?
+    private var pendingMessages: [[UInt8]] = []
+    private(set) var ending: (status: Status, trailers: Metadata)?
+
+    func initialMetadata() async throws -> Metadata {
+        while headers == nil, ending == nil { await receiveEvent() }
+        if let headers { return headers }
+        throw ending?.status ?? Status(.internal)
+    }
+
+    func next() async throws -> [UInt8]? {
+        while true {
+            if !pendingMessages.isEmpty { return pendingMessages.removeFirst() }
+            if let ending {
+                guard ending.status.isOK else { throw ending.status }
+                return nil
+            }
+            await receiveEvent()
+        }
+    }
+
+    func trailingMetadata() -> Metadata {
+        ending?.trailers ?? Metadata()
+    }
+
+    /// Ends the call as cancelled unless it has ended already.
+    func cancel() {
+        if ending == nil { ending = (Status(.cancelled, "the call was cancelled"), Metadata()) }
+        events.finish()
+    }
+
+    private func receiveEvent() async {
+        switch await events.pop() {
+        case .headers(let metadata)?: headers = metadata
+        case .message(let bytes)?: pendingMessages.append(bytes)
+        case .end(let status, let trailers)?: ending = (status, trailers)
+        case nil: ending = ending ?? (Status(.cancelled, "the call was cancelled"), Metadata())
+        }
+    }
+}

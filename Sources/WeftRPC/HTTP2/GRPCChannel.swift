@@ -1,0 +1,112 @@
+import NIOCore
+import NIOPosix
+import WeftHTTP2
+import WeftMessages
+
+/// A client's HTTP/2 connection to one server, carrying any number of concurrent calls. This
+/// first cut speaks prior-knowledge h2c; TLS slots in below the HTTP/2 handler.
+public final class GRPCChannel: ClientTransport {
+    private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
+    private let streams: NIOLoopBound<GRPCClientStreams>
+    private let authority: String
+
+    private init(channel: any Channel, group: MultiThreadedEventLoopGroup, streams: NIOLoopBound<GRPCClientStreams>, authority: String) {
+        self.channel = channel
+        self.group = group
+        self.streams = streams
+        self.authority = authority
+    }
+
+    /// Connects to `host`:`port`; responses larger than `maximumReceiveMessageSize` (default
+    /// 4 MiB) fail their call with RESOURCE_EXHAUSTED.
+    public static func connect(
+        host: String, port: Int, configuration: HTTP2Configuration = .defaults,
+        maximumReceiveMessageSize: Int = 4 * 1024 * 1024
+    ) async throws -> GRPCChannel {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let eventLoop = group.next()
+        let streamsPromise = eventLoop.makePromise(of: NIOLoopBound<GRPCClientStreams>.self)
+        let channel = try await ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        HTTP2ConnectionHandler(role: .client, configuration: configuration) { connection in
+                            let streams = GRPCClientStreams(connection: connection, maximumMessageSize: maximumReceiveMessageSize)
+                            streamsPromise.succeed(NIOLoopBound(streams, eventLoop: connection.eventLoop))
+                            return streams
+                        })
+                }
+            }
+            .connect(host: host, port: port)
+            .get()
+        let streams = try await streamsPromise.futureResult.get()
+        return GRPCChannel(channel: channel, group: group, streams: streams, authority: "\(host):\(port)")
+    }
+
+    public func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
+        var headers: HeaderFields = [
+            (":method", "POST"), (":scheme", "http"), (":path", method.path), (":authority", authority),
+            ("content-type", "application/grpc"), ("te", "trailers"), ("user-agent", "weft-swift/0.1"),
+            ("grpc-accept-encoding", CompressionAlgorithm.supported.map(\.name).joined(separator: ",")),
+        ]
+        if let timeout = options.timeout { headers.append(("grpc-timeout", GRPCTimeout.format(timeout))) }
+        if options.compression != .identity { headers.append(("grpc-encoding", options.compression.name)) }
+        headers += options.metadata.headerFields
+        let streams = self.streams
+        let reader = ResponseReader()
+        let stream = try await channel.eventLoop.submit { [headers] in
+            streams.value.open(headers: headers, reader: reader)
+        }.get()
+        guard stream > 0 else { throw Status(.unavailable, "the connection refused a new stream") }
+        return HTTP2ClientCall(streams: streams, eventLoop: channel.eventLoop, stream: stream, reader: reader, compression: options.compression)
+    }
+
+    /// Closes the connection.
+    public func close() async throws {
+        try? await channel.close().get()
+        try await group.shutdownGracefully()
+    }
+}
+
+/// One call on a `GRPCChannel`.
+final class HTTP2ClientCall: ClientCall {
+    let streams: NIOLoopBound<GRPCClientStreams>
+    let eventLoop: any EventLoop
+    let stream: Int32
+    let reader: ResponseReader
+    let compression: CompressionAlgorithm
+
+    init(streams: NIOLoopBound<GRPCClientStreams>, eventLoop: any EventLoop, stream: Int32, reader: ResponseReader, compression: CompressionAlgorithm) {
+        self.streams = streams
+        self.eventLoop = eventLoop
+        self.stream = stream
+        self.reader = reader
+        self.compression = compression
+    }
+
+    func send(_ message: [UInt8]) async throws {
+        if let ending = await reader.ending {
+            throw ending.status.isOK ? Status(.internal, "the call has already ended") : ending.status
+        }
+        let framed = try MessageFraming.frame(message, compression: compression, allocator: ByteBufferAllocator())
+        let (streams, stream) = (self.streams, self.stream)
+        try await eventLoop.submit { streams.value.connection.sendData(framed, stream: stream) }.get()
+    }
+
+    func finishRequests() async throws {
+        let (streams, stream) = (self.streams, self.stream)
+        try await eventLoop.submit { streams.value.connection.endStream(stream, trailers: nil) }.get()
+    }
+
+    func initialMetadata() async throws -> Metadata { try await reader.initialMetadata() }
+    func next() async throws -> [UInt8]? { try await reader.next() }
+    func trailingMetadata() async -> Metadata { await reader.trailingMetadata() }
+
+    func cancel() {
+        let (streams, stream, reader) = (self.streams, self.stream, self.reader)
+        eventLoop.execute { streams.value.cancel(stream) }
+        Task { await reader.cancel() }
+    }
+}

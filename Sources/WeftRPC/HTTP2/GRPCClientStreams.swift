@@ -1,0 +1,89 @@
+import NIOCore
+import WeftHTTP2
+
+/// The gRPC side of one client connection: each call's stream feeds its `ResponseReader`.
+/// Lives on the connection's event loop.
+final class GRPCClientStreams: HTTP2StreamDelegate {
+    let connection: HTTP2Connection
+    private let maximumMessageSize: Int
+    private var calls: [Int32: CallState] = [:]
+
+    struct CallState {
+        let reader: ResponseReader
+        var deframer: MessageDeframer
+        var sawHeaders = false
+    }
+
+    init(connection: HTTP2Connection, maximumMessageSize: Int) {
+        self.connection = connection
+        self.maximumMessageSize = maximumMessageSize
+    }
+
+    /// Opens a stream for a call; its id, or a non-positive number when none could be opened.
+    func open(headers: HeaderFields, reader: ResponseReader) -> Int32 {
+        let stream = connection.sendRequest(headers)
+        if stream > 0 { calls[stream] = CallState(reader: reader, deframer: MessageDeframer(maximumMessageSize: maximumMessageSize)) }
+        return stream
+    }
+
+    func cancel(_ stream: Int32) {
+        guard calls.removeValue(forKey: stream) != nil else { return }
+        connection.reset(stream, errorCode: 8)  // CANCEL
+    }
+
+    func stream(_ id: Int32, didReceiveHeaders headers: HeaderFields, endStream: Bool, on connection: HTTP2Connection) {
+        guard var call = calls[id] else { return }
+        let isTrailers = call.sawHeaders || endStream || headers.contains { $0.name == "grpc-status" }
+        call.sawHeaders = true
+        if isTrailers {
+            end(id, ResponseHead.status(fromTrailers: headers), metadata: (try? Metadata(headerFields: headers)) ?? Metadata())
+            return
+        }
+        guard headers.first(where: { $0.name == ":status" })?.value == "200" else {
+            let http = Int(headers.first { $0.name == ":status" }?.value ?? "") ?? 0
+            end(id, Status(httpStatus: http), metadata: Metadata())
+            connection.reset(id, errorCode: 8)
+            return
+        }
+        let encoding = headers.first { $0.name == "grpc-encoding" }.flatMap { CompressionAlgorithm(named: $0.value) }
+        call.deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: encoding)
+        calls[id] = call
+        do {
+            call.reader.events.push(.headers(try Metadata(headerFields: headers)))
+        } catch {
+            fail(id, error)
+        }
+    }
+
+    func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
+        guard var call = calls[id] else { return }
+        call.deframer.append(data)
+        do {
+            while let message = try call.deframer.next() { call.reader.events.push(.message(message)) }
+            calls[id] = call
+        } catch {
+            fail(id, error)
+        }
+    }
+
+    func streamDidClose(_ id: Int32, errorCode: UInt32, on connection: HTTP2Connection) {
+        guard calls[id] != nil else { return }
+        // The stream closed without trailers: reset by the server, or the connection went away.
+        let status = errorCode == 8
+            ? Status(.cancelled, "the server cancelled the stream")
+            : Status(.unavailable, "the stream closed without a status (HTTP/2 error \(errorCode))")
+        end(id, status, metadata: Metadata())
+    }
+
+    private func end(_ id: Int32, _ status: Status, metadata: Metadata) {
+        guard let call = calls.removeValue(forKey: id) else { return }
+        call.reader.events.push(.end(status, metadata))
+        call.reader.events.finish()
+    }
+
+    /// A malformed response: the call fails with the status and its stream is reset.
+    private func fail(_ id: Int32, _ error: any Error) {
+        end(id, error as? Status ?? Status(.internal, "\(error)"), metadata: Metadata())
+        connection.reset(id, errorCode: 8)
+    }
+}
