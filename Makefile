@@ -44,7 +44,7 @@ schema-corpus-test: build python-deps
 crosslang-test: build python-deps
 	Tests/CrossLanguage/run.sh
 
-# grpcio (Python) and Weft calling each other over HTTP/2 (h2c until the TLS layer lands).
+# grpcio (Python) and Weft calling each other over HTTP/2 with mutual TLS.
 interop-test: build python-deps
 	Tests/Interop/run.sh
 

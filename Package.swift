@@ -57,6 +57,12 @@ let package = Package(
 
         // MARK: Runtime
         .target(name: "WeftMessages", path: "Sources/WeftMessages"),
+        // TLS over OpenSSL: contexts from PEM files, a NIO handler over memory BIOs, peer identity.
+        .target(
+            name: "WeftTLS",
+            dependencies: ["COpenSSL", "CWeftOpenSSL", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/WeftTLS"
+        ),
         // HTTP/2 over libnghttp2: one session per connection, on the channel's event loop.
         .target(
             name: "WeftHTTP2",
@@ -67,7 +73,7 @@ let package = Package(
         .target(
             name: "WeftRPC",
             dependencies: [
-                "WeftMessages", "WeftHTTP2", "CZlib",
+                "WeftMessages", "WeftHTTP2", "WeftTLS", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/WeftRPC"

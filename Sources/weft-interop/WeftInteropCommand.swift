@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WeftInterop
 import WeftRPC
+import WeftTLS
 
 /// `weft-interop`: the interop TestService as a server, and as a client that runs the interop
 /// cases against any server. The command line is fixed: outside acceptance tests drive it.
@@ -13,22 +14,46 @@ struct WeftInteropCommand: AsyncParsableCommand {
         subcommands: [Server.self, Client.self]
     )
 
+    /// The PEM files of mutual TLS, or `--insecure` for plaintext h2c.
+    struct TLSOptions: ParsableArguments {
+        @Option(name: .customLong("tls-ca"), help: "PEM bundle of the CA peers must chain to.")
+        var ca: String?
+
+        @Option(name: .customLong("tls-cert"), help: "PEM certificate chain of this side.")
+        var certificate: String?
+
+        @Option(name: .customLong("tls-key"), help: "PEM private key (EC or RSA) of the certificate.")
+        var key: String?
+
+        @Flag(help: "Plaintext HTTP/2 (h2c) instead of mutual TLS.")
+        var insecure = false
+
+        func validate() throws {
+            let given = [ca, certificate, key].compactMap { $0 }.count
+            guard insecure ? given == 0 : given == 3 else {
+                throw ValidationError("give --tls-ca, --tls-cert and --tls-key, or --insecure alone")
+            }
+        }
+
+        func context(role: TLSConfiguration.Role, serverName: String?) throws -> TLSContext? {
+            guard !insecure, let ca, let certificate, let key else { return nil }
+            var configuration = TLSConfiguration(role: role, certificateChainPath: certificate, privateKeyPath: key, trustRootsPath: ca)
+            configuration.serverName = serverName
+            return try TLSContext(configuration)
+        }
+    }
+
     struct Server: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve TestService; prints LISTENING 127.0.0.1:<port> when ready.")
 
         @Option(help: "Port to listen on; 0 picks a free one.")
         var port: Int = 0
 
-        @Flag(help: "Serve plaintext HTTP/2 (h2c) instead of mutual TLS.")
-        var insecure = false
-
-        func validate() throws {
-            // Mutual TLS (--tls-ca/--tls-cert/--tls-key) arrives with the TLS layer.
-            guard insecure else { throw ValidationError("only --insecure (h2c) is available in this build") }
-        }
+        @OptionGroup var tls: TLSOptions
 
         func run() async throws {
-            let server = try await GRPCServer.start(port: port, services: [InteropTestService()])
+            let server = try await GRPCServer.start(
+                port: port, tls: tls.context(role: .server, serverName: nil), services: [InteropTestService()])
             // Written unbuffered: a harness reads this line through a pipe.
             FileHandle.standardOutput.write(Data("LISTENING 127.0.0.1:\(server.port)\n".utf8))
             // Serve until the process is stopped.
@@ -43,19 +68,22 @@ struct WeftInteropCommand: AsyncParsableCommand {
         @Option(help: "The server, HOST:PORT.")
         var target: String
 
-        @Flag(help: "Connect with plaintext HTTP/2 (h2c) instead of mutual TLS.")
-        var insecure = false
+        @OptionGroup var tls: TLSOptions
+
+        @Option(name: .customLong("server-name"), help: "Name or IP the server certificate must carry (default: the target's host).")
+        var serverName: String?
 
         func validate() throws {
-            guard insecure else { throw ValidationError("only --insecure (h2c) is available in this build") }
             guard target.split(separator: ":").count == 2 else { throw ValidationError("--target must be HOST:PORT") }
         }
 
         func run() async throws {
             let parts = target.split(separator: ":")
+            let host = String(parts[0])
             // The contract has servers send messages of 4 MiB + 64 KiB, so accept more than the default.
             let channel = try await GRPCChannel.connect(
-                host: String(parts[0]), port: Int(parts[1]) ?? 0, maximumReceiveMessageSize: 8 * 1024 * 1024)
+                host: host, port: Int(parts[1]) ?? 0, tls: tls.context(role: .client, serverName: serverName ?? host),
+                maximumReceiveMessageSize: 8 * 1024 * 1024)
             let result = await InteropCases.run(InteropCases.all, transport: channel) { print($0) }
             try await channel.close()
             if result.failed > 0 { throw ExitCode.failure }

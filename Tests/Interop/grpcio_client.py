@@ -2,7 +2,10 @@
 statuses with unicode messages, unimplemented methods and services, deadlines, cancellation,
 oversize and gzip requests, 100 concurrent calls.
 
-Usage: grpcio_client.py <weft-interop binary>  (starts `weft-interop server --insecure --port 0`)
+Over mutual TLS with the certificates of make-certs.sh; a client without a certificate and one
+from a foreign CA must both be refused.
+
+Usage: grpcio_client.py <weft-interop binary> <pki dir>  (starts `weft-interop server --port 0`)
 """
 import os
 import subprocess
@@ -26,8 +29,9 @@ def compile_protos(out_dir):
     sys.path.insert(0, out_dir)
 
 
-def start_server(binary):
-    server = subprocess.Popen([binary, "server", "--port", "0", "--insecure"], stdout=subprocess.PIPE, text=True)
+def start_server(binary, pki):
+    tls = ["--tls-ca", f"{pki}/ca.pem", "--tls-cert", f"{pki}/server.pem", "--tls-key", f"{pki}/server.key"]
+    server = subprocess.Popen([binary, "server", "--port", "0", *tls], stdout=subprocess.PIPE, text=True)
     line = server.stdout.readline().strip()
     if not line.startswith("LISTENING "):
         server.kill()
@@ -35,19 +39,43 @@ def start_server(binary):
     return server, line.split(" ", 1)[1]
 
 
+def read(path):
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def credentials(pki, client="client", ca="ca"):
+    """Channel credentials trusting the test CA, presenting `client`'s certificate (None: none)."""
+    if client is None:
+        return grpc.ssl_channel_credentials(root_certificates=read(f"{pki}/{ca}.pem"))
+    return grpc.ssl_channel_credentials(root_certificates=read(f"{pki}/{ca}.pem"),
+                                        private_key=read(f"{pki}/{client}.key"),
+                                        certificate_chain=read(f"{pki}/{client}.pem"))
+
+
 def main():
-    binary = sys.argv[1]
+    binary, pki = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as out_dir:
         compile_protos(out_dir)
         import interop_pb2 as pb
         import interop_pb2_grpc as rpc
 
-        server, target = start_server(binary)
+        server, target = start_server(binary, pki)
         failures = []
         try:
-            channel = grpc.insecure_channel(target, options=[("grpc.max_receive_message_length", 8 * 1024 * 1024)])
+            options = [("grpc.max_receive_message_length", 8 * 1024 * 1024)]
+            channel = grpc.secure_channel(target, credentials(pki), options=options)
             stub = rpc.TestServiceStub(channel)
             cases = make_cases(pb, rpc, stub, channel)
+
+            def refused(client):
+                def case():
+                    intruder = rpc.TestServiceStub(grpc.secure_channel(target, credentials(pki, client)))
+                    expect_code(lambda: intruder.EmptyCall(pb.Empty(), timeout=5), grpc.StatusCode.UNAVAILABLE)
+                return case
+
+            cases += [("client_without_certificate_refused", refused(None)),
+                      ("client_from_foreign_ca_refused", refused("foreign-client"))]
             for name, case in cases:
                 try:
                     case()

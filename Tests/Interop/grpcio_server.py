@@ -1,7 +1,7 @@
 """A grpcio (Python) TestService as ../shared/interop/interop.proto specifies, for running
 `weft-interop client` against a gRPC implementation Weft did not write.
 
-Usage: grpcio_server.py  (prints LISTENING 127.0.0.1:<port>, serves until killed)
+Usage: grpcio_server.py <pki dir>  (mutual TLS; prints LISTENING 127.0.0.1:<port>, serves until killed)
 """
 import os
 import sys
@@ -81,7 +81,16 @@ def main():
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=120),
                          options=[("grpc.max_send_message_length", 8 * 1024 * 1024)])
     rpc.add_TestServiceServicer_to_server(TestService(), server)
-    port = server.add_insecure_port("127.0.0.1:0")
+    pki = sys.argv[1]
+
+    def read(path):
+        with open(path, "rb") as file:
+            return file.read()
+
+    credentials = grpc.ssl_server_credentials(
+        [(read(f"{pki}/server.key"), read(f"{pki}/server.pem"))], root_certificates=read(f"{pki}/ca.pem"),
+        require_client_auth=True)
+    port = server.add_secure_port("127.0.0.1:0", credentials)
     server.start()
     print(f"LISTENING 127.0.0.1:{port}", flush=True)
     server.wait_for_termination()

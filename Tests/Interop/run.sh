@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Cross-implementation interop over HTTP/2: grpcio client → Weft server, Weft client → grpcio server.
+# Cross-implementation interop over HTTP/2 and mutual TLS: grpcio client → Weft server, and
+# Weft client → grpcio server, with a test PKI made for this run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python=.venv/bin/python
 interop=.build/debug/weft-interop
+pki=$(mktemp -d)
+trap 'rm -rf "$pki"' EXIT
+Tests/Interop/make-certs.sh "$pki"
 
-echo "== grpcio client → weft-interop server =="
-$python -B Tests/Interop/grpcio_client.py "$interop"
+echo "== grpcio client → weft-interop server (mTLS) =="
+$python -B Tests/Interop/grpcio_client.py "$interop" "$pki"
 
-echo "== weft-interop client → grpcio server =="
-server_log=$(mktemp)
-$python -B Tests/Interop/grpcio_server.py >"$server_log" 2>&1 &
+echo "== weft-interop client → grpcio server (mTLS) =="
+server_log="$pki/server.log"
+$python -B Tests/Interop/grpcio_server.py "$pki" >"$server_log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -f "$server_log"' EXIT
+trap 'kill $server 2>/dev/null; rm -rf "$pki"' EXIT
 for _ in $(seq 100); do grep -q LISTENING "$server_log" && break; sleep 0.1; done
 target=$(sed -n 's/^LISTENING //p' "$server_log")
 [ -n "$target" ] || { cat "$server_log"; exit 1; }
-"$interop" client --target "$target" --insecure
+"$interop" client --target "$target" --tls-ca "$pki/ca.pem" --tls-cert "$pki/client.pem" --tls-key "$pki/client.key"

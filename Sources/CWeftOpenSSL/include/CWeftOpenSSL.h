@@ -22,3 +22,33 @@ int weft_tls1_2_version(void);
 int weft_tls1_3_version(void);
 
 #endif
+
+#ifndef WEFT_CWEFTOPENSSL_TLS_H
+#define WEFT_CWEFTOPENSSL_TLS_H
+#include <stddef.h>
+
+/// Servers: pick "h2" from the client's ALPN list, and fail the handshake when it is absent.
+void weft_ssl_ctx_require_h2_alpn(SSL_CTX *ctx);
+
+/// Clients: offer "h2" by ALPN. Returns 0 on success (OpenSSL's convention for this call).
+int weft_ssl_ctx_offer_h2_alpn(SSL_CTX *ctx);
+
+/// Whether the handshake negotiated "h2".
+int weft_ssl_negotiated_h2(const SSL *ssl);
+
+/// Copies the peer certificate's first URI SAN (e.g. spiffe://domain/service/name) into `out`
+/// as a NUL-terminated string; returns its length, or -1 when there is none.
+int weft_ssl_peer_uri_san(SSL *ssl, char *out, size_t out_length);
+
+/// Copies the peer certificate's subject (one line, RFC 2253) into `out`; -1 without a peer.
+int weft_ssl_peer_subject(SSL *ssl, char *out, size_t out_length);
+
+/// Makes the client verify the server's name: a DNS name, or an IP address when `name` is one.
+int weft_ssl_set_expected_peer_name(SSL *ssl, const char *name);
+
+/// The reason of the most recent OpenSSL error on this thread, copied into `out`.
+void weft_ssl_last_error(char *out, size_t out_length);
+
+/// SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE).
+void weft_ssl_ctx_set_buffer_modes(SSL_CTX *ctx);
+#endif

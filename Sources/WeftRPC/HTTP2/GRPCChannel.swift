@@ -1,27 +1,34 @@
 import NIOCore
 import NIOPosix
 import WeftHTTP2
+import WeftTLS
 import WeftMessages
 
-/// A client's HTTP/2 connection to one server, carrying any number of concurrent calls. This
-/// first cut speaks prior-knowledge h2c; TLS slots in below the HTTP/2 handler.
+/// A client's HTTP/2 connection to one server, carrying any number of concurrent calls, over
+/// mutual TLS (ALPN h2) or, when no TLS context is given, prior-knowledge h2c.
 public final class GRPCChannel: ClientTransport {
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
     private let streams: NIOLoopBound<GRPCClientStreams>
     private let authority: String
+    private let scheme: String
 
-    private init(channel: any Channel, group: MultiThreadedEventLoopGroup, streams: NIOLoopBound<GRPCClientStreams>, authority: String) {
+    private init(
+        channel: any Channel, group: MultiThreadedEventLoopGroup, streams: NIOLoopBound<GRPCClientStreams>, authority: String,
+        scheme: String
+    ) {
         self.channel = channel
         self.group = group
         self.streams = streams
         self.authority = authority
+        self.scheme = scheme
     }
 
-    /// Connects to `host`:`port`; responses larger than `maximumReceiveMessageSize` (default
-    /// 4 MiB) fail their call with RESOURCE_EXHAUSTED.
+    /// Connects to `host`:`port` over TLS when `tls` is given (h2c when nil). Responses larger
+    /// than `maximumReceiveMessageSize` (default 4 MiB) fail their call with RESOURCE_EXHAUSTED.
+    /// A TLS handshake the server refuses fails the connection, not a call.
     public static func connect(
-        host: String, port: Int, configuration: HTTP2Configuration = .defaults,
+        host: String, port: Int, tls: TLSContext?, configuration: HTTP2Configuration = .defaults,
         maximumReceiveMessageSize: Int = 4 * 1024 * 1024
     ) async throws -> GRPCChannel {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -31,6 +38,7 @@ public final class GRPCChannel: ClientTransport {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(TLSHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(
                         HTTP2ConnectionHandler(role: .client, configuration: configuration) { connection in
                             let streams = GRPCClientStreams(connection: connection, maximumMessageSize: maximumReceiveMessageSize)
@@ -42,12 +50,13 @@ public final class GRPCChannel: ClientTransport {
             .connect(host: host, port: port)
             .get()
         let streams = try await streamsPromise.futureResult.get()
-        return GRPCChannel(channel: channel, group: group, streams: streams, authority: "\(host):\(port)")
+        return GRPCChannel(
+            channel: channel, group: group, streams: streams, authority: "\(host):\(port)", scheme: tls == nil ? "http" : "https")
     }
 
     public func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
         var headers: HeaderFields = [
-            (":method", "POST"), (":scheme", "http"), (":path", method.path), (":authority", authority),
+            (":method", "POST"), (":scheme", scheme), (":path", method.path), (":authority", authority),
             ("content-type", "application/grpc"), ("te", "trailers"), ("user-agent", "weft-swift/0.1"),
             ("grpc-accept-encoding", CompressionAlgorithm.supported.map(\.name).joined(separator: ",")),
         ]

@@ -1,9 +1,10 @@
 import NIOCore
 import NIOPosix
 import WeftHTTP2
+import WeftTLS
 
-/// A gRPC server: registered services over HTTP/2 on one listening socket. This first cut
-/// serves prior-knowledge h2c; TLS slots in below the HTTP/2 handler.
+/// A gRPC server: registered services over HTTP/2 on one listening socket, with mutual TLS
+/// (ALPN h2) or, when no TLS context is given, prior-knowledge h2c.
 public final class GRPCServer: Sendable {
     /// Server-wide limits.
     public struct Configuration: Sendable {
@@ -25,9 +26,10 @@ public final class GRPCServer: Sendable {
         self.group = group
     }
 
-    /// Starts listening on `host`:`port` (0 picks a free port) for calls to `services`.
+    /// Starts listening on `host`:`port` (0 picks a free port) for calls to `services`, over TLS
+    /// when `tls` is given (plaintext h2c only when it is nil).
     public static func start(
-        host: String = "127.0.0.1", port: Int, services: [any RegisteredService],
+        host: String = "127.0.0.1", port: Int, tls: TLSContext?, services: [any RegisteredService],
         interceptors: [any ServerInterceptor] = [], configuration: Configuration = Configuration(),
         threads: Int = System.coreCount
     ) async throws -> GRPCServer {
@@ -39,11 +41,14 @@ public final class GRPCServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let tlsHandler = tls.map(TLSHandler.init(context:))
+                    if let tlsHandler { try channel.pipeline.syncOperations.addHandler(tlsHandler) }
                     try channel.pipeline.syncOperations.addHandler(
                         HTTP2ConnectionHandler(role: .server, configuration: configuration.http2) { connection in
                             GRPCServerStreams(
                                 connection: connection, dispatcher: dispatcher,
-                                maximumMessageSize: configuration.maximumReceiveMessageSize)
+                                maximumMessageSize: configuration.maximumReceiveMessageSize,
+                                peerIdentity: { tlsHandler?.peer?.description })
                         })
                 }
             }

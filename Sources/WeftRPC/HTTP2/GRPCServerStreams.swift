@@ -8,6 +8,8 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     private let eventLoop: any EventLoop
     private let dispatcher: CallDispatcher
     private let maximumMessageSize: Int
+    /// The client's identity from its certificate, once the TLS handshake is done.
+    private let peerIdentity: () -> String?
     private var calls: [Int32: ServerCall] = [:]
 
     /// One call's receiving side.
@@ -18,7 +20,8 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
         let task: Task<Void, Never>
     }
 
-    init(connection: HTTP2Connection, dispatcher: CallDispatcher, maximumMessageSize: Int) {
+    init(connection: HTTP2Connection, dispatcher: CallDispatcher, maximumMessageSize: Int, peerIdentity: @escaping () -> String?) {
+        self.peerIdentity = peerIdentity
         self.connection = NIOLoopBound(connection, eventLoop: connection.eventLoop)
         self.eventLoop = connection.eventLoop
         self.dispatcher = dispatcher
@@ -43,8 +46,9 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
         if endStream { requests.finish() }
         let responder = HTTP2ServerResponder(connection: self.connection, eventLoop: eventLoop, stream: id)
         let source = QueueSource(queue: requests)
+        let peer = peerIdentity()
         let task = Task { [dispatcher] in
-            await dispatcher.serve(head: head, peerIdentity: nil, requests: source, responder: responder)
+            await dispatcher.serve(head: head, peerIdentity: peer, requests: source, responder: responder)
         }
         calls[id] = ServerCall(
             deframer: MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: head.encoding),

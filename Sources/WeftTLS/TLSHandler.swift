@@ -1,0 +1,208 @@
+import COpenSSL
+import CWeftOpenSSL
+import NIOCore
+
+/// Fired inbound once the handshake has succeeded.
+public struct TLSHandshakeCompleted: Sendable {
+    public let peer: PeerIdentity?
+}
+
+/// TLS for one connection: an OpenSSL `SSL` over two memory BIOs. Ciphertext from the socket
+/// goes into the read BIO, plaintext comes out of `SSL_read`; plaintext writes go through
+/// `SSL_write` and the write BIO's ciphertext goes to the socket. Confined to the channel's event
+/// loop like the handler itself. A failed handshake (no client certificate, a foreign CA, an
+/// expired certificate, a wrong server name, no ALPN h2) closes the connection.
+public final class TLSHandler: ChannelDuplexHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias InboundOut = ByteBuffer
+    public typealias OutboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case handshaking
+        case established
+        case closed
+    }
+
+    private let context: TLSContext
+    private var ssl: OpaquePointer?
+    private var readBIO: OpaquePointer?
+    private var writeBIO: OpaquePointer?
+    private var state = State.handshaking
+    /// Plaintext written before the handshake finished, sent right after it.
+    private var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
+    /// The peer's identity, known once the handshake is done.
+    public private(set) var peer: PeerIdentity?
+
+    public init(context: TLSContext) {
+        self.context = context
+    }
+
+    deinit {
+        if let ssl { SSL_free(ssl) }  // frees both BIOs too
+    }
+
+    public func handlerAdded(context channelContext: ChannelHandlerContext) {
+        guard let ssl = SSL_new(context.context), let readBIO = BIO_new(BIO_s_mem()), let writeBIO = BIO_new(BIO_s_mem()) else {
+            channelContext.fireErrorCaught(TLSError.setup(TLSContext.lastError()))
+            channelContext.close(promise: nil)
+            return
+        }
+        SSL_set_bio(ssl, readBIO, writeBIO)
+        self.ssl = ssl
+        self.readBIO = readBIO
+        self.writeBIO = writeBIO
+        switch context.configuration.role {
+        case .server:
+            SSL_set_accept_state(ssl)
+        case .client:
+            SSL_set_connect_state(ssl)
+            if let name = context.configuration.serverName {
+                _ = weft_ssl_set_tlsext_host_name(ssl, name)
+                _ = weft_ssl_set_expected_peer_name(ssl, name)
+            }
+        }
+        if channelContext.channel.isActive { advanceHandshake(channelContext) }
+    }
+
+    public func channelActive(context channelContext: ChannelHandlerContext) {
+        advanceHandshake(channelContext)
+        channelContext.fireChannelActive()
+    }
+
+    public func channelRead(context channelContext: ChannelHandlerContext, data: NIOAny) {
+        guard let readBIO else { return }
+        let ciphertext = unwrapInboundIn(data)
+        ciphertext.withUnsafeReadableBytes { bytes in
+            _ = BIO_write(readBIO, bytes.baseAddress, Int32(bytes.count))
+        }
+        switch state {
+        case .handshaking:
+            advanceHandshake(channelContext)
+            if state == .established { readPlaintext(channelContext) }
+        case .established:
+            readPlaintext(channelContext)
+        case .closed:
+            break
+        }
+    }
+
+    public func write(context channelContext: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let plaintext = unwrapOutboundIn(data)
+        switch state {
+        case .handshaking: pendingWrites.append((plaintext, promise))
+        case .established: writePlaintext(plaintext, promise: promise, channelContext)
+        case .closed: promise?.fail(ChannelError.ioOnClosedChannel)
+        }
+    }
+
+    public func flush(context channelContext: ChannelHandlerContext) {
+        if state != .handshaking { channelContext.flush() }
+    }
+
+    public func close(context channelContext: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        if state == .established, let ssl {
+            SSL_shutdown(ssl)  // close_notify
+            flushCiphertext(channelContext)
+        }
+        state = .closed
+        channelContext.close(mode: mode, promise: promise)
+    }
+
+    // MARK: Steps
+
+    private func advanceHandshake(_ channelContext: ChannelHandlerContext) {
+        guard state == .handshaking, let ssl else { return }
+        let result = SSL_do_handshake(ssl)
+        flushCiphertext(channelContext)
+        if result == 1 {
+            guard weft_ssl_negotiated_h2(ssl) == 1 else { return fail(TLSError.alpnNotNegotiated, channelContext) }
+            state = .established
+            peer = Self.peerIdentity(ssl)
+            channelContext.fireUserInboundEventTriggered(TLSHandshakeCompleted(peer: peer))
+            let writes = pendingWrites
+            pendingWrites = []
+            for (plaintext, promise) in writes { writePlaintext(plaintext, promise: promise, channelContext) }
+            channelContext.flush()
+            return
+        }
+        let error = SSL_get_error(ssl, result)
+        if error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE { return }
+        fail(TLSError.handshake(TLSContext.lastError()), channelContext)
+    }
+
+    private func readPlaintext(_ channelContext: ChannelHandlerContext) {
+        guard let ssl else { return }
+        var buffer = channelContext.channel.allocator.buffer(capacity: 16 * 1024)
+        while true {
+            let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 16 * 1024) { bytes in
+                Int(max(0, SSL_read(ssl, bytes.baseAddress, Int32(bytes.count))))
+            }
+            if read > 0 { continue }
+            let error = SSL_get_error(ssl, 0)
+            if error == SSL_ERROR_ZERO_RETURN {
+                // The peer sent close_notify.
+                flushCiphertext(channelContext)
+                if buffer.readableBytes > 0 { channelContext.fireChannelRead(wrapInboundOut(buffer)) }
+                channelContext.close(promise: nil)
+                return
+            }
+            break
+        }
+        flushCiphertext(channelContext)  // e.g. post-handshake messages
+        if buffer.readableBytes > 0 { channelContext.fireChannelRead(wrapInboundOut(buffer)) }
+    }
+
+    private func writePlaintext(_ plaintext: ByteBuffer, promise: EventLoopPromise<Void>?, _ channelContext: ChannelHandlerContext) {
+        guard let ssl else { return }
+        var remaining = plaintext
+        while remaining.readableBytes > 0 {
+            let written = remaining.withUnsafeReadableBytes { bytes in
+                SSL_write(ssl, bytes.baseAddress, Int32(bytes.count))
+            }
+            guard written > 0 else {
+                promise?.fail(TLSError.handshake(TLSContext.lastError()))
+                return
+            }
+            remaining.moveReaderIndex(forwardBy: Int(written))
+        }
+        flushCiphertext(channelContext, promise: promise)
+    }
+
+    /// Writes what OpenSSL produced for the socket.
+    private func flushCiphertext(_ channelContext: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
+        guard let writeBIO else { return }
+        let pending = Int(BIO_ctrl_pending(writeBIO))
+        guard pending > 0 else {
+            promise?.succeed(())
+            return
+        }
+        var buffer = channelContext.channel.allocator.buffer(capacity: pending)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { bytes in
+            Int(max(0, BIO_read(writeBIO, bytes.baseAddress, Int32(pending))))
+        }
+        channelContext.write(wrapOutboundOut(buffer), promise: promise)
+        if state == .handshaking { channelContext.flush() }
+    }
+
+    private func fail(_ error: TLSError, _ channelContext: ChannelHandlerContext) {
+        flushCiphertext(channelContext)  // the alert, so the peer learns why
+        channelContext.flush()
+        state = .closed
+        for (_, promise) in pendingWrites { promise?.fail(error) }
+        pendingWrites = []
+        channelContext.fireErrorCaught(error)
+        channelContext.close(promise: nil)
+    }
+
+    private static func peerIdentity(_ ssl: OpaquePointer) -> PeerIdentity? {
+        var subject = [CChar](repeating: 0, count: 512)
+        guard weft_ssl_peer_subject(ssl, &subject, subject.count) >= 0 else { return nil }
+        var uri = [CChar](repeating: 0, count: 512)
+        let hasURI = weft_ssl_peer_uri_san(ssl, &uri, uri.count) >= 0
+        func text(_ chars: [CChar]) -> String {
+            String(decoding: chars.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        return PeerIdentity(uri: hasURI ? text(uri) : nil, subject: text(subject))
+    }
+}
