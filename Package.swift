@@ -97,7 +97,7 @@ let package = Package(
         // `make demo`: the catalog schema's generated types in use.
         .executableTarget(
             name: "weft-demo",
-            dependencies: ["WeftMessages", "WeftRPC"],
+            dependencies: ["WeftMessages", "WeftRPC", "WeftTLS"],
             path: "Sources/weft-demo",
             plugins: ["WeftCodegenPlugin"]
         ),

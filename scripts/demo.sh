@@ -22,5 +22,10 @@ cat -n "$out/bad.proto"
 (cd "$out" && "$OLDPWD/$codegen" --check bad.proto) || echo "(exit status $?)"
 
 echo
-echo "== using the generated types (Sources/weft-demo) =="
-"$demo"
+echo "== dev certificates (certs/dev-pki.sh certs/dev) =="
+certs/dev-pki.sh certs/dev
+ls certs/dev
+
+echo
+echo "== using the generated types and serving them over mTLS (Sources/weft-demo) =="
+"$demo" certs/dev

@@ -12,6 +12,8 @@ public final class HTTP2ConnectionHandler: ChannelInboundHandler {
     /// The delegate is owned here; the connection only holds it weakly.
     private var delegate: (any HTTP2StreamDelegate)?
     public private(set) var connection: HTTP2Connection?
+    /// Why the connection is failing, reported to the delegate when it closes.
+    private var failure: (any Error)?
 
     /// A handler whose streams go to the delegate `makeDelegate` creates for the connection.
     public init(
@@ -58,7 +60,13 @@ public final class HTTP2ConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failure = failure ?? error
+        context.fireErrorCaught(error)
+    }
+
     public func channelInactive(context: ChannelHandlerContext) {
+        if let connection { delegate?.connectionDidClose(error: failure, on: connection) }
         connection?.output = nil
         connection = nil
         delegate = nil

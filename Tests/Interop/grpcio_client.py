@@ -2,7 +2,7 @@
 statuses with unicode messages, unimplemented methods and services, deadlines, cancellation,
 oversize and gzip requests, 100 concurrent calls.
 
-Over mutual TLS with the certificates of make-certs.sh; a client without a certificate and one
+Over mutual TLS with the certificates of certs/dev-pki.sh; a client without a certificate and one
 from a foreign CA must both be refused.
 
 Usage: grpcio_client.py <weft-interop binary> <pki dir>  (starts `weft-interop server --port 0`)
@@ -30,7 +30,7 @@ def compile_protos(out_dir):
 
 
 def start_server(binary, pki):
-    tls = ["--tls-ca", f"{pki}/ca.pem", "--tls-cert", f"{pki}/server.pem", "--tls-key", f"{pki}/server.key"]
+    tls = ["--tls-ca", f"{pki}/ca.pem", "--tls-cert", f"{pki}/interop.pem", "--tls-key", f"{pki}/interop.key"]
     server = subprocess.Popen([binary, "server", "--port", "0", *tls], stdout=subprocess.PIPE, text=True)
     line = server.stdout.readline().strip()
     if not line.startswith("LISTENING "):

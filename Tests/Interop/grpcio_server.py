@@ -88,7 +88,7 @@ def main():
             return file.read()
 
     credentials = grpc.ssl_server_credentials(
-        [(read(f"{pki}/server.key"), read(f"{pki}/server.pem"))], root_certificates=read(f"{pki}/ca.pem"),
+        [(read(f"{pki}/interop.key"), read(f"{pki}/interop.pem"))], root_certificates=read(f"{pki}/ca.pem"),
         require_client_auth=True)
     port = server.add_secure_port("127.0.0.1:0", credentials)
     server.start()

@@ -7,7 +7,7 @@ python=.venv/bin/python
 interop=.build/debug/weft-interop
 pki=$(mktemp -d)
 trap 'rm -rf "$pki"' EXIT
-Tests/Interop/make-certs.sh "$pki"
+certs/dev-pki.sh "$pki"
 
 echo "== grpcio client → weft-interop server (mTLS) =="
 $python -B Tests/Interop/grpcio_client.py "$interop" "$pki"

@@ -65,9 +65,10 @@ public final class GRPCChannel: ClientTransport {
         headers += options.metadata.headerFields
         let streams = self.streams
         let reader = ResponseReader()
-        let stream = try await channel.eventLoop.submit { [headers] in
-            streams.value.open(headers: headers, reader: reader)
+        let (stream, closed) = try await channel.eventLoop.submit { [headers] in
+            (streams.value.open(headers: headers, reader: reader), streams.value.closedStatus)
         }.get()
+        if let closed { throw closed }
         guard stream > 0 else { throw Status(.unavailable, "the connection refused a new stream") }
         return HTTP2ClientCall(streams: streams, eventLoop: channel.eventLoop, stream: stream, reader: reader, compression: options.compression)
     }

@@ -6,6 +6,8 @@ import WeftHTTP2
 final class GRPCClientStreams: HTTP2StreamDelegate {
     let connection: HTTP2Connection
     private let maximumMessageSize: Int
+    /// Set when the connection has closed: new calls fail at once with this status.
+    private(set) var closedStatus: Status?
     private var calls: [Int32: CallState] = [:]
 
     struct CallState {
@@ -21,6 +23,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
 
     /// Opens a stream for a call; its id, or a non-positive number when none could be opened.
     func open(headers: HeaderFields, reader: ResponseReader) -> Int32 {
+        guard closedStatus == nil else { return -1 }
         let stream = connection.sendRequest(headers)
         if stream > 0 { calls[stream] = CallState(reader: reader, deframer: MessageDeframer(maximumMessageSize: maximumMessageSize)) }
         return stream
@@ -64,6 +67,12 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         } catch {
             fail(id, error)
         }
+    }
+
+    func connectionDidClose(error: (any Error)?, on connection: HTTP2Connection) {
+        let status = Status(.unavailable, error.map { "the connection failed: \($0)" } ?? "the connection closed")
+        closedStatus = status
+        for id in Array(calls.keys) { end(id, status, metadata: Metadata()) }
     }
 
     func streamDidClose(_ id: Int32, errorCode: UInt32, on connection: HTTP2Connection) {

@@ -73,6 +73,15 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
         if endStream { call.requests.finish() }
     }
 
+    func connectionDidClose(error: (any Error)?, on connection: HTTP2Connection) {
+        // Nobody is left to answer: stop every handler still running.
+        for call in calls.values {
+            call.requests.finish()
+            call.task.cancel()
+        }
+        calls = [:]
+    }
+
     func streamDidClose(_ id: Int32, errorCode: UInt32, on connection: HTTP2Connection) {
         guard let call = calls.removeValue(forKey: id) else { return }
         call.requests.finish()

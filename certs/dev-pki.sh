@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Test PKI for the interop tests (keys are generated per run, never committed): a CA, the
-# interop server and a client certificate with SPIFFE URI SANs, and a foreign CA with its own
-# client, which servers must refuse. Usage: make-certs.sh DIR
+# Development PKI (see certs/README.md): a CA and per-service certificates whose URI SAN is
+# spiffe://weft.local/service/<name>, plus a foreign CA with its own client that servers must
+# refuse. Keys are generated into DIR (git-ignored certs/dev by default), never committed.
+# Usage: dev-pki.sh [DIR] [SERVICE...]   (default services: interop client catalog)
 set -euo pipefail
-dir=$1
+dir=${1:-certs/dev}
+shift || true
+services=("$@")
+[ ${#services[@]} -gt 0 ] || services=(interop client catalog)
 mkdir -p "$dir"
 cd "$dir"
 
@@ -20,11 +24,13 @@ leaf() {  # leaf NAME CA SUBJECT SAN
   openssl req -new -key "$1.key" -subj "$3" -out "$1.csr" 2>/dev/null
   printf 'subjectAltName=%s\nbasicConstraints=CA:false\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n' "$4" >"$1.ext"
   openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -days 30 -extfile "$1.ext" -out "$1.pem" 2>/dev/null
-  rm -f "$1.csr" "$1.ext"
+  rm -f "$1.csr" "$1.ext" "$2.srl"
+  chmod 600 "$1.key"
 }
 
-ca ca "/CN=Weft test CA"
-leaf server ca "/CN=interop" "DNS:localhost,IP:127.0.0.1,URI:spiffe://weft.local/service/interop"
-leaf client ca "/CN=client" "URI:spiffe://weft.local/service/client"
+ca ca "/CN=Weft dev CA"
+for service in "${services[@]}"; do
+  leaf "$service" ca "/CN=$service" "DNS:localhost,IP:127.0.0.1,URI:spiffe://weft.local/service/$service"
+done
 ca foreign-ca "/CN=Foreign CA"
 leaf foreign-client foreign-ca "/CN=intruder" "URI:spiffe://elsewhere/service/intruder"

@@ -1,0 +1,46 @@
+import Synchronization
+import WeftMessages
+import WeftRPC
+
+/// A small in-memory CatalogService, to show a handler written against the generated protocol.
+final class InMemoryCatalog: CatalogService.Handler {
+    private let products = Mutex<[String: Product]>([:])
+
+    func getProduct(_ request: GetProductRequest, context: ServerContext) async throws -> Product {
+        guard let product = products.withLock({ $0[request.name] }) else {
+            throw Status(.notFound, "no product \(request.name)")
+        }
+        return product
+    }
+
+    func listProducts(_ request: ListProductsRequest, context: ServerContext) async throws -> ListProductsResponse {
+        let all = products.withLock { $0.values.sorted { $0.name < $1.name } }
+        let matching = all.filter { product in request.status.map { $0 == product.status } ?? true }
+        return ListProductsResponse(products: Array(matching.prefix(Int(request.pageSize == 0 ? 50 : request.pageSize))))
+    }
+
+    func createProduct(_ request: CreateProductRequest, context: ServerContext) async throws -> Product {
+        guard var product = request.product, !product.title.isEmpty else {
+            throw Status(.invalidArgument, "a product needs a title")
+        }
+        let words = product.title.lowercased().split { !$0.isLetter && !$0.isNumber }
+        product.name = "products/" + words.joined(separator: "-")
+        // The caller's SPIFFE ID, from its client certificate, goes back as trailing metadata.
+        context.addTrailingMetadata(Metadata(["x-created-by": context.peerIdentity ?? "anonymous"]))
+        products.withLock { $0[product.name] = product }
+        return product
+    }
+
+    func deleteProduct(_ request: DeleteProductRequest, context: ServerContext) async throws -> Google_Protobuf_Empty {
+        guard products.withLock({ $0.removeValue(forKey: request.name) }) != nil else {
+            throw Status(.notFound, "no product \(request.name)")
+        }
+        return Google_Protobuf_Empty()
+    }
+
+    func watchProducts(
+        _ request: ListProductsRequest, responses: ResponseWriter<Product>, context: ServerContext
+    ) async throws {
+        for product in try await listProducts(request, context: context).products { try await responses.write(product) }
+    }
+}
