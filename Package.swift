@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
         .testTarget(
             name: "WeftGeneratedCodeTests",
-            dependencies: ["WeftMessages", "WeftRPC", "WeftInterop"],
+            dependencies: ["WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop"],
             path: "Tests/WeftGeneratedCodeTests",
             plugins: ["WeftCodegenPlugin"]
         ),

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import WeftRPC
+import WeftTLS
+
+/// Handshakes over real sockets, against Weft's own client and `openssl s_client`: what mutual
+/// TLS accepts and refuses. Certificates come from certs/dev-pki.sh, made fresh for the run.
+@Suite(.serialized) struct TLSHandshakeTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A PKI directory shared by the suite's tests.
+    static let pki: String = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-tls-\(UUID().uuidString)").path
+        let script = Process()
+        script.executableURL = repository.appendingPathComponent("certs/dev-pki.sh")
+        script.arguments = [directory, "server", "client"]
+        try! script.run()
+        script.waitUntilExit()
+        return directory
+    }()
+
+    static func context(_ role: TLSConfiguration.Role, _ name: String, serverName: String? = nil, ca: String = "ca",
+                        minimum: TLSConfiguration.Version = .tls13) throws -> TLSContext {
+        var configuration = TLSConfiguration(
+            role: role, certificateChainPath: "\(pki)/\(name).pem", privateKeyPath: "\(pki)/\(name).key",
+            trustRootsPath: "\(pki)/\(ca).pem", serverName: serverName)
+        configuration.minimumVersion = minimum
+        return try TLSContext(configuration)
+    }
+
+    /// Calls the server once through a fresh connection with `clientTLS`.
+    func call(_ port: Int, clientTLS: TLSContext) async throws {
+        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: port, tls: clientTLS)
+        defer { Task { try? await channel.close() } }
+        _ = try await Shelves.Client(transport: channel).getBook(Named(displayName: "x"), options: CallOptions(timeout: .seconds(5)))
+    }
+
+    @Test func mutualTLSCallSucceedsAndTheServerKnowsTheCaller() async throws {
+        let server = try await GRPCServer.start(port: 0, tls: Self.context(.server, "server"), services: [WhoAmI()], threads: 1)
+        let channel = try await GRPCChannel.connect(
+            host: "127.0.0.1", port: server.port, tls: Self.context(.client, "client", serverName: "127.0.0.1"))
+        let answer = try await Shelves.Client(transport: channel).getBook(Named())
+        #expect(answer.displayName == "spiffe://weft.local/service/client")
+        try await channel.close()
+        try await server.shutdown()
+    }
+
+    @Test func handshakesThatMustFail() async throws {
+        let server = try await GRPCServer.start(port: 0, tls: Self.context(.server, "server"), services: [WhoAmI()], threads: 1)
+        // A client certificate from a CA the server does not trust.
+        await #expect(throws: Status.self) {
+            try await call(server.port, clientTLS: Self.context(.client, "foreign-client", serverName: "127.0.0.1"))
+        }
+        // A server certificate that does not carry the name the client asked for.
+        await #expect(throws: Status.self) {
+            try await call(server.port, clientTLS: Self.context(.client, "client", serverName: "wrong.example"))
+        }
+        // A server the client's trust roots do not vouch for.
+        await #expect(throws: Status.self) {
+            try await call(server.port, clientTLS: Self.context(.client, "client", serverName: "127.0.0.1", ca: "foreign-ca"))
+        }
+        try await server.shutdown()
+    }
+
+    @Test func tls12IsRefusedByDefaultAndAcceptedWhenConfigured() async throws {
+        let strict = try await GRPCServer.start(port: 0, tls: Self.context(.server, "server"), services: [WhoAmI()], threads: 1)
+        #expect(!opensslClientConnects(port: strict.port, arguments: ["-tls1_2"]))
+        #expect(opensslClientConnects(port: strict.port, arguments: ["-tls1_3"]))
+        try await strict.shutdown()
+
+        let lenient = try await GRPCServer.start(
+            port: 0, tls: Self.context(.server, "server", minimum: .tls12), services: [WhoAmI()], threads: 1)
+        #expect(opensslClientConnects(port: lenient.port, arguments: ["-tls1_2"]))
+        try await lenient.shutdown()
+    }
+
+    @Test func missingClientCertificateIsRefused() async throws {
+        let server = try await GRPCServer.start(port: 0, tls: Self.context(.server, "server"), services: [WhoAmI()], threads: 1)
+        #expect(!opensslClientConnects(port: server.port, arguments: [], presentCertificate: false))
+        try await server.shutdown()
+    }
+
+    @Test func badFilesNameThemselves() {
+        #expect { try TLSContext(.server(certificateChain: "/nonexistent.pem", privateKey: "k", trustRoots: "t")) }
+            throws: { "\($0)".contains("/nonexistent.pem") }
+        #expect {
+            try TLSContext(.server(certificateChain: "\(Self.pki)/server.pem", privateKey: "\(Self.pki)/client.key", trustRoots: "\(Self.pki)/ca.pem"))
+        } throws: { "\($0)".contains("client.key") && "\($0)".contains("mismatch") }
+    }
+
+    /// Whether `openssl s_client` (a TLS peer Weft did not write) completes a handshake with
+    /// ALPN h2, presenting the client certificate unless told not to.
+    func opensslClientConnects(port: Int, arguments: [String], presentCertificate: Bool = true) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        var all = ["s_client", "-connect", "127.0.0.1:\(port)", "-alpn", "h2", "-CAfile", "\(Self.pki)/ca.pem", "-verify_return_error"]
+        if presentCertificate { all += ["-cert", "\(Self.pki)/client.pem", "-key", "\(Self.pki)/client.key"] }
+        process.arguments = all + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let input = Pipe()
+        process.standardInput = input
+        try? process.run()
+        // Give the handshake (and, with TLS 1.3, the server's certificate check) time to finish.
+        Thread.sleep(forTimeInterval: 1.0)
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // With TLS 1.3 a refused client certificate arrives as an alert after the client's own
+        // handshake has finished, so success also means no alert came.
+        return text.contains("ALPN protocol: h2") && text.contains("Verify return code: 0 (ok)") && !text.contains("alert")
+    }
+}
+
+/// Answers with the caller's identity from its certificate.
+struct WhoAmI: Shelves.Handler {
+    func getBook(_ request: Named, context: ServerContext) async throws -> Named {
+        Named(displayName: context.peerIdentity ?? "anonymous")
+    }
+
+    func watchBooks(_ requests: RequestStream<Named>, responses: ResponseWriter<Named>, context: ServerContext) async throws {}
+}
