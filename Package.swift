@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "WeftSchema", targets: ["WeftSchema"]),
         .library(name: "WeftSwiftEmitter", targets: ["WeftSwiftEmitter"]),
         .executable(name: "weft-codegen", targets: ["weft-codegen"]),
+        .executable(name: "weft", targets: ["weft"]),
         .plugin(name: "WeftCodegenPlugin", targets: ["WeftCodegenPlugin"]),
     ],
     dependencies: [
@@ -88,6 +89,12 @@ let package = Package(
             plugins: ["WeftCodegenPlugin"]
         ),
 
+        // `weft`: the operator's command line (`weft certs` for now).
+        .executableTarget(
+            name: "weft",
+            dependencies: ["WeftTLS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/weft"
+        ),
         // The interop TestService server (fixed command line: acceptance tests drive it).
         .executableTarget(
             name: "weft-interop",

@@ -22,9 +22,8 @@ cat -n "$out/bad.proto"
 (cd "$out" && "$OLDPWD/$codegen" --check bad.proto) || echo "(exit status $?)"
 
 echo
-echo "== dev certificates (certs/dev-pki.sh certs/dev) =="
-certs/dev-pki.sh certs/dev
-ls certs/dev
+echo "== dev certificates: weft certs --out certs/dev --service catalog --service client --foreign =="
+.build/debug/weft certs --out certs/dev --service catalog --service client --foreign
 
 echo
 echo "== using the generated types and serving them over mTLS (Sources/weft-demo) =="

@@ -1,7 +1,7 @@
 // `make demo`: the catalog schema's generated types in use — build a message, encode it as
 // protobuf binary and proto3 JSON, decode both, go through Codable, show what malformed input
 // gets — then serve CatalogService over HTTP/2 with mutual TLS and call it with the generated
-// client. The argument is the dev PKI directory (certs/dev-pki.sh).
+// client. The argument is the dev PKI directory (`weft certs`).
 import Foundation
 import WeftMessages
 import WeftRPC

@@ -2,7 +2,7 @@
 statuses with unicode messages, unimplemented methods and services, deadlines, cancellation,
 oversize and gzip requests, 100 concurrent calls.
 
-Over mutual TLS with the certificates of certs/dev-pki.sh; a client without a certificate and one
+Over mutual TLS with the certificates of `weft certs`; a client without a certificate and one
 from a foreign CA must both be refused.
 
 Usage: grpcio_client.py <weft-interop binary> <pki dir>  (starts `weft-interop server --port 0`)

@@ -7,7 +7,7 @@ python=.venv/bin/python
 interop=.build/debug/weft-interop
 pki=$(mktemp -d)
 trap 'rm -rf "$pki"' EXIT
-certs/dev-pki.sh "$pki"
+.build/debug/weft certs --out "$pki" --service interop --service client --foreign >/dev/null
 
 echo "== grpcio client → weft-interop server (mTLS) =="
 $python -B Tests/Interop/grpcio_client.py "$interop" "$pki"

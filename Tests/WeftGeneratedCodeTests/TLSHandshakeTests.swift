@@ -4,19 +4,20 @@ import WeftRPC
 import WeftTLS
 
 /// Handshakes over real sockets, against Weft's own client and `openssl s_client`: what mutual
-/// TLS accepts and refuses. Certificates come from certs/dev-pki.sh, made fresh for the run.
+/// TLS accepts and refuses. Certificates come from `DevPKI` (what `weft certs` runs), made fresh.
 @Suite(.serialized) struct TLSHandshakeTests {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// A PKI directory shared by the suite's tests.
+    /// A PKI directory shared by the suite's tests, with an expired client certificate too.
     static let pki: String = {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-tls-\(UUID().uuidString)").path
-        let script = Process()
-        script.executableURL = repository.appendingPathComponent("certs/dev-pki.sh")
-        script.arguments = [directory, "server", "client"]
-        try! script.run()
-        script.waitUntilExit()
+        try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try! DevPKI.makeDirectory(directory, trustDomain: "weft.local", services: ["server", "client"], foreign: true)
+        try! DevPKI.issue(
+            commonName: "expired", subjectAltNames: DevPKI.serviceSANs(trustDomain: "weft.local", service: "expired"),
+            isCA: false, days: -1, issuer: ("\(directory)/ca.pem", "\(directory)/ca.key"),
+            certificatePath: "\(directory)/expired.pem", keyPath: "\(directory)/expired.key")
         return directory
     }()
 
@@ -51,6 +52,10 @@ import WeftTLS
         // A client certificate from a CA the server does not trust.
         await #expect(throws: Status.self) {
             try await call(server.port, clientTLS: Self.context(.client, "foreign-client", serverName: "127.0.0.1"))
+        }
+        // An expired client certificate.
+        await #expect(throws: Status.self) {
+            try await call(server.port, clientTLS: Self.context(.client, "expired", serverName: "127.0.0.1"))
         }
         // A server certificate that does not carry the name the client asked for.
         await #expect(throws: Status.self) {

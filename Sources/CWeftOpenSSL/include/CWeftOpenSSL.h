@@ -52,3 +52,16 @@ void weft_ssl_last_error(char *out, size_t out_length);
 /// SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE).
 void weft_ssl_ctx_set_buffer_modes(SSL_CTX *ctx);
 #endif
+
+#ifndef WEFT_CWEFTOPENSSL_PKI_H
+#define WEFT_CWEFTOPENSSL_PKI_H
+/// Issues a certificate for a new EC P-256 key, valid from now for `days` (negative: already
+/// expired, for tests). `subject_cn` becomes the subject's CN; `san` (e.g.
+/// "DNS:localhost,IP:127.0.0.1,URI:spiffe://weft.local/service/x") the subjectAltName when not
+/// NULL. Self-signed CA when `issuer_cert_path` is NULL, else signed by that CA's key. Writes
+/// PEM files (the key with mode 0600). Returns 1, or 0 with a message in `error`.
+int weft_issue_certificate(const char *subject_cn, const char *san, int is_ca, int days,
+                           const char *issuer_cert_path, const char *issuer_key_path,
+                           const char *out_cert_path, const char *out_key_path,
+                           char *error, size_t error_length);
+#endif
