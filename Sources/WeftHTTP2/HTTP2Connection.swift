@@ -22,7 +22,9 @@ public final class HTTP2Connection {
     var outgoing: [Int32: OutgoingBody] = [:]
 
     struct OutgoingBody {
-        var chunks: [ByteBuffer] = []
+        /// Queued bytes, each with the promise completed once nghttp2 has taken all of it (which
+        /// the peer's flow-control window paces).
+        var chunks: [(bytes: ByteBuffer, sent: EventLoopPromise<Void>?)] = []
         var end: End?
 
         enum End {
@@ -115,10 +117,15 @@ public final class HTTP2Connection {
         return id
     }
 
-    /// Queues body bytes; they go out as the peer's flow-control window allows.
-    public func sendData(_ data: ByteBuffer, stream: Int32) {
-        guard outgoing[stream] != nil else { return }
-        outgoing[stream]?.chunks.append(data)
+    /// Queues body bytes; they go out as the peer's flow-control window allows, and `sent`
+    /// completes then, so a producer that waits for it is paced by the peer (fails if the
+    /// stream closes first).
+    public func sendData(_ data: ByteBuffer, stream: Int32, sent: EventLoopPromise<Void>? = nil) {
+        guard outgoing[stream] != nil else {
+            sent?.fail(HTTP2Error.streamClosed)
+            return
+        }
+        outgoing[stream]?.chunks.append((data, sent))
         nghttp2_session_resume_data(session, stream)
         flush()
     }
@@ -133,7 +140,7 @@ public final class HTTP2Connection {
 
     /// Resets the stream (RST_STREAM with `errorCode`, e.g. 8 CANCEL).
     public func reset(_ stream: Int32, errorCode: UInt32) {
-        outgoing[stream] = nil
+        dropOutgoing(stream)
         nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, errorCode)
         flush()
     }
@@ -144,6 +151,12 @@ public final class HTTP2Connection {
             session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
             NGHTTP2_NO_ERROR.rawValue, nil, 0)
         flush()
+    }
+
+    /// Forgets a stream's unsent body, failing the promises of bytes that will never go out.
+    func dropOutgoing(_ stream: Int32) {
+        guard let body = outgoing.removeValue(forKey: stream) else { return }
+        for chunk in body.chunks { chunk.sent?.fail(HTTP2Error.streamClosed) }
     }
 
     /// Runs `body` with `headers` as nghttp2 name/value pairs (valid only inside `body`).
@@ -173,4 +186,6 @@ public final class HTTP2Connection {
 public enum HTTP2Error: Error, Sendable, Equatable {
     case outOfMemory
     case protocolError(String)
+    /// The stream closed before the bytes could be sent.
+    case streamClosed
 }

@@ -60,7 +60,7 @@ enum NGHTTP2Callbacks {
 
     private static let streamClosed: nghttp2_on_stream_close_callback = { _, stream, errorCode, userData in
         let connection = connection(userData)
-        connection.outgoing[stream] = nil
+        connection.dropOutgoing(stream)
         connection.incomingHeaders[stream] = nil
         connection.delegate?.streamDidClose(stream, errorCode: errorCode, on: connection)
         return 0
@@ -74,13 +74,13 @@ enum NGHTTP2Callbacks {
         guard var body = connection.outgoing[stream] else { return Int(NGHTTP2_ERR_DEFERRED.rawValue) }
         var written = 0
         while written < length, !body.chunks.isEmpty {
-            let count = min(length - written, body.chunks[0].readableBytes)
-            body.chunks[0].withUnsafeReadableBytes { source in
+            let count = min(length - written, body.chunks[0].bytes.readableBytes)
+            body.chunks[0].bytes.withUnsafeReadableBytes { source in
                 UnsafeMutableRawPointer(target + written).copyMemory(from: source.baseAddress!, byteCount: count)
             }
-            body.chunks[0].moveReaderIndex(forwardBy: count)
+            body.chunks[0].bytes.moveReaderIndex(forwardBy: count)
             written += count
-            if body.chunks[0].readableBytes == 0 { body.chunks.removeFirst() }
+            if body.chunks[0].bytes.readableBytes == 0 { body.chunks.removeFirst().sent?.succeed(()) }
         }
         if body.chunks.isEmpty, let end = body.end {
             flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue

@@ -30,6 +30,12 @@ actor ResponseReader {
         }
     }
 
+    /// The call's final status, waiting for it (messages before it stay readable).
+    func finalStatus() async -> Status {
+        while ending == nil { await receiveEvent() }
+        return ending?.status ?? Status(.internal)
+    }
+
     func trailingMetadata() -> Metadata {
         ending?.trailers ?? Metadata()
     }

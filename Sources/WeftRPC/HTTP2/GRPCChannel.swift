@@ -102,7 +102,18 @@ final class HTTP2ClientCall: ClientCall {
         }
         let framed = try MessageFraming.frame(message, compression: compression, allocator: ByteBufferAllocator())
         let (streams, stream) = (self.streams, self.stream)
-        try await eventLoop.submit { streams.value.connection.sendData(framed, stream: stream) }.get()
+        // Returns once the bytes went out, paced by the server's window.
+        do {
+            try await eventLoop.flatSubmit {
+                let sent = streams.value.connection.eventLoop.makePromise(of: Void.self)
+                streams.value.connection.sendData(framed, stream: stream, sent: sent)
+                return sent.futureResult
+            }.get()
+        } catch {
+            // The server ended the call while we were sending: its status says why.
+            let status = await reader.finalStatus()
+            throw status.isOK ? Status(.internal, "the server ended the call before reading the request") : status
+        }
     }
 
     func finishRequests() async throws {

@@ -25,9 +25,21 @@ final class HTTP2ServerResponder: ServerResponder {
         }
     }
 
+    /// Returns once nghttp2 has taken the bytes, which the client's window paces: a handler that
+    /// writes faster than the client reads waits here.
     func send(_ message: [UInt8]) async throws {
+        guard !ended.load(ordering: .relaxed) else { return }
         let framed = try MessageFraming.frame(message, allocator: ByteBufferAllocator())
-        try await onLoop { connection, stream in connection.sendData(framed, stream: stream) }
+        let (connection, stream) = (self.connection, self.stream)
+        do {
+            try await eventLoop.flatSubmit {
+                let sent = connection.value.eventLoop.makePromise(of: Void.self)
+                connection.value.sendData(framed, stream: stream, sent: sent)
+                return sent.futureResult
+            }.get()
+        } catch {
+            throw Status(.cancelled, "the stream closed before the response was sent")
+        }
     }
 
     func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {
