@@ -6,6 +6,9 @@ import NIOCore
 /// method must be called there; `HTTP2StreamWriter` hops there from other tasks). Nothing above
 /// this type sees nghttp2's pointers.
 public final class HTTP2Connection {
+    /// The stream window this side advertises (SETTINGS_INITIAL_WINDOW_SIZE).
+    public let initialWindowSize: UInt32
+
     /// Which side of the connection this is.
     public enum Role: Sendable { case server, client }
 
@@ -36,14 +39,21 @@ public final class HTTP2Connection {
     /// A session for `role` with `configuration`'s settings.
     public init(role: Role, configuration: HTTP2Configuration, eventLoop: any EventLoop) throws {
         self.eventLoop = eventLoop
+        self.initialWindowSize = configuration.initialWindowSize
         var callbacks: OpaquePointer?
         guard nghttp2_session_callbacks_new(&callbacks) == 0, let callbacks else { throw HTTP2Error.outOfMemory }
         defer { nghttp2_session_callbacks_del(callbacks) }
         NGHTTP2Callbacks.install(on: callbacks)
+        // Received DATA is acknowledged (WINDOW_UPDATE) only when the layer above says it has
+        // consumed it: a slow reader then stops its peer, which is the backpressure.
+        var options: OpaquePointer?
+        guard nghttp2_option_new(&options) == 0, let options else { throw HTTP2Error.outOfMemory }
+        defer { nghttp2_option_del(options) }
+        nghttp2_option_set_no_auto_window_update(options, 1)
         var session: OpaquePointer?
         let created = role == .server
-            ? nghttp2_session_server_new(&session, callbacks, nil)
-            : nghttp2_session_client_new(&session, callbacks, nil)
+            ? nghttp2_session_server_new2(&session, callbacks, nil, options)
+            : nghttp2_session_client_new2(&session, callbacks, nil, options)
         guard created == 0, let session else { throw HTTP2Error.outOfMemory }
         self.session = session
         // The session calls back with this object; it never outlives the session (freed in deinit).
@@ -135,6 +145,15 @@ public final class HTTP2Connection {
         guard outgoing[stream] != nil else { return }
         outgoing[stream]?.end = trailers.map(OutgoingBody.End.trailers) ?? .endStream
         nghttp2_session_resume_data(session, stream)
+        flush()
+    }
+
+    /// Acknowledges `count` received body bytes of `stream` (those of a closed stream still count
+    /// for the connection), opening the peer's window by as much.
+    public func consume(_ count: Int, stream: Int32) {
+        guard count > 0 else { return }
+        nghttp2_session_consume_connection(session, count)
+        _ = nghttp2_session_consume_stream(session, stream, count)  // fails harmlessly once the stream is gone
         flush()
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import WeftMessages
 import WeftRPC
@@ -48,5 +49,45 @@ import WeftRPC
                 return code == .unavailable || code == .deadlineExceeded
             }
         try await channel.close()
+    }
+}
+
+/// Flow control is the backpressure: a client that stops reading stops the server's handler.
+@Suite struct BackpressureTests {
+    /// Streams 64 KiB messages for as long as it may, counting the writes that completed.
+    final class Flood: Shelves.Handler {
+        let written = Mutex(0)
+
+        func getBook(_ request: Named, context: ServerContext) async throws -> Named { request }
+
+        func watchBooks(_ requests: RequestStream<Named>, responses: ResponseWriter<Named>, context: ServerContext) async throws {
+            let big = Named(displayName: String(repeating: "x", count: 64 * 1024))
+            for _ in 0..<2_000 {
+                try await responses.write(big)
+                written.withLock { $0 += 1 }
+            }
+        }
+    }
+
+    @Test func aClientThatDoesNotReadStopsTheHandler() async throws {
+        let flood = Flood()
+        let server = try await GRPCServer.start(port: 0, tls: nil, services: [flood], threads: 1)
+        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let received = try await Shelves.Client(transport: channel).watchBooks { _ in } onResponse: { responses in
+            // Do not read for a while: the handler must stall, far short of its 2,000 messages.
+            try await Task.sleep(for: .milliseconds(700))
+            let first = flood.written.withLock { $0 }
+            try await Task.sleep(for: .milliseconds(500))
+            let second = flood.written.withLock { $0 }
+            #expect(first == second, "the handler kept writing while nobody read")
+            #expect(second < 1_000, "\(second) messages went out unread")
+            // Reading resumes the stream to its end.
+            var count = 0
+            for try await _ in responses { count += 1 }
+            return count
+        }
+        #expect(received == 2_000)
+        try await channel.close()
+        try await server.shutdown()
     }
 }

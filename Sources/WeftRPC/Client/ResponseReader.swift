@@ -1,7 +1,8 @@
 /// What a transport delivers to the client side of a call, in order.
 enum ResponseEvent: Sendable {
     case headers(Metadata)
-    case message([UInt8])
+    /// A message and the bytes it took on the wire (what flow control counts; 0 in-process).
+    case message([UInt8], wireBytes: Int)
     case end(Status, Metadata)
 }
 
@@ -10,8 +11,15 @@ enum ResponseEvent: Sendable {
 actor ResponseReader {
     let events = AsyncQueue<ResponseEvent>()
     private var headers: Metadata?
-    private var pendingMessages: [[UInt8]] = []
+    private var pendingMessages: [(bytes: [UInt8], wireBytes: Int)] = []
     private(set) var ending: (status: Status, trailers: Metadata)?
+    /// Told of every message the caller takes, so the transport can reopen the flow-control window.
+    private var onRead: (@Sendable (Int) -> Void)?
+
+    /// Reports each message the caller reads (its wire bytes) to `observer`.
+    func observeReads(_ observer: @escaping @Sendable (Int) -> Void) {
+        onRead = observer
+    }
 
     func initialMetadata() async throws -> Metadata {
         while headers == nil, ending == nil { await receiveEvent() }
@@ -21,7 +29,11 @@ actor ResponseReader {
 
     func next() async throws -> [UInt8]? {
         while true {
-            if !pendingMessages.isEmpty { return pendingMessages.removeFirst() }
+            if !pendingMessages.isEmpty {
+                let message = pendingMessages.removeFirst()
+                onRead?(message.wireBytes)
+                return message.bytes
+            }
             if let ending {
                 guard ending.status.isOK else { throw ending.status }
                 return nil
@@ -49,7 +61,7 @@ actor ResponseReader {
     private func receiveEvent() async {
         switch await events.pop() {
         case .headers(let metadata)?: headers = metadata
-        case .message(let bytes)?: pendingMessages.append(bytes)
+        case .message(let bytes, let wireBytes)?: pendingMessages.append((bytes, wireBytes))
         case .end(let status, let trailers)?: ending = (status, trailers)
         case nil: ending = ending ?? (Status(.cancelled, "the call was cancelled"), Metadata())
         }

@@ -70,6 +70,10 @@ public final class GRPCChannel: ClientTransport {
         }.get()
         if let closed { throw closed }
         guard stream > 0 else { throw Status(.unavailable, "the connection refused a new stream") }
+        let eventLoop = channel.eventLoop
+        await reader.observeReads { wireBytes in
+            eventLoop.execute { streams.value.readerTook(wireBytes, stream: stream) }
+        }
         return HTTP2ClientCall(streams: streams, eventLoop: channel.eventLoop, stream: stream, reader: reader, compression: options.compression)
     }
 

@@ -13,6 +13,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     struct CallState {
         let reader: ResponseReader
         var deframer: MessageDeframer
+        var window: ReceiveWindow
         var sawHeaders = false
     }
 
@@ -25,7 +26,11 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     func open(headers: HeaderFields, reader: ResponseReader) -> Int32 {
         guard closedStatus == nil else { return -1 }
         let stream = connection.sendRequest(headers)
-        if stream > 0 { calls[stream] = CallState(reader: reader, deframer: MessageDeframer(maximumMessageSize: maximumMessageSize)) }
+        if stream > 0 {
+            calls[stream] = CallState(
+                reader: reader, deframer: MessageDeframer(maximumMessageSize: maximumMessageSize),
+                window: ReceiveWindow(limit: Int(connection.initialWindowSize)))
+        }
         return stream
     }
 
@@ -59,14 +64,34 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     }
 
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
-        guard var call = calls[id] else { return }
+        guard var call = calls[id] else {
+            connection.consume(data.readableBytes, stream: id)  // a call already over
+            return
+        }
         call.deframer.append(data)
         do {
-            while let message = try call.deframer.next() { call.reader.events.push(.message(message)) }
+            var completed = 0
+            while true {
+                let before = call.deframer.bufferedByteCount
+                guard let message = try call.deframer.next() else { break }
+                let wireBytes = before - call.deframer.bufferedByteCount
+                completed += wireBytes
+                call.reader.events.push(.message(message, wireBytes: wireBytes))
+            }
+            connection.consume(call.window.received(data.readableBytes, completedMessageBytes: completed), stream: id)
             calls[id] = call
         } catch {
+            connection.consume(data.readableBytes, stream: id)  // `fail` releases the earlier bytes
             fail(id, error)
         }
+    }
+
+    /// The caller took a message: acknowledge what the window now allows.
+    func readerTook(_ wireBytes: Int, stream id: Int32) {
+        guard var call = calls[id] else { return }
+        let acknowledge = call.window.read(wireBytes)
+        calls[id] = call
+        connection.consume(acknowledge, stream: id)
     }
 
     func connectionDidClose(error: (any Error)?, on connection: HTTP2Connection) {
@@ -86,6 +111,8 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
 
     private func end(_ id: Int32, _ status: Status, metadata: Metadata) {
         guard let call = calls.removeValue(forKey: id) else { return }
+        // Bytes never acknowledged still hold the connection's window.
+        connection.consume(call.window.unacknowledged, stream: id)
         call.reader.events.push(.end(status, metadata))
         call.reader.events.finish()
     }

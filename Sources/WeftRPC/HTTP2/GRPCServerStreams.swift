@@ -15,7 +15,8 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     /// One call's receiving side.
     struct ServerCall {
         var deframer: MessageDeframer
-        let requests: AsyncQueue<[UInt8]>
+        var window: ReceiveWindow
+        let requests: AsyncQueue<ReceivedMessage>
         let responder: HTTP2ServerResponder
         let task: Task<Void, Never>
     }
@@ -42,24 +43,40 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
             connection.sendHeaders(ResponseHead.trailersOnly(status: status), stream: id, endStream: true)
             return
         }
-        let requests = AsyncQueue<[UInt8]>()
+        let requests = AsyncQueue<ReceivedMessage>()
         if endStream { requests.finish() }
         let responder = HTTP2ServerResponder(connection: self.connection, eventLoop: eventLoop, stream: id)
-        let source = QueueSource(queue: requests)
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let eventLoop = self.eventLoop
+        let source = QueueSource(queue: requests) { wireBytes in
+            eventLoop.execute { bound.value.handlerRead(wireBytes, stream: id) }
+        }
         let peer = peerIdentity()
         let task = Task { [dispatcher] in
             await dispatcher.serve(head: head, peerIdentity: peer, requests: source, responder: responder)
         }
         calls[id] = ServerCall(
             deframer: MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: head.encoding),
+            window: ReceiveWindow(limit: Int(connection.initialWindowSize)),
             requests: requests, responder: responder, task: task)
     }
 
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
-        guard var call = calls[id] else { return }
+        guard var call = calls[id] else {
+            connection.consume(data.readableBytes, stream: id)  // a stream already answered
+            return
+        }
         call.deframer.append(data)
         do {
-            while let message = try call.deframer.next() { call.requests.push(message) }
+            var completed = 0
+            while true {
+                let before = call.deframer.bufferedByteCount
+                guard let message = try call.deframer.next() else { break }
+                let wireBytes = before - call.deframer.bufferedByteCount
+                completed += wireBytes
+                call.requests.push(ReceivedMessage(bytes: message, wireBytes: wireBytes))
+            }
+            connection.consume(call.window.received(data.readableBytes, completedMessageBytes: completed), stream: id)
             calls[id] = call
         } catch {
             // An oversize or malformed message fails this call only; the connection lives on.
@@ -68,6 +85,7 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
             call.task.cancel()
             call.requests.finish()
             calls[id] = nil
+            connection.consume(call.window.unacknowledged + data.readableBytes, stream: id)
             return
         }
         if endStream { call.requests.finish() }
@@ -82,23 +100,42 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
         calls = [:]
     }
 
+    /// The handler took a message: acknowledge what the window now allows.
+    func handlerRead(_ wireBytes: Int, stream id: Int32) {
+        guard var call = calls[id] else { return }
+        let acknowledge = call.window.read(wireBytes)
+        calls[id] = call
+        connection.value.consume(acknowledge, stream: id)
+    }
+
     func streamDidClose(_ id: Int32, errorCode: UInt32, on connection: HTTP2Connection) {
         guard let call = calls.removeValue(forKey: id) else { return }
+        // Bytes never acknowledged still hold the connection's window.
+        connection.consume(call.window.unacknowledged, stream: id)
         call.requests.finish()
         // Closed by RST_STREAM (the client cancelled, or the connection went away).
         if errorCode != 0 { call.task.cancel() }
     }
 }
 
-/// Request messages of one call, as the handler pulls them.
+/// A received message and the bytes it took on the wire (what flow control counts).
+struct ReceivedMessage: Sendable {
+    let bytes: [UInt8]
+    let wireBytes: Int
+}
+
+/// Request messages of one call, as the handler pulls them; each pull is reported so the
+/// connection can open the client's window again.
 struct QueueSource: MessageSource {
-    let queue: AsyncQueue<[UInt8]>
+    let queue: AsyncQueue<ReceivedMessage>
+    let didRead: @Sendable (Int) -> Void
 
     func next() async throws -> [UInt8]? {
         guard let message = await queue.pop() else {
             try Task.checkCancellation()
             return nil
         }
-        return message
+        didRead(message.wireBytes)
+        return message.bytes
     }
 }

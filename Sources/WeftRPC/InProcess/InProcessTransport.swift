@@ -77,7 +77,7 @@ struct ServerEnd: MessageSource, ServerResponder {
 
     func send(_ message: [UInt8]) async throws {
         try Task.checkCancellation()
-        call.reader.events.push(.message(message))
+        call.reader.events.push(.message(message, wireBytes: 0))
     }
 
     func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {

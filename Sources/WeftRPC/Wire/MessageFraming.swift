@@ -44,6 +44,9 @@ public struct MessageDeframer {
     /// Whether bytes of an unfinished message are buffered (an error if the stream ends here).
     public var hasPartialMessage: Bool { buffered.readableBytes > 0 }
 
+    /// Bytes received and not yet returned as part of a message.
+    public var bufferedByteCount: Int { buffered.readableBytes }
+
     /// The next whole message, nil when more bytes are needed. A message longer than the limit
     /// is `RESOURCE_EXHAUSTED` as soon as its prefix arrives, before its bytes are buffered.
     public mutating func next() throws -> [UInt8]? {
