@@ -120,6 +120,15 @@ let package = Package(
         .testTarget(name: "WeftMessagesTests", dependencies: ["WeftMessages"], path: "Tests/WeftMessagesTests"),
         .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC"], path: "Tests/WeftRPCTests"),
         .testTarget(
+            name: "WeftHTTP2Tests",
+            dependencies: [
+                "WeftHTTP2",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/WeftHTTP2Tests"
+        ),
+        .testTarget(
             name: "WeftGatewayTests",
             dependencies: ["WeftGateway", "WeftRPC", "WeftSchema", "WeftInterop"],
             path: "Tests/WeftGatewayTests",

@@ -1,17 +1,41 @@
-/// HTTP/2 settings for one connection, with the defaults Weft uses.
-public struct HTTP2Configuration: Sendable, Hashable {
-    /// SETTINGS_MAX_CONCURRENT_STREAMS: streams the peer may open at once.
-    public var maximumConcurrentStreams: UInt32 = 1_000
-    /// SETTINGS_INITIAL_WINDOW_SIZE: bytes a peer may send on a stream before a window update.
-    public var initialWindowSize: UInt32 = 1 << 20
-    /// SETTINGS_MAX_FRAME_SIZE.
-    public var maximumFrameSize: UInt32 = 1 << 14
-    /// SETTINGS_MAX_HEADER_LIST_SIZE.
-    public var maximumHeaderListSize: UInt32 = 16 * 1024
+import NIOCore
 
-    /// The defaults: 1000 streams, 1 MiB stream window, 16 KiB frames, 16 KiB header lists.
+/// HTTP/2 settings and timers for one connection, with the defaults Weft uses. Start from
+/// `.defaults` and change what you need.
+public struct HTTP2Configuration: Sendable, Hashable {
+    /// SETTINGS_MAX_CONCURRENT_STREAMS: streams the peer may have open at once. Default 1000.
+    public var maximumConcurrentStreams: UInt32 = 1_000
+    /// SETTINGS_INITIAL_WINDOW_SIZE: bytes the peer may send on one stream before this side
+    /// consumes them and opens the window again. Default 1 MiB.
+    public var initialWindowSize: UInt32 = 1 << 20
+    /// The connection-level receive window, shared by all streams. Default 1 MiB.
+    public var connectionWindowSize: UInt32 = 1 << 20
+    /// SETTINGS_MAX_FRAME_SIZE: the largest frame payload the peer may send. Default 16 KiB.
+    public var maximumFrameSize: UInt32 = 1 << 14
+    /// SETTINGS_MAX_HEADER_LIST_SIZE: the largest header block (HPACK-decoded, 32 bytes of
+    /// overhead per field) accepted; a larger one resets its stream. Default 16 KiB.
+    public var maximumHeaderListSize: UInt32 = 16 * 1024
+    /// Keepalive PINGs, or nil for none. Default: a PING after 60 s without inbound bytes,
+    /// the connection closed when its ACK takes longer than 20 s.
+    public var keepalive: Keepalive? = Keepalive()
+
+    /// How an idle connection is probed.
+    public struct Keepalive: Sendable, Hashable {
+        /// How long the connection may go without receiving a byte before a PING is sent.
+        public var interval: TimeAmount
+        /// How long the PING's ACK may take; without it the connection is closed.
+        public var timeout: TimeAmount
+
+        /// A keepalive with `interval` (default 60 s) and `timeout` (default 20 s).
+        public init(interval: TimeAmount = .seconds(60), timeout: TimeAmount = .seconds(20)) {
+            self.interval = interval
+            self.timeout = timeout
+        }
+    }
+
+    /// The defaults (see each property).
     public static var defaults: HTTP2Configuration { HTTP2Configuration() }
 }
 
-/// A header field as HTTP/2 carries it (lowercase names, pseudo-headers first).
+/// A header field list as HTTP/2 carries it: lowercase names, pseudo-headers (`:path`, …) first.
 public typealias HeaderFields = [(name: String, value: String)]

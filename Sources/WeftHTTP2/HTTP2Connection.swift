@@ -1,210 +1,288 @@
-import CNGHTTP2
 import NIOCore
 
-/// One HTTP/2 connection's nghttp2 session: it parses what the peer sends, reports streams to
-/// its delegate and turns `send…` calls into frames. Confined to the channel's event loop (every
-/// method must be called there; `HTTP2StreamWriter` hops there from other tasks). Nothing above
-/// this type sees nghttp2's pointers.
+/// One HTTP/2 connection, server or client, over an nghttp2 session: it parses what the peer
+/// sends and reports streams to its `HTTP2StreamDelegate`, and turns `send…` calls into frames.
+///
+/// Confined to the channel's event loop: call every method there (the delegate is called there).
+/// From another thread or a Task, use `stream(_:)`'s `HTTP2StreamHandle`, which hops onto the
+/// loop. Flow control is the backpressure both ways: received DATA opens the peer's window only
+/// as the delegate calls `consume(_:stream:)`, and a write's `sent` promise completes only once
+/// its bytes went out, which waits for the peer's window.
 public final class HTTP2Connection {
-    /// The stream window this side advertises (SETTINGS_INITIAL_WINDOW_SIZE).
-    public let initialWindowSize: UInt32
-
     /// Which side of the connection this is.
     public enum Role: Sendable { case server, client }
 
-    let session: OpaquePointer
+    /// Which side of the connection this is.
+    public let role: Role
     /// The event loop every method must be called on.
     public let eventLoop: any EventLoop
+    let configuration: HTTP2Configuration
+
+    /// The stream receive window this side advertises (SETTINGS_INITIAL_WINDOW_SIZE): what a
+    /// peer may send on a stream before `consume` opens it again.
+    public var initialWindowSize: UInt32 { configuration.initialWindowSize }
+    let session: NGHTTP2Session
+    /// Gets the streams; owned by the channel handler.
     weak var delegate: (any HTTP2StreamDelegate)?
-    /// Where frames go; set by the channel handler.
-    var output: ((ByteBuffer) -> Void)?
-    private let allocator = ByteBufferAllocator()
-    /// Headers being received, per stream, until END_HEADERS.
-    var incomingHeaders: [Int32: HeaderFields] = [:]
-    /// Body bytes queued per stream, and whether the stream then ends (with trailers or not).
-    var outgoing: [Int32: OutgoingBody] = [:]
+    /// Where frames go; the channel handler.
+    weak var output: (any HTTP2ConnectionOutput)?
 
-    struct OutgoingBody {
-        /// Queued bytes, each with the promise completed once nghttp2 has taken all of it (which
-        /// the peer's flow-control window paces).
-        var chunks: [(bytes: ByteBuffer, sent: EventLoopPromise<Void>?)] = []
-        var end: End?
+    var incomingHeaders: [Int32: IncomingHeaderBlock] = [:]
+    var outgoing: [Int32: OutboundBody] = [:]
+    var inbound = InboundWindow()
+    var keepalive = KeepaliveState()
+    private var keepaliveTimer: Scheduled<Void>?
+    var shutdown = ShutdownState.open
+    private var isClosed = false
+    /// The channel is already closing (its `close` passed the handler).
+    private var isClosing = false
 
-        enum End {
-            case endStream
-            case trailers(HeaderFields)
-        }
+    /// The buffer being parsed: DATA payloads are slices of it rather than copies.
+    var receiving: (buffer: ByteBuffer, base: UnsafeRawPointer)?
+    /// Inside nghttp2 or writing out: `flush()` only notes the request, the running loop serves it.
+    private var isBusy = false
+    private var flushRequested = false
+    /// Frames produced but not yet written, and the promises completed once they are.
+    var pending: ByteBuffer
+    var pendingPromises: [EventLoopPromise<Void>] = []
+
+    /// A header block being received.
+    struct IncomingHeaderBlock {
+        var fields: HeaderFields = []
+        var size = 0
     }
 
-    /// A session for `role` with `configuration`'s settings.
-    public init(role: Role, configuration: HTTP2Configuration, eventLoop: any EventLoop) throws {
+    /// Where a graceful shutdown stands.
+    enum ShutdownState {
+        case open
+        /// Server: GOAWAY(2^31-1) and a PING sent; the final GOAWAY follows the PING's ACK.
+        case draining
+        /// The final GOAWAY is sent: streams in flight finish, new ones are refused.
+        case goingAway
+    }
+
+    static let keepalivePingPayload: UInt64 = 0x5745_4654_4b41_4c56  // "WEFTKALV"
+    static let shutdownPingPayload: UInt64 = 0x5745_4654_5348_5554  // "WEFTSHUT"
+
+    init(role: Role, configuration: HTTP2Configuration, eventLoop: any EventLoop) throws {
+        self.role = role
+        self.configuration = configuration
         self.eventLoop = eventLoop
-        self.initialWindowSize = configuration.initialWindowSize
-        var callbacks: OpaquePointer?
-        guard nghttp2_session_callbacks_new(&callbacks) == 0, let callbacks else { throw HTTP2Error.outOfMemory }
-        defer { nghttp2_session_callbacks_del(callbacks) }
-        NGHTTP2Callbacks.install(on: callbacks)
-        // Received DATA is acknowledged (WINDOW_UPDATE) only when the layer above says it has
-        // consumed it: a slow reader then stops its peer, which is the backpressure.
-        var options: OpaquePointer?
-        guard nghttp2_option_new(&options) == 0, let options else { throw HTTP2Error.outOfMemory }
-        defer { nghttp2_option_del(options) }
-        nghttp2_option_set_no_auto_window_update(options, 1)
-        var session: OpaquePointer?
-        let created = role == .server
-            ? nghttp2_session_server_new2(&session, callbacks, nil, options)
-            : nghttp2_session_client_new2(&session, callbacks, nil, options)
-        guard created == 0, let session else { throw HTTP2Error.outOfMemory }
-        self.session = session
-        // The session calls back with this object; it never outlives the session (freed in deinit).
-        nghttp2_session_set_user_data(session, Unmanaged.passUnretained(self).toOpaque())
-        var settings = [
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue), value: configuration.maximumConcurrentStreams),
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: configuration.initialWindowSize),
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_FRAME_SIZE.rawValue), value: configuration.maximumFrameSize),
-            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue), value: configuration.maximumHeaderListSize),
-        ]
-        nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count)
-        // A connection-level window as large as a stream's, so one stream can use its whole window.
-        nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, Int32(configuration.initialWindowSize))
+        self.session = try NGHTTP2Session(role: role, configuration: configuration)
+        self.pending = ByteBufferAllocator().buffer(capacity: 1024)
+        session.delegate = self
     }
 
-    deinit {
-        nghttp2_session_del(session)
+    // MARK: Streams
+
+    /// A handle on `stream` for sending from any thread or Task.
+    public func stream(_ id: Int32) -> HTTP2StreamHandle {
+        HTTP2StreamHandle(id: id, connection: NIOLoopBound(self, eventLoop: eventLoop))
     }
 
-    /// Feeds bytes from the peer; frames are reported to the delegate, replies flushed.
-    func receive(_ buffer: ByteBuffer) throws {
-        let consumed = buffer.withUnsafeReadableBytes { bytes in
-            nghttp2_session_mem_recv(session, bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count)
-        }
-        guard consumed >= 0 else { throw HTTP2Error.protocolError(String(cString: nghttp2_strerror(Int32(consumed)))) }
-        flush()
-    }
+    /// Whether a new stream may be opened (client): false once GOAWAY was sent or received, or
+    /// the connection closed.
+    public var canOpenStreams: Bool { !isClosed && role == .client && session.allowsNewRequests }
 
-    /// Writes whatever frames nghttp2 has ready.
-    func flush() {
-        var pending = allocator.buffer(capacity: 0)
-        while true {
-            var data: UnsafePointer<UInt8>?
-            let length = nghttp2_session_mem_send(session, &data)
-            guard length > 0, let data else { break }
-            pending.writeBytes(UnsafeRawBufferPointer(start: data, count: length))
-        }
-        if pending.readableBytes > 0 { output?(pending) }
-    }
-
-    /// Whether the session has nothing more to do (both sides said goodbye).
-    var isFinished: Bool {
-        nghttp2_session_want_read(session) == 0 && nghttp2_session_want_write(session) == 0
-    }
-
-    // MARK: Sending
-
-    /// Sends a header block that opens a response (server) with a body to follow, or ends the
-    /// stream at once when `endStream` (e.g. a Trailers-Only gRPC response).
-    public func sendHeaders(_ headers: HeaderFields, stream: Int32, endStream: Bool) {
-        Self.withNameValues(headers) { nva in
-            if endStream {
-                _ = nghttp2_submit_response(session, stream, nva.baseAddress, nva.count, nil)
-            } else {
-                outgoing[stream] = OutgoingBody()
-                var provider = nghttp2_data_provider(source: nghttp2_data_source(fd: 0), read_callback: NGHTTP2Callbacks.readBody)
-                _ = nghttp2_submit_response(session, stream, nva.baseAddress, nva.count, &provider)
-            }
-        }
-        flush()
-    }
-
-    /// Opens a client stream with request `headers` and a body to follow; returns its id.
-    public func sendRequest(_ headers: HeaderFields) -> Int32 {
-        let id = Self.withNameValues(headers) { nva in
-            var provider = nghttp2_data_provider(source: nghttp2_data_source(fd: 0), read_callback: NGHTTP2Callbacks.readBody)
-            return nghttp2_submit_request(session, nil, nva.baseAddress, nva.count, &provider, nil)
-        }
-        if id > 0 { outgoing[id] = OutgoingBody() }
+    /// Opens a client stream with request `headers`; a body follows through `sendData` and
+    /// `endStream` unless `endStream`. Returns the stream id, or -1 when no stream may be opened
+    /// (GOAWAY sent or received, connection closed): the request was not sent and may be retried
+    /// on another connection.
+    public func sendRequest(_ headers: HeaderFields, endStream: Bool = false) -> Int32 {
+        guard !isClosed, role == .client, let id = session.submitRequest(headers: headers, endStream: endStream) else { return -1 }
+        if !endStream { outgoing[id] = OutboundBody() }
         flush()
         return id
     }
 
-    /// Queues body bytes; they go out as the peer's flow-control window allows, and `sent`
-    /// completes then, so a producer that waits for it is paced by the peer (fails if the
-    /// stream closes first).
-    public func sendData(_ data: ByteBuffer, stream: Int32, sent: EventLoopPromise<Void>? = nil) {
-        guard outgoing[stream] != nil else {
-            sent?.fail(HTTP2Error.streamClosed)
+    /// Sends the response header block on `stream` (server); a body follows through `sendData`
+    /// and `endStream` unless `endStream` (a Trailers-Only gRPC response is one header block
+    /// with `endStream`).
+    public func sendHeaders(_ headers: HeaderFields, stream: Int32, endStream: Bool) {
+        guard !isClosed, role == .server, session.submitResponse(stream: stream, headers: headers, endStream: endStream) else { return }
+        if !endStream { outgoing[stream] = OutboundBody() }
+        flush()
+    }
+
+    /// Queues body bytes on `stream`, ending the stream after them when `endStream`. They go out
+    /// as the peer's flow-control window allows, without copying; `sent` completes when they are
+    /// written (fails when the stream or connection closes first, or the stream has no open
+    /// body), so a producer that waits for it is paced by its peer.
+    public func sendData(_ data: ByteBuffer, stream: Int32, endStream: Bool = false, sent: EventLoopPromise<Void>? = nil) {
+        guard var body = outgoing[stream], body.acceptsWrites else {
+            sent?.fail(HTTP2Error.streamNotWritable(stream: stream))
             return
         }
-        outgoing[stream]?.chunks.append((data, sent))
-        nghttp2_session_resume_data(session, stream)
-        flush()
-    }
-
-    /// Ends the stream's body, with trailers when given.
-    public func endStream(_ stream: Int32, trailers: HeaderFields?) {
-        guard outgoing[stream] != nil else { return }
-        outgoing[stream]?.end = trailers.map(OutgoingBody.End.trailers) ?? .endStream
-        nghttp2_session_resume_data(session, stream)
-        flush()
-    }
-
-    /// Acknowledges `count` received body bytes of `stream` (those of a closed stream still count
-    /// for the connection), opening the peer's window by as much.
-    public func consume(_ count: Int, stream: Int32) {
-        guard count > 0 else { return }
-        nghttp2_session_consume_connection(session, count)
-        _ = nghttp2_session_consume_stream(session, stream, count)  // fails harmlessly once the stream is gone
-        flush()
-    }
-
-    /// Resets the stream (RST_STREAM with `errorCode`, e.g. 8 CANCEL).
-    public func reset(_ stream: Int32, errorCode: UInt32) {
-        dropOutgoing(stream)
-        nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, errorCode)
-        flush()
-    }
-
-    /// Starts a graceful shutdown: GOAWAY, streams in flight finish, new ones are refused.
-    public func shutDownGracefully() {
-        nghttp2_submit_goaway(
-            session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
-            NGHTTP2_NO_ERROR.rawValue, nil, 0)
-        flush()
-    }
-
-    /// Forgets a stream's unsent body, failing the promises of bytes that will never go out.
-    func dropOutgoing(_ stream: Int32) {
-        guard let body = outgoing.removeValue(forKey: stream) else { return }
-        for chunk in body.chunks { chunk.sent?.fail(HTTP2Error.streamClosed) }
-    }
-
-    /// Runs `body` with `headers` as nghttp2 name/value pairs (valid only inside `body`).
-    static func withNameValues<Result>(_ headers: HeaderFields, _ body: (UnsafeMutableBufferPointer<nghttp2_nv>) -> Result) -> Result {
-        // One buffer holds every name and value back to back; nghttp2 copies them on submit.
-        var storage: [UInt8] = []
-        var ranges: [(name: Range<Int>, value: Range<Int>)] = []
-        for (name, value) in headers {
-            let nameStart = storage.count
-            storage += name.utf8
-            let valueStart = storage.count
-            storage += value.utf8
-            ranges.append((nameStart..<valueStart, valueStart..<storage.count))
+        if data.readableBytes > 0 { body.append(data, promise: endStream ? nil : sent) }
+        if endStream {
+            body.finish(.endStream(sent))
+        } else if data.readableBytes == 0 {
+            sent?.succeed()
         }
-        return storage.withUnsafeMutableBufferPointer { bytes in
-            var nva = ranges.map { range in
-                nghttp2_nv(
-                    name: bytes.baseAddress! + range.name.lowerBound, value: bytes.baseAddress! + range.value.lowerBound,
-                    namelen: range.name.count, valuelen: range.value.count, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
+        outgoing[stream] = body
+        session.resumeBody(stream: stream)
+        flush()
+    }
+
+    /// Ends `stream`'s body after the bytes queued, with `trailers` when given (END_STREAM on
+    /// the last DATA frame otherwise). `sent` completes when the end is written.
+    public func endStream(_ stream: Int32, trailers: HeaderFields?, sent: EventLoopPromise<Void>? = nil) {
+        guard var body = outgoing[stream], body.acceptsWrites else {
+            sent?.fail(HTTP2Error.streamNotWritable(stream: stream))
+            return
+        }
+        body.finish(trailers.map { .trailers($0, sent) } ?? .endStream(sent))
+        outgoing[stream] = body
+        session.resumeBody(stream: stream)
+        flush()
+    }
+
+    /// Resets `stream` with RST_STREAM `errorCode` (e.g. `HTTP2ErrorCode.cancel`); writes still
+    /// queued on it fail.
+    public func reset(_ stream: Int32, errorCode: UInt32) {
+        guard !isClosed else { return }
+        session.submitReset(stream: stream, errorCode: errorCode)
+        flush()
+    }
+
+    /// Tells the peer it may send `byteCount` more bytes on `stream`: the delegate is done with
+    /// that much of the DATA it received. Calls beyond what arrived, or for closed streams, are
+    /// ignored (a closing stream's unconsumed bytes go back to the connection window by
+    /// themselves).
+    public func consume(_ byteCount: Int, stream: Int32) {
+        let count = inbound.consume(byteCount, stream: stream)
+        guard count > 0, !isClosed else { return }
+        session.consume(stream: stream, byteCount: count)
+        flush()
+    }
+
+    /// Starts a graceful shutdown. A server sends GOAWAY(2^31-1) and a PING, and after its ACK
+    /// the final GOAWAY naming the last stream it took; a client sends GOAWAY at once. Streams in
+    /// flight finish, new ones are refused (REFUSED_STREAM), and the connection closes when the
+    /// last stream is done.
+    public func shutDownGracefully() {
+        guard case .open = shutdown, !isClosed else { return }
+        switch role {
+        case .server:
+            session.submitShutdownNotice()
+            session.submitPing(payload: Self.shutdownPingPayload)
+            shutdown = .draining
+        case .client:
+            session.submitGoAway(errorCode: HTTP2ErrorCode.noError)
+            shutdown = .goingAway
+        }
+        flush()
+    }
+
+    // MARK: Driven by the channel handler
+
+    /// The channel is active: sends the preface and SETTINGS, starts the keepalive timer.
+    func start() {
+        scheduleKeepaliveTick()
+        flush()
+    }
+
+    /// Parses bytes from the peer; a connection error sends GOAWAY and closes the connection.
+    func receive(_ buffer: ByteBuffer) {
+        guard !isClosed, buffer.readableBytes > 0 else { return }
+        keepalive.receivedBytes()
+        isBusy = true
+        let result = buffer.withUnsafeReadableBytes { bytes in
+            receiving = (buffer, bytes.baseAddress!)
+            defer { receiving = nil }
+            return Result { try session.receive(bytes) }
+        }
+        isBusy = false
+        if case .failure(let error) = result {
+            session.terminate(errorCode: HTTP2ErrorCode.protocolError)
+            flush()
+            output?.closeConnection(error: error)
+            return
+        }
+        flush()
+    }
+
+    /// Writes the frames nghttp2 has ready, while the channel is writable (the handler calls again
+    /// when it becomes writable), and closes the connection once the session is finished.
+    func flush() {
+        flushRequested = true
+        guard !isBusy, !isClosed else { return }
+        isBusy = true
+        while flushRequested, let output, output.isWritable {
+            flushRequested = false
+            do {
+                while let bytes = try session.nextOutput() { pending.writeBytes(bytes) }
+            } catch {
+                isBusy = false
+                output.closeConnection(error: error)
+                return
             }
-            return nva.withUnsafeMutableBufferPointer { body($0) }
+            writePending(to: output)
+            output.flush()  // may complete promises whose callbacks send more: flushRequested
+        }
+        isBusy = false
+        if session.isFinished, !isClosed, !isClosing { output?.closeConnection(error: nil) }
+    }
+
+    /// The channel is being closed: a GOAWAY goes out first unless one already did.
+    func goAwayBeforeClose() {
+        isClosing = true
+        guard case .open = shutdown, !isClosed else { return }
+        session.submitGoAway(errorCode: HTTP2ErrorCode.noError)
+        shutdown = .goingAway
+        flush()
+    }
+
+    /// The channel closed: everything still waiting fails and the delegate hears it.
+    func closed(error: (any Error)?) {
+        guard !isClosed else { return }
+        isClosed = true
+        keepaliveTimer?.cancel()
+        keepaliveTimer = nil
+        let failure = HTTP2Error.connectionClosed
+        for var body in outgoing.values { body.abandon().forEach { $0.fail(failure) } }
+        outgoing = [:]
+        pendingPromises.forEach { $0.fail(failure) }
+        pendingPromises = []
+        delegate?.connectionDidClose(error: error, on: self)
+    }
+
+    /// Writes the frames produced since the last write; the promises waiting on this flush
+    /// complete when that write does (writes complete in order, so everything before it is out).
+    private func writePending(to output: any HTTP2ConnectionOutput) {
+        guard pending.readableBytes > 0 || !pendingPromises.isEmpty else { return }
+        let promise = pendingPromises.isEmpty ? nil : eventLoop.makePromise(of: Void.self)
+        for waiting in pendingPromises { promise?.futureResult.cascade(to: waiting) }
+        pendingPromises = []
+        output.write(pending, promise: promise)
+        pending.clear()
+    }
+
+    // MARK: Keepalive
+
+    private func scheduleKeepaliveTick() {
+        guard let keepaliveConfiguration = configuration.keepalive, !isClosed else { return }
+        keepaliveTimer = eventLoop.assumeIsolated().scheduleTask(in: keepaliveConfiguration.interval) { [weak self] in
+            guard let self else { return }
+            if keepalive.intervalElapsed() == .sendPing {
+                session.submitPing(payload: Self.keepalivePingPayload)
+                flush()
+                eventLoop.assumeIsolated().scheduleTask(in: keepaliveConfiguration.timeout) { [weak self] in
+                    guard let self, !isClosed, keepalive.timeoutElapsed() == .closeConnection else { return }
+                    output?.closeConnection(error: HTTP2Error.keepaliveTimeout)
+                }
+            }
+            scheduleKeepaliveTick()
         }
     }
 }
 
-/// A connection-level failure.
-public enum HTTP2Error: Error, Sendable, Equatable {
-    case outOfMemory
-    case protocolError(String)
-    /// The stream closed before the bytes could be sent.
-    case streamClosed
+/// Where an `HTTP2Connection` sends its bytes: the channel handler.
+protocol HTTP2ConnectionOutput: AnyObject {
+    /// Whether the channel accepts writes without queueing them up (else the connection waits).
+    var isWritable: Bool { get }
+    func write(_ bytes: ByteBuffer, promise: EventLoopPromise<Void>?)
+    func flush()
+    /// Closes the connection; `error` says why, nil for a normal end.
+    func closeConnection(error: (any Error)?)
 }

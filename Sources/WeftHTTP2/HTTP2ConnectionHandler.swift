@@ -1,9 +1,15 @@
 import NIOCore
 
-/// The channel handler that runs an `HTTP2Connection`: bytes in become frames for the session,
-/// frames out become writes. It sits above TLS (or directly on TCP for h2c).
-public final class HTTP2ConnectionHandler: ChannelInboundHandler {
+/// The channel handler that runs an `HTTP2Connection`: bytes read become input for the session,
+/// frames out become writes. It sits on TCP (h2c) or on a TLS handler, unaware which. It only
+/// relays channel events; the protocol lives in `HTTP2Connection` and its state types.
+///
+/// Besides reads it handles: writability (frames wait while the channel is not writable),
+/// `ChannelShouldQuiesceEvent` (graceful shutdown, as NIO's `ServerQuiescingHelper` sends), and
+/// `close`, which sends GOAWAY before closing.
+public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
     public typealias InboundIn = ByteBuffer
+    public typealias OutboundIn = Never
     public typealias OutboundOut = ByteBuffer
 
     private let role: HTTP2Connection.Role
@@ -11,7 +17,9 @@ public final class HTTP2ConnectionHandler: ChannelInboundHandler {
     private let makeDelegate: (HTTP2Connection) -> any HTTP2StreamDelegate
     /// The delegate is owned here; the connection only holds it weakly.
     private var delegate: (any HTTP2StreamDelegate)?
+    /// The connection, from `handlerAdded` on (kept after close: its methods then do nothing).
     public private(set) var connection: HTTP2Connection?
+    private var context: ChannelHandlerContext?
     /// Why the connection is failing, reported to the delegate when it closes.
     private var failure: (any Error)?
 
@@ -26,37 +34,44 @@ public final class HTTP2ConnectionHandler: ChannelInboundHandler {
     }
 
     public func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         do {
             let connection = try HTTP2Connection(role: role, configuration: configuration, eventLoop: context.eventLoop)
             let delegate = makeDelegate(connection)
             self.delegate = delegate
             connection.delegate = delegate
-            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            connection.output = { bytes in
-                bound.value.writeAndFlush(NIOAny(bytes), promise: nil)
-            }
+            connection.output = self
             self.connection = connection
-            if context.channel.isActive { connection.flush() }
+            if context.channel.isActive { connection.start() }
         } catch {
             context.fireErrorCaught(error)
             context.close(promise: nil)
         }
     }
 
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
     public func channelActive(context: ChannelHandlerContext) {
-        connection?.flush()  // the connection preface and our SETTINGS
+        connection?.start()
         context.fireChannelActive()
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let connection else { return }
-        do {
-            try connection.receive(unwrapInboundIn(data))
-            if connection.isFinished { context.close(promise: nil) }
-        } catch {
-            // A malformed frame stream ends this connection only (nghttp2 sent GOAWAY already).
-            connection.flush()
-            context.close(promise: nil)
+        connection?.receive(unwrapInboundIn(data))
+    }
+
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { connection?.flush() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            connection?.shutDownGracefully()
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 
@@ -65,11 +80,35 @@ public final class HTTP2ConnectionHandler: ChannelInboundHandler {
         context.fireErrorCaught(error)
     }
 
+    public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        if mode == .all { connection?.goAwayBeforeClose() }
+        context.close(mode: mode, promise: promise)
+    }
+
     public func channelInactive(context: ChannelHandlerContext) {
-        if let connection { delegate?.connectionDidClose(error: failure, on: connection) }
-        connection?.output = nil
-        connection = nil
+        connection?.closed(error: failure)
         delegate = nil
         context.fireChannelInactive()
+    }
+}
+
+extension HTTP2ConnectionHandler: HTTP2ConnectionOutput {
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    func write(_ bytes: ByteBuffer, promise: EventLoopPromise<Void>?) {
+        guard let context else {
+            promise?.fail(HTTP2Error.connectionClosed)
+            return
+        }
+        context.write(wrapOutboundOut(bytes), promise: promise)
+    }
+
+    func flush() {
+        context?.flush()
+    }
+
+    func closeConnection(error: (any Error)?) {
+        if let error { failure = failure ?? error }
+        context?.close(promise: nil)
     }
 }

@@ -1,7 +1,7 @@
 import CNGHTTP2
-import NIOCore
 
-/// nghttp2's C callbacks, forwarding to the `HTTP2Connection` set as the session's user data.
+/// nghttp2's C callbacks: each finds its `NGHTTP2Session` in the user data and forwards to the
+/// session's delegate as Swift values.
 enum NGHTTP2Callbacks {
     static func install(on callbacks: OpaquePointer) {
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, beginHeaders)
@@ -9,40 +9,48 @@ enum NGHTTP2Callbacks {
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, frameReceived)
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, dataChunk)
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, streamClosed)
+        nghttp2_session_callbacks_set_send_data_callback(callbacks, sendData)
     }
 
-    private static func connection(_ userData: UnsafeMutableRawPointer?) -> HTTP2Connection {
-        Unmanaged<HTTP2Connection>.fromOpaque(userData!).takeUnretainedValue()
+    private static func session(_ userData: UnsafeMutableRawPointer?) -> NGHTTP2Session {
+        Unmanaged<NGHTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
+    }
+
+    private static func delegate(_ userData: UnsafeMutableRawPointer?) -> (any NGHTTP2SessionDelegate)? {
+        session(userData).delegate
     }
 
     private static let beginHeaders: nghttp2_on_begin_headers_callback = { _, frame, userData in
         guard let frame else { return 0 }
-        connection(userData).incomingHeaders[frame.pointee.hd.stream_id] = []
+        delegate(userData)?.sessionBeganHeaders(stream: frame.pointee.hd.stream_id)
         return 0
     }
 
     private static let header: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, userData in
         guard let frame, let name, let value else { return 0 }
-        let field = (
+        let accepted = delegate(userData)?.sessionReceivedHeader(
             name: String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-            value: String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self)
-        )
-        connection(userData).incomingHeaders[frame.pointee.hd.stream_id, default: []].append(field)
-        return 0
+            value: String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self),
+            stream: frame.pointee.hd.stream_id) ?? true
+        // A temporal failure makes nghttp2 reset this stream only.
+        return accepted ? 0 : NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue
     }
 
     private static let frameReceived: nghttp2_on_frame_recv_callback = { _, frame, userData in
-        guard let frame else { return 0 }
-        let connection = connection(userData)
-        let stream = frame.pointee.hd.stream_id
-        let endStream = frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
-        switch UInt32(frame.pointee.hd.type) {
+        guard let frame, let delegate = delegate(userData) else { return 0 }
+        let header = frame.pointee.hd
+        let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+        switch UInt32(header.type) {
         case NGHTTP2_HEADERS.rawValue:
-            let headers = connection.incomingHeaders.removeValue(forKey: stream) ?? []
-            connection.delegate?.stream(stream, didReceiveHeaders: headers, endStream: endStream, on: connection)
+            delegate.sessionReceived(.headers(stream: header.stream_id, endStream: endStream))
         case NGHTTP2_DATA.rawValue where endStream:
-            // The body's bytes came through the data-chunk callback; this marks its end.
-            connection.delegate?.stream(stream, didReceiveData: ByteBuffer(), endStream: true, on: connection)
+            delegate.sessionReceived(.endOfData(stream: header.stream_id))
+        case NGHTTP2_PING.rawValue where header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0:
+            let payload = withUnsafeBytes(of: frame.pointee.ping.opaque_data) { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
+            delegate.sessionReceived(.pingAck(payload: payload))
+        case NGHTTP2_GOAWAY.rawValue:
+            let goAway = frame.pointee.goaway
+            delegate.sessionReceived(.goAway(lastStreamID: goAway.last_stream_id, errorCode: goAway.error_code))
         default:
             break
         }
@@ -51,49 +59,42 @@ enum NGHTTP2Callbacks {
 
     private static let dataChunk: nghttp2_on_data_chunk_recv_callback = { _, _, stream, data, length, userData in
         guard let data else { return 0 }
-        let connection = connection(userData)
-        var buffer = ByteBufferAllocator().buffer(capacity: length)
-        buffer.writeBytes(UnsafeRawBufferPointer(start: data, count: length))
-        connection.delegate?.stream(stream, didReceiveData: buffer, endStream: false, on: connection)
+        delegate(userData)?.sessionReceivedData(UnsafeRawBufferPointer(start: data, count: length), stream: stream)
         return 0
     }
 
     private static let streamClosed: nghttp2_on_stream_close_callback = { _, stream, errorCode, userData in
-        let connection = connection(userData)
-        connection.dropOutgoing(stream)
-        connection.incomingHeaders[stream] = nil
-        connection.delegate?.streamDidClose(stream, errorCode: errorCode, on: connection)
+        delegate(userData)?.sessionClosed(stream: stream, errorCode: errorCode)
         return 0
     }
 
-    /// Supplies a stream's queued body bytes to nghttp2; defers when none are queued yet, and ends
-    /// the stream (or hands over to trailers) when the body is complete.
-    static let readBody: nghttp2_data_source_read_callback = { session, stream, target, length, flags, _, userData in
-        guard let target, let flags else { return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue) }
-        let connection = connection(userData)
-        guard var body = connection.outgoing[stream] else { return Int(NGHTTP2_ERR_DEFERRED.rawValue) }
-        var written = 0
-        while written < length, !body.chunks.isEmpty {
-            let count = min(length - written, body.chunks[0].bytes.readableBytes)
-            body.chunks[0].bytes.withUnsafeReadableBytes { source in
-                UnsafeMutableRawPointer(target + written).copyMemory(from: source.baseAddress!, byteCount: count)
+    /// nghttp2 asks for body bytes: the delegate says how many (sent zero-copy by `sendData`), or
+    /// defers until `resumeBody`; at the body's end, END_STREAM or trailers.
+    static let readBody: nghttp2_data_source_read_callback = { _, stream, _, length, flags, _, userData in
+        guard let flags, let delegate = delegate(userData) else { return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue) }
+        switch delegate.sessionBodyChunk(stream: stream, maximum: length) {
+        case .deferred:
+            return Int(NGHTTP2_ERR_DEFERRED.rawValue)
+        case .data(let count, let end):
+            if count > 0 { flags.pointee |= NGHTTP2_DATA_FLAG_NO_COPY.rawValue }
+            switch end {
+            case nil:
+                break
+            case .endStream:
+                flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+            case .trailers(let trailers):
+                flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue | NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
+                session(userData).submitTrailers(stream: stream, headers: trailers)
             }
-            body.chunks[0].bytes.moveReaderIndex(forwardBy: count)
-            written += count
-            if body.chunks[0].bytes.readableBytes == 0 { body.chunks.removeFirst().sent?.succeed(()) }
+            return count
         }
-        if body.chunks.isEmpty, let end = body.end {
-            flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-            if case .trailers(let trailers) = end {
-                flags.pointee |= NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
-                HTTP2Connection.withNameValues(trailers) { nva in
-                    _ = nghttp2_submit_trailer(session, stream, nva.baseAddress, nva.count)
-                }
-            }
-            connection.outgoing[stream] = nil
-            return written
-        }
-        connection.outgoing[stream] = body
-        return written == 0 ? Int(NGHTTP2_ERR_DEFERRED.rawValue) : written
+    }
+
+    private static let sendData: nghttp2_send_data_callback = { _, frame, frameHeader, length, _, userData in
+        guard let frame, let frameHeader, let delegate = delegate(userData) else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
+        // No padding is ever requested (no select_padding callback), so the frame is header + payload.
+        delegate.sessionSendDataFrame(
+            header: UnsafeRawBufferPointer(start: frameHeader, count: 9), length: length, stream: frame.pointee.hd.stream_id)
+        return 0
     }
 }

@@ -175,14 +175,14 @@ def make_cases(pb, rpc, stub, channel):
         expect_code(lambda: rpc.UnimplementedServiceStub(channel).UnimplementedCall(pb.Empty()), grpc.StatusCode.UNIMPLEMENTED)
 
     def deadline_exceeded():
-        request = pb.StreamingOutputCallRequest(response_parameters=[pb.ResponseParameters(size=1, interval_us=5_000_000)])
+        request = pb.StreamingOutputCallRequest(response_parameters=[pb.ResponseParameters(size=1, interval_us=30_000_000)])
         started = time.monotonic()
         expect_code(lambda: list(stub.StreamingOutputCall(request, timeout=0.3)), grpc.StatusCode.DEADLINE_EXCEEDED)
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 10
 
     def cancel_after_first_response():
         request = pb.StreamingOutputCallRequest(response_parameters=[
-            pb.ResponseParameters(size=1), pb.ResponseParameters(size=1, interval_us=5_000_000)])
+            pb.ResponseParameters(size=1), pb.ResponseParameters(size=1, interval_us=30_000_000)])
         responses = stub.StreamingOutputCall(request)
         next(responses)
         responses.cancel()

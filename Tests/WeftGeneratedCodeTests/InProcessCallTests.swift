@@ -46,7 +46,7 @@ import WeftRPC
         let slow = Shelves.Client(transport: InProcessTransport(services: [SlowLibrary()]))
         await #expect { try await slow.getBook(Named(), options: CallOptions(timeout: .milliseconds(100))) }
             throws: { ($0 as? Status)?.code == .deadlineExceeded }
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(ContinuousClock.now - started < .seconds(10))  // far below the 30 s the server would take; slack for a loaded machine
     }
 
     @Test func cancellingTheClientCancelsTheHandler() async throws {

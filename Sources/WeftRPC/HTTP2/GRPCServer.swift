@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 import NIOPosix
 import WeftHTTP2
 import WeftTLS
@@ -17,13 +18,15 @@ public final class GRPCServer: Sendable {
 
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
+    private let connections: ConnectionRegistry
 
     /// The port the server listens on (useful after binding port 0).
     public var port: Int { channel.localAddress?.port ?? 0 }
 
-    private init(channel: any Channel, group: MultiThreadedEventLoopGroup) {
+    private init(channel: any Channel, group: MultiThreadedEventLoopGroup, connections: ConnectionRegistry) {
         self.channel = channel
         self.group = group
+        self.connections = connections
     }
 
     /// Starts listening on `host`:`port` (0 picks a free port) for calls to `services`, over TLS
@@ -35,6 +38,7 @@ public final class GRPCServer: Sendable {
     ) async throws -> GRPCServer {
         let dispatcher = CallDispatcher(services: services, interceptors: interceptors)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let connections = ConnectionRegistry()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -43,23 +47,50 @@ public final class GRPCServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let tlsHandler = tls.map(TLSHandler.init(context:))
                     if let tlsHandler { try channel.pipeline.syncOperations.addHandler(tlsHandler) }
-                    try channel.pipeline.syncOperations.addHandler(
-                        HTTP2ConnectionHandler(role: .server, configuration: configuration.http2) { connection in
+                    let http2 = HTTP2ConnectionHandler(role: .server, configuration: configuration.http2) { connection in
                             GRPCServerStreams(
                                 connection: connection, dispatcher: dispatcher,
                                 maximumMessageSize: configuration.maximumReceiveMessageSize,
                                 peerIdentity: { tlsHandler?.peer?.description })
-                        })
+                    }
+                    try channel.pipeline.syncOperations.addHandler(http2)
+                    connections.add(channel, http2: NIOLoopBound(http2, eventLoop: channel.eventLoop))
                 }
             }
             .bind(host: host, port: port)
             .get()
-        return GRPCServer(channel: channel, group: group)
+        return GRPCServer(channel: channel, group: group, connections: connections)
     }
 
-    /// Stops listening and closes the event loops.
-    public func shutdown() async throws {
+    /// Stops listening, then drains: every connection gets GOAWAY, calls in flight finish, new
+    /// ones are refused; connections still open after `gracePeriod` are closed. Then the event
+    /// loops stop.
+    public func shutdown(gracePeriod: Duration = .seconds(10)) async throws {
         try await channel.close().get()
+        let open = connections.all
+        for (child, http2) in open {
+            child.eventLoop.execute { http2.value.connection?.shutDownGracefully() }
+        }
+        let deadline = ContinuousClock.now + gracePeriod
+        for (child, _) in open {
+            while child.isActive, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+            try? await child.close().get()
+        }
         try await group.shutdownGracefully()
     }
+}
+
+/// The server's open connections, for draining them on shutdown.
+final class ConnectionRegistry: Sendable {
+    private let entries = Mutex<[ObjectIdentifier: (any Channel, NIOLoopBound<HTTP2ConnectionHandler>)]>([:])
+
+    func add(_ channel: any Channel, http2: NIOLoopBound<HTTP2ConnectionHandler>) {
+        let key = ObjectIdentifier(channel)
+        entries.withLock { $0[key] = (channel, http2) }
+        channel.closeFuture.whenComplete { [weak self] _ in
+            _ = self?.entries.withLock { $0.removeValue(forKey: key) }
+        }
+    }
+
+    var all: [(any Channel, NIOLoopBound<HTTP2ConnectionHandler>)] { entries.withLock { Array($0.values) } }
 }

@@ -1,0 +1,90 @@
+import NIOCore
+
+/// nghttp2's callbacks, as they reach the connection: headers, data and closes go to the stream
+/// delegate; bodies are handed out zero-copy; PING ACKs drive keepalive and graceful shutdown.
+extension HTTP2Connection: NGHTTP2SessionDelegate {
+    func sessionBeganHeaders(stream: Int32) {
+        incomingHeaders[stream] = IncomingHeaderBlock()
+    }
+
+    func sessionReceivedHeader(name: String, value: String, stream: Int32) -> Bool {
+        var block = incomingHeaders[stream] ?? IncomingHeaderBlock()
+        // RFC 9113 §6.5.2: each field counts its name, value and 32 bytes.
+        block.size += name.utf8.count + value.utf8.count + 32
+        guard block.size <= configuration.maximumHeaderListSize else {
+            incomingHeaders[stream] = nil
+            return false
+        }
+        block.fields.append((name, value))
+        incomingHeaders[stream] = block
+        return true
+    }
+
+    func sessionReceived(_ frame: NGHTTP2Frame) {
+        switch frame {
+        case .headers(let stream, let endStream):
+            let headers = incomingHeaders.removeValue(forKey: stream)?.fields ?? []
+            delegate?.stream(stream, didReceiveHeaders: headers, endStream: endStream, on: self)
+        case .endOfData(let stream):
+            delegate?.stream(stream, didReceiveData: ByteBuffer(), endStream: true, on: self)
+        case .pingAck(Self.keepalivePingPayload):
+            keepalive.receivedPingAck()
+        case .pingAck(Self.shutdownPingPayload):
+            guard case .draining = shutdown else { return }
+            session.submitGoAway(errorCode: HTTP2ErrorCode.noError)
+            shutdown = .goingAway
+        case .pingAck:
+            break
+        case .goAway(let lastStreamID, let errorCode):
+            delegate?.connectionDidReceiveGoAway(lastStreamID: lastStreamID, errorCode: errorCode, on: self)
+        }
+    }
+
+    func sessionReceivedData(_ bytes: UnsafeRawBufferPointer, stream: Int32) {
+        inbound.received(bytes.count, stream: stream)
+        let data: ByteBuffer
+        if let (buffer, base) = receiving, let start = bytes.baseAddress, start >= base, start + bytes.count <= base + buffer.readableBytes {
+            data = buffer.getSlice(at: buffer.readerIndex + (start - base), length: bytes.count)!
+        } else {
+            data = ByteBuffer(bytes: bytes)
+        }
+        guard let delegate else { return consume(bytes.count, stream: stream) }
+        delegate.stream(stream, didReceiveData: data, endStream: false, on: self)
+    }
+
+    func sessionClosed(stream: Int32, errorCode: UInt32) {
+        incomingHeaders[stream] = nil
+        if var body = outgoing.removeValue(forKey: stream) {
+            pendingPromises += body.takeFinishedPromises()
+            let failure = HTTP2Error.streamClosed(stream: stream, errorCode: errorCode)
+            body.abandon().forEach { $0.fail(failure) }
+        }
+        let unconsumed = inbound.close(stream: stream)
+        if unconsumed > 0 { session.consumeConnection(byteCount: unconsumed) }
+        delegate?.streamDidClose(stream, errorCode: errorCode, on: self)
+    }
+
+    func sessionBodyChunk(stream: Int32, maximum: Int) -> NGHTTP2BodyChunk {
+        guard var body = outgoing[stream] else { return .deferred }
+        let chunk = body.nextChunk(maximum: maximum)
+        pendingPromises += body.takeFinishedPromises()
+        // Bytes reported here stay queued until `sessionSendDataFrame` takes them.
+        outgoing[stream] = body.isComplete ? nil : body
+        return chunk
+    }
+
+    func sessionSendDataFrame(header: UnsafeRawBufferPointer, length: Int, stream: Int32) {
+        guard var body = outgoing[stream] else { return }
+        let slices = body.take(length)
+        pendingPromises += body.takeFinishedPromises()
+        outgoing[stream] = body.isComplete ? nil : body
+        guard let output else { return }
+        // Frames before this one and its header go out first, then the payload, uncopied. The
+        // promises wait for the flush's last write (trailers may still follow in this flush).
+        pending.writeBytes(header)
+        output.write(pending, promise: nil)
+        pending.clear()
+        for slice in slices { output.write(slice, promise: nil) }
+    }
+}
+

@@ -1,0 +1,95 @@
+import NIOCore
+
+/// One stream's outgoing body: chunks waiting for the peer's flow-control window, then how the
+/// body ends. A plain value that `HTTP2Connection` drives: writes go in, nghttp2's asks for bytes
+/// take them out as zero-copy slices, and the promises of what went out are handed back to be
+/// completed once those bytes are written.
+struct OutboundBody {
+    private var chunks = CircularBuffer<(bytes: ByteBuffer, promise: EventLoopPromise<Void>?)>()
+    private var queuedBytes = 0
+    private var end: End?
+    private var endReported = false
+    /// Promises whose bytes (or end) have been handed to nghttp2.
+    private var finished: [EventLoopPromise<Void>] = []
+
+    /// How the body ends, with the promise completed once the end is written.
+    enum End {
+        case endStream(EventLoopPromise<Void>?)
+        case trailers(HeaderFields, EventLoopPromise<Void>?)
+    }
+
+    /// Whether more bytes (or the end) may still be queued.
+    var acceptsWrites: Bool { end == nil }
+
+    /// Whether everything, end included, has been handed to nghttp2.
+    var isComplete: Bool { endReported && queuedBytes == 0 }
+
+    /// Queues non-empty `bytes`; `promise` completes once they are written.
+    mutating func append(_ bytes: ByteBuffer, promise: EventLoopPromise<Void>?) {
+        precondition(acceptsWrites && bytes.readableBytes > 0)
+        chunks.append((bytes, promise))
+        queuedBytes += bytes.readableBytes
+    }
+
+    /// Ends the body after the bytes already queued.
+    mutating func finish(_ end: End) {
+        precondition(acceptsWrites)
+        self.end = end
+    }
+
+    /// Answers nghttp2 asking for at most `maximum` bytes: as many as are queued, and the end
+    /// once the last of them goes.
+    mutating func nextChunk(maximum: Int) -> NGHTTP2BodyChunk {
+        let length = min(maximum, queuedBytes)
+        guard length == queuedBytes, let end, !endReported else {
+            return length == 0 ? .deferred : .data(length: length, end: nil)
+        }
+        endReported = true
+        switch end {
+        case .endStream(let promise):
+            if let promise { finished.append(promise) }
+            return .data(length: length, end: .endStream)
+        case .trailers(let trailers, let promise):
+            if let promise { finished.append(promise) }
+            return .data(length: length, end: .trailers(trailers))
+        }
+    }
+
+    /// Removes the next `length` bytes for a DATA frame, as slices of the queued buffers.
+    mutating func take(_ length: Int) -> [ByteBuffer] {
+        precondition(length <= queuedBytes)
+        var slices: [ByteBuffer] = []
+        var remaining = length
+        while remaining > 0 {
+            let count = min(remaining, chunks[chunks.startIndex].bytes.readableBytes)
+            slices.append(chunks[chunks.startIndex].bytes.readSlice(length: count)!)
+            remaining -= count
+            if chunks[chunks.startIndex].bytes.readableBytes == 0, let promise = chunks.removeFirst().promise {
+                finished.append(promise)
+            }
+        }
+        queuedBytes -= length
+        return slices
+    }
+
+    /// The promises of everything handed to nghttp2 since the last call.
+    mutating func takeFinishedPromises() -> [EventLoopPromise<Void>] {
+        defer { finished = [] }
+        return finished
+    }
+
+    /// The promises of what will now never be sent (the stream closed first).
+    mutating func abandon() -> [EventLoopPromise<Void>] {
+        var promises = chunks.compactMap(\.promise)
+        if !endReported {
+            switch end {
+            case .endStream(let promise?), .trailers(_, let promise?): promises.append(promise)
+            default: break
+            }
+        }
+        chunks.removeAll()
+        queuedBytes = 0
+        end = nil
+        return promises
+    }
+}

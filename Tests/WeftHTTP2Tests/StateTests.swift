@@ -1,0 +1,91 @@
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import WeftHTTP2
+
+/// The plain state types, driven by hand.
+struct OutboundBodyTests {
+    @Test func handsOutQueuedBytesAsSlicesAndEndsAfterTheLast() {
+        var body = OutboundBody()
+        body.append(Pattern.bytes(10), promise: nil)
+        body.append(Pattern.bytes(5, seed: 1), promise: nil)
+
+        guard case .data(8, nil) = body.nextChunk(maximum: 8) else { Issue.record("expected 8 bytes"); return }
+        #expect(body.take(8) == [Pattern.bytes(10).getSlice(at: 0, length: 8)!])
+        body.finish(.endStream(nil))
+        guard case .data(7, .endStream) = body.nextChunk(maximum: 100) else { Issue.record("expected the end"); return }
+        let slices = body.take(7)
+
+        #expect(slices.map(\.readableBytes) == [2, 5])
+        #expect(body.isComplete)
+        #expect(!body.acceptsWrites)
+    }
+
+    @Test func defersWhenEmptyAndEndsWithTrailers() {
+        var body = OutboundBody()
+        guard case .deferred = body.nextChunk(maximum: 100) else { Issue.record("expected deferral"); return }
+        body.finish(.trailers([("grpc-status", "0")], nil))
+        guard case .data(0, .trailers(let trailers)) = body.nextChunk(maximum: 100) else { Issue.record("expected trailers"); return }
+        #expect(trailers.first?.value == "0")
+        #expect(body.isComplete)
+    }
+
+    @Test func promisesCompleteOnlyForWhatWentOut() throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let first = loop.makePromise(of: Void.self)
+        let second = loop.makePromise(of: Void.self)
+        let end = loop.makePromise(of: Void.self)
+        var body = OutboundBody()
+        body.append(Pattern.bytes(4), promise: first)
+        body.append(Pattern.bytes(4), promise: second)
+        body.finish(.endStream(end))
+
+        _ = body.nextChunk(maximum: 6)
+        _ = body.take(6)
+        let finished = body.takeFinishedPromises()
+        let abandoned = body.abandon()
+
+        #expect(finished.map(\.futureResult) == [first.futureResult])
+        #expect(abandoned.map(\.futureResult) == [second.futureResult, end.futureResult])
+        (finished + abandoned).forEach { $0.succeed() }
+    }
+}
+
+struct InboundWindowTests {
+    @Test func acknowledgesNoMoreThanArrived() {
+        var window = InboundWindow()
+        window.received(100, stream: 1)
+        #expect(window.consume(30, stream: 1) == 30)
+        #expect(window.consume(100, stream: 1) == 70)
+        #expect(window.consume(1, stream: 1) == 0)
+        #expect(window.consume(5, stream: 3) == 0)
+    }
+
+    @Test func aClosingStreamGivesBackWhatWasNotConsumed() {
+        var window = InboundWindow()
+        window.received(50, stream: 1)
+        _ = window.consume(20, stream: 1)
+        #expect(window.close(stream: 1) == 30)
+        #expect(window.consume(30, stream: 1) == 0)
+    }
+}
+
+struct KeepaliveStateTests {
+    @Test func pingsAnIdleConnectionAndClosesItWithoutAnAck() {
+        var keepalive = KeepaliveState()
+        #expect(keepalive.intervalElapsed() == .sendPing)
+        #expect(keepalive.intervalElapsed() == .none)  // one PING at a time
+        #expect(keepalive.timeoutElapsed() == .closeConnection)
+    }
+
+    @Test func anAckOrTrafficKeepsTheConnection() {
+        var keepalive = KeepaliveState()
+        #expect(keepalive.intervalElapsed() == .sendPing)
+        keepalive.receivedPingAck()
+        #expect(keepalive.timeoutElapsed() == .none)
+        keepalive.receivedBytes()
+        #expect(keepalive.intervalElapsed() == .none)
+        #expect(keepalive.intervalElapsed() == .sendPing)
+    }
+}

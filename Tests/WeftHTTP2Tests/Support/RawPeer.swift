@@ -1,0 +1,74 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A plain TCP peer that writes exactly what a test tells it and records what comes back.
+final class RawPeer: Sendable {
+    let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
+    private let recorder: Recorder
+
+    /// The HTTP/2 client connection preface: the magic string and an empty SETTINGS frame.
+    static let clientPreface: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + [0, 0, 0, 4, 0, 0, 0, 0, 0]
+
+    init(port: Int) async throws {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let recorder = Recorder(eventLoop: group.next())
+        self.recorder = recorder
+        channel = try await ClientBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(recorder) }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .get()
+    }
+
+    func write(_ bytes: [UInt8]) async throws {
+        try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+
+    /// Completes when the other side closes the connection.
+    func closed() async throws { try await recorder.closed.futureResult.get() }
+
+    /// Every byte received so far.
+    var received: [UInt8] { recorder.received.withLock { $0 } }
+
+    /// The frames received so far, as (type, flags, stream id).
+    var receivedFrames: [(type: UInt8, flags: UInt8, stream: UInt32)] {
+        var bytes = received[...]
+        var frames: [(type: UInt8, flags: UInt8, stream: UInt32)] = []
+        while bytes.count >= 9 {
+            let header = Array(bytes.prefix(9))
+            let length = Int(header[0]) << 16 | Int(header[1]) << 8 | Int(header[2])
+            let stream = (UInt32(header[5]) << 24 | UInt32(header[6]) << 16 | UInt32(header[7]) << 8 | UInt32(header[8])) & 0x7fff_ffff
+            guard bytes.count >= 9 + length else { break }
+            frames.append((header[3], header[4], stream))
+            bytes = bytes.dropFirst(9 + length)
+        }
+        return frames
+    }
+
+    func close() async throws {
+        try? await channel.close()
+        try await group.shutdownGracefully()
+    }
+
+    private final class Recorder: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let received = Mutex<[UInt8]>([])
+        let closed: EventLoopPromise<Void>
+
+        init(eventLoop: any EventLoop) {
+            closed = eventLoop.makePromise()
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let bytes = unwrapInboundIn(data).readableBytesView
+            received.withLock { $0 += bytes }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            closed.succeed()
+        }
+    }
+}
