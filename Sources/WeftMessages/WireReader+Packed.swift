@@ -15,7 +15,7 @@ extension WireReader {
             if byte(at: offset) < 0x80 { count &+= 1 }
             offset &+= 1
         }
-        values.reserveCapacity(values.count &+ count)
+        values.reserveAdditional(count)
         let outerEnd = end
         end = packedEnd
         while position < packedEnd {
@@ -32,7 +32,7 @@ extension WireReader {
         let length = try readLength()
         let width = MemoryLayout<Raw>.size
         guard length % width == 0 else { throw error(.truncated) }
-        values.reserveCapacity(values.count &+ length / width)
+        values.reserveAdditional(length / width)
         let start = position
         var offset = start
         while offset < start &+ length {
@@ -128,5 +128,16 @@ extension WireReader {
     @inlinable
     public mutating func readPackedDouble(into values: inout [Double]) throws {
         try readPackedFixed(into: &values, as: UInt64.self) { Double(bitPattern: $0) }
+    }
+}
+
+extension Array {
+    /// Makes room for `count` more elements, growing geometrically: `reserveCapacity` allocates
+    /// exactly what it is asked for, so many small packed runs of one field would otherwise
+    /// reallocate and copy the whole array each time (quadratic time on hostile input).
+    @inlinable
+    mutating func reserveAdditional(_ count: Int) {
+        let needed = self.count &+ count
+        if needed > capacity { reserveCapacity(Swift.max(needed, self.count &* 2)) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftInterop
 import WeftMessages
 
 /// The Swift emitter's handling of recursion, keywords, clashing names, aliases, well-known
@@ -118,5 +119,27 @@ import WeftMessages
         #expect(Priority.descriptor.fullName == "weft.test.edge.Priority")
         #expect(Priority.descriptor.values.map(\.name).last == "PRIORITY_URGENT")
         #expect(Priority.descriptor.values.map(\.number) == [0, 1, 2, 2])
+    }
+}
+
+/// Names the reviewer found clashing: aliases that strip to the same case, a oneof named like a
+/// codec local, and hostile packed input.
+@Suite struct ClashingNameTests {
+    @Test func aliasesThatStripToOneNameStayDistinct() throws {
+        #expect(Shade.dark_1 == .dark)
+        #expect(Shade(protoName: "DARK") == .dark)
+        let message = Awkward(writer: .text("t"), shade: .dark_1)
+        #expect(try Awkward(serializedBytes: message.serializedBytes()) == message)
+        #expect(try Awkward(jsonString: try message.jsonString()) == message)
+    }
+
+    @Test func manySmallPackedRunsDecodeInLinearTime() throws {
+        // 200,000 one-element packed runs of r_int32 (4 bytes each): quadratic copying would take minutes.
+        let run: [UInt8] = [0xA2, 0x01, 0x01, 0x07]
+        let bytes = Array([[UInt8]](repeating: run, count: 200_000).joined())
+        let started = ContinuousClock.now
+        let decoded = try KitchenSink(serializedBytes: bytes)
+        #expect(decoded.rInt32.count == 200_000)
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 }

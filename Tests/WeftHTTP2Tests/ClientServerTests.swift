@@ -113,7 +113,7 @@ struct ClientServerTests {
 }
 
 /// Polls `condition` until it holds (or fails the test after `timeout`).
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws {
+func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         guard ContinuousClock.now < deadline else {

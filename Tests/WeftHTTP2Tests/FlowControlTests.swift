@@ -25,6 +25,8 @@ struct FlowControlTests {
             future.whenSuccess { written.withLock { $0 += chunk } }
             return future
         }
+        // Wait for the first window's worth to arrive (however busy the machine), then let it settle.
+        try await eventually { server.log.slowReceivedBytes(stream.handle.id) > 0 }
         try await Task.sleep(for: .milliseconds(400))
         let stalledReceived = server.log.slowReceivedBytes(stream.handle.id)
         let stalledWritten = written.withLock { $0 }
@@ -54,7 +56,9 @@ struct FlowControlTests {
         defer { Task { try await client.close(); try await server.stop() } }
 
         let stream = try #require(try await client.open("/download/\(1 << 20)", endStream: true, consumes: false))
-        try await Task.sleep(for: .milliseconds(400))
+        // One window's worth arrives (however busy the machine), then nothing more.
+        try await eventually(timeout: .seconds(20)) { stream.response.body.readableBytes >= 65_535 }
+        try await Task.sleep(for: .milliseconds(300))
 
         #expect(stream.response.body.readableBytes == 65_535)
         #expect(stream.response.state.withLock { $0.closeCode } == nil)

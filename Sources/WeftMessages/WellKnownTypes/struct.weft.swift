@@ -221,7 +221,7 @@ extension Google_Protobuf_Struct {
 
 extension Google_Protobuf_Value {
     public func encode(to writer: inout WireWriter) {
-        switch kind {
+        switch self.kind {
         case .nullValue(let value)?:
             writer.writeTag(8)
             writer.writeEnum(value.rawValue)

@@ -544,7 +544,7 @@ extension Product {
             value.encode(to: &writer)
             writer.endLengthDelimited(mark)
         }
-        switch fulfillment {
+        switch self.fulfillment {
         case .shippingWeightGrams(let value)?:
             writer.writeTag(72)
             writer.writeInt32(value)
@@ -644,7 +644,7 @@ extension Product {
             writer.writeKey(protoNames ? "create_time" : "createTime")
             writer.writeMessage(value)
         }
-        switch fulfillment {
+        switch self.fulfillment {
         case .shippingWeightGrams(let value)?:
             writer.writeKey(protoNames ? "shipping_weight_grams" : "shippingWeightGrams")
             writer.writeInt32(value)

@@ -77,6 +77,65 @@ public enum Priority: WeftEnum {
     )
 }
 
+public enum Shade: WeftEnum {
+    case unspecified // = 0
+    case dark // = 1
+    /// A number this version of the schema does not know, kept as received.
+    case unrecognized(Int32)
+
+    /// The same Swift name as SHADE_DARK once the prefix is dropped.
+    public static let dark_1 = Shade.dark
+
+    /// The proto3 default, number 0.
+    public init() { self = .unspecified }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .dark
+        default: self = .unrecognized(rawValue)
+        }
+    }
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .dark: 1
+        case .unrecognized(let number): number
+        }
+    }
+
+    public var protoName: String? {
+        switch self {
+        case .unspecified: "SHADE_UNSPECIFIED"
+        case .dark: "SHADE_DARK"
+        case .unrecognized: nil
+        }
+    }
+
+    public init?(protoName: String) {
+        switch protoName {
+        case "SHADE_UNSPECIFIED": self = .unspecified
+        case "SHADE_DARK": self = .dark
+        case "DARK": self = .dark
+        default: return nil
+        }
+    }
+
+    /// Every known value, in declaration order.
+    public static let allCases: [Shade] = [.unspecified, .dark]
+
+    /// The proto names and numbers, aliases included.
+    public static let descriptor = EnumDescriptor(
+        fullName: "weft.test.edge.Shade",
+        values: [
+            ("SHADE_UNSPECIFIED", 0),
+            ("SHADE_DARK", 1),
+            ("DARK", 1),
+        ]
+    )
+}
+
 /// A tree: a message that contains itself directly and through a oneof.
 public struct TreeNode: WeftMessage {
     public var label: String = ""
@@ -286,6 +345,41 @@ public struct UsesString: WeftMessage {
         fields: [
             FieldDescriptor(number: 1, name: "text", jsonName: "text"),
             FieldDescriptor(number: 2, name: "texts", jsonName: "texts"),
+        ]
+    )
+}
+
+/// A oneof named like a local of the generated codecs.
+public struct Awkward: WeftMessage {
+    public var writer: Writer? = nil
+    public var shade: Shade = .unspecified
+    public var unknownFields = UnknownFields()
+
+    /// The field set in oneof `writer`.
+    public enum Writer: Sendable, Hashable {
+        case tag(Int32)
+        case text(String)
+    }
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        writer: Writer? = nil,
+        shade: Shade = .unspecified
+    ) {
+        self.writer = writer
+        self.shade = shade
+    }
+
+    /// The schema facts later layers need (names, numbers, JSON names).
+    public static let descriptor = MessageDescriptor(
+        fullName: "weft.test.edge.Awkward",
+        fields: [
+            FieldDescriptor(number: 1, name: "tag", jsonName: "tag"),
+            FieldDescriptor(number: 2, name: "text", jsonName: "text"),
+            FieldDescriptor(number: 3, name: "shade", jsonName: "shade"),
         ]
     )
 }
@@ -544,7 +638,7 @@ extension TreeNode {
             element.encode(to: &writer)
             writer.endLengthDelimited(mark)
         }
-        switch payload {
+        switch self.payload {
         case .weight(let value)?:
             writer.writeTag(40)
             writer.writeInt64(value)
@@ -615,7 +709,7 @@ extension TreeNode {
             for element in self.children { writer.writeMessage(element) }
             writer.endArray()
         }
-        switch payload {
+        switch self.payload {
         case .weight(let value)?:
             writer.writeKey("weight")
             writer.writeInt64(value)
@@ -1078,6 +1172,92 @@ extension UsesString {
                         try reader.readMessage(into: &value)
                         self.texts.append(value)
                     }
+                }
+            default: try reader.unknownField(key)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws { try encodeCodable(to: encoder) }
+
+    public init(from decoder: any Decoder) throws { try self.init(codableFrom: decoder) }
+}
+
+// MARK: - Awkward codecs
+
+extension Awkward {
+    public func encode(to writer: inout WireWriter) {
+        switch self.writer {
+        case .tag(let value)?:
+            writer.writeTag(8)
+            writer.writeInt32(value)
+        case .text(let value)?:
+            writer.writeTag(18)
+            writer.writeString(value)
+        case nil: break
+        }
+        if self.shade.rawValue != 0 {
+            writer.writeTag(24)
+            writer.writeEnum(self.shade.rawValue)
+        }
+        if !unknownFields.isEmpty {
+            writer.writeRaw(unknownFields.bytes)
+        }
+    }
+
+    public mutating func decodeFields(from reader: inout WireReader) throws {
+        while let tag = try reader.nextTag() {
+            switch tag {
+            case 8: self.writer = .tag(try reader.readInt32())
+            case 18: self.writer = .text(try reader.readString())
+            case 24: self.shade = Shade(rawValue: try reader.readEnum())
+            default:
+                switch tag >> 3 {
+                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
+                default: try reader.skipField(tag: tag, into: &unknownFields)
+                }
+            }
+        }
+    }
+}
+
+extension Awkward {
+    public func writeJSON(to writer: inout JSONWriter) {
+        let printDefaults = writer.options.alwaysPrintDefaults
+        writer.beginObject()
+        switch self.writer {
+        case .tag(let value)?:
+            writer.writeKey("tag")
+            writer.writeInt32(value)
+        case .text(let value)?:
+            writer.writeKey("text")
+            writer.writeString(value)
+        case nil: break
+        }
+        if self.shade.rawValue != 0 || printDefaults {
+            writer.writeKey("shade")
+            writer.writeEnum(self.shade)
+        }
+        writer.endObject()
+    }
+
+    public mutating func mergeJSON(from reader: inout JSONReader) throws {
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "tag":
+                if !reader.readNull() {
+                    self.writer = .tag(try reader.readInt32())
+                }
+            case "text":
+                if !reader.readNull() {
+                    self.writer = .text(try reader.readString())
+                }
+            case "shade":
+                if reader.readNull() {
+                    self.shade = .unspecified
+                } else if let value: Shade = try reader.readEnum() {
+                    self.shade = value
                 }
             default: try reader.unknownField(key)
             }

@@ -1835,7 +1835,7 @@ extension KitchenSink {
             writer.writeTag(490)
             writer.writeString(value)
         }
-        switch choice {
+        switch self.choice {
         case .cString(let value)?:
             writer.writeTag(562)
             writer.writeString(value)
@@ -2171,7 +2171,7 @@ extension KitchenSink {
             writer.writeKey(protoNames ? "o_string" : "oString")
             writer.writeString(value)
         }
-        switch choice {
+        switch self.choice {
         case .cString(let value)?:
             writer.writeKey(protoNames ? "c_string" : "cString")
             writer.writeString(value)

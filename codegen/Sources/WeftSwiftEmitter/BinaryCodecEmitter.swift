@@ -61,7 +61,7 @@ struct BinaryCodecEmitter {
     }
 
     private func emitEncode(_ oneof: MessageModel.Oneof, into out: inout CodeWriter) {
-        out.switchBlock("\(oneof.propertyName)") { out in
+        out.switchBlock("self.\(oneof.propertyName)") { out in
             for member in oneof.members.sorted(by: { $0.number < $1.number }) {
                 out.line("case .\(MessageModel.caseName(member))(let value)?:")
                 out.line("    " + writeTagCall(member))

@@ -9,8 +9,15 @@ struct EnumEmitter {
         let typeName = String(types.swiftName(of: decl.fullName).split(separator: ".").last!)
         var primaries: [(value: EnumValueDecl, caseName: String)] = []
         var aliases: [(value: EnumValueDecl, caseName: String, target: String)] = []
+        var usedNames: Set<String> = []
         for value in decl.values {
-            let caseName = SwiftNaming.escaped(SwiftNaming.enumCaseName(value.name, enumName: decl.name))
+            // Two values may name the same Swift case (an alias `RED` of `COLOR_RED`, or
+            // `V2_X` and `V2X`): later ones get their number appended, so every name is unique.
+            var caseName = SwiftNaming.escaped(SwiftNaming.enumCaseName(value.name, enumName: decl.name))
+            if usedNames.contains(caseName) {
+                caseName = SwiftNaming.escaped(SwiftNaming.enumCaseName(value.name, enumName: decl.name) + "_\(abs(value.number))")
+            }
+            usedNames.insert(caseName)
             if let first = primaries.first(where: { $0.value.number == value.number }) {
                 aliases.append((value, caseName, first.caseName))
             } else {

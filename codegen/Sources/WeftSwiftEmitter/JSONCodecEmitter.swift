@@ -38,7 +38,7 @@ struct JSONCodecEmitter {
                 switch member {
                 case .field(let field): emitWrite(field, into: &out)
                 case .oneof(let oneof):
-                    out.switchBlock("\(oneof.propertyName)") { out in
+                    out.switchBlock("self.\(oneof.propertyName)") { out in
                         for field in oneof.members {
                             guard case .optional(let kind) = field.shape else { continue }
                             out.line("case .\(MessageModel.caseName(field))(let value)?:")
