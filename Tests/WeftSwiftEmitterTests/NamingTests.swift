@@ -28,5 +28,8 @@ import Testing
     @Test func typeNamesThatClashWithSwiftGetASuffix() {
         #expect(SwiftNaming.typeName("String", suffix: "Message") == "StringMessage")
         #expect(SwiftNaming.typeName("Order", suffix: "Message") == "Order")
+        // Names the service stubs use for themselves.
+        #expect(SwiftNaming.typeName("Client", suffix: "Message") == "ClientMessage")
+        #expect(SwiftNaming.typeName("Result", suffix: "Message") == "ResultMessage")
     }
 }

@@ -541,6 +541,53 @@ public struct Named: WeftMessage {
     )
 }
 
+/// Messages named like what service stubs use for themselves.
+public struct ResultMessage: WeftMessage {
+    public var value: String = ""
+    public var unknownFields = UnknownFields()
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        value: String = ""
+    ) {
+        self.value = value
+    }
+
+    /// The schema facts later layers need (names, numbers, JSON names).
+    public static let descriptor = MessageDescriptor(
+        fullName: "weft.test.edge.Result",
+        fields: [
+            FieldDescriptor(number: 1, name: "value", jsonName: "value"),
+        ]
+    )
+}
+
+public struct ClientMessage: WeftMessage {
+    public var name: String = ""
+    public var unknownFields = UnknownFields()
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        name: String = ""
+    ) {
+        self.name = name
+    }
+
+    /// The schema facts later layers need (names, numbers, JSON names).
+    public static let descriptor = MessageDescriptor(
+        fullName: "weft.test.edge.Client",
+        fields: [
+            FieldDescriptor(number: 1, name: "name", jsonName: "name"),
+        ]
+    )
+}
+
 /// Every google.api.http form, for the service descriptor.
 public enum Shelves {
     /// The methods of `weft.test.edge.Shelves` as later layers need them.
@@ -608,6 +655,74 @@ extension Shelves.Handler {
         return [
             .unary(methods[0]) { try await self.getBook($0, context: $1) },
             .bidirectionalStreaming(methods[1]) { try await self.watchBooks($0, responses: $1, context: $2) },
+        ]
+    }
+}
+
+public enum Registry {
+    /// The methods of `weft.test.edge.Registry` as later layers need them.
+    public static let descriptor = ServiceDescriptor(
+        fullName: "weft.test.edge.Registry",
+        methods: [
+            MethodDescriptor(
+                name: "Lookup",
+                path: "/weft.test.edge.Registry/Lookup",
+                inputType: "weft.test.edge.Client",
+                outputType: "weft.test.edge.Result",
+                clientStreaming: false,
+                serverStreaming: false,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
+            MethodDescriptor(
+                name: "Watch",
+                path: "/weft.test.edge.Registry/Watch",
+                inputType: "weft.test.edge.Client",
+                outputType: "weft.test.edge.Result",
+                clientStreaming: false,
+                serverStreaming: true,
+                idempotency: .unknown,
+                httpRule: nil
+            ),
+        ]
+    )
+
+    /// Implement to serve `weft.test.edge.Registry`; register the value with a server.
+    public protocol Handler: RegisteredService {
+        func lookup(_ request: ClientMessage, context: ServerContext) async throws -> ResultMessage
+
+        func watch(_ request: ClientMessage, responses: ResponseWriter<ResultMessage>, context: ServerContext) async throws
+    }
+
+    /// Calls `weft.test.edge.Registry` over a transport (an HTTP/2 connection, or in-process in tests).
+    public struct Client: Sendable {
+        public let transport: any ClientTransport
+
+        /// A client whose calls go through `transport`.
+        public init(transport: any ClientTransport) {
+            self.transport = transport
+        }
+
+        public func lookup(_ request: ClientMessage, options: CallOptions = CallOptions()) async throws -> ResultMessage {
+            try await ClientCalls.unary(transport, Registry.descriptor.methods[0], request, options: options).message
+        }
+
+        public func watch<Result: Sendable>(
+            _ request: ClientMessage, options: CallOptions = CallOptions(),
+            onResponse: (ResponseStream<ResultMessage>) async throws -> Result
+    ) async throws -> Result {
+            try await ClientCalls.serverStreaming(transport, Registry.descriptor.methods[1], request, options: options, onResponse: onResponse)
+        }
+    }
+}
+
+extension Registry.Handler {
+    /// Every method of the service, dispatching to this handler.
+    public var serverMethods: [ServerMethod] {
+        let methods = Registry.descriptor.methods
+        return [
+            .unary(methods[0]) { try await self.lookup($0, context: $1) },
+            .serverStreaming(methods[1]) { try await self.watch($0, responses: $1, context: $2) },
         ]
     }
 }
@@ -2164,6 +2279,114 @@ extension Named {
                         }
                     }
                 }
+            default: try reader.unknownField(key)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws { try encodeCodable(to: encoder) }
+
+    public init(from decoder: any Decoder) throws { try self.init(codableFrom: decoder) }
+}
+
+// MARK: - ResultMessage codecs
+
+extension ResultMessage {
+    public func encode(to writer: inout WireWriter) {
+        if !self.value.isEmpty {
+            writer.writeTag(10)
+            writer.writeString(self.value)
+        }
+        if !unknownFields.isEmpty {
+            writer.writeRaw(unknownFields.bytes)
+        }
+    }
+
+    public mutating func decodeFields(from reader: inout WireReader) throws {
+        while let tag = try reader.nextTag() {
+            switch tag {
+            case 10: self.value = try reader.readString()
+            default:
+                switch tag >> 3 {
+                case 1: throw reader.wrongWireType(tag: tag)
+                default: try reader.skipField(tag: tag, into: &unknownFields)
+                }
+            }
+        }
+    }
+}
+
+extension ResultMessage {
+    public func writeJSON(to writer: inout JSONWriter) {
+        let printDefaults = writer.options.alwaysPrintDefaults
+        writer.beginObject()
+        if !self.value.isEmpty || printDefaults {
+            writer.writeKey("value")
+            writer.writeString(self.value)
+        }
+        writer.endObject()
+    }
+
+    public mutating func mergeJSON(from reader: inout JSONReader) throws {
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "value":
+                self.value = try reader.readNull() ? "" : reader.readString()
+            default: try reader.unknownField(key)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws { try encodeCodable(to: encoder) }
+
+    public init(from decoder: any Decoder) throws { try self.init(codableFrom: decoder) }
+}
+
+// MARK: - ClientMessage codecs
+
+extension ClientMessage {
+    public func encode(to writer: inout WireWriter) {
+        if !self.name.isEmpty {
+            writer.writeTag(10)
+            writer.writeString(self.name)
+        }
+        if !unknownFields.isEmpty {
+            writer.writeRaw(unknownFields.bytes)
+        }
+    }
+
+    public mutating func decodeFields(from reader: inout WireReader) throws {
+        while let tag = try reader.nextTag() {
+            switch tag {
+            case 10: self.name = try reader.readString()
+            default:
+                switch tag >> 3 {
+                case 1: throw reader.wrongWireType(tag: tag)
+                default: try reader.skipField(tag: tag, into: &unknownFields)
+                }
+            }
+        }
+    }
+}
+
+extension ClientMessage {
+    public func writeJSON(to writer: inout JSONWriter) {
+        let printDefaults = writer.options.alwaysPrintDefaults
+        writer.beginObject()
+        if !self.name.isEmpty || printDefaults {
+            writer.writeKey("name")
+            writer.writeString(self.name)
+        }
+        writer.endObject()
+    }
+
+    public mutating func mergeJSON(from reader: inout JSONReader) throws {
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name":
+                self.name = try reader.readNull() ? "" : reader.readString()
             default: try reader.unknownField(key)
             }
         }

@@ -27,6 +27,10 @@ enum SwiftNaming {
         "Hashable", "Codable", "Equatable", "Type", "Protocol", "Self", "Any", "WireWriter",
         "WireReader", "JSONWriter", "JSONReader", "UnknownFields", "MessageDescriptor",
         "FieldDescriptor", "EnumDescriptor", "WeftMessage", "WeftEnum", "WeftBox",
+        // What service stubs name: their own nested types, their generic parameter, the RPC runtime.
+        "Client", "Handler", "Result", "ServerContext", "CallOptions", "RequestStream", "ResponseWriter",
+        "RequestWriter", "ResponseStream", "ClientResponse", "ClientCalls", "ServerMethod",
+        "ServiceDescriptor", "MethodDescriptor", "HttpRuleDescriptor",
     ]
 
     /// `f_int32` → `fInt32`; a leading run of capitals is lowered as one word (`URLPath` →
