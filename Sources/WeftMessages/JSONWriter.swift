@@ -122,32 +122,28 @@ public struct JSONWriter: ~Copyable {
     /// Writes a `double` as its shortest round-trip text; NaN and infinities as quoted names.
     @inlinable
     public mutating func writeDouble(_ v: Double) {
-        separate()
-        if v.isFinite, v.rounded(.towardZero) == v, v.magnitude < 1e15, !(v == 0 && v.sign == .minus) {
-            buffer.appendDecimal(Int64(v))
-        } else {
-            appendNonIntegral(v.isNaN ? nil : v.description, isNaN: v.isNaN, isInfinite: v.isInfinite, negative: v < 0)
-        }
+        writeFloatingPoint(v)
     }
 
     /// Writes a `float` as its shortest round-trip text (as a Float); NaN and infinities quoted.
     @inlinable
     public mutating func writeFloat(_ v: Float) {
-        separate()
-        if v.isFinite, v.rounded(.towardZero) == v, v.magnitude < 1e15, !(v == 0 && v.sign == .minus) {
-            buffer.appendDecimal(Int64(v))
-        } else {
-            appendNonIntegral(v.isNaN ? nil : v.description, isNaN: v.isNaN, isInfinite: v.isInfinite, negative: v < 0)
-        }
+        writeFloatingPoint(v)
     }
 
-    @usableFromInline
-    mutating func appendNonIntegral(_ text: String?, isNaN: Bool, isInfinite: Bool, negative: Bool) {
-        if isNaN {
+    /// Integral values below 10^15 as integers (no ".0"), others as Swift's shortest round-trip
+    /// `description`, non-finite ones as the quoted names proto3 JSON uses.
+    @inlinable
+    mutating func writeFloatingPoint<F: BinaryFloatingPoint & LosslessStringConvertible>(_ v: F) {
+        separate()
+        if v.isNaN {
             buffer.append("\"NaN\"")
-        } else if isInfinite {
-            buffer.append(negative ? "\"-Infinity\"" : "\"Infinity\"")
-        } else if var text {
+        } else if v.isInfinite {
+            buffer.append(v < 0 ? "\"-Infinity\"" : "\"Infinity\"")
+        } else if v.rounded(.towardZero) == v, v.magnitude < 1e15, !(v == 0 && v.sign == .minus) {
+            buffer.appendDecimal(Int64(v))
+        } else {
+            var text = v.description
             text.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
         }
     }

@@ -50,12 +50,6 @@ public struct WireWriter: ~Copyable {
         buffer.count = offset &+ 1
     }
 
-    /// Writes `v` as a varint (at most 5 bytes).
-    @inlinable
-    public mutating func writeVarint32(_ v: UInt32) {
-        writeVarint(UInt64(v))
-    }
-
     /// Writes a precomputed tag, `(fieldNumber << 3) | wireType`.
     @inlinable
     public mutating func writeTag(_ tag: UInt32) {
