@@ -80,7 +80,16 @@ let package = Package(
             path: "Sources/WeftRPC"
         ),
         // The REST gateway: route templates, transcoding, rate limits, circuit breaking.
-        .target(name: "WeftGateway", dependencies: ["WeftRPC", "WeftSchema"], path: "Sources/WeftGateway"),
+        .target(
+            name: "WeftGateway",
+            dependencies: [
+                "WeftRPC", "WeftSchema", "WeftHTTP2", "WeftTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/WeftGateway"
+        ),
         // The interop contract's types, generated on every build from ../shared/interop.
         .target(
             name: "WeftInterop",
@@ -130,9 +139,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftGatewayTests",
-            dependencies: ["WeftGateway", "WeftRPC", "WeftSchema", "WeftInterop"],
+            dependencies: ["WeftGateway", "WeftRPC", "WeftSchema", "WeftInterop", "WeftTLS"],
             path: "Tests/WeftGatewayTests",
-            exclude: ["Golden"]
+            exclude: ["Golden"],
+            plugins: ["WeftCodegenPlugin"]
         ),
         .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
         .testTarget(

@@ -67,6 +67,16 @@ public enum ClientCalls {
         }
     }
 
+    /// A call on raw message bytes, for proxies and gateways that hold no generated types:
+    /// `body` sends, half-closes and reads through the call, with the same deadline and
+    /// cancellation handling as the typed calls.
+    public static func raw<Result: Sendable>(
+        _ transport: any ClientTransport, _ method: MethodDescriptor, options: CallOptions,
+        _ body: (any ClientCall) async throws -> Result
+    ) async throws -> Result {
+        try await withCall(transport, method, options, body)
+    }
+
     private static func withCall<Result: Sendable>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, _ options: CallOptions,
         _ body: (any ClientCall) async throws -> Result

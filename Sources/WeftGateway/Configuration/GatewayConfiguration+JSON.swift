@@ -1,0 +1,195 @@
+import WeftMessages
+import WeftRPC
+
+extension GatewayConfiguration {
+    /// Reads a configuration from JSON (the format README.md documents). Unknown keys, missing
+    /// required ones and values of the wrong kind throw a `ConfigurationError` naming the key.
+    /// Relative file paths are taken relative to `baseDirectory`.
+    public init(json bytes: [UInt8], baseDirectory: String = ".") throws {
+        let root: JSONValue
+        do {
+            root = try bytes.withUnsafeBytes { try JSONValue(parsing: $0) }
+        } catch {
+            throw ConfigurationError(key: "(file)", problem: "is not valid JSON: \(error)")
+        }
+        self.init()
+        let reader = ConfigurationReader(baseDirectory: baseDirectory)
+        let top = try reader.object(root, at: "", allowed: [
+            "listen", "tls", "schemas", "upstreams", "limits", "rateLimit", "routes", "circuitBreaker", "cors", "headers",
+        ])
+        if let listen = top["listen"] { (host, port) = try reader.address(listen, at: "listen") }
+        if let tls = top["tls"] {
+            let fields = try reader.object(tls, at: "tls", allowed: ["certificate", "key"])
+            frontTLS = FrontTLS(
+                certificateChainPath: try reader.path(fields, "certificate", at: "tls"),
+                privateKeyPath: try reader.path(fields, "key", at: "tls"))
+        }
+        if let schemas = top["schemas"] {
+            let fields = try reader.object(schemas, at: "schemas", allowed: ["includePaths", "files"])
+            schemaIncludePaths = try fields["includePaths"].map { try reader.strings($0, at: "schemas.includePaths").map(reader.resolve) } ?? []
+            schemaFiles = try fields["files"].map { try reader.strings($0, at: "schemas.files") } ?? []
+        }
+        if let upstreams = top["upstreams"] {
+            for (service, value) in try reader.object(upstreams, at: "upstreams", allowed: nil) {
+                self.upstreams[service] = try reader.upstream(value, at: "upstreams.\(service)")
+            }
+        }
+        if let limits = top["limits"] {
+            let key = "limits"
+            let fields = try reader.object(limits, at: key, allowed: ["maxBodyBytes", "maxHeaderBytes", "timeoutMs", "maxConcurrentCallsPerUpstream"])
+            if let value = fields["maxBodyBytes"] { maximumBodyBytes = try reader.count(value, at: "\(key).maxBodyBytes") }
+            if let value = fields["maxHeaderBytes"] { maximumHeaderBytes = try reader.count(value, at: "\(key).maxHeaderBytes") }
+            if let value = fields["timeoutMs"] { timeout = .milliseconds(try reader.count(value, at: "\(key).timeoutMs")) }
+            if let value = fields["maxConcurrentCallsPerUpstream"] {
+                maximumConcurrentCallsPerUpstream = try reader.count(value, at: "\(key).maxConcurrentCallsPerUpstream")
+            }
+        }
+        if let value = top["rateLimit"] { rateLimit = try reader.bucket(value, at: "rateLimit") }
+        if let routes = top["routes"] {
+            for (method, value) in try reader.object(routes, at: "routes", allowed: nil) {
+                let key = "routes.\(method)"
+                let fields = try reader.object(value, at: key, allowed: ["timeoutMs", "rateLimit", "unlimited"])
+                var settings = RouteSettings()
+                if let value = fields["timeoutMs"] { settings.timeout = .milliseconds(try reader.count(value, at: "\(key).timeoutMs")) }
+                if let value = fields["rateLimit"] { settings.rateLimit = try reader.bucket(value, at: "\(key).rateLimit") }
+                if let value = fields["unlimited"] { settings.unlimited = try reader.bool(value, at: "\(key).unlimited") }
+                self.routes[method] = settings
+            }
+        }
+        if let breaker = top["circuitBreaker"] { circuitBreaker = try reader.breaker(breaker, at: "circuitBreaker") }
+        if let cors = top["cors"] {
+            let fields = try reader.object(cors, at: "cors", allowed: ["allowedOrigins"])
+            corsAllowedOrigins = try fields["allowedOrigins"].map { try reader.strings($0, at: "cors.allowedOrigins") } ?? []
+        }
+        if let headers = top["headers"] {
+            let fields = try reader.object(headers, at: "headers", allowed: ["forwardRequest", "forwardResponse"])
+            forwardedRequestHeaders = try fields["forwardRequest"].map { try reader.strings($0, at: "headers.forwardRequest").map { $0.lowercased() } } ?? []
+            forwardedResponseMetadata = try fields["forwardResponse"].map { try reader.strings($0, at: "headers.forwardResponse").map { $0.lowercased() } } ?? []
+        }
+    }
+}
+
+/// A configuration value that is missing, misspelt or of the wrong kind.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The dotted key, e.g. `upstreams.shop.Catalog.address`.
+    public let key: String
+    public let problem: String
+
+    public var description: String { "configuration key \(key) \(problem)" }
+}
+
+/// Typed reads of configuration JSON, each error naming its key and what would be right.
+struct ConfigurationReader {
+    let baseDirectory: String
+
+    func object(_ value: JSONValue, at key: String, allowed: Set<String>?) throws -> [String: JSONValue] {
+        guard case .object(let members) = value else { throw ConfigurationError(key: key.isEmpty ? "(top level)" : key, problem: "must be an object") }
+        var fields: [String: JSONValue] = [:]
+        for (name, member) in members {
+            let path = key.isEmpty ? name : "\(key).\(name)"
+            if let allowed, !allowed.contains(name) {
+                throw ConfigurationError(key: path, problem: "is not a known setting; use one of: \(allowed.sorted().joined(separator: ", "))")
+            }
+            fields[name] = member
+        }
+        return fields
+    }
+
+    func string(_ value: JSONValue, at key: String) throws -> String {
+        guard case .string(let text) = value else { throw ConfigurationError(key: key, problem: "must be a string") }
+        return text
+    }
+
+    func strings(_ value: JSONValue, at key: String) throws -> [String] {
+        guard case .array(let elements) = value else { throw ConfigurationError(key: key, problem: "must be an array of strings") }
+        var result: [String] = []
+        for (index, element) in elements.enumerated() { result.append(try string(element, at: "\(key)[\(index)]")) }
+        return result
+    }
+
+    func bool(_ value: JSONValue, at key: String) throws -> Bool {
+        guard case .bool(let flag) = value else { throw ConfigurationError(key: key, problem: "must be true or false") }
+        return flag
+    }
+
+    func number(_ value: JSONValue, at key: String) throws -> Double {
+        guard case .number(let text) = value, let number = Double(text), number >= 0 else {
+            throw ConfigurationError(key: key, problem: "must be a number of at least 0")
+        }
+        return number
+    }
+
+    func count(_ value: JSONValue, at key: String) throws -> Int {
+        guard case .number(let text) = value, let count = Int(text), count > 0 else {
+            throw ConfigurationError(key: key, problem: "must be a whole number above 0")
+        }
+        return count
+    }
+
+    /// `"host:port"`.
+    func address(_ value: JSONValue, at key: String) throws -> (String, Int) {
+        let text = try string(value, at: key)
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port),
+              colon != text.startIndex
+        else { throw ConfigurationError(key: key, problem: "must be \"host:port\", e.g. \"127.0.0.1:8080\"; got \"\(text)\"") }
+        let host = text[..<colon]
+        // "[::1]:8080": the brackets only delimit an IPv6 address.
+        return (host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : String(host), port)
+    }
+
+    func path(_ fields: [String: JSONValue], _ name: String, at key: String) throws -> String {
+        guard let value = fields[name] else { throw ConfigurationError(key: "\(key).\(name)", problem: "is required (a PEM file path)") }
+        return resolve(try string(value, at: "\(key).\(name)"))
+    }
+
+    func resolve(_ path: String) -> String {
+        path.hasPrefix("/") || baseDirectory == "." ? path : baseDirectory + "/" + path
+    }
+
+    func upstream(_ value: JSONValue, at key: String) throws -> GatewayConfiguration.Upstream {
+        let fields = try object(value, at: key, allowed: ["address", "tls", "insecure"])
+        guard let address = fields["address"] else { throw ConfigurationError(key: "\(key).address", problem: "is required (\"host:port\")") }
+        let (host, port) = try self.address(address, at: "\(key).address")
+        let insecure = try fields["insecure"].map { v in try bool(v, at: "\(key).insecure") } ?? false
+        guard let tls = fields["tls"] else {
+            guard insecure else {
+                throw ConfigurationError(key: "\(key).tls", problem: "is required: upstreams use mutual TLS (or set \"insecure\": true for h2c)")
+            }
+            return GatewayConfiguration.Upstream(host: host, port: port, tls: nil)
+        }
+        let tlsKey = "\(key).tls"
+        let tlsFields = try object(tls, at: tlsKey, allowed: ["ca", "certificate", "key", "serverName"])
+        return GatewayConfiguration.Upstream(host: host, port: port, tls: GatewayConfiguration.MutualTLS(
+            trustRootsPath: try path(tlsFields, "ca", at: tlsKey),
+            certificateChainPath: try path(tlsFields, "certificate", at: tlsKey),
+            privateKeyPath: try path(tlsFields, "key", at: tlsKey),
+            serverName: try tlsFields["serverName"].map { v in try string(v, at: "\(tlsKey).serverName") }))
+    }
+
+    func bucket(_ value: JSONValue, at key: String) throws -> TokenBucket.Policy {
+        let fields = try object(value, at: key, allowed: ["ratePerSecond", "burst"])
+        guard let rate = fields["ratePerSecond"], let burst = fields["burst"] else {
+            throw ConfigurationError(key: key, problem: "needs both ratePerSecond and burst")
+        }
+        let perSecond = try number(rate, at: "\(key).ratePerSecond")
+        guard perSecond > 0 else { throw ConfigurationError(key: "\(key).ratePerSecond", problem: "must be above 0") }
+        return TokenBucket.Policy(ratePerSecond: perSecond, burst: try count(burst, at: "\(key).burst"))
+    }
+
+    func breaker(_ value: JSONValue, at key: String) throws -> CircuitBreaker.Policy {
+        let fields = try object(value, at: key, allowed: [
+            "windowMs", "minimumCalls", "failureRatio", "consecutiveFailures", "openMs", "halfOpenProbes",
+        ])
+        var policy = CircuitBreaker.Policy.defaults
+        if let v = fields["windowMs"] { policy.window = .milliseconds(try count(v, at: "\(key).windowMs")) }
+        if let v = fields["minimumCalls"] { policy.minimumCalls = try count(v, at: "\(key).minimumCalls") }
+        if let v = fields["failureRatio"] {
+            policy.failureRatio = try number(v, at: "\(key).failureRatio")
+            guard policy.failureRatio <= 1 else { throw ConfigurationError(key: "\(key).failureRatio", problem: "must be between 0 and 1") }
+        }
+        if let v = fields["consecutiveFailures"] { policy.consecutiveFailures = try count(v, at: "\(key).consecutiveFailures") }
+        if let v = fields["openMs"] { policy.openDuration = .milliseconds(try count(v, at: "\(key).openMs")) }
+        if let v = fields["halfOpenProbes"] { policy.halfOpenProbes = try count(v, at: "\(key).halfOpenProbes") }
+        return policy
+    }
+}

@@ -1,0 +1,110 @@
+import WeftRPC
+
+/// Everything a gateway needs to start: where it listens, which schemas give its routes, where
+/// each upstream service lives, and the limits that protect the mesh. Every limit has a default;
+/// `GatewayConfiguration(json:)` reads the same settings from a JSON file.
+public struct GatewayConfiguration: Sendable {
+    /// The front's address (`port` 0 picks a free one).
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Server-only TLS on the front (ALPN `h2` or `http/1.1`); nil serves plaintext HTTP/1.1
+    /// and prior-knowledge h2c.
+    public var frontTLS: FrontTLS?
+    /// Directories `.proto` imports resolve against.
+    public var schemaIncludePaths: [String] = []
+    /// The schema files whose services' `google.api.http` rules become routes.
+    public var schemaFiles: [String] = []
+    /// Upstreams by fully-qualified service name.
+    public var upstreams: [String: Upstream] = [:]
+    /// The largest request body accepted (413 beyond).
+    public var maximumBodyBytes = 1024 * 1024
+    /// The largest request header block accepted (431 beyond, HTTP/1.1).
+    public var maximumHeaderBytes = 16 * 1024
+    /// How long an upstream call may take before the client gets 504; per-route overrides in `routes`.
+    public var timeout: Duration = .seconds(10)
+    /// The token bucket every route applies per caller, unless its route says otherwise; nil
+    /// leaves routes unlimited.
+    public var rateLimit: TokenBucket.Policy?
+    /// Per-method settings, keyed by `package.Service.Method`.
+    public var routes: [String: RouteSettings] = [:]
+    /// When an upstream counts as failing, per upstream service.
+    public var circuitBreaker = CircuitBreaker.Policy.defaults
+    /// The most concurrent calls per upstream (503 beyond).
+    public var maximumConcurrentCallsPerUpstream = 256
+    /// Origins allowed by CORS (`*` for any); empty disables CORS.
+    public var corsAllowedOrigins: [String] = []
+    /// Request headers forwarded as metadata besides `authorization` (lowercase names).
+    public var forwardedRequestHeaders: [String] = []
+    /// Response metadata keys copied to HTTP response headers (lowercase names).
+    public var forwardedResponseMetadata: [String] = []
+
+    /// Server-only TLS for the front.
+    public struct FrontTLS: Sendable, Hashable {
+        public var certificateChainPath: String
+        public var privateKeyPath: String
+
+        public init(certificateChainPath: String, privateKeyPath: String) {
+            self.certificateChainPath = certificateChainPath
+            self.privateKeyPath = privateKeyPath
+        }
+    }
+
+    /// Where an upstream service listens and how the gateway proves itself to it.
+    public struct Upstream: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+        /// Mutual TLS to the upstream; nil only for insecure (h2c) set-ups.
+        public var tls: MutualTLS?
+
+        public init(host: String, port: Int, tls: MutualTLS?) {
+            self.host = host
+            self.port = port
+            self.tls = tls
+        }
+    }
+
+    /// The gateway's client certificate and the CA its upstreams chain to.
+    public struct MutualTLS: Sendable, Hashable {
+        public var trustRootsPath: String
+        public var certificateChainPath: String
+        public var privateKeyPath: String
+        /// The name the upstream's certificate must carry (its host when nil).
+        public var serverName: String?
+
+        public init(trustRootsPath: String, certificateChainPath: String, privateKeyPath: String, serverName: String? = nil) {
+            self.trustRootsPath = trustRootsPath
+            self.certificateChainPath = certificateChainPath
+            self.privateKeyPath = privateKeyPath
+            self.serverName = serverName
+        }
+    }
+
+    /// One method's overrides.
+    public struct RouteSettings: Sendable, Hashable {
+        public var timeout: Duration?
+        /// This route's token bucket (replacing the default one).
+        public var rateLimit: TokenBucket.Policy?
+        /// Whether the route is unlimited even when a default applies.
+        public var unlimited = false
+
+        public init(timeout: Duration? = nil, rateLimit: TokenBucket.Policy? = nil, unlimited: Bool = false) {
+            self.timeout = timeout
+            self.rateLimit = rateLimit
+            self.unlimited = unlimited
+        }
+    }
+
+    /// The defaults: 127.0.0.1:8080, no schemas, no upstreams.
+    public init() {}
+
+    /// The timeout for `method` (`package.Service.Method`).
+    func timeout(for method: String) -> Duration {
+        routes[method]?.timeout ?? timeout
+    }
+
+    /// The token bucket for `method`, nil when it is unlimited.
+    func rateLimit(for method: String) -> TokenBucket.Policy? {
+        guard let settings = routes[method] else { return rateLimit }
+        return settings.unlimited ? nil : settings.rateLimit ?? rateLimit
+    }
+}

@@ -1,0 +1,121 @@
+import NIOCore
+import WeftHTTP2
+import WeftRPC
+
+/// The gateway's HTTP/2 front for one connection (nghttp2 via WeftHTTP2): gathers each
+/// stream's request, refuses oversize bodies, and hands complete requests to the `Gateway`.
+/// Lives on the connection's event loop.
+final class HTTP2FrontStreams: HTTP2StreamDelegate {
+    private struct PendingRequest {
+        var method = ""
+        var target = ""
+        var headers: HTTPFields = []
+        var body: [UInt8] = []
+        var refused = false
+    }
+
+    private let gateway: Gateway
+    private let clientAddress: String
+    private var pending: [Int32: PendingRequest] = [:]
+
+    init(gateway: Gateway, clientAddress: String) {
+        self.gateway = gateway
+        self.clientAddress = clientAddress
+    }
+
+    func stream(_ id: Int32, didReceiveHeaders headers: HeaderFields, endStream: Bool, on connection: HTTP2Connection) {
+        if pending[id] != nil {
+            // Trailers: the body is over.
+            if endStream { dispatch(id, on: connection) }
+            return
+        }
+        var request = PendingRequest()
+        for (name, value) in headers {
+            switch name {
+            case ":method": request.method = value
+            case ":path": request.target = value
+            case ":authority": request.headers.append(("host", value))
+            case _ where name.hasPrefix(":"): continue
+            default: request.headers.append((name, value))
+            }
+        }
+        pending[id] = request
+        if let length = request.headers.first(where: { $0.name == "content-length" }).flatMap({ Int($0.value) }),
+           length > gateway.configuration.maximumBodyBytes {
+            refuse(id, on: connection, "the request body is \(length) bytes; the limit is \(gateway.configuration.maximumBodyBytes)")
+        } else if endStream {
+            dispatch(id, on: connection)
+        }
+    }
+
+    func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
+        guard var request = pending[id] else { return }
+        // The whole body is buffered (up to the limit), so its window opens at once.
+        connection.consume(data.readableBytes, stream: id)
+        guard !request.refused else { return }
+        if request.body.count + data.readableBytes > gateway.configuration.maximumBodyBytes {
+            pending[id] = request
+            return refuse(id, on: connection, "the request body exceeds the limit of \(gateway.configuration.maximumBodyBytes) bytes")
+        }
+        request.body += data.readableBytesView
+        pending[id] = request
+        if endStream { dispatch(id, on: connection) }
+    }
+
+    func streamDidClose(_ id: Int32, errorCode: UInt32, on connection: HTTP2Connection) {
+        pending[id] = nil
+    }
+
+    func connectionDidClose(error: (any Error)?, on connection: HTTP2Connection) {
+        pending.removeAll()
+    }
+
+    private func dispatch(_ id: Int32, on connection: HTTP2Connection) {
+        guard let request = pending[id], !request.refused else { return }
+        pending[id]?.refused = true  // dispatched: later frames are ignored
+        let gatewayRequest = GatewayRequest(
+            method: request.method, target: request.target, headers: request.headers, body: request.body, clientAddress: clientAddress)
+        let writer = HTTP2ResponseWriter(stream: connection.stream(id))
+        let gateway = self.gateway
+        Task { await gateway.handle(gatewayRequest, writer: writer) }
+    }
+
+    private func refuse(_ id: Int32, on connection: HTTP2Connection, _ message: String) {
+        pending[id]?.refused = true
+        let body = Gateway.errorBody(Status(.resourceExhausted, message))
+        connection.sendHeaders(
+            [(":status", "413"), ("content-type", "application/json"), ("content-length", String(body.count))], stream: id, endStream: false)
+        connection.sendData(ByteBuffer(bytes: body), stream: id, endStream: true)
+    }
+}
+
+/// Writes one response on an HTTP/2 stream, from any Task.
+struct HTTP2ResponseWriter: GatewayResponseWriter {
+    let stream: HTTP2StreamHandle
+
+    func respond(status: Int, headers: HTTPFields, body: [UInt8]) async {
+        stream.sendHeaders(Self.block(status, headers) + [("content-length", String(body.count))], endStream: body.isEmpty)
+        if !body.isEmpty { try? await stream.sendData(ByteBuffer(bytes: body), endStream: true).get() }
+    }
+
+    func startStream(status: Int, headers: HTTPFields) async throws {
+        stream.sendHeaders(Self.block(status, headers), endStream: false)
+    }
+
+    func writeChunk(_ bytes: [UInt8]) async throws {
+        do {
+            try await stream.sendData(ByteBuffer(bytes: bytes)).get()
+        } catch {
+            throw Status(.cancelled, "the client went away: \(error)")
+        }
+    }
+
+    func endStream() async {
+        try? await stream.endStream(trailers: nil).get()
+    }
+
+    /// HTTP/2 header names are lowercase; connection-specific fields are not allowed.
+    private static func block(_ status: Int, _ headers: HTTPFields) -> HeaderFields {
+        [(":status", String(status))] + headers.filter { $0.name != "connection" }.map { ($0.name.lowercased(), $0.value) }
+    }
+}

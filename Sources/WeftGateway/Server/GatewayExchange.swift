@@ -1,0 +1,59 @@
+import WeftRPC
+
+/// HTTP header fields in order; names lowercase.
+public typealias HTTPFields = [(name: String, value: String)]
+
+/// An HTTP request as a front received it, whatever the protocol: the body complete (its size
+/// already checked against the limit).
+public struct GatewayRequest: Sendable {
+    public var method: String
+    /// The path without the query string, still percent-encoded.
+    public var path: String
+    /// Query parameters in order, percent-decoded (`+` is a space).
+    public var query: [(String, String)]
+    /// Header fields; names lowercase.
+    public var headers: HTTPFields
+    public var body: [UInt8]
+    /// The client's IP address, the rate-limit key of last resort.
+    public var clientAddress: String
+
+    /// A request for `target` (path and query, as on the request line).
+    public init(method: String, target: String, headers: HTTPFields, body: [UInt8], clientAddress: String) {
+        self.method = method
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        self.path = parts.first.map(String.init) ?? "/"
+        self.query = parts.count > 1 ? Self.parseQuery(parts[1]) : []
+        self.headers = headers.map { ($0.name.lowercased(), $0.value) }
+        self.body = body
+        self.clientAddress = clientAddress
+    }
+
+    /// The first value of header `name` (lowercase).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name == name }?.value
+    }
+
+    static func parseQuery(_ query: Substring) -> [(String, String)] {
+        query.split(separator: "&").map { pair in
+            let keyValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                PercentCoding.decode(String(text.replacing("+", with: " ")))
+            }
+            return (decode(keyValue[0]), keyValue.count > 1 ? decode(keyValue[1]) : "")
+        }
+    }
+}
+
+/// Where the gateway writes its answer; each front (HTTP/1.1, HTTP/2) implements it. A handler
+/// calls either `respond` once, or `startStream`, any number of `writeChunk`s and `endStream`.
+public protocol GatewayResponseWriter: Sendable {
+    /// A complete response.
+    func respond(status: Int, headers: HTTPFields, body: [UInt8]) async
+    /// The head of a response whose body follows in chunks.
+    func startStream(status: Int, headers: HTTPFields) async throws
+    /// One chunk; returns once the front has handed it to the connection, so a slow client
+    /// slows the stream down. Throws when the client has gone.
+    func writeChunk(_ bytes: [UInt8]) async throws
+    /// Ends a streamed body.
+    func endStream() async
+}

@@ -1,0 +1,59 @@
+import Synchronization
+import WeftRPC
+
+/// The gateway's shared protection state: a rate limiter per route, and a circuit breaker and a
+/// bulkhead per upstream. The value types hold the logic; this only serialises access.
+final class GatewayProtection: Sendable {
+    private struct State {
+        var limiters: [String: RateLimiter] = [:]
+        var breakers: [String: CircuitBreaker] = [:]
+        var bulkheads: [String: Bulkhead] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let breakerPolicy: CircuitBreaker.Policy
+    private let maximumConcurrentCalls: Int
+
+    init(breakerPolicy: CircuitBreaker.Policy, maximumConcurrentCalls: Int) {
+        self.breakerPolicy = breakerPolicy
+        self.maximumConcurrentCalls = maximumConcurrentCalls
+    }
+
+    /// Takes a token for `caller` on `route` under `policy`.
+    func takeToken(route: String, caller: String, policy: TokenBucket.Policy, now: ContinuousClock.Instant) -> TokenBucket.Decision {
+        state.withLock { state in
+            state.limiters[route, default: RateLimiter(policy: policy)].take(for: caller, at: now)
+        }
+    }
+
+    /// Admits a call to `upstream`: nil when admitted (it must be `finish`ed), else why not.
+    func admit(upstream: String, now: ContinuousClock.Instant) -> (status: Status, retryAfter: Duration?)? {
+        state.withLock { state in
+            guard state.bulkheads[upstream, default: Bulkhead(limit: maximumConcurrentCalls)].tryEnter() else {
+                return (Status(.unavailable, "upstream \(upstream) has \(maximumConcurrentCalls) calls in flight, the most allowed"), nil)
+            }
+            switch state.breakers[upstream, default: CircuitBreaker(policy: breakerPolicy)].allow(at: now) {
+            case .allow:
+                return nil
+            case .reject(let retryAfter):
+                state.bulkheads[upstream]?.leave()
+                return (Status(.unavailable, "upstream \(upstream) is failing; its circuit breaker is open"), retryAfter)
+            }
+        }
+    }
+
+    /// Records how an admitted call ended.
+    func finish(upstream: String, status: Status, now: ContinuousClock.Instant) {
+        state.withLock { state in
+            state.bulkheads[upstream]?.leave()
+            state.breakers[upstream]?.record(CircuitBreaker.Outcome(status), at: now)
+        }
+    }
+
+    /// Breaker states, calls in flight and tracked callers, for `/metrics`.
+    func snapshot() -> (breakers: [String: CircuitBreaker.State], inFlight: [String: Int], trackedCallers: [String: Int]) {
+        state.withLock { state in
+            (state.breakers.mapValues(\.state), state.bulkheads.mapValues(\.inFlight), state.limiters.mapValues(\.trackedKeys))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import WeftMessages
+import WeftSchema
+
+/// What one REST route calls: an rpc, how the HTTP request fills its request message, and which
+/// part of its response becomes the HTTP body.
+struct RouteTarget: Sendable {
+    /// The fully-qualified service name, which names its upstream.
+    let service: String
+    let method: MethodDescriptor
+    let mapping: HTTPRequestMapping
+    /// `""` (the whole response) or the response field that becomes the body.
+    let responseBody: String
+
+    /// `package.Service.Method`, the key of per-route settings.
+    var methodKey: String { service + "." + method.name }
+}
+
+/// A schema problem that keeps the gateway from starting.
+public struct GatewayStartError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+enum GatewayRoutes {
+    /// One route per `google.api.http` binding of every method in `files`. Conflicting
+    /// templates, bad templates and rules the gateway cannot serve throw.
+    static func table(files: [ProtoFile], schema: DynamicSchema) throws -> RouteTable<RouteTarget> {
+        var routes: [RouteTable<RouteTarget>.Route] = []
+        for file in files {
+            for service in file.services {
+                for method in service.methods {
+                    guard let rule = method.httpRule else { continue }
+                    let where_ = "\(file.path): rpc \(service.fullName).\(method.name)"
+                    guard !method.clientStreaming else {
+                        throw GatewayStartError("\(where_) is client-streaming; the gateway serves unary and server-streaming rpcs over REST")
+                    }
+                    let descriptor = MethodDescriptor(
+                        name: method.name, path: "/\(service.fullName)/\(method.name)",
+                        inputType: method.inputType, outputType: method.outputType,
+                        clientStreaming: false, serverStreaming: method.serverStreaming,
+                        idempotency: .unknown, httpRule: nil)
+                    for binding in [rule] + rule.additionalBindings {
+                        let template: PathTemplate
+                        do {
+                            template = try PathTemplate(binding.path)
+                        } catch {
+                            throw GatewayStartError("\(where_): \(error)")
+                        }
+                        routes.append(RouteTable.Route(
+                            method: binding.method, template: template,
+                            target: RouteTarget(
+                                service: service.fullName, method: descriptor,
+                                mapping: HTTPRequestMapping(schema: schema, requestType: method.inputType, body: binding.body),
+                                responseBody: binding.responseBody)))
+                    }
+                }
+            }
+        }
+        do {
+            return try RouteTable(routes)
+        } catch {
+            throw GatewayStartError(error.description)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Synchronization
+import WeftMessages
+import WeftRPC
+
+/// The upstream the end-to-end tests put behind the gateway: each rpc answers with what it was
+/// asked, so a test sees exactly how the gateway mapped its HTTP request.
+final class BookshopUpstream: Bookshop.Handler {
+    /// Calls that reached the upstream, per rpc name.
+    let calls = Mutex([String: Int]())
+
+    private func count(_ rpc: String) {
+        calls.withLock { $0[rpc, default: 0] += 1 }
+    }
+
+    func getBook(_ request: GetBookRequest, context: ServerContext) async throws -> Book {
+        count("GetBook")
+        guard !request.name.hasSuffix("/missing") else { throw Status(.notFound, "no book \(request.name) — désolé") }
+        return Book(name: request.name, title: "Title of \(request.name.split(separator: "/").last ?? "")")
+    }
+
+    func listBooks(_ request: ListBooksRequest, context: ServerContext) async throws -> ListBooksResponse {
+        count("ListBooks")
+        return ListBooksResponse(books: [Book(name: request.parent + "/books/one")], query: request)
+    }
+
+    func createBook(_ request: CreateBookRequest, context: ServerContext) async throws -> Book {
+        count("CreateBook")
+        var book = request.book ?? Book()
+        book.name = request.parent + "/books/" + book.title.lowercased()
+        context.addInitialMetadata(Metadata(["x-book-etag": "v1", "x-internal": "secret"]))
+        return book
+    }
+
+    func updateBook(_ request: UpdateBookRequest, context: ServerContext) async throws -> Book {
+        count("UpdateBook")
+        return request.book ?? Book()
+    }
+
+    func deleteBook(_ request: DeleteBookRequest, context: ServerContext) async throws -> Deleted {
+        count("DeleteBook")
+        return Deleted()
+    }
+
+    func archiveBook(_ request: ArchiveBookRequest, context: ServerContext) async throws -> Book {
+        count("ArchiveBook")
+        return Book(name: request.name, title: "archived: \(request.reason)")
+    }
+
+    func getFile(_ request: FileRequest, context: ServerContext) async throws -> FileRequest {
+        count("GetFile")
+        return request
+    }
+
+    func getTitle(_ request: GetBookRequest, context: ServerContext) async throws -> Book {
+        count("GetTitle")
+        return Book(name: request.name, title: "The \"Title\" of \(request.name)")
+    }
+
+    func reindex(_ request: GetBookRequest, context: ServerContext) async throws -> Book {
+        count("Reindex")
+        return Book(name: request.name, title: "reindexed")
+    }
+
+    func watchShelf(_ request: WatchShelfRequest, responses: ResponseWriter<Book>, context: ServerContext) async throws {
+        count("WatchShelf")
+        for index in 0..<request.count {
+            try await responses.write(Book(name: "\(request.shelf)/books/\(index)", pages: Int64(index)))
+        }
+        if request.finalCode != 0 { throw Status(Status.Code(rawValue: Int(request.finalCode)), "the shelf fell over") }
+    }
+
+    func trouble(_ request: TroubleRequest, context: ServerContext) async throws -> TroubleResponse {
+        count("Trouble")
+        if request.delayMs > 0 { try await Task.sleep(for: .milliseconds(Int(request.delayMs))) }
+        if request.code != 0 { throw Status(Status.Code(rawValue: Int(request.code)), request.message) }
+        var seen: [String] = []
+        for (key, value) in context.requestMetadata {
+            if case .text(let text) = value { seen.append("\(key)=\(text)") }
+        }
+        return TroubleResponse(message: request.message, metadata: seen)
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+import WeftGateway
+
+/// The gateway's error paths, streaming, protection and operational endpoints, through curl
+/// against a real upstream over mutual TLS.
+@Suite(.serialized) struct GatewayBehaviourTests {
+    @Test(arguments: HTTPVersion.allCases) func errorsAreJSONWithTheRightStatus(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start { $0.maximumBodyBytes = 1000 }
+        defer { Task { try? await harness.stop() } }
+        let unknownRoute = try await curl("GET", "\(harness.base)/v2/nothing", version: version)
+        #expect(unknownRoute.status == 404)
+        #expect(unknownRoute.object["code"] as? Int == 5)
+        let wrongMethod = try await curl("PUT", "\(harness.base)/v1/shelves/s1/books", version: version, body: "{}")
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.headers["allow"] == "GET, POST")
+        let badJSON = try await curl("POST", "\(harness.base)/v1/shelves/s1/books", version: version, body: #"{"title": "#)
+        #expect(badJSON.status == 400)
+        #expect(badJSON.object["code"] as? Int == 3)
+        let unknownField = try await curl("POST", "\(harness.base)/v1/shelves/s1/books", version: version, body: #"{"colour":"red"}"#)
+        #expect(unknownField.status == 400)
+        #expect((unknownField.object["message"] as? String)?.contains("colour") == true)
+        let oversize = try await curl(
+            "POST", "\(harness.base)/v1/shelves/s1/books", version: version, body: #"{"title":""# + String(repeating: "x", count: 5000) + #""}"#)
+        #expect(oversize.status == 413)
+        #expect(oversize.object["code"] as? Int == 8)
+        // The upstream's own status, with its unicode message intact.
+        let missing = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/missing", version: version)
+        #expect(missing.status == 404)
+        #expect(missing.object["message"] as? String == "no book shelves/s1/books/missing — désolé")
+        #expect(missing.object["details"] as? [Any] != nil)
+        // After all that, the same connection-less client still gets answers.
+        #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", version: version).status == 200)
+    }
+
+    @Test func aSlowUpstreamHitsTheRouteTimeout() async throws {
+        let harness = try await GatewayHarness.start {
+            $0.routes["weft.gatewaytest.v1.Bookshop.Trouble"] = .init(timeout: .milliseconds(300))
+        }
+        defer { Task { try? await harness.stop() } }
+        let started = ContinuousClock.now
+        let slow = try await curl("POST", "\(harness.base)/v1/trouble", body: #"{"delayMs": 3000}"#)
+        #expect(slow.status == 504)
+        #expect(slow.object["code"] as? Int == 4)
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test(arguments: HTTPVersion.allCases) func serverStreamingAsNDJSONAndServerSentEvents(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let ndjson = try await curl("GET", "\(harness.base)/v1/shelves/s1:watch?count=3", version: version)
+        #expect(ndjson.status == 200)
+        #expect(ndjson.headers["content-type"] == "application/x-ndjson")
+        let lines = ndjson.body.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines.first == #"{"result":{"name":"shelves/s1/books/0"}}"#)
+        #expect(lines.last == #"{"status":{"code":0,"message":"","details":[]}}"#)
+        let events = try await curl(
+            "GET", "\(harness.base)/v1/shelves/s2:watch?count=2&finalCode=14", version: version, headers: ["Accept: text/event-stream"])
+        #expect(events.headers["content-type"] == "text/event-stream")
+        let blocks = events.body.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        #expect(blocks.count == 3)
+        #expect(blocks[1] == "event: message\ndata: {\"name\":\"shelves/s2/books/1\",\"pages\":\"1\"}")
+        #expect(blocks[2] == "event: status\ndata: {\"code\":14,\"message\":\"the shelf fell over\",\"details\":[]}")
+        // A stream that fails before its first message is a plain error response.
+        let failing = try await curl("GET", "\(harness.base)/v1/shelves/s3:watch?count=0&finalCode=7", version: version)
+        #expect(failing.status == 403)
+    }
+
+    @Test func rateLimitsAnswer429WithHeaders() async throws {
+        let harness = try await GatewayHarness.start {
+            $0.rateLimit = .init(ratePerSecond: 0.5, burst: 2)
+            $0.routes["weft.gatewaytest.v1.Bookshop.GetFile"] = .init(unlimited: true)
+        }
+        defer { Task { try? await harness.stop() } }
+        let url = "\(harness.base)/v1/shelves/s1/books/b1"
+        let first = try await curl("GET", url)
+        #expect(first.status == 200)
+        #expect(first.headers["ratelimit-policy"] == #""default";q=2;w=4"#)
+        #expect(first.headers["ratelimit"]?.hasPrefix(#""default";r=1;"#) == true)
+        #expect(try await curl("GET", url).status == 200)
+        let limited = try await curl("GET", url)
+        #expect(limited.status == 429)
+        #expect(limited.object["code"] as? Int == 8)
+        #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 >= 1)
+        // Another caller (an API key) has its own bucket; an unlimited route has no headers.
+        #expect(try await curl("GET", url, headers: ["x-api-key: k2"]).status == 200)
+        let unlimited = try await curl("GET", "\(harness.base)/v1/files/a")
+        #expect(unlimited.status == 200)
+        #expect(unlimited.headers["ratelimit"] == nil)
+        #expect(harness.upstream.calls.withLock { $0["GetBook"] } == 3)
+    }
+
+    @Test func aFailingUpstreamOpensTheBreakerAndARecoveredOneClosesIt() async throws {
+        let harness = try await GatewayHarness.start {
+            $0.circuitBreaker.consecutiveFailures = 3
+            $0.circuitBreaker.openDuration = .milliseconds(500)
+        }
+        defer { Task { try? await harness.stop() } }
+        let trouble = "\(harness.base)/v1/trouble"
+        // NOT_FOUND is the upstream answering sensibly: it does not count.
+        for _ in 0..<4 { #expect(try await curl("POST", trouble, body: #"{"code":5}"#).status == 404) }
+        for _ in 0..<3 { #expect(try await curl("POST", trouble, body: #"{"code":14}"#).status == 503) }
+        let open = try await curl("POST", trouble, body: #"{"message":"hello"}"#)
+        #expect(open.status == 503)
+        #expect(open.headers["retry-after"] == "1")
+        #expect((open.object["message"] as? String)?.contains("circuit breaker is open") == true)
+        #expect(harness.upstream.calls.withLock { $0["Trouble"] } == 7)
+        let metrics = try await curl("GET", "\(harness.base)/metrics")
+        #expect(metrics.body.contains(#"weft_gateway_circuit_state{upstream="weft.gatewaytest.v1.Bookshop"} 1"#))
+        try await Task.sleep(for: .milliseconds(600))
+        // Half-open: one probe goes through, succeeds, and closes the breaker.
+        #expect(try await curl("POST", trouble, body: #"{"message":"probe"}"#).status == 200)
+        #expect(try await curl("POST", trouble, body: #"{"message":"again"}"#).status == 200)
+        let closed = try await curl("GET", "\(harness.base)/metrics")
+        #expect(closed.body.contains(#"weft_gateway_circuit_state{upstream="weft.gatewaytest.v1.Bookshop"} 0"#))
+    }
+
+    @Test func anUnreachableUpstreamIs503() async throws {
+        let harness = try await GatewayHarness.start()
+        try await harness.upstreamServer.shutdown(gracePeriod: .milliseconds(10))
+        defer { Task { try? await harness.server.shutdown() } }
+        let response = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1")
+        #expect(response.status == 503)
+        #expect(response.object["code"] as? Int == 14)
+    }
+
+    @Test func headersBecomeMetadataAndBack() async throws {
+        let harness = try await GatewayHarness.start {
+            $0.forwardedRequestHeaders = ["x-tenant"]
+            $0.forwardedResponseMetadata = ["x-book-etag"]
+        }
+        defer { Task { try? await harness.stop() } }
+        let echoed = try await curl(
+            "POST", "\(harness.base)/v1/trouble", headers: ["Authorization: Bearer abc", "X-Tenant: acme", "X-Secret: no", "X-Request-Id: req-42"],
+            body: "{}")
+        let seen = echoed.object["metadata"] as? [String] ?? []
+        #expect(seen.contains("authorization=Bearer abc"))
+        #expect(seen.contains("x-tenant=acme"))
+        #expect(seen.contains("x-request-id=req-42"))
+        #expect(!seen.contains { $0.hasPrefix("x-secret") })
+        #expect(echoed.headers["x-request-id"] == "req-42")
+        let created = try await curl("POST", "\(harness.base)/v1/shelves/s1/books", body: #"{"title":"a"}"#)
+        #expect(created.headers["x-book-etag"] == "v1")
+        #expect(created.headers["x-internal"] == nil)
+        #expect(created.headers["x-request-id"]?.count == 16)
+    }
+
+    @Test func corsPreflightAndOperationalEndpoints() async throws {
+        let harness = try await GatewayHarness.start { $0.corsAllowedOrigins = ["https://shop.example"] }
+        defer { Task { try? await harness.stop() } }
+        let preflight = try await curl(
+            "OPTIONS", "\(harness.base)/v1/shelves/s1/books",
+            headers: ["Origin: https://shop.example", "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: content-type"])
+        #expect(preflight.status == 204)
+        #expect(preflight.headers["access-control-allow-origin"] == "https://shop.example")
+        #expect(preflight.headers["access-control-allow-methods"] == "POST")
+        #expect(preflight.headers["access-control-allow-headers"] == "content-type")
+        let foreign = try await curl(
+            "OPTIONS", "\(harness.base)/v1/shelves/s1/books", headers: ["Origin: https://evil.example", "Access-Control-Request-Method: POST"])
+        #expect(foreign.status == 403)
+        let simple = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", headers: ["Origin: https://shop.example"])
+        #expect(simple.headers["access-control-allow-origin"] == "https://shop.example")
+        #expect(try await curl("GET", "\(harness.base)/healthz").body == #"{"status":"ok"}"#)
+        #expect(try await curl("GET", "\(harness.base)/readyz").status == 200)
+        let openAPI = try await curl("GET", "\(harness.base)/openapi.json")
+        #expect((openAPI.object["paths"] as? [String: Any])?["/v1/{name}:archive"] != nil)
+        let metrics = try await curl("GET", "\(harness.base)/metrics")
+        #expect(metrics.body.contains(#"weft_gateway_requests_total{route="weft.gatewaytest.v1.Bookshop.GetBook",status="200"} 1"#))
+        #expect(metrics.body.contains("weft_gateway_request_duration_seconds_bucket"))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import WeftGateway
+
+/// Every google.api.http mapping rule, through curl → gateway (HTTP/1.1 and h2c) → the bookshop
+/// upstream over mutual TLS, and back.
+@Suite(.serialized) struct GatewayMappingTests {
+    @Test(arguments: HTTPVersion.allCases) func pathVariablesAndAdditionalBindings(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let book = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", version: version)
+        #expect(book.version == version.rawValue)
+        #expect(book.status == 200)
+        #expect(book.headers["content-type"] == "application/json")
+        #expect(book.object["name"] as? String == "shelves/s1/books/b1")
+        #expect(book.object["title"] as? String == "Title of b1")
+        // The second binding; a single-segment variable decodes %2F into the value.
+        let other = try await curl("GET", "\(harness.base)/v1/books/a%2Fb%20c", version: version)
+        #expect(other.object["name"] as? String == "a/b c")
+        // `**` captures several segments.
+        let file = try await curl("GET", "\(harness.base)/v1/files/docs/2026/notes.txt", version: version)
+        #expect(file.object["path"] as? String == "docs/2026/notes.txt")
+    }
+
+    @Test(arguments: HTTPVersion.allCases) func queryParametersFillTheRest(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let query = "pageSize=2&tags=a&tags=b+c&binding=BINDING_HARDCOVER&filter.minPages=100&filter.author=Le%20Guin"
+        let list = try await curl("GET", "\(harness.base)/v1/shelves/s9/books?\(query)", version: version)
+        #expect(list.status == 200)
+        let echoed = list.object["query"] as? [String: Any] ?? [:]
+        #expect(echoed["parent"] as? String == "shelves/s9")
+        #expect(echoed["pageSize"] as? Int == 2)
+        #expect(echoed["tags"] as? [String] == ["a", "b c"])
+        #expect(echoed["binding"] as? String == "BINDING_HARDCOVER")
+        #expect((echoed["filter"] as? [String: Any])?["minPages"] as? Int == 100)
+        #expect((echoed["filter"] as? [String: Any])?["author"] as? String == "Le Guin")
+        // proto names work as well as JSON names; an unknown parameter is a 400 naming it.
+        let snake = try await curl("GET", "\(harness.base)/v1/shelves/s9/books?page_size=3", version: version)
+        #expect((snake.object["query"] as? [String: Any])?["pageSize"] as? Int == 3)
+        let unknown = try await curl("GET", "\(harness.base)/v1/shelves/s9/books?colour=red", version: version)
+        #expect(unknown.status == 400)
+        #expect((unknown.object["message"] as? String)?.contains("colour") == true)
+        #expect(unknown.object["code"] as? Int == 3)
+    }
+
+    @Test(arguments: HTTPVersion.allCases) func bodiesFillAFieldOrTheWholeRequest(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        // body: "book" — the body is the Book, the path fills `parent`.
+        let created = try await curl(
+            "POST", "\(harness.base)/v1/shelves/s1/books", version: version,
+            body: #"{"title":"Dune","pages":"412","binding":"BINDING_PAPERBACK","author":{"displayName":"Frank Herbert"},"published":"1965-08-01T00:00:00Z"}"#)
+        #expect(created.status == 200)
+        #expect(created.object["name"] as? String == "shelves/s1/books/dune")
+        #expect(created.object["pages"] as? String == "412")  // int64 is a JSON string
+        #expect((created.object["author"] as? [String: Any])?["displayName"] as? String == "Frank Herbert")
+        #expect(created.object["published"] as? String == "1965-08-01T00:00:00Z")
+        // A nested path variable (`book.name`) merges with the body field.
+        let updated = try await curl("PATCH", "\(harness.base)/v1/shelves/s1/books/b2", version: version, body: #"{"title":"New"}"#)
+        #expect(updated.object["name"] as? String == "shelves/s1/books/b2")
+        #expect(updated.object["title"] as? String == "New")
+        // body: "*" with a custom verb in the path.
+        let archived = try await curl("POST", "\(harness.base)/v1/shelves/s1/books/b3:archive", version: version, body: #"{"reason":"worn"}"#)
+        #expect(archived.object["name"] as? String == "shelves/s1/books/b3")
+        #expect(archived.object["title"] as? String == "archived: worn")
+        let deleted = try await curl("DELETE", "\(harness.base)/v1/shelves/s1/books/b3", version: version)
+        #expect(deleted.status == 200)
+        #expect(deleted.body == "{}")
+    }
+
+    @Test(arguments: HTTPVersion.allCases) func responseBodyAndCustomMethods(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let title = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1/title", version: version)
+        #expect(title.status == 200)
+        #expect(title.json as? String == "The \"Title\" of shelves/s1/books/b1")
+        let reindexed = try await curl("SEARCH", "\(harness.base)/v1/shelves/s1/books/b1", version: version)
+        #expect(reindexed.object["title"] as? String == "reindexed")
+    }
+
+    @Test func theGatewayWritesTheSameJSONAsTheGeneratedTypes() async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let response = try await curl(
+            "POST", "\(harness.base)/v1/shelves/s1/books",
+            body: #"{"title":"Emma","pages":"9","tags":["x","y"],"author":{"displayName":"Austen","born":1775}}"#)
+        var expected = Book(title: "Emma", pages: 9, tags: ["x", "y"], author: Author(displayName: "Austen", born: 1775))
+        expected.name = "shelves/s1/books/emma"
+        #expect(response.body == String(decoding: try expected.jsonUTF8Bytes(), as: UTF8.self))
+    }
+}
