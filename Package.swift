@@ -98,10 +98,10 @@ let package = Package(
             plugins: ["WeftCodegenPlugin"]
         ),
 
-        // `weft`: the operator's command line (`weft certs` for now).
+        // `weft`: the operator's command line (`weft certs`, `weft gateway`).
         .executableTarget(
             name: "weft",
-            dependencies: ["WeftTLS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["WeftTLS", "WeftGateway", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/weft"
         ),
         // The interop TestService server (fixed command line: acceptance tests drive it).

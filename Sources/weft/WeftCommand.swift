@@ -2,13 +2,13 @@ import ArgumentParser
 import Foundation
 import WeftTLS
 
-/// `weft`: the operator's command line. For now it issues development certificates.
+/// `weft`: the operator's command line: development certificates and the REST gateway.
 @main
-struct WeftCommand: ParsableCommand {
+struct WeftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weft",
         abstract: "Weft, a schema-first RPC mesh for Swift services.",
-        subcommands: [Certs.self]
+        subcommands: [Certs.self, GatewayCommand.self]
     )
 
     struct Certs: ParsableCommand {

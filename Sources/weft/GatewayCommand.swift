@@ -1,0 +1,55 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import WeftGateway
+
+/// `weft gateway --config FILE`: serves JSON REST for the schemas' `google.api.http` routes
+/// until SIGTERM or SIGINT, then drains.
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Serve JSON REST (HTTP/1.1 and HTTP/2) in front of mesh services (configuration: README.md).")
+
+    @Option(help: "The gateway's JSON configuration file.")
+    var config: String
+
+    @Flag(help: "Do not print the access log.")
+    var quiet = false
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: config) else {
+            throw ValidationError("cannot read the configuration file \(config)")
+        }
+        let directory = (config as NSString).deletingLastPathComponent
+        let configuration = try GatewayConfiguration(json: Array(data), baseDirectory: directory.isEmpty ? "." : directory)
+        let printLine: @Sendable (String) -> Void = { line in Self.emit(line) }
+        let accessLog = quiet ? nil : printLine
+        let gateway = try Gateway(configuration: configuration, accessLog: accessLog)
+        let server = try await GatewayServer.start(gateway)
+        Self.emit("LISTENING \(configuration.host):\(server.port)")
+        let signal = await Self.firstTerminationSignal()
+        Self.emit("received \(signal); draining")
+        try await server.shutdown()
+    }
+
+    /// Writes one line to standard output at once (no buffering: scripts wait for LISTENING).
+    private static func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Waits for SIGTERM or SIGINT and returns its name.
+    private static func firstTerminationSignal() async -> String {
+        let (signals, continuation) = AsyncStream.makeStream(of: String.self)
+        let sources = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(name) }
+            source.resume()
+            return source
+        }
+        var iterator = signals.makeAsyncIterator()
+        let name = await iterator.next() ?? "end of signals"
+        sources.forEach { $0.cancel() }
+        return name
+    }
+}

@@ -1,0 +1,85 @@
+import Testing
+import WeftGateway
+
+/// The gateway's JSON configuration: every setting read, every mistake named by its key.
+struct ConfigurationTests {
+    func configuration(_ json: String) throws -> GatewayConfiguration {
+        try GatewayConfiguration(json: Array(json.utf8), baseDirectory: "/etc/weft")
+    }
+
+    @Test func readsEverySetting() throws {
+        let parsed = try configuration("""
+            {
+              "listen": "0.0.0.0:9443",
+              "tls": {"certificate": "front.pem", "key": "/keys/front.key"},
+              "schemas": {"includePaths": ["schemas"], "files": ["shop/v1/shop.proto"]},
+              "upstreams": {
+                "shop.v1.Shop": {"address": "10.0.0.7:7001",
+                                 "tls": {"ca": "ca.pem", "certificate": "gw.pem", "key": "gw.key", "serverName": "shop"}},
+                "shop.v1.Legacy": {"address": "[::1]:7002", "insecure": true}
+              },
+              "limits": {"maxBodyBytes": 2048, "maxHeaderBytes": 4096, "timeoutMs": 1500, "maxConcurrentCallsPerUpstream": 8},
+              "rateLimit": {"ratePerSecond": 5, "burst": 10},
+              "routes": {"shop.v1.Shop.Get": {"timeoutMs": 200, "rateLimit": {"ratePerSecond": 1, "burst": 1}},
+                         "shop.v1.Shop.Health": {"unlimited": true}},
+              "circuitBreaker": {"windowMs": 5000, "minimumCalls": 4, "failureRatio": 0.25, "consecutiveFailures": 2,
+                                 "openMs": 750, "halfOpenProbes": 2},
+              "cors": {"allowedOrigins": ["https://shop.example"]},
+              "headers": {"forwardRequest": ["X-Tenant"], "forwardResponse": ["x-etag"]}
+            }
+            """)
+        #expect(parsed.host == "0.0.0.0" && parsed.port == 9443)
+        #expect(parsed.frontTLS == .init(certificateChainPath: "/etc/weft/front.pem", privateKeyPath: "/keys/front.key"))
+        #expect(parsed.schemaIncludePaths == ["/etc/weft/schemas"])
+        #expect(parsed.schemaFiles == ["shop/v1/shop.proto"])
+        #expect(parsed.upstreams["shop.v1.Shop"] == .init(host: "10.0.0.7", port: 7001, tls: .init(
+            trustRootsPath: "/etc/weft/ca.pem", certificateChainPath: "/etc/weft/gw.pem", privateKeyPath: "/etc/weft/gw.key", serverName: "shop")))
+        #expect(parsed.upstreams["shop.v1.Legacy"] == .init(host: "::1", port: 7002, tls: nil))
+        #expect(parsed.maximumBodyBytes == 2048 && parsed.maximumHeaderBytes == 4096)
+        #expect(parsed.timeout == .milliseconds(1500) && parsed.maximumConcurrentCallsPerUpstream == 8)
+        #expect(parsed.rateLimit == .init(ratePerSecond: 5, burst: 10))
+        #expect(parsed.routes["shop.v1.Shop.Get"] == .init(timeout: .milliseconds(200), rateLimit: .init(ratePerSecond: 1, burst: 1)))
+        #expect(parsed.routes["shop.v1.Shop.Health"]?.unlimited == true)
+        #expect(parsed.circuitBreaker.minimumCalls == 4 && parsed.circuitBreaker.failureRatio == 0.25)
+        #expect(parsed.circuitBreaker.openDuration == .milliseconds(750) && parsed.circuitBreaker.halfOpenProbes == 2)
+        #expect(parsed.corsAllowedOrigins == ["https://shop.example"])
+        #expect(parsed.forwardedRequestHeaders == ["x-tenant"] && parsed.forwardedResponseMetadata == ["x-etag"])
+    }
+
+    @Test func anEmptyObjectMeansTheDefaults() throws {
+        let parsed = try configuration("{}")
+        #expect(parsed.port == 8080 && parsed.maximumBodyBytes == 1024 * 1024 && parsed.rateLimit == nil)
+    }
+
+    @Test(arguments: [
+        (#"{"listn": "1:2"}"#, "configuration key listn is not a known setting; use one of:"),
+        (#"{"listen": "localhost"}"#, #"configuration key listen must be "host:port""#),
+        (#"{"upstreams": {"a.B": {"address": "h:1"}}}"#, "configuration key upstreams.a.B.tls is required: upstreams use mutual TLS"),
+        (#"{"upstreams": {"a.B": {"address": "h:1", "tls": {"ca": "c"}}}}"#, "configuration key upstreams.a.B.tls.certificate is required"),
+        (#"{"rateLimit": {"burst": 3}}"#, "configuration key rateLimit needs both ratePerSecond and burst"),
+        (#"{"limits": {"maxBodyBytes": -1}}"#, "configuration key limits.maxBodyBytes must be a whole number above 0"),
+        (#"{"circuitBreaker": {"failureRatio": 2}}"#, "configuration key circuitBreaker.failureRatio must be between 0 and 1"),
+        (#"{"cors": {"allowedOrigins": "*"}}"#, "configuration key cors.allowedOrigins must be an array of strings"),
+        (#"{"listen": "#, "configuration key (file) is not valid JSON"),
+    ])
+    func mistakesNameTheirKey(_ json: String, _ message: String) throws {
+        let error = #expect(throws: ConfigurationError.self) { try configuration(json) }
+        #expect(error?.description.hasPrefix(message) == true, "\(error?.description ?? "")")
+    }
+
+    @Test func aRoutedServiceNeedsAnUpstream() throws {
+        var configuration = GatewayConfiguration()
+        configuration.schemaIncludePaths = [GatewayHarness.testsDirectory]
+        configuration.schemaFiles = ["bookshop.proto"]
+        let error = #expect(throws: GatewayStartError.self) { try Gateway(configuration: configuration) }
+        #expect(error?.description == "service weft.gatewaytest.v1.Bookshop has REST routes but no upstream; add upstreams.weft.gatewaytest.v1.Bookshop to the configuration")
+    }
+
+    @Test func aBadSchemaFailsWithItsDiagnostic() throws {
+        var configuration = GatewayConfiguration()
+        configuration.schemaIncludePaths = [GatewayHarness.testsDirectory]
+        configuration.schemaFiles = ["no-such.proto"]
+        let error = #expect(throws: GatewayStartError.self) { try Gateway(configuration: configuration) }
+        #expect(error?.description.contains("no-such.proto") == true)
+    }
+}
