@@ -20,6 +20,23 @@ static int select_h2(SSL *ssl, const unsigned char **out, unsigned char *out_len
 
 void weft_ssl_ctx_require_h2_alpn(SSL_CTX *ctx) { SSL_CTX_set_alpn_select_cb(ctx, select_h2, NULL); }
 
+static const unsigned char h2_and_http11_protocols[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+
+static int select_h2_or_http11(SSL *ssl, const unsigned char **out, unsigned char *out_length,
+                               const unsigned char *in, unsigned int in_length, void *arg) {
+    (void)ssl;
+    (void)arg;
+    unsigned char *selected = NULL;
+    if (SSL_select_next_proto(&selected, out_length, h2_and_http11_protocols, sizeof(h2_and_http11_protocols), in,
+                              in_length) != OPENSSL_NPN_NEGOTIATED) {
+        return SSL_TLSEXT_ERR_NOACK;
+    }
+    *out = selected;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+void weft_ssl_ctx_prefer_h2_alpn(SSL_CTX *ctx) { SSL_CTX_set_alpn_select_cb(ctx, select_h2_or_http11, NULL); }
+
 int weft_ssl_ctx_offer_h2_alpn(SSL_CTX *ctx) { return SSL_CTX_set_alpn_protos(ctx, h2_protocols, sizeof(h2_protocols)); }
 
 int weft_ssl_negotiated_h2(const SSL *ssl) {

@@ -12,13 +12,17 @@ public struct TLSConfiguration: Sendable, Hashable {
     public var certificateChainPath: String
     /// PEM private key (EC or RSA) of the certificate.
     public var privateKeyPath: String
-    /// PEM bundle of the CAs a peer's certificate must chain to.
+    /// PEM bundle of the CAs a peer's certificate must chain to (may be empty for a server
+    /// that does not ask for client certificates).
     public var trustRootsPath: String
     /// TLS 1.3 by default; 1.2 when configured.
     public var minimumVersion: Version = .tls13
     /// Servers: refuse clients without a certificate (mutual TLS). Only a public front (the
     /// gateway) turns this off.
     public var requiresClientCertificate = true
+    /// Servers: also accept clients that negotiate ALPN `http/1.1`, or no ALPN at all (a public
+    /// HTTP front such as the gateway's); `h2` is still preferred.
+    public var allowsHTTP1 = false
     /// Clients: the name (or IP address) the server's certificate must carry, also sent as SNI.
     public var serverName: String?
 

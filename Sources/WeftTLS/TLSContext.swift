@@ -30,14 +30,21 @@ public final class TLSContext: @unchecked Sendable {
         guard SSL_CTX_check_private_key(context) == 1 else {
             throw TLSError.file(configuration.privateKeyPath, "the key does not match the certificate: " + Self.lastError())
         }
-        guard SSL_CTX_load_verify_locations(context, configuration.trustRootsPath, nil) == 1 else {
-            throw TLSError.file(configuration.trustRootsPath, Self.lastError())
+        let verifiesPeer = configuration.role == .client || configuration.requiresClientCertificate
+        if verifiesPeer || !configuration.trustRootsPath.isEmpty {
+            guard SSL_CTX_load_verify_locations(context, configuration.trustRootsPath, nil) == 1 else {
+                throw TLSError.file(configuration.trustRootsPath, Self.lastError())
+            }
         }
         switch configuration.role {
         case .server:
             let mode = configuration.requiresClientCertificate ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_NONE
             SSL_CTX_set_verify(context, mode, nil)
-            weft_ssl_ctx_require_h2_alpn(context)
+            if configuration.allowsHTTP1 {
+                weft_ssl_ctx_prefer_h2_alpn(context)
+            } else {
+                weft_ssl_ctx_require_h2_alpn(context)
+            }
         case .client:
             SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
             guard weft_ssl_ctx_offer_h2_alpn(context) == 0 else { throw TLSError.setup(Self.lastError()) }

@@ -116,7 +116,9 @@ public final class TLSHandler: ChannelDuplexHandler {
         let result = SSL_do_handshake(ssl)
         flushCiphertext(channelContext)
         if result == 1 {
-            guard weft_ssl_negotiated_h2(ssl) == 1 else { return fail(TLSError.alpnNotNegotiated, channelContext) }
+            guard weft_ssl_negotiated_h2(ssl) == 1 || context.configuration.allowsHTTP1 else {
+                return fail(TLSError.alpnNotNegotiated, channelContext)
+            }
             state = .established
             peer = Self.peerIdentity(ssl)
             channelContext.fireUserInboundEventTriggered(TLSHandshakeCompleted(peer: peer))

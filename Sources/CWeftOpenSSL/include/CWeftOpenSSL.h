@@ -30,6 +30,10 @@ int weft_tls1_3_version(void);
 /// Servers: pick "h2" from the client's ALPN list, and fail the handshake when it is absent.
 void weft_ssl_ctx_require_h2_alpn(SSL_CTX *ctx);
 
+/// Servers with an HTTP/1.1 front: pick "h2", else "http/1.1", from the client's ALPN list;
+/// a client offering neither (or no ALPN) continues without ALPN.
+void weft_ssl_ctx_prefer_h2_alpn(SSL_CTX *ctx);
+
 /// Clients: offer "h2" by ALPN. Returns 0 on success (OpenSSL's convention for this call).
 int weft_ssl_ctx_offer_h2_alpn(SSL_CTX *ctx);
 

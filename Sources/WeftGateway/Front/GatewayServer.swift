@@ -2,8 +2,9 @@ import NIOCore
 import NIOPosix
 import WeftTLS
 
-/// The gateway listening: HTTP/1.1 and HTTP/2 on one port (prior-knowledge h2c in plaintext),
-/// every request answered by a `Gateway`.
+/// The gateway listening: HTTP/1.1 and HTTP/2 on one port (over server-only TLS with ALPN `h2`
+/// or `http/1.1` when configured, else plaintext with prior-knowledge h2c), every request
+/// answered by a `Gateway`.
 public final class GatewayServer: Sendable {
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
@@ -23,12 +24,21 @@ public final class GatewayServer: Sendable {
     public static func start(_ gateway: Gateway, threads: Int = System.coreCount) async throws -> GatewayServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let configuration = gateway.configuration
+        let tls = try configuration.frontTLS.map { front in
+            var settings = TLSConfiguration(
+                role: .server, certificateChainPath: front.certificateChainPath, privateKeyPath: front.privateKeyPath, trustRootsPath: "")
+            settings.requiresClientCertificate = false
+            settings.allowsHTTP1 = true
+            settings.minimumVersion = .tls12  // outside clients (browsers, curl, phones) may lack TLS 1.3
+            return try TLSContext(settings)
+        }
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(TLSHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(ProtocolSniffer(gateway: gateway))
                 }
             }

@@ -170,3 +170,21 @@ import WeftGateway
         #expect(metrics.body.contains("weft_gateway_request_duration_seconds_bucket"))
     }
 }
+
+/// The front over server-only TLS: ALPN picks h2 or http/1.1 per client.
+@Suite(.serialized) struct GatewayFrontTLSTests {
+    @Test(arguments: [("--http1.1", "1.1"), ("--http2", "2")]) func httpsWithALPN(_ flag: String, _ version: String) async throws {
+        let pki = GatewayHarness.pki
+        let harness = try await GatewayHarness.start {
+            $0.frontTLS = .init(certificateChainPath: "\(pki)/gateway.pem", privateKeyPath: "\(pki)/gateway.key")
+        }
+        defer { Task { try? await harness.stop() } }
+        let url = "https://127.0.0.1:\(harness.server.port)/v1/shelves/s1/books/b1"
+        let response = try await curl("GET", url, extra: [flag, "--cacert", "\(pki)/ca.pem"])
+        #expect(response.status == 200)
+        #expect(response.version == version)
+        #expect(response.object["name"] as? String == "shelves/s1/books/b1")
+        // A client that does not trust the front's CA gets no answer.
+        await #expect(throws: CurlError.self) { try await curl("GET", url, extra: [flag, "--cacert", "\(pki)/foreign-ca.pem"]) }
+    }
+}
