@@ -46,6 +46,20 @@ struct ConfigurationTests {
         #expect(parsed.forwardedRequestHeaders == ["x-tenant"] && parsed.forwardedResponseMetadata == ["x-etag"])
     }
 
+    @Test func readsJWTSettings() throws {
+        let parsed = try configuration("""
+            {"jwt": {"issuer": "https://auth.example", "audience": "shop", "leewaySeconds": 5,
+                     "keys": [{"kid": "k1", "algorithm": "EdDSA", "publicKey": "keys/ed.pub"}, {"algorithm": "ES256", "publicKey": "/k/es.pub"}],
+                     "publicRoutes": ["shop.v1.Shop.List"], "forwardClaims": ["sub", "tenant"]}}
+            """)
+        let jwt = try #require(parsed.jwt)
+        #expect(jwt.issuer == "https://auth.example" && jwt.audience == "shop" && jwt.leeway == .seconds(5))
+        #expect(jwt.keys == [
+            .init(id: "k1", algorithm: .eddsa, publicKeyPath: "/etc/weft/keys/ed.pub"), .init(id: nil, algorithm: .es256, publicKeyPath: "/k/es.pub"),
+        ])
+        #expect(jwt.publicRoutes == ["shop.v1.Shop.List"] && jwt.forwardedClaims == ["sub", "tenant"])
+    }
+
     @Test func anEmptyObjectMeansTheDefaults() throws {
         let parsed = try configuration("{}")
         #expect(parsed.port == 8080 && parsed.maximumBodyBytes == 1024 * 1024 && parsed.rateLimit == nil)
@@ -61,6 +75,8 @@ struct ConfigurationTests {
         (#"{"circuitBreaker": {"failureRatio": 2}}"#, "configuration key circuitBreaker.failureRatio must be between 0 and 1"),
         (#"{"cors": {"allowedOrigins": "*"}}"#, "configuration key cors.allowedOrigins must be an array of strings"),
         (#"{"listen": "#, "configuration key (file) is not valid JSON"),
+        (#"{"jwt": {"keys": [{"algorithm": "HS256", "publicKey": "k"}]}}"#, #"configuration key jwt.keys[0].algorithm must be "ES256" or "EdDSA""#),
+        (#"{"jwt": {"issuer": "x"}}"#, "configuration key jwt.keys must list at least one key"),
     ])
     func mistakesNameTheirKey(_ json: String, _ message: String) throws {
         let error = #expect(throws: ConfigurationError.self) { try configuration(json) }

@@ -69,3 +69,22 @@ int weft_issue_certificate(const char *subject_cn, const char *san, int is_ca, i
                            const char *out_cert_path, const char *out_key_path,
                            char *error, size_t error_length);
 #endif
+
+#ifndef WEFT_CWEFTOPENSSL_SIGNATURES_H
+#define WEFT_CWEFTOPENSSL_SIGNATURES_H
+#include <stddef.h>
+#include <stdint.h>
+
+/// Algorithms of JSON Web Signatures the gateway verifies.
+typedef enum { WEFT_SIG_ES256 = 1, WEFT_SIG_EDDSA = 2 } weft_signature_algorithm;
+
+/// Reads a PEM public key (SubjectPublicKeyInfo) from `path` and checks it fits `algorithm`
+/// (P-256 for ES256, Ed25519 for EdDSA). Returns NULL and leaves the reason in OpenSSL's error
+/// queue otherwise; free with EVP_PKEY_free.
+EVP_PKEY *weft_load_public_key(const char *path, weft_signature_algorithm algorithm);
+
+/// Verifies a JWS signature over `data`: ES256's is the 64-byte R||S of RFC 7518, EdDSA's
+/// the 64-byte Ed25519 signature. Returns 1 when valid, 0 otherwise.
+int weft_verify_signature(weft_signature_algorithm algorithm, EVP_PKEY *key, const uint8_t *data, size_t data_length,
+                          const uint8_t *signature, size_t signature_length);
+#endif

@@ -1,5 +1,6 @@
 import WeftMessages
 import WeftRPC
+import WeftTLS
 
 extension GatewayConfiguration {
     /// Reads a configuration from JSON (the format README.md documents). Unknown keys, missing
@@ -15,7 +16,7 @@ extension GatewayConfiguration {
         self.init()
         let reader = ConfigurationReader(baseDirectory: baseDirectory)
         let top = try reader.object(root, at: "", allowed: [
-            "listen", "tls", "schemas", "upstreams", "limits", "rateLimit", "routes", "circuitBreaker", "cors", "headers",
+            "listen", "tls", "schemas", "upstreams", "limits", "rateLimit", "routes", "circuitBreaker", "cors", "headers", "jwt",
         ])
         if let listen = top["listen"] { (host, port) = try reader.address(listen, at: "listen") }
         if let tls = top["tls"] {
@@ -61,6 +62,7 @@ extension GatewayConfiguration {
             let fields = try reader.object(cors, at: "cors", allowed: ["allowedOrigins"])
             corsAllowedOrigins = try fields["allowedOrigins"].map { try reader.strings($0, at: "cors.allowedOrigins") } ?? []
         }
+        if let value = top["jwt"] { jwt = try reader.jwt(value, at: "jwt") }
         if let headers = top["headers"] {
             let fields = try reader.object(headers, at: "headers", allowed: ["forwardRequest", "forwardResponse"])
             forwardedRequestHeaders = try fields["forwardRequest"].map { try reader.strings($0, at: "headers.forwardRequest").map { $0.lowercased() } } ?? []
@@ -174,6 +176,32 @@ struct ConfigurationReader {
         let perSecond = try number(rate, at: "\(key).ratePerSecond")
         guard perSecond > 0 else { throw ConfigurationError(key: "\(key).ratePerSecond", problem: "must be above 0") }
         return TokenBucket.Policy(ratePerSecond: perSecond, burst: try count(burst, at: "\(key).burst"))
+    }
+
+    func jwt(_ value: JSONValue, at key: String) throws -> JWTPolicy {
+        let fields = try object(value, at: key, allowed: ["issuer", "audience", "keys", "leewaySeconds", "publicRoutes", "forwardClaims"])
+        guard case .array(let entries)? = fields["keys"], !entries.isEmpty else {
+            throw ConfigurationError(key: "\(key).keys", problem: "must list at least one key: {\"algorithm\": \"ES256\" or \"EdDSA\", \"publicKey\": PEM path}")
+        }
+        var keys: [JWTPolicy.Key] = []
+        for (index, entry) in entries.enumerated() {
+            let entryKey = "\(key).keys[\(index)]"
+            let keyFields = try object(entry, at: entryKey, allowed: ["kid", "algorithm", "publicKey"])
+            let name = try keyFields["algorithm"].map { try string($0, at: "\(entryKey).algorithm") } ?? ""
+            guard let algorithm = SignatureKey.Algorithm(rawValue: name) else {
+                throw ConfigurationError(key: "\(entryKey).algorithm", problem: "must be \"ES256\" or \"EdDSA\"")
+            }
+            keys.append(JWTPolicy.Key(
+                id: try keyFields["kid"].map { try string($0, at: "\(entryKey).kid") }, algorithm: algorithm,
+                publicKeyPath: try path(keyFields, "publicKey", at: entryKey)))
+        }
+        var policy = JWTPolicy(
+            issuer: try fields["issuer"].map { try string($0, at: "\(key).issuer") },
+            audience: try fields["audience"].map { try string($0, at: "\(key).audience") }, keys: keys)
+        if let v = fields["leewaySeconds"] { policy.leeway = .seconds(try number(v, at: "\(key).leewaySeconds")) }
+        if let v = fields["publicRoutes"] { policy.publicRoutes = Set(try strings(v, at: "\(key).publicRoutes")) }
+        if let v = fields["forwardClaims"] { policy.forwardedClaims = try strings(v, at: "\(key).forwardClaims") }
+        return policy
     }
 
     func breaker(_ value: JSONValue, at key: String) throws -> CircuitBreaker.Policy {

@@ -1,4 +1,5 @@
 import WeftRPC
+import WeftTLS
 
 /// Everything a gateway needs to start: where it listens, which schemas give its routes, where
 /// each upstream service lives, and the limits that protect the mesh. Every limit has a default;
@@ -33,6 +34,8 @@ public struct GatewayConfiguration: Sendable {
     public var maximumConcurrentCallsPerUpstream = 256
     /// Origins allowed by CORS (`*` for any); empty disables CORS.
     public var corsAllowedOrigins: [String] = []
+    /// JWT validation at the edge; nil accepts every request unauthenticated.
+    public var jwt: JWTPolicy?
     /// Request headers forwarded as metadata besides `authorization` (lowercase names).
     public var forwardedRequestHeaders: [String] = []
     /// Response metadata keys copied to HTTP response headers (lowercase names).

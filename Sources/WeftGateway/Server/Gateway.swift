@@ -14,6 +14,7 @@ public final class Gateway: Sendable {
     let protection: GatewayProtection
     let metrics = GatewayMetrics()
     private let openAPI: [UInt8]
+    private let jwt: JWTValidator?
     private let accessLog: (@Sendable (String) -> Void)?
     private let draining = Atomic(false)
     private let inFlight = Atomic(0)
@@ -51,6 +52,11 @@ public final class Gateway: Sendable {
             breakerPolicy: configuration.circuitBreaker, maximumConcurrentCalls: configuration.maximumConcurrentCallsPerUpstream)
         self.openAPI = Array(try OpenAPIDocument.make(title: "Weft gateway", version: "1", files: compiled.files).prettyText.utf8)
         self.accessLog = accessLog
+        do {
+            self.jwt = try configuration.jwt.map { try JWTValidator(policy: $0) }
+        } catch {
+            throw GatewayStartError("jwt.keys: \(error)")
+        }
     }
 
     /// From now on `/readyz` answers 503, so load balancers stop sending new requests.
@@ -108,8 +114,22 @@ public final class Gateway: Sendable {
 
     private func call<Writer: GatewayResponseWriter>(_ target: RouteTarget, bindings: [String: String], _ exchange: inout Exchange<Writer>) async {
         let request = exchange.request
+        var claims: [(String, JSONValue)] = []
+        if let jwt, !jwt.policy.publicRoutes.contains(target.methodKey) {
+            guard let credentials = request.header("authorization"), credentials.lowercased().hasPrefix("bearer ") else {
+                exchange.headers.append(("www-authenticate", #"Bearer realm="weft""#))
+                return await exchange.fail(401, Status(.unauthenticated, "this route needs a bearer token"))
+            }
+            do {
+                claims = try jwt.validate(String(credentials.dropFirst("bearer ".count)).trimmingSpaces)
+            } catch {
+                exchange.headers.append(("www-authenticate", #"Bearer realm="weft", error="invalid_token""#))
+                return await exchange.fail(401, Status(.unauthenticated, error.description))
+            }
+        }
         if let policy = configuration.rateLimit(for: target.methodKey) {
-            let decision = protection.takeToken(route: target.methodKey, caller: callerKey(request), policy: policy, now: .now)
+            let caller = callerKey(request, subject: Self.text(claims.first { $0.0 == "sub" }?.1))
+            let decision = protection.takeToken(route: target.methodKey, caller: caller, policy: policy, now: .now)
             exchange.headers += RateLimitHeaders.fields(policyName: "default", policy: policy, decision: decision)
                 .map { ($0.name.lowercased(), $0.value) }
             guard decision.allowed else {
@@ -129,7 +149,7 @@ public final class Gateway: Sendable {
             if let retryAfter = refusal.retryAfter { exchange.headers.append(("retry-after", String(max(1, retryAfter.wholeSecondsUp)))) }
             return await exchange.fail(503, refusal.status)
         }
-        let options = CallOptions(timeout: configuration.timeout(for: target.methodKey), metadata: forwardedMetadata(request, requestID: exchange.requestID))
+        let options = CallOptions(timeout: configuration.timeout(for: target.methodKey), metadata: forwardedMetadata(request, requestID: exchange.requestID, claims: claims))
         let final: Status
         do {
             final = try await callUpstream(upstream, target, requestMessage, options, &exchange)
@@ -249,17 +269,20 @@ public final class Gateway: Sendable {
         configuration.corsAllowedOrigins.contains("*") || configuration.corsAllowedOrigins.contains(origin)
     }
 
-    /// Who a rate limit counts against: the API key when one is sent, else the client's address.
-    private func callerKey(_ request: GatewayRequest) -> String {
+    /// Who a rate limit counts against: the verified JWT subject, else the API key when one is
+    /// sent, else the client's address.
+    private func callerKey(_ request: GatewayRequest, subject: String?) -> String {
+        if let subject { return "sub:" + subject }
         if let key = request.header("x-api-key") { return "key:" + key }
         return "ip:" + request.clientAddress
     }
 
-    /// `authorization`, the configured allow-list of headers and the request id, as metadata.
-    private func forwardedMetadata(_ request: GatewayRequest, requestID: String) -> Metadata {
+    /// `authorization`, the configured allow-list of headers, the request id and the verified
+    /// claims (`x-jwt-<claim>`, never taken from the client's own headers), as metadata.
+    private func forwardedMetadata(_ request: GatewayRequest, requestID: String, claims: [(String, JSONValue)]) -> Metadata {
         var metadata = Metadata()
         for (name, value) in request.headers
-        where name == "authorization" || configuration.forwardedRequestHeaders.contains(name) {
+        where !name.hasPrefix("x-jwt-") && (name == "authorization" || configuration.forwardedRequestHeaders.contains(name)) {
             if name.hasSuffix("-bin") {
                 if let bytes = Base64.decode(value) { metadata.add(name, binary: bytes) }
             } else {
@@ -267,7 +290,18 @@ public final class Gateway: Sendable {
             }
         }
         metadata.add("x-request-id", requestID)
+        for name in jwt?.policy.forwardedClaims ?? [] {
+            if let value = Self.text(claims.first { $0.0 == name }?.1) { metadata.add("x-jwt-" + name, value) }
+        }
         return metadata
+    }
+
+    /// A string or number claim as text.
+    private static func text(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let text)?, .number(let text)?: text
+        default: nil
+        }
     }
 
     private static func headers(from initial: Metadata, _ trailers: Metadata, keys: [String]) -> HTTPFields {
