@@ -22,9 +22,68 @@ cat -n "$out/bad.proto"
 (cd "$out" && "$OLDPWD/$codegen" --check bad.proto) || echo "(exit status $?)"
 
 echo
-echo "== dev certificates: weft certs --out certs/dev --service catalog --service client --foreign =="
-.build/debug/weft certs --out certs/dev --service catalog --service client --foreign
+echo "== dev certificates: weft certs --out certs/dev --service catalog --service client --service gateway --foreign =="
+.build/debug/weft certs --out certs/dev --service catalog --service client --service gateway --foreign
 
 echo
 echo "== using the generated types and serving them over mTLS (Sources/weft-demo) =="
 "$demo" certs/dev
+
+echo
+echo "== the REST gateway: JSON in front of CatalogService, which it calls over mTLS =="
+pids=()
+trap 'kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$out"' EXIT
+# Starts a server in the background and prints the port from its "LISTENING host:port" line.
+start() {
+  local log=$1; shift
+  "$@" >"$log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    if grep -q '^LISTENING ' "$log"; then sed -n 's/^LISTENING .*:\([0-9]*\)$/\1/p' "$log" | head -1; return; fi
+    sleep 0.1
+  done
+  echo "no LISTENING line from $*:" >&2; cat "$log" >&2; exit 1
+}
+catalog_port=$(start "$out/catalog.log" "$demo" serve certs/dev)
+dev=$(pwd)/certs/dev
+cat >"$out/gateway.json" <<JSON
+{
+  "listen": "127.0.0.1:0",
+  "schemas": {"includePaths": ["$(pwd)/schemas"], "files": ["weft/platform/catalog/v1/catalog.proto"]},
+  "upstreams": {
+    "weft.platform.catalog.v1.CatalogService": {
+      "address": "127.0.0.1:$catalog_port",
+      "tls": {"ca": "$dev/ca.pem", "certificate": "$dev/gateway.pem", "key": "$dev/gateway.key", "serverName": "127.0.0.1"}
+    }
+  },
+  "rateLimit": {"ratePerSecond": 1, "burst": 8},
+  "headers": {"forwardResponse": ["x-created-by"]}
+}
+JSON
+echo "catalog on 127.0.0.1:$catalog_port; gateway configuration:"
+cat "$out/gateway.json"
+gateway_port=$(start "$out/gateway.log" .build/debug/weft gateway --config "$out/gateway.json")
+base=http://127.0.0.1:$gateway_port
+show() {
+  echo
+  printf '$ curl'; printf ' %q' "$@"; echo
+  curl -s -i "$@" | tr -d '\r' | grep -iv '^\(date\|content-length\):' || true
+  echo
+}
+show -X POST "$base/v1/products" -H 'content-type: application/json' \
+  -d '{"title":"Sauna session","price":{"currency":"EUR","minorUnits":"3900"},"status":"PRODUCT_STATUS_PUBLISHED"}'
+show "$base/v1/products/sauna-session"
+show --http2-prior-knowledge "$base/v1/products?status=PRODUCT_STATUS_PUBLISHED&pageSize=5"
+show "$base/v1/products/nope"
+show -X POST "$base/v1/products" -H 'content-type: application/json' -d '{"product": {"titel": "typo"}}'
+show -X POST "$base/v1/products" -H 'content-type: application/json' -d '{"titel": "typo"}'
+show -X PUT "$base/v1/products"
+echo "== rate limit: the bucket holds 8; the next calls in the same second get 429 =="
+for _ in $(seq 8); do curl -s -o /dev/null "$base/v1/products"; done
+show "$base/v1/products"
+echo "== /openapi.json (first lines) and /metrics (requests) =="
+curl -s "$base/openapi.json" | sed -n 1,12p
+curl -s "$base/metrics" | grep '^weft_gateway_requests_total'
+echo
+echo "== access log =="
+cat "$out/gateway.log"

@@ -1,11 +1,18 @@
 // `make demo`: the catalog schema's generated types in use — build a message, encode it as
 // protobuf binary and proto3 JSON, decode both, go through Codable, show what malformed input
 // gets — then serve CatalogService over HTTP/2 with mutual TLS and call it with the generated
-// client. The argument is the dev PKI directory (`weft certs`).
+// client. The argument is the dev PKI directory (`weft certs`). `weft-demo serve <pki>` only
+// serves CatalogService (see ServeCatalog.swift).
 import Foundation
 import WeftMessages
 import WeftRPC
 import WeftTLS
+
+if CommandLine.arguments.dropFirst().first == "serve" {
+    let arguments = CommandLine.arguments
+    try await serveCatalog(pki: arguments.count > 2 ? arguments[2] : "certs/dev", port: arguments.count > 3 ? Int(arguments[3]) ?? 0 : 0)
+    exit(0)
+}
 
 func section(_ title: String) {
     print("\n== \(title) ==")

@@ -98,6 +98,7 @@ public final class Gateway: Sendable {
             return await preflight(&exchange)
         }
         if request.method == "GET", let builtIn = builtIn(request.path) {
+            exchange.routeLabel = request.path
             return await exchange.respond(builtIn.status, contentType: builtIn.contentType, body: builtIn.body)
         }
         switch routes.match(method: request.method, path: request.path) {
