@@ -3,12 +3,14 @@ import WeftRPC
 import WeftTLS
 
 /// `weft-demo serve <pki-dir> [port]`: serves CatalogService over mutual TLS until SIGTERM or
-/// SIGINT, then drains. `make demo` puts the gateway in front of it.
+/// SIGINT, then drains. `make demo` puts the gateway in front of it; the gateway benchmark
+/// passes `--insecure` instead of a PKI directory for plaintext h2c (h2load has no client
+/// certificates).
 func serveCatalog(pki: String, port: Int) async throws {
-    let server = try await GRPCServer.start(
-        port: port,
-        tls: TLSContext(.server(certificateChain: "\(pki)/catalog.pem", privateKey: "\(pki)/catalog.key", trustRoots: "\(pki)/ca.pem")),
-        services: [InMemoryCatalog()])
+    let tls = pki == "--insecure"
+        ? nil
+        : try TLSContext(.server(certificateChain: "\(pki)/catalog.pem", privateKey: "\(pki)/catalog.key", trustRoots: "\(pki)/ca.pem"))
+    let server = try await GRPCServer.start(port: port, tls: tls, services: [InMemoryCatalog()])
     FileHandle.standardOutput.write(Data("LISTENING 127.0.0.1:\(server.port)\n".utf8))
     let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
     let sources = [SIGTERM, SIGINT].map { number in

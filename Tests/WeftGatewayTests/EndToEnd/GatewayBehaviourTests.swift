@@ -116,6 +116,28 @@ import WeftGateway
         #expect(closed.body.contains(#"weft_gateway_circuit_state{upstream="weft.gatewaytest.v1.Bookshop"} 0"#))
     }
 
+    @Test func theBulkheadRefusesExcessCallsAtOnce() async throws {
+        let harness = try await GatewayHarness.start { $0.maximumConcurrentCallsPerUpstream = 1 }
+        defer { Task { try? await harness.stop() } }
+        let slow = Task { try await curl("POST", "\(harness.base)/v1/trouble", body: #"{"delayMs": 1500}"#) }
+        while harness.upstream.calls.withLock({ $0["Trouble"] }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+        let started = ContinuousClock.now
+        let excess = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1")
+        #expect(excess.status == 503)
+        #expect((excess.object["message"] as? String)?.contains("1 calls in flight") == true)
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(try await slow.value.status == 200)
+        #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1").status == 200)
+    }
+
+    @Test func anOversizeHeaderBlockIs431() async throws {
+        let harness = try await GatewayHarness.start { $0.maximumHeaderBytes = 2048 }
+        defer { Task { try? await harness.stop() } }
+        let response = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", headers: ["X-Big: " + String(repeating: "y", count: 4000)])
+        #expect(response.status == 431)
+        #expect(response.object["code"] as? Int == 8)
+    }
+
     @Test func anUnreachableUpstreamIs503() async throws {
         let harness = try await GatewayHarness.start()
         try await harness.upstreamServer.shutdown(gracePeriod: .milliseconds(10))

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The gateway's added cost: the same lookup (CatalogService.GetProduct, an in-memory read)
+# called directly over gRPC (h2load, gRPC-framed POST) and through `weft gateway` as
+# GET /v1/products/bench over HTTP/2 (h2load) and HTTP/1.1 (wrk). Plaintext on every hop so
+# the comparison is the gateway alone: h2load cannot present client certificates.
+# Usage: Benchmarks/gateway.sh [calls]   (from the repository root; release build)
+set -euo pipefail
+calls=${1:-20000}
+for tool in h2load wrk; do
+  command -v $tool >/dev/null || { echo "needs $tool (apt: nghttp2-client wrk)"; exit 1; }
+done
+swift build -c release --product weft --product weft-demo >/dev/null
+bin=.build/release
+work=$(mktemp -d)
+pids=()
+trap 'kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+start() {
+  local log=$1; shift
+  "$@" >"$log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    if grep -q '^LISTENING ' "$log"; then sed -n 's/^LISTENING .*:\([0-9]*\)$/\1/p' "$log" | head -1; return; fi
+    sleep 0.1
+  done
+  cat "$log" >&2; exit 1
+}
+catalog=$(start "$work/catalog.log" "$bin/weft-demo" serve --insecure)
+cat >"$work/gateway.json" <<JSON
+{
+  "listen": "127.0.0.1:0",
+  "schemas": {"includePaths": ["$(pwd)/schemas"], "files": ["weft/platform/catalog/v1/catalog.proto"]},
+  "upstreams": {"weft.platform.catalog.v1.CatalogService": {"address": "127.0.0.1:$catalog", "insecure": true}},
+  "limits": {"maxConcurrentCallsPerUpstream": 100000}
+}
+JSON
+gateway=$(start "$work/gateway.log" "$bin/weft" gateway --quiet --config "$work/gateway.json")
+curl -sf -X POST "http://127.0.0.1:$gateway/v1/products" -d '{"title":"bench","price":{"currency":"EUR","minorUnits":"100"}}' >/dev/null
+# GetProductRequest{name: "products/bench"} in a gRPC frame: flag 0, length 16, field 1.
+printf '\x00\x00\x00\x00\x10\x0a\x0eproducts/bench' >"$work/get.bin"
+
+# p50 and p99 of h2load's per-request log (third column: microseconds to the end of the response).
+percentiles() { cut -f3 "$1" | sort -n | awk '{a[NR]=$1} END {printf "p50 %d µs, p99 %d µs", a[int(NR*0.5)], a[int(NR*0.99)]}'; }
+rate() { grep -o 'finished in [^,]*, [0-9.]* req/s' "$1" | sed 's/.*, //'; }
+h2() {  # name, concurrency (connections × streams), h2load arguments…
+  local name=$1 connections=$2 streams=$3; shift 3
+  h2load -n "$calls" -c "$connections" -m "$streams" -t 1 --log-file="$work/$name.tsv" "$@" >"$work/$name.out"
+  grep -q "succeeded, 0 errored" "$work/$name.out" || grep "requests:" "$work/$name.out"
+  echo "$name, $connections×$streams: $(rate "$work/$name.out"), $(percentiles "$work/$name.tsv")"
+}
+grpc=(-H 'content-type: application/grpc' -H 'te: trailers' -d "$work/get.bin" "http://127.0.0.1:$catalog/weft.platform.catalog.v1.CatalogService/GetProduct")
+rest=("http://127.0.0.1:$gateway/v1/products/bench")
+for round in 1 2; do
+  echo "-- round $round"
+  h2 direct-grpc 1 1 "${grpc[@]}"
+  h2 gateway-h2 1 1 "${rest[@]}"
+  h2 direct-grpc 4 32 "${grpc[@]}"
+  h2 gateway-h2 4 32 "${rest[@]}"
+  echo "gateway-http1.1 via wrk, 1 connection, 10 s: $(wrk -t1 -c1 -d10s --latency "${rest[0]}" | awk '/Requests\/sec/ {r=$2} / 50% / {p50=$2} / 99% / {p99=$2} END {print r " req/s, p50 " p50 ", p99 " p99}')"
+  echo "gateway-http1.1 via wrk, 64 connections, 10 s: $(wrk -t1 -c64 -d10s --latency "${rest[0]}" | awk '/Requests\/sec/ {r=$2} / 50% / {p50=$2} / 99% / {p99=$2} END {print r " req/s, p50 " p50 ", p99 " p99}')"
+done
