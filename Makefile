@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test swift-test crosslang-test schema-corpus-test interop-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test bench-gateway swift-test crosslang-test schema-corpus-test interop-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -63,6 +63,12 @@ demo: deps build
 ## bench: the codec benchmarks against SwiftProtobuf (release build of Benchmarks/).
 bench: deps
 	cd Benchmarks && swift build -c release && .build/release/WeftBenchmarks
+
+## bench-gateway: added latency and throughput of `weft gateway` against a direct gRPC call
+## (release build; h2load and wrk on loopback).
+bench-gateway: apt-deps
+	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk; }
+	Benchmarks/gateway.sh
 
 ## fuzz: libFuzzer over the binary and JSON decoders for FUZZ_SECONDS (not part of `make test`).
 FUZZ_SECONDS ?= 60

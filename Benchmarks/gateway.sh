@@ -9,7 +9,7 @@ calls=${1:-20000}
 for tool in h2load wrk; do
   command -v $tool >/dev/null || { echo "needs $tool (apt: nghttp2-client wrk)"; exit 1; }
 done
-swift build -c release --product weft --product weft-demo >/dev/null
+for product in weft weft-demo; do swift build -c release --product "$product" >/dev/null; done
 bin=.build/release
 work=$(mktemp -d)
 pids=()
@@ -44,7 +44,7 @@ rate() { grep -o 'finished in [^,]*, [0-9.]* req/s' "$1" | sed 's/.*, //'; }
 h2() {  # name, concurrency (connections × streams), h2load arguments…
   local name=$1 connections=$2 streams=$3; shift 3
   h2load -n "$calls" -c "$connections" -m "$streams" -t 1 --log-file="$work/$name.tsv" "$@" >"$work/$name.out"
-  grep -q "succeeded, 0 errored" "$work/$name.out" || grep "requests:" "$work/$name.out"
+  grep -q " 0 failed, 0 errored" "$work/$name.out" || grep "requests:" "$work/$name.out"
   echo "$name, $connections×$streams: $(rate "$work/$name.out"), $(percentiles "$work/$name.tsv")"
 }
 grpc=(-H 'content-type: application/grpc' -H 'te: trailers' -d "$work/get.bin" "http://127.0.0.1:$catalog/weft.platform.catalog.v1.CatalogService/GetProduct")

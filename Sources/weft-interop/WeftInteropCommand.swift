@@ -51,9 +51,17 @@ struct WeftInteropCommand: AsyncParsableCommand {
 
         @OptionGroup var tls: TLSOptions
 
+        @Flag(name: .customLong("no-client-auth"), help: "TLS without client certificates (for load generators such as h2load, which have none).")
+        var noClientAuthentication = false
+
         func run() async throws {
-            let server = try await GRPCServer.start(
-                port: port, tls: tls.context(role: .server, serverName: nil), services: [InteropTestService()])
+            var context = try tls.context(role: .server, serverName: nil)
+            if noClientAuthentication, let strict = context {
+                var configuration = strict.configuration
+                configuration.requiresClientCertificate = false
+                context = try TLSContext(configuration)
+            }
+            let server = try await GRPCServer.start(port: port, tls: context, services: [InteropTestService()])
             // Written unbuffered: a harness reads this line through a pipe.
             FileHandle.standardOutput.write(Data("LISTENING 127.0.0.1:\(server.port)\n".utf8))
             // Serve until the process is stopped.
