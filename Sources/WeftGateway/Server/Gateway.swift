@@ -177,23 +177,15 @@ public final class Gateway: Sendable {
     ) async throws -> Status {
         let forwarded = configuration.forwardedResponseMetadata
         if !target.method.serverStreaming {
-            let (initial, response, trailers) = try await ClientCalls.raw(upstream, target.method, options: options) { call in
-                try await call.send(message)
-                try await call.finishRequests()
-                let initial = try await call.initialMetadata()
-                guard let response = try await call.next() else {
-                    throw Status(.internal, "the upstream ended a unary call with OK but no response")
-                }
-                guard try await call.next() == nil else { throw Status(.internal, "the upstream sent more than one response to a unary call") }
-                return (initial, response, await call.trailingMetadata())
-            }
+            let response = try await upstream.unary(target.method, request: message, options: options)
             let json: [UInt8]
             do {
-                json = try schema.responseJSON(fromBinary: response, messageType: target.method.outputType, responseBody: target.responseBody)
+                json = try schema.responseJSON(
+                    fromBinary: response.message, messageType: target.method.outputType, responseBody: target.responseBody)
             } catch {
                 throw Status(.internal, "the upstream's response could not be transcoded: \(error)")
             }
-            exchange.headers += Self.headers(from: initial, trailers, keys: forwarded)
+            exchange.headers += Self.headers(from: response.initialMetadata, response.trailingMetadata, keys: forwarded)
             await exchange.respond(200, contentType: "application/json", body: json)
             return Status(.ok)
         }

@@ -9,11 +9,14 @@ public enum ClientCalls {
     public static func unary<Request: WeftMessage, Response: WeftMessage>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, _ request: Request, options: CallOptions
     ) async throws -> ClientResponse<Response> {
-        try await withCall(transport, method, options) { call in
-            try await call.send(request.serializedBytes())
-            try await call.finishRequests()
-            return try await onlyResponse(of: call)
+        let raw = try await transport.unary(method, request: request.serializedBytes(), options: options)
+        let message: Response
+        do {
+            message = try Response(serializedBytes: raw.message)
+        } catch {
+            throw Status(.internal, "cannot decode \(Response.descriptor.fullName): \(error)")
         }
+        return ClientResponse(message: message, initialMetadata: raw.initialMetadata, trailingMetadata: raw.trailingMetadata)
     }
 
     /// One request, a stream of responses handled by `onResponse`.

@@ -4,6 +4,40 @@ import WeftMessages
 public protocol ClientTransport: Sendable {
     /// Starts a call of `method`; its messages then flow through the returned call.
     func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall
+
+    /// One request message, one response message: what most calls are. A transport may carry
+    /// it faster than through `startCall`; the default does exactly that.
+    func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse
+}
+
+extension ClientTransport {
+    public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
+        try await ClientCalls.raw(self, method, options: options) { call in
+            try await call.send(request)
+            try await call.finishRequests()
+            let initial = try await call.initialMetadata()
+            guard let message = try await call.next() else {
+                throw Status(.internal, "the server ended the call with OK but sent no response")
+            }
+            guard try await call.next() == nil else {
+                throw Status(.internal, "the server sent more than one response to a single-response call")
+            }
+            return RawUnaryResponse(message: message, initialMetadata: initial, trailingMetadata: await call.trailingMetadata())
+        }
+    }
+}
+
+/// A unary call's answer as raw bytes.
+public struct RawUnaryResponse: Sendable {
+    public var message: [UInt8]
+    public var initialMetadata: Metadata
+    public var trailingMetadata: Metadata
+
+    public init(message: [UInt8], initialMetadata: Metadata, trailingMetadata: Metadata) {
+        self.message = message
+        self.initialMetadata = initialMetadata
+        self.trailingMetadata = trailingMetadata
+    }
 }
 
 /// One call in flight, as a transport carries it.

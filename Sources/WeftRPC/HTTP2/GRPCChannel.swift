@@ -55,6 +55,53 @@ public final class GRPCChannel: ClientTransport {
     }
 
     public func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
+        let headers = requestHeaders(method, options)
+        let streams = self.streams
+        let reader = ResponseReader()
+        let (stream, closed) = try await channel.eventLoop.submit { [headers] in
+            (streams.value.open(headers: headers, reader: reader), streams.value.closedStatus)
+        }.get()
+        if let closed { throw Self.notSent(closed.message) }
+        guard stream > 0 else { throw Self.notSent("the connection refused a new stream") }
+        let eventLoop = channel.eventLoop
+        await reader.observeReads { wireBytes in
+            eventLoop.execute { streams.value.readerTook(wireBytes, stream: stream) }
+        }
+        return HTTP2ClientCall(streams: streams, eventLoop: channel.eventLoop, stream: stream, reader: reader, compression: options.compression)
+    }
+
+    /// The unary fast path: one trip to the event loop opens the stream, sends the message and
+    /// half-closes; the answer completes a promise there. The deadline is a timer on the event
+    /// loop; cancelling the task resets the stream.
+    public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
+        let headers = requestHeaders(method, options)
+        let framed = try MessageFraming.frame(request, compression: options.compression, allocator: ByteBufferAllocator())
+        let (streams, eventLoop) = (self.streams, channel.eventLoop)
+        let handle = UnaryCallHandle()
+        let answer = eventLoop.makePromise(of: RawUnaryResponse.self)
+        eventLoop.execute {
+            streams.value.openUnary(headers: headers, message: framed, timeout: options.timeout, handle: handle, promise: answer)
+        }
+        return try await withTaskCancellationHandler {
+            try await answer.futureResult.get()
+        } onCancel: {
+            eventLoop.execute { streams.value.cancelUnary(handle) }
+        }
+    }
+
+    /// Whether `error` says a call failed before its request left this client (the connection
+    /// was closed, or refused a new stream after GOAWAY): such a call may be retried anywhere.
+    public static func wasNeverSent(_ error: any Error) -> Bool {
+        (error as? Status).map { $0.code == .unavailable && $0.message.hasPrefix(notSentPrefix) } ?? false
+    }
+
+    private static let notSentPrefix = "the call was not sent: "
+
+    static func notSent(_ reason: String) -> Status {
+        Status(.unavailable, notSentPrefix + reason)
+    }
+
+    private func requestHeaders(_ method: MethodDescriptor, _ options: CallOptions) -> HeaderFields {
         var headers: HeaderFields = [
             (":method", "POST"), (":scheme", scheme), (":path", method.path), (":authority", authority),
             ("content-type", "application/grpc"), ("te", "trailers"), ("user-agent", "weft-swift/0.1"),
@@ -63,18 +110,7 @@ public final class GRPCChannel: ClientTransport {
         if let timeout = options.timeout { headers.append(("grpc-timeout", GRPCTimeout.format(timeout))) }
         if options.compression != .identity { headers.append(("grpc-encoding", options.compression.name)) }
         headers += options.metadata.headerFields
-        let streams = self.streams
-        let reader = ResponseReader()
-        let (stream, closed) = try await channel.eventLoop.submit { [headers] in
-            (streams.value.open(headers: headers, reader: reader), streams.value.closedStatus)
-        }.get()
-        if let closed { throw closed }
-        guard stream > 0 else { throw Status(.unavailable, "the connection refused a new stream") }
-        let eventLoop = channel.eventLoop
-        await reader.observeReads { wireBytes in
-            eventLoop.execute { streams.value.readerTook(wireBytes, stream: stream) }
-        }
-        return HTTP2ClientCall(streams: streams, eventLoop: channel.eventLoop, stream: stream, reader: reader, compression: options.compression)
+        return headers
     }
 
     /// Closes the connection.

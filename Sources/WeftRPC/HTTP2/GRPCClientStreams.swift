@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 import WeftHTTP2
 
 /// The gRPC side of one client connection: each call's stream feeds its `ResponseReader`.
@@ -11,10 +12,29 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     private var calls: [Int32: CallState] = [:]
 
     struct CallState {
-        let reader: ResponseReader
+        let receiver: Receiver
         var deframer: MessageDeframer
         var window: ReceiveWindow
         var sawHeaders = false
+    }
+
+    /// Who takes a call's responses: the reader of a streaming call, or the collector of a
+    /// unary one, which completes a promise once with the whole answer.
+    enum Receiver {
+        case reader(ResponseReader)
+        case unary(UnaryCollector)
+    }
+
+    /// A unary call's answer as it arrives; lives on the event loop.
+    final class UnaryCollector {
+        let promise: EventLoopPromise<RawUnaryResponse>
+        var initialMetadata = Metadata()
+        var message: [UInt8]?
+        var deadline: Scheduled<Void>?
+
+        init(promise: EventLoopPromise<RawUnaryResponse>) {
+            self.promise = promise
+        }
     }
 
     init(connection: HTTP2Connection, maximumMessageSize: Int) {
@@ -26,12 +46,48 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     func open(headers: HeaderFields, reader: ResponseReader) -> Int32 {
         guard closedStatus == nil else { return -1 }
         let stream = connection.sendRequest(headers)
-        if stream > 0 {
-            calls[stream] = CallState(
-                reader: reader, deframer: MessageDeframer(maximumMessageSize: maximumMessageSize),
-                window: ReceiveWindow(limit: Int(connection.initialWindowSize)))
-        }
+        if stream > 0 { calls[stream] = newCall(.reader(reader)) }
         return stream
+    }
+
+    /// Opens a stream, sends its only message and half-closes, all at once; `promise` gets the
+    /// answer (or fails with the status). `handle` learns the stream id, for `cancelUnary`.
+    func openUnary(
+        headers: HeaderFields, message: ByteBuffer, timeout: Duration?, handle: UnaryCallHandle,
+        promise: EventLoopPromise<RawUnaryResponse>
+    ) {
+        if let closedStatus { return promise.fail(GRPCChannel.notSent(closedStatus.message)) }
+        let stream = connection.sendRequest(headers)
+        guard stream > 0 else { return promise.fail(GRPCChannel.notSent("the connection refused a new stream")) }
+        handle.stream.store(stream, ordering: .relaxed)
+        let collector = UnaryCollector(promise: promise)
+        calls[stream] = newCall(.unary(collector))
+        connection.sendData(message, stream: stream, endStream: true)
+        if let timeout {
+            let bound = NIOLoopBound(self, eventLoop: connection.eventLoop)
+            collector.deadline = connection.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsRoundedUp)) {
+                bound.value.abandon(stream, Status(.deadlineExceeded, "the deadline passed before the server answered"))
+            }
+        }
+    }
+
+    /// Cancels the unary call `handle` started, if it is still running.
+    func cancelUnary(_ handle: UnaryCallHandle) {
+        let stream = handle.stream.load(ordering: .relaxed)
+        if stream > 0 { abandon(stream, Status(.cancelled, "the call was cancelled")) }
+    }
+
+    private func newCall(_ receiver: Receiver) -> CallState {
+        CallState(
+            receiver: receiver, deframer: MessageDeframer(maximumMessageSize: maximumMessageSize),
+            window: ReceiveWindow(limit: Int(connection.initialWindowSize)))
+    }
+
+    /// Ends a running call with `status` and resets its stream.
+    private func abandon(_ stream: Int32, _ status: Status) {
+        guard calls[stream] != nil else { return }
+        end(stream, status, metadata: Metadata())
+        connection.reset(stream, errorCode: 8)  // CANCEL
     }
 
     func cancel(_ stream: Int32) {
@@ -57,7 +113,11 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         call.deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: encoding)
         calls[id] = call
         do {
-            call.reader.events.push(.headers(try Metadata(headerFields: headers)))
+            let metadata = try Metadata(headerFields: headers)
+            switch call.receiver {
+            case .reader(let reader): reader.events.push(.headers(metadata))
+            case .unary(let collector): collector.initialMetadata = metadata
+            }
         } catch {
             fail(id, error)
         }
@@ -75,8 +135,17 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
                 let before = call.deframer.bufferedByteCount
                 guard let message = try call.deframer.next() else { break }
                 let wireBytes = before - call.deframer.bufferedByteCount
-                completed += wireBytes
-                call.reader.events.push(.message(message, wireBytes: wireBytes))
+                switch call.receiver {
+                case .reader(let reader):
+                    completed += wireBytes
+                    reader.events.push(.message(message, wireBytes: wireBytes))
+                case .unary(let collector):
+                    // Taken at once: nothing waits for a reader.
+                    guard collector.message == nil else {
+                        throw Status(.internal, "the server sent more than one response to a single-response call")
+                    }
+                    collector.message = message
+                }
             }
             connection.consume(call.window.received(data.readableBytes, completedMessageBytes: completed), stream: id)
             calls[id] = call
@@ -113,8 +182,19 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         guard let call = calls.removeValue(forKey: id) else { return }
         // Bytes never acknowledged still hold the connection's window.
         connection.consume(call.window.unacknowledged, stream: id)
-        call.reader.events.push(.end(status, metadata))
-        call.reader.events.finish()
+        switch call.receiver {
+        case .reader(let reader):
+            reader.events.push(.end(status, metadata))
+            reader.events.finish()
+        case .unary(let collector):
+            collector.deadline?.cancel()
+            guard status.isOK else { return collector.promise.fail(status) }
+            guard let message = collector.message else {
+                return collector.promise.fail(Status(.internal, "the server ended the call with OK but sent no response"))
+            }
+            collector.promise.succeed(
+                RawUnaryResponse(message: message, initialMetadata: collector.initialMetadata, trailingMetadata: metadata))
+        }
     }
 
     /// A malformed response: the call fails with the status and its stream is reset.
@@ -122,4 +202,10 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         end(id, error as? Status ?? Status(.internal, "\(error)"), metadata: Metadata())
         connection.reset(id, errorCode: 8)
     }
+}
+
+/// Where a unary call's stream id is kept once the event loop has opened it, so a cancellation
+/// from another thread can find it.
+final class UnaryCallHandle: Sendable {
+    let stream = Atomic<Int32>(0)
 }

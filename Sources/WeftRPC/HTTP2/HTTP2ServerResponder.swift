@@ -11,6 +11,10 @@ final class HTTP2ServerResponder: ServerResponder {
     private let ended = Atomic(false)
     /// Set once the response headers went out: an ending must then be trailers, not Trailers-Only.
     private let headersSent = Atomic(false)
+    /// Bytes queued by `send` and not yet written.
+    private let unsent = Atomic(0)
+    /// How many unsent bytes a call may queue before `send` waits for them to go out.
+    static let unsentLimit = 64 * 1024
 
     init(connection: NIOLoopBound<HTTP2Connection>, eventLoop: any EventLoop, stream: Int32) {
         self.connection = connection
@@ -18,25 +22,29 @@ final class HTTP2ServerResponder: ServerResponder {
         self.stream = stream
     }
 
+    /// Queues the headers on the event loop without waiting: later sends and the ending are
+    /// queued behind them, in order.
     func sendHeaders(_ metadata: Metadata) async throws {
         headersSent.store(true, ordering: .relaxed)
-        try await onLoop { connection, stream in
+        onLoop { connection, stream in
             connection.sendHeaders(ResponseHead.initialHeaders(metadata: metadata), stream: stream, endStream: false)
         }
     }
 
-    /// Returns once nghttp2 has taken the bytes, which the client's window paces: a handler that
-    /// writes faster than the client reads waits here.
+    /// Queues one message. It waits only while more than `unsentLimit` bytes of this call are
+    /// still unsent, which the client's window paces: a handler that writes faster than the
+    /// client reads waits here, while a small response costs no round trip to the event loop.
     func send(_ message: [UInt8]) async throws {
         guard !ended.load(ordering: .relaxed) else { return }
         let framed = try MessageFraming.frame(message, allocator: ByteBufferAllocator())
-        let (connection, stream) = (self.connection, self.stream)
+        let size = framed.readableBytes
+        let mustWait = unsent.add(size, ordering: .relaxed).newValue > Self.unsentLimit
+        let sent = eventLoop.makePromise(of: Void.self)
+        sent.futureResult.whenComplete { [self] _ in unsent.subtract(size, ordering: .relaxed) }
+        onLoop { connection, stream in connection.sendData(framed, stream: stream, sent: sent) }
+        guard mustWait else { return }
         do {
-            try await eventLoop.flatSubmit {
-                let sent = connection.value.eventLoop.makePromise(of: Void.self)
-                connection.value.sendData(framed, stream: stream, sent: sent)
-                return sent.futureResult
-            }.get()
+            try await sent.futureResult.get()
         } catch {
             throw Status(.cancelled, "the stream closed before the response was sent")
         }
@@ -44,7 +52,7 @@ final class HTTP2ServerResponder: ServerResponder {
 
     func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {
         guard !ended.exchange(true, ordering: .relaxed) else { return }
-        try? await onLoop(evenIfEnded: true) { connection, stream in
+        onLoop(evenIfEnded: true) { connection, stream in
             if trailersOnly {
                 connection.sendHeaders(ResponseHead.trailersOnly(status: status, metadata: trailers), stream: stream, endStream: true)
             } else {
@@ -64,10 +72,10 @@ final class HTTP2ServerResponder: ServerResponder {
         }
     }
 
-    private func onLoop(evenIfEnded: Bool = false, _ body: @escaping @Sendable (HTTP2Connection, Int32) -> Void) async throws {
+    /// Runs `body` on the event loop, after everything this call queued before.
+    private func onLoop(evenIfEnded: Bool = false, _ body: @escaping @Sendable (HTTP2Connection, Int32) -> Void) {
         guard evenIfEnded || !ended.load(ordering: .relaxed) else { return }
-        let connection = self.connection
-        let stream = self.stream
-        try await eventLoop.submit { body(connection.value, stream) }.get()
+        let (connection, stream) = (self.connection, self.stream)
+        eventLoop.execute { body(connection.value, stream) }
     }
 }

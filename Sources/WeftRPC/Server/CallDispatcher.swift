@@ -1,3 +1,4 @@
+import Synchronization
 /// How a dispatched call's responses reach the client: implemented by the HTTP/2 server
 /// stream (and by the in-process transport).
 public protocol ServerResponder: Sendable {
@@ -42,7 +43,7 @@ public struct CallDispatcher: Sendable {
             path: head.path, requestMetadata: head.metadata, deadline: deadline, peerIdentity: peerIdentity)
         let sink = HeadersFirstSink(responder: responder, context: context)
         let status = await Self.run(method, requests: requests, sink: sink, context: context, deadline: deadline)
-        var headersSent = await sink.headersSent
+        var headersSent = sink.headersSent
         if status.isOK, !headersSent {
             // An OK call without messages still answers with headers, then trailers.
             try? await responder.sendHeaders(context.initialMetadata)
@@ -61,24 +62,12 @@ public struct CallDispatcher: Sendable {
         _ method: ServerMethod, requests: any MessageSource, sink: HeadersFirstSink, context: ServerContext,
         deadline: ContinuousClock.Instant?
     ) async -> Status {
-        await withTaskGroup(of: Status?.self) { group in
+        guard let deadline else { return await runHandler(method, requests: requests, sink: sink, context: context) }
+        return await withTaskGroup(of: Status?.self) { group in
+            group.addTask { await runHandler(method, requests: requests, sink: sink, context: context) }
             group.addTask {
-                do {
-                    try await method.run(requests, sink, context)
-                    return .ok
-                } catch let status as Status {
-                    return status
-                } catch is CancellationError {
-                    return Status(.cancelled, "the call was cancelled")
-                } catch {
-                    return Status(.unknown, "the handler failed: \(type(of: error))")
-                }
-            }
-            if let deadline {
-                group.addTask {
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    return Task.isCancelled ? nil : Status(.deadlineExceeded, "the deadline passed")
-                }
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return Task.isCancelled ? nil : Status(.deadlineExceeded, "the deadline passed")
             }
             // The first to finish decides; the other (handler or timer) is cancelled.
             let first = await group.next() ?? nil
@@ -86,23 +75,40 @@ public struct CallDispatcher: Sendable {
             return first ?? Status(.cancelled, "the call was cancelled")
         }
     }
+
+    /// The handler's outcome as a status.
+    private static func runHandler(
+        _ method: ServerMethod, requests: any MessageSource, sink: HeadersFirstSink, context: ServerContext
+    ) async -> Status {
+        do {
+            try await method.run(requests, sink, context)
+            return .ok
+        } catch let status as Status {
+            return status
+        } catch is CancellationError {
+            return Status(.cancelled, "the call was cancelled")
+        } catch {
+            return Status(.unknown, "the handler failed: \(type(of: error))")
+        }
+    }
 }
 
 /// Sends the response headers (with the handler's initial metadata) just before the first
-/// message, so metadata set before the first `write` is included.
-actor HeadersFirstSink: MessageSink {
+/// message, so metadata set before the first `write` is included. One handler writes at a time.
+final class HeadersFirstSink: MessageSink {
     let responder: any ServerResponder
     let context: ServerContext
-    private(set) var headersSent = false
+    private let sentHeaders = Atomic(false)
 
     init(responder: any ServerResponder, context: ServerContext) {
         self.responder = responder
         self.context = context
     }
 
+    var headersSent: Bool { sentHeaders.load(ordering: .relaxed) }
+
     func write(_ message: [UInt8]) async throws {
-        if !headersSent {
-            headersSent = true
+        if !sentHeaders.exchange(true, ordering: .relaxed) {
             try await responder.sendHeaders(context.initialMetadata)
         }
         try await responder.send(message)

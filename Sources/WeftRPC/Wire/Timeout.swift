@@ -25,8 +25,7 @@ public enum GRPCTimeout {
     /// up so the peer never sees a shorter deadline than the caller set. Zero or negative is `0n`.
     public static func format(_ duration: Duration) -> String {
         guard duration > .zero else { return "0n" }
-        let (seconds, attoseconds) = duration.components
-        let nanoseconds = Int128(seconds) * 1_000_000_000 + Int128((attoseconds + 999_999_999) / 1_000_000_000)
+        let nanoseconds = Int128(duration.nanosecondsRoundedUp)
         let units: [(suffix: String, nanoseconds: Int128)] = [
             ("n", 1), ("u", 1_000), ("m", 1_000_000), ("S", 1_000_000_000),
             ("M", 60_000_000_000), ("H", 3_600_000_000_000),
@@ -36,5 +35,15 @@ public enum GRPCTimeout {
             if count <= 99_999_999 { return "\(count)\(unit.suffix)" }
         }
         return "99999999H"
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, rounded up (saturating at `Int64.max`).
+    var nanosecondsRoundedUp: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return seconds < 0 ? .min : .max }
+        return scaled.addingReportingOverflow((attoseconds + 999_999_999) / 1_000_000_000).partialValue
     }
 }
