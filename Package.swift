@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .library(name: "WeftMessages", targets: ["WeftMessages"]),
         .library(name: "WeftInterop", targets: ["WeftInterop"]),
+        .library(name: "WeftRPC", targets: ["WeftRPC"]),
+        .library(name: "WeftTLS", targets: ["WeftTLS"]),
+        .library(name: "WeftGateway", targets: ["WeftGateway"]),
         .library(name: "WeftSchema", targets: ["WeftSchema"]),
         .library(name: "WeftSwiftEmitter", targets: ["WeftSwiftEmitter"]),
         .executable(name: "weft-codegen", targets: ["weft-codegen"]),

@@ -4,7 +4,7 @@ import WeftRPC
 
 /// The gateway's HTTP/1.1 front for one connection: collects each request (keep-alive and
 /// chunked bodies come from NIOHTTP1), refuses oversize bodies and header blocks, and hands the
-/// request to the `Gateway` in a Task. NIOHTTP1's pipelining handler holds a pipelined request
+/// request to the `Gateway` on the connection's event loop. NIOHTTP1's pipelining handler holds a pipelined request
 /// back until the previous response has ended.
 final class HTTP1FrontHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -47,8 +47,12 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
                 clientAddress: context.channel.remoteAddress?.ipAddress ?? "unknown")
             body = []
             let writer = HTTP1ResponseWriter(context: NIOLoopBound(context, eventLoop: context.eventLoop), keepAlive: head.isKeepAlive)
-            let gateway = self.gateway
-            Task { await gateway.handle(request, writer: writer) }
+            switch gateway.begin(request, on: context.eventLoop) {
+            case .complete(let answer):
+                answer.whenSuccess { response in writer.write(status: response.status, headers: response.headers, body: response.body) }
+            case .streaming(let run):
+                Task { await run(writer) }
+            }
         }
     }
 

@@ -76,8 +76,12 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
         let gatewayRequest = GatewayRequest(
             method: request.method, target: request.target, headers: request.headers, body: request.body, clientAddress: clientAddress)
         let writer = HTTP2ResponseWriter(stream: connection.stream(id))
-        let gateway = self.gateway
-        Task { await gateway.handle(gatewayRequest, writer: writer) }
+        switch gateway.begin(gatewayRequest, on: connection.eventLoop) {
+        case .complete(let answer):
+            answer.whenSuccess { response in writer.write(response) }
+        case .streaming(let run):
+            Task { await run(writer) }
+        }
     }
 
     private func refuse(_ id: Int32, on connection: HTTP2Connection, _ message: String) {
@@ -94,8 +98,15 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
     let stream: HTTP2StreamHandle
 
     func respond(status: Int, headers: HTTPFields, body: [UInt8]) async {
-        stream.sendHeaders(Self.block(status, headers) + [("content-length", String(body.count))], endStream: body.isEmpty)
-        if !body.isEmpty { try? await stream.sendData(ByteBuffer(bytes: body), endStream: true).get() }
+        write(GatewayResponse(status: status, headers: headers, body: body))
+    }
+
+    /// Sends a whole answer (at once when called on the connection's event loop).
+    func write(_ response: GatewayResponse) {
+        stream.sendHeaders(
+            Self.block(response.status, response.headers) + [("content-length", String(response.body.count))],
+            endStream: response.body.isEmpty)
+        if !response.body.isEmpty { _ = stream.sendData(ByteBuffer(bytes: response.body), endStream: true) }
     }
 
     func startStream(status: Int, headers: HTTPFields) async throws {

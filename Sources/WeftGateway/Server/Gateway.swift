@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 import WeftMessages
 import WeftRPC
@@ -69,63 +70,107 @@ public final class Gateway: Sendable {
         for upstream in upstreams.values { await upstream.close() }
     }
 
-    /// Answers `request` through `writer`.
-    public func handle(_ request: GatewayRequest, writer: some GatewayResponseWriter) async {
+    /// Starts answering `request`, which arrived on `eventLoop`. Everything up to the upstream
+    /// call (routing, authentication, limits, transcoding) happens here, synchronously; a unary
+    /// call then completes on the same loop, while a streamed answer needs the front's writer.
+    public func begin(_ request: GatewayRequest, on eventLoop: any EventLoop) -> GatewayDispatch {
         let started = ContinuousClock.now
         inFlight.add(1, ordering: .relaxed)
-        defer { inFlight.subtract(1, ordering: .relaxed) }
-        let requestID = Self.requestID(for: request)
-        var exchange = Exchange(request: request, writer: writer, requestID: requestID)
-        exchange.headers.append(("x-request-id", requestID))
+        var exchange = Exchange(request: request, requestID: Self.requestID(for: request))
+        exchange.headers.append(("x-request-id", exchange.requestID))
         exchange.headers += corsHeaders(for: request)
-        await serve(&exchange)
-        let duration = ContinuousClock.now - started
-        metrics.record(route: exchange.routeLabel, status: exchange.status, duration: duration)
-        accessLog?(
-            "\(request.clientAddress) \"\(request.method) \(request.path)\" \(exchange.status) "
-                + "\(duration.milliseconds)ms route=\(exchange.routeLabel) id=\(requestID)")
+        switch plan(&exchange) {
+        case .answer(let response):
+            ended(exchange, status: response.status, started: started)
+            return .complete(eventLoop.makeSucceededFuture(response))
+        case .unary(let call):
+            let answered = call.upstream.unary(on: eventLoop, call.target.method, request: call.message, options: call.options)
+                .map { [exchange] raw in self.unaryResponse(raw, call, exchange) }
+                .recover { [exchange] error in
+                    let status = error as? Status ?? Status(.unavailable, "\(error)")
+                    return (exchange.failure(ErrorResponse.httpStatus(for: status.code), status), status)
+                }
+                .map { [exchange] response, status in
+                    self.protection.finish(upstream: call.target.service, status: status, now: .now)
+                    self.ended(exchange, status: response.status, started: started)
+                    return response
+                }
+            return .complete(answered)
+        case .stream(let call):
+            return .streaming { [exchange] writer in
+                let (httpStatus, final) = await self.stream(call, exchange, on: eventLoop, writer: writer)
+                self.protection.finish(upstream: call.target.service, status: final, now: .now)
+                self.ended(exchange, status: httpStatus, started: started)
+            }
+        }
     }
 
-    /// A complete error answer, for fronts that refuse a request before it reaches `handle`
+    /// A complete error answer, for fronts that refuse a request before it reaches `begin`
     /// (413, 431, 400 for unparsable HTTP).
     public static func errorBody(_ status: Status) -> [UInt8] {
         ErrorResponse.body(for: status)
     }
 
-    private func serve<Writer: GatewayResponseWriter>(_ exchange: inout Exchange<Writer>) async {
+    /// Counts and logs a finished request.
+    private func ended(_ exchange: Exchange, status: Int, started: ContinuousClock.Instant) {
+        inFlight.subtract(1, ordering: .relaxed)
+        let duration = ContinuousClock.now - started
+        metrics.record(route: exchange.routeLabel, status: status, duration: duration)
+        accessLog?(
+            "\(exchange.request.clientAddress) \"\(exchange.request.method) \(exchange.request.path)\" \(status) "
+                + "\(duration.milliseconds)ms route=\(exchange.routeLabel) id=\(exchange.requestID)")
+    }
+
+    /// What a request needs: an answer now, or an upstream call (admitted by the protections).
+    private enum Plan {
+        case answer(GatewayResponse)
+        case unary(UpstreamCall)
+        case stream(UpstreamCall)
+    }
+
+    /// An admitted call to an upstream.
+    private struct UpstreamCall {
+        let upstream: UpstreamConnection
+        let target: RouteTarget
+        let message: [UInt8]
+        let options: CallOptions
+    }
+
+    private func plan(_ exchange: inout Exchange) -> Plan {
         let request = exchange.request
         if request.method == "OPTIONS", request.header("access-control-request-method") != nil {
-            return await preflight(&exchange)
+            return .answer(preflight(&exchange))
         }
         if request.method == "GET", let builtIn = builtIn(request.path) {
             exchange.routeLabel = request.path
-            return await exchange.respond(builtIn.status, contentType: builtIn.contentType, body: builtIn.body)
+            return .answer(exchange.response(builtIn.status, contentType: builtIn.contentType, body: builtIn.body))
         }
         switch routes.match(method: request.method, path: request.path) {
         case .notFound:
-            await exchange.fail(404, Status(.notFound, "no route for \(request.method) \(request.path)"))
+            return .answer(exchange.failure(404, Status(.notFound, "no route for \(request.method) \(request.path)")))
         case .methodNotAllowed(let allowed):
             exchange.headers.append(("allow", allowed.joined(separator: ", ")))
-            await exchange.fail(405, Status(.unimplemented, "\(request.path) does not accept \(request.method); it accepts \(allowed.joined(separator: ", "))"))
+            return .answer(exchange.failure(
+                405, Status(.unimplemented, "\(request.path) does not accept \(request.method); it accepts \(allowed.joined(separator: ", "))")))
         case .found(let target, let bindings):
             exchange.routeLabel = target.methodKey
-            await call(target, bindings: bindings, &exchange)
+            return plan(target, bindings: bindings, &exchange)
         }
     }
 
-    private func call<Writer: GatewayResponseWriter>(_ target: RouteTarget, bindings: [String: String], _ exchange: inout Exchange<Writer>) async {
+    private func plan(_ target: RouteTarget, bindings: [String: String], _ exchange: inout Exchange) -> Plan {
         let request = exchange.request
         var claims: [(String, JSONValue)] = []
         if let jwt, !jwt.policy.publicRoutes.contains(target.methodKey) {
             guard let credentials = request.header("authorization"), credentials.lowercased().hasPrefix("bearer ") else {
                 exchange.headers.append(("www-authenticate", #"Bearer realm="weft""#))
-                return await exchange.fail(401, Status(.unauthenticated, "this route needs a bearer token"))
+                return .answer(exchange.failure(401, Status(.unauthenticated, "this route needs a bearer token")))
             }
             do {
                 claims = try jwt.validate(String(credentials.dropFirst("bearer ".count)).trimmingSpaces)
             } catch {
                 exchange.headers.append(("www-authenticate", #"Bearer realm="weft", error="invalid_token""#))
-                return await exchange.fail(401, Status(.unauthenticated, error.description))
+                return .answer(exchange.failure(401, Status(.unauthenticated, error.description)))
             }
         }
         if let policy = configuration.rateLimit(for: target.methodKey) {
@@ -134,103 +179,115 @@ public final class Gateway: Sendable {
             exchange.headers += RateLimitHeaders.fields(policyName: "default", policy: policy, decision: decision)
                 .map { ($0.name.lowercased(), $0.value) }
             guard decision.allowed else {
-                return await exchange.fail(429, Status(.resourceExhausted, "rate limit exceeded for this caller; retry later"))
+                return .answer(exchange.failure(429, Status(.resourceExhausted, "rate limit exceeded for this caller; retry later")))
             }
         }
-        let requestMessage: [UInt8]
+        let message: [UInt8]
         do {
-            requestMessage = try target.mapping.requestBinary(pathBindings: bindings, query: request.query, body: request.body)
+            message = try target.mapping.requestBinary(pathBindings: bindings, query: request.query, body: request.body)
         } catch {
-            return await exchange.fail(400, Status(.invalidArgument, "\(error)"))
+            return .answer(exchange.failure(400, Status(.invalidArgument, "\(error)")))
         }
         guard let upstream = upstreams[target.service] else {
-            return await exchange.fail(500, Status(.internal, "no upstream for \(target.service)"))
+            return .answer(exchange.failure(500, Status(.internal, "no upstream for \(target.service)")))
         }
         if let refusal = protection.admit(upstream: target.service, now: .now) {
             if let retryAfter = refusal.retryAfter { exchange.headers.append(("retry-after", String(max(1, retryAfter.wholeSecondsUp)))) }
-            return await exchange.fail(503, refusal.status)
+            return .answer(exchange.failure(503, refusal.status))
         }
-        let options = CallOptions(timeout: configuration.timeout(for: target.methodKey), metadata: forwardedMetadata(request, requestID: exchange.requestID, claims: claims))
-        let final: Status
+        let call = UpstreamCall(
+            upstream: upstream, target: target, message: message,
+            options: CallOptions(
+                timeout: configuration.timeout(for: target.methodKey),
+                metadata: forwardedMetadata(request, requestID: exchange.requestID, claims: claims)))
+        return target.method.serverStreaming ? .stream(call) : .unary(call)
+    }
+
+    /// A unary call's answer as JSON, and the status the breaker records.
+    private func unaryResponse(_ raw: RawUnaryResponse, _ call: UpstreamCall, _ exchange: Exchange) -> (GatewayResponse, Status) {
         do {
-            final = try await callUpstream(upstream, target, requestMessage, options, &exchange)
-        } catch let status as Status {
-            final = status
-            if exchange.streamStarted {
-                // The client is gone mid-stream; nothing more can be written.
-                exchange.status = 499
-            } else {
-                await exchange.fail(ErrorResponse.httpStatus(for: status.code), status)
-            }
+            let json = try schema.responseJSON(
+                fromBinary: raw.message, messageType: call.target.method.outputType, responseBody: call.target.responseBody)
+            var exchange = exchange
+            exchange.headers += Self.headers(from: raw.initialMetadata, raw.trailingMetadata, keys: configuration.forwardedResponseMetadata)
+            return (exchange.response(200, contentType: "application/json", body: json), Status(.ok))
         } catch {
-            final = Status(.unavailable, "\(error)")
-            if !exchange.streamStarted { await exchange.fail(503, final) } else { exchange.status = 499 }
+            let status = Status(.internal, "the upstream's response could not be transcoded: \(error)")
+            return (exchange.failure(500, status), status)
         }
-        protection.finish(upstream: target.service, status: final, now: .now)
     }
 
-    /// Runs the upstream call and writes its answer; returns the call's final status (which a
-    /// stream reports in its last event) or throws it before anything was written.
-    private func callUpstream<Writer: GatewayResponseWriter>(
-        _ upstream: UpstreamConnection, _ target: RouteTarget, _ message: [UInt8], _ options: CallOptions,
-        _ exchange: inout Exchange<Writer>
-    ) async throws -> Status {
-        let forwarded = configuration.forwardedResponseMetadata
-        if !target.method.serverStreaming {
-            let response = try await upstream.unary(target.method, request: message, options: options)
-            let json: [UInt8]
-            do {
-                json = try schema.responseJSON(
-                    fromBinary: response.message, messageType: target.method.outputType, responseBody: target.responseBody)
-            } catch {
-                throw Status(.internal, "the upstream's response could not be transcoded: \(error)")
-            }
-            exchange.headers += Self.headers(from: response.initialMetadata, response.trailingMetadata, keys: forwarded)
-            await exchange.respond(200, contentType: "application/json", body: json)
-            return Status(.ok)
-        }
+    /// Runs a server-streaming call, writing NDJSON or SSE through `writer`; the HTTP status
+    /// sent and the call's final status. A call that fails before its first response is a plain
+    /// error answer; once streaming, the final status is the last event.
+    private func stream(
+        _ call: UpstreamCall, _ exchange: Exchange, on eventLoop: any EventLoop, writer: some GatewayResponseWriter
+    ) async -> (Int, Status) {
         let format = StreamingFormat(accept: exchange.request.header("accept"))
-        return try await ClientCalls.raw(upstream, target.method, options: options) { call in
-            try await call.send(message)
-            try await call.finishRequests()
-            let initial = try await call.initialMetadata()
-            exchange.headers += Self.headers(from: initial, Metadata(), keys: forwarded)
-            try await exchange.startStream(contentType: format.contentType)
-            var final = Status(.ok)
-            do {
-                while let response = try await call.next() {
-                    let json = try schema.responseJSON(fromBinary: response, messageType: target.method.outputType, responseBody: target.responseBody)
-                    try await exchange.writer.writeChunk(format.messageChunk(json))
+        let outputType = call.target.method.outputType
+        let started = StreamStarted()
+        do {
+            let final = try await ClientCalls.raw(call.upstream.transport(on: eventLoop), call.target.method, options: call.options) { upstreamCall in
+                try await upstreamCall.send(call.message)
+                try await upstreamCall.finishRequests()
+                let initial = try await upstreamCall.initialMetadata()
+                let headers = exchange.headers + Self.headers(from: initial, Metadata(), keys: configuration.forwardedResponseMetadata)
+                started.value = true
+                try await writer.startStream(
+                    status: 200, headers: headers + [("content-type", format.contentType), ("cache-control", "no-cache")])
+                func write(_ chunk: [UInt8]) async throws {
+                    do {
+                        try await writer.writeChunk(chunk)
+                    } catch {
+                        throw ClientGone()
+                    }
                 }
-            } catch let status as Status {
-                final = status
-            } catch let error as TranscodingError {
-                final = Status(.internal, "the upstream's response could not be transcoded: \(error)")
+                var final = Status(.ok)
+                do {
+                    while let response = try await upstreamCall.next() {
+                        try await write(format.messageChunk(
+                            try schema.responseJSON(fromBinary: response, messageType: outputType, responseBody: call.target.responseBody)))
+                    }
+                } catch let status as Status {
+                    final = status
+                } catch let error as TranscodingError {
+                    final = Status(.internal, "the upstream's response could not be transcoded: \(error)")
+                }
+                try await write(format.statusChunk(final))
+                await writer.endStream()
+                return final
             }
-            try await exchange.writer.writeChunk(format.statusChunk(final))
-            await exchange.writer.endStream()
-            return final
+            return (200, final)
+        } catch is ClientGone {
+            return (499, Status(.cancelled, "the client went away"))
+        } catch {
+            let status = error as? Status ?? Status(.unavailable, "\(error)")
+            // Mid-stream, only the client can have failed: nothing more can be written.
+            guard !started.value else { return (499, status) }
+            let response = exchange.failure(ErrorResponse.httpStatus(for: status.code), status)
+            await writer.respond(status: response.status, headers: response.headers, body: response.body)
+            return (response.status, status)
         }
     }
 
-    private func preflight<Writer: GatewayResponseWriter>(_ exchange: inout Exchange<Writer>) async {
+    private func preflight(_ exchange: inout Exchange) -> GatewayResponse {
         let request = exchange.request
         guard let origin = request.header("origin"), isAllowed(origin: origin) else {
-            return await exchange.fail(403, Status(.permissionDenied, "cross-origin requests from this origin are not allowed"))
+            return exchange.failure(403, Status(.permissionDenied, "cross-origin requests from this origin are not allowed"))
         }
         let asked = request.header("access-control-request-method") ?? ""
         var allowed: [String] = []
         switch routes.match(method: asked, path: request.path) {
         case .found: allowed = [asked.uppercased()]
         case .methodNotAllowed(let methods): allowed = methods
-        case .notFound: return await exchange.fail(404, Status(.notFound, "no route for \(request.path)"))
+        case .notFound: return exchange.failure(404, Status(.notFound, "no route for \(request.path)"))
         }
         exchange.headers.append(("access-control-allow-methods", allowed.joined(separator: ", ")))
         if let headers = request.header("access-control-request-headers") {
             exchange.headers.append(("access-control-allow-headers", headers))
         }
         exchange.headers.append(("access-control-max-age", "600"))
-        await exchange.respond(204, contentType: nil, body: [])
+        return exchange.response(204, contentType: nil, body: [])
     }
 
     private func builtIn(_ path: String) -> (status: Int, contentType: String, body: [UInt8])? {
@@ -317,39 +374,54 @@ public final class Gateway: Sendable {
     }
 }
 
-/// One request's answer in progress: the headers gathered so far and what was written.
-struct Exchange<Writer: GatewayResponseWriter>: Sendable {
+/// What a front does with a request.
+public enum GatewayDispatch: Sendable {
+    /// The whole answer, completing on the request's event loop.
+    case complete(EventLoopFuture<GatewayResponse>)
+    /// A streamed answer: run the closure (in a Task) with the front's writer.
+    case streaming(@Sendable (any GatewayResponseWriter) async -> Void)
+}
+
+/// A complete HTTP answer.
+public struct GatewayResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPFields
+    public var body: [UInt8]
+}
+
+/// One request's answer in the making: the headers gathered so far.
+struct Exchange: Sendable {
     let request: GatewayRequest
-    let writer: Writer
     let requestID: String
     var headers: HTTPFields = []
-    var status = 0
-    var streamStarted = false
     var routeLabel = "-"
 
-    init(request: GatewayRequest, writer: Writer, requestID: String) {
+    init(request: GatewayRequest, requestID: String) {
         self.request = request
-        self.writer = writer
         self.requestID = requestID
     }
 
-    mutating func respond(_ status: Int, contentType: String?, body: [UInt8]) async {
-        self.status = status
-        var fields = headers
-        if let contentType { fields.append(("content-type", contentType)) }
-        await writer.respond(status: status, headers: fields, body: body)
+    func response(_ status: Int, contentType: String?, body: [UInt8]) -> GatewayResponse {
+        GatewayResponse(status: status, headers: headers + (contentType.map { [("content-type", $0)] } ?? []), body: body)
     }
 
-    mutating func fail(_ httpStatus: Int, _ status: Status) async {
-        await respond(httpStatus, contentType: "application/json", body: ErrorResponse.body(for: status))
-    }
-
-    mutating func startStream(contentType: String) async throws {
-        status = 200
-        streamStarted = true
-        try await writer.startStream(status: 200, headers: headers + [("content-type", contentType), ("cache-control", "no-cache")])
+    func failure(_ httpStatus: Int, _ status: Status) -> GatewayResponse {
+        response(httpStatus, contentType: "application/json", body: ErrorResponse.body(for: status))
     }
 }
+
+/// Whether a stream's head went out; set inside the streaming call, read after it.
+private final class StreamStarted: Sendable {
+    private let started = Atomic(false)
+
+    var value: Bool {
+        get { started.load(ordering: .relaxed) }
+        set { started.store(newValue, ordering: .relaxed) }
+    }
+}
+
+/// A streamed answer's client stopped taking it.
+private struct ClientGone: Error {}
 
 extension Duration {
     /// Whole seconds, rounded up.

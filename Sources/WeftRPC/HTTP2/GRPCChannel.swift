@@ -8,17 +8,21 @@ import WeftMessages
 /// mutual TLS (ALPN h2) or, when no TLS context is given, prior-knowledge h2c.
 public final class GRPCChannel: ClientTransport {
     private let channel: any Channel
-    private let group: MultiThreadedEventLoopGroup
+    /// The event loop group the channel created for itself; nil when it runs on a caller's loop.
+    private let ownedGroup: MultiThreadedEventLoopGroup?
     private let streams: NIOLoopBound<GRPCClientStreams>
     private let authority: String
     private let scheme: String
 
+    /// The event loop the connection lives on.
+    public var eventLoop: any EventLoop { channel.eventLoop }
+
     private init(
-        channel: any Channel, group: MultiThreadedEventLoopGroup, streams: NIOLoopBound<GRPCClientStreams>, authority: String,
+        channel: any Channel, ownedGroup: MultiThreadedEventLoopGroup?, streams: NIOLoopBound<GRPCClientStreams>, authority: String,
         scheme: String
     ) {
         self.channel = channel
-        self.group = group
+        self.ownedGroup = ownedGroup
         self.streams = streams
         self.authority = authority
         self.scheme = scheme
@@ -32,9 +36,35 @@ public final class GRPCChannel: ClientTransport {
         maximumReceiveMessageSize: Int = 4 * 1024 * 1024
     ) async throws -> GRPCChannel {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let eventLoop = group.next()
+        do {
+            return try await connect(
+                host: host, port: port, tls: tls, on: group.next(), ownedGroup: group, configuration: configuration,
+                maximumReceiveMessageSize: maximumReceiveMessageSize
+            ).get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Connects like `connect(host:port:tls:…)`, but on `eventLoop` (one of a
+    /// `MultiThreadedEventLoopGroup`'s): a caller already on that loop, such as a proxy serving
+    /// requests there, then calls without changing threads.
+    public static func connect(
+        host: String, port: Int, tls: TLSContext?, on eventLoop: any EventLoop, configuration: HTTP2Configuration = .defaults,
+        maximumReceiveMessageSize: Int = 4 * 1024 * 1024
+    ) -> EventLoopFuture<GRPCChannel> {
+        connect(
+            host: host, port: port, tls: tls, on: eventLoop, ownedGroup: nil, configuration: configuration,
+            maximumReceiveMessageSize: maximumReceiveMessageSize)
+    }
+
+    private static func connect(
+        host: String, port: Int, tls: TLSContext?, on eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?,
+        configuration: HTTP2Configuration, maximumReceiveMessageSize: Int
+    ) -> EventLoopFuture<GRPCChannel> {
         let streamsPromise = eventLoop.makePromise(of: NIOLoopBound<GRPCClientStreams>.self)
-        let channel = try await ClientBootstrap(group: eventLoop)
+        return ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -48,10 +78,17 @@ public final class GRPCChannel: ClientTransport {
                 }
             }
             .connect(host: host, port: port)
-            .get()
-        let streams = try await streamsPromise.futureResult.get()
-        return GRPCChannel(
-            channel: channel, group: group, streams: streams, authority: "\(host):\(port)", scheme: tls == nil ? "http" : "https")
+            .flatMapError { error in
+                streamsPromise.fail(error)  // never succeeded when the connection did not come up
+                return eventLoop.makeFailedFuture(error)
+            }
+            .flatMap { channel in
+                streamsPromise.futureResult.map { streams in
+                    GRPCChannel(
+                        channel: channel, ownedGroup: ownedGroup, streams: streams, authority: "\(host):\(port)",
+                        scheme: tls == nil ? "http" : "https")
+                }
+            }
     }
 
     public func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
@@ -74,19 +111,39 @@ public final class GRPCChannel: ClientTransport {
     /// half-closes; the answer completes a promise there. The deadline is a timer on the event
     /// loop; cancelling the task resets the stream.
     public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
-        let headers = requestHeaders(method, options)
-        let framed = try MessageFraming.frame(request, compression: options.compression, allocator: ByteBufferAllocator())
-        let (streams, eventLoop) = (self.streams, channel.eventLoop)
         let handle = UnaryCallHandle()
-        let answer = eventLoop.makePromise(of: RawUnaryResponse.self)
-        eventLoop.execute {
-            streams.value.openUnary(headers: headers, message: framed, timeout: options.timeout, handle: handle, promise: answer)
-        }
+        let answer = try unary(method, request: request, options: options, handle: handle)
+        let (streams, eventLoop) = (self.streams, channel.eventLoop)
         return try await withTaskCancellationHandler {
-            try await answer.futureResult.get()
+            try await answer.get()
         } onCancel: {
             eventLoop.execute { streams.value.cancelUnary(handle) }
         }
+    }
+
+    /// The unary call as a future on this connection's event loop, for callers living on event
+    /// loops; called on that loop, it starts without changing threads. The call ends by its
+    /// answer, its deadline (`options.timeout`) or the connection closing.
+    public func unaryFuture(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
+        do {
+            return try unary(method, request: request, options: options, handle: UnaryCallHandle())
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+    }
+
+    private func unary(
+        _ method: MethodDescriptor, request: [UInt8], options: CallOptions, handle: UnaryCallHandle
+    ) throws -> EventLoopFuture<RawUnaryResponse> {
+        let headers = requestHeaders(method, options)
+        let framed = try MessageFraming.frame(request, compression: options.compression, allocator: ByteBufferAllocator())
+        let (streams, eventLoop) = (self.streams, channel.eventLoop)
+        let answer = eventLoop.makePromise(of: RawUnaryResponse.self)
+        let open = { @Sendable in
+            streams.value.openUnary(headers: headers, message: framed, timeout: options.timeout, handle: handle, promise: answer)
+        }
+        if eventLoop.inEventLoop { open() } else { eventLoop.execute(open) }
+        return answer.futureResult
     }
 
     /// Whether `error` says a call failed before its request left this client (the connection
@@ -113,10 +170,10 @@ public final class GRPCChannel: ClientTransport {
         return headers
     }
 
-    /// Closes the connection.
+    /// Closes the connection (and the event loop it made for itself).
     public func close() async throws {
         try? await channel.close().get()
-        try await group.shutdownGracefully()
+        try await ownedGroup?.shutdownGracefully()
     }
 }
 
