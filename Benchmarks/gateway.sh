@@ -12,19 +12,9 @@ done
 for product in weft weft-demo; do swift build -c release --product "$product" >/dev/null; done
 bin=.build/release
 work=$(mktemp -d)
-pids=()
-trap 'kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-start() {
-  local log=$1; shift
-  "$@" >"$log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do
-    if grep -q '^LISTENING ' "$log"; then sed -n 's/^LISTENING .*:\([0-9]*\)$/\1/p' "$log" | head -1; return; fi
-    sleep 0.1
-  done
-  cat "$log" >&2; exit 1
-}
-catalog=$(start "$work/catalog.log" "$bin/weft-demo" serve --insecure)
+. scripts/servers.sh
+trap 'kill -TERM $(cat "$servers_pids") 2>/dev/null || true; rm -f "$servers_pids"; rm -rf "$work"' EXIT
+catalog=$(start_server "$work/catalog.log" "$bin/weft-demo" serve --insecure)
 cat >"$work/gateway.json" <<JSON
 {
   "listen": "127.0.0.1:0",
@@ -33,7 +23,7 @@ cat >"$work/gateway.json" <<JSON
   "limits": {"maxConcurrentCallsPerUpstream": 100000}
 }
 JSON
-gateway=$(start "$work/gateway.log" "$bin/weft" gateway --quiet --config "$work/gateway.json")
+gateway=$(start_server "$work/gateway.log" "$bin/weft" gateway --quiet --config "$work/gateway.json")
 curl -sf -X POST "http://127.0.0.1:$gateway/v1/products" -d '{"title":"bench","price":{"currency":"EUR","minorUnits":"100"}}' >/dev/null
 # GetProductRequest{name: "products/bench"} in a gRPC frame: flag 0, length 16, field 1.
 printf '\x00\x00\x00\x00\x10\x0a\x0eproducts/bench' >"$work/get.bin"

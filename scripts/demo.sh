@@ -31,20 +31,9 @@ echo "== using the generated types and serving them over mTLS (Sources/weft-demo
 
 echo
 echo "== the REST gateway: JSON in front of CatalogService, which it calls over mTLS =="
-pids=()
-trap 'kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$out"' EXIT
-# Starts a server in the background and prints the port from its "LISTENING host:port" line.
-start() {
-  local log=$1; shift
-  "$@" >"$log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do
-    if grep -q '^LISTENING ' "$log"; then sed -n 's/^LISTENING .*:\([0-9]*\)$/\1/p' "$log" | head -1; return; fi
-    sleep 0.1
-  done
-  echo "no LISTENING line from $*:" >&2; cat "$log" >&2; exit 1
-}
-catalog_port=$(start "$out/catalog.log" "$demo" serve certs/dev)
+. scripts/servers.sh
+trap 'kill -TERM $(cat "$servers_pids") 2>/dev/null || true; rm -f "$servers_pids"; rm -rf "$out"' EXIT
+catalog_port=$(start_server "$out/catalog.log" "$demo" serve certs/dev)
 dev=$(pwd)/certs/dev
 cat >"$out/gateway.json" <<JSON
 {
@@ -62,7 +51,7 @@ cat >"$out/gateway.json" <<JSON
 JSON
 echo "catalog on 127.0.0.1:$catalog_port; gateway configuration:"
 cat "$out/gateway.json"
-gateway_port=$(start "$out/gateway.log" .build/debug/weft gateway --config "$out/gateway.json")
+gateway_port=$(start_server "$out/gateway.log" .build/debug/weft gateway --config "$out/gateway.json")
 base=http://127.0.0.1:$gateway_port
 show() {
   echo
