@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test bench-gateway swift-test crosslang-test schema-corpus-test interop-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test bench-gateway bench-rpc swift-test crosslang-test schema-corpus-test interop-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -69,6 +69,12 @@ bench: deps
 bench-gateway: apt-deps
 	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk; }
 	Benchmarks/gateway.sh
+
+## bench-rpc: Weft vs grpc-swift-2 2.4.3 vs nghttpd, unary and bidirectional (release builds;
+## the first build of grpc-swift-2 and BoringSSL takes about ten minutes on 2 cores).
+bench-rpc: apt-deps
+	@dpkg -s nghttp2-server >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq nghttp2-server; }
+	Benchmarks/rpc.sh
 
 ## fuzz: libFuzzer over the binary and JSON decoders for FUZZ_SECONDS (not part of `make test`).
 FUZZ_SECONDS ?= 60

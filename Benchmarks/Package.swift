@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
     ],
     targets: [
         // bench.proto through Weft's build plugin.
@@ -27,6 +29,43 @@ let package = Package(
             name: "SwiftProtobufBenchMessages",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["README.md"]
+        ),
+        // interop.proto through protoc-gen-swift 1.39.0, generated once and committed (same
+        // command as the bench messages, with ../shared/interop).
+        .target(
+            name: "SwiftProtobufInterop",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        // SwiftProtobuf coding for grpc-swift-2, shared by its server and client below.
+        .target(
+            name: "GRPCSwiftSupport",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // grpc-swift-2 serving the interop UnaryCall and FullDuplexCall, the peer of weft-interop.
+        .executableTarget(
+            name: "grpc-swift-interop-server",
+            dependencies: [
+                "GRPCSwiftSupport", "SwiftProtobufInterop",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            path: "Sources/GRPCSwiftInteropServer"
+        ),
+        // Each framework's own client as the load generator.
+        .executableTarget(
+            name: "rpc-load",
+            dependencies: [
+                "GRPCSwiftSupport", "SwiftProtobufInterop",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "WeftInterop", package: weft),
+                .product(name: "WeftRPC", package: weft),
+                .product(name: "WeftTLS", package: weft),
+            ],
+            path: "Sources/RPCLoad"
         ),
         .executableTarget(
             name: "WeftBenchmarks",

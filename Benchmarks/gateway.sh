@@ -33,6 +33,7 @@ percentiles() { cut -f3 "$1" | sort -n | awk '{a[NR]=$1} END {printf "p50 %d µs
 rate() { grep -o 'finished in [^,]*, [0-9.]* req/s' "$1" | sed 's/.*, //'; }
 h2() {  # name, concurrency (connections × streams), h2load arguments…
   local name=$1 connections=$2 streams=$3; shift 3
+  rm -f "$work/$name.tsv"  # h2load appends to its log
   h2load -n "$calls" -c "$connections" -m "$streams" -t 1 --log-file="$work/$name.tsv" "$@" >"$work/$name.out"
   grep -q " 0 failed, 0 errored" "$work/$name.out" || grep "requests:" "$work/$name.out"
   echo "$name, $connections×$streams: $(rate "$work/$name.out"), $(percentiles "$work/$name.tsv")"
