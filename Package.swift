@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "WeftRPC", targets: ["WeftRPC"]),
         .library(name: "WeftTLS", targets: ["WeftTLS"]),
         .library(name: "WeftGateway", targets: ["WeftGateway"]),
+        .library(name: "WeftMesh", targets: ["WeftMesh"]),
         .library(name: "WeftSchema", targets: ["WeftSchema"]),
         .library(name: "WeftSwiftEmitter", targets: ["WeftSwiftEmitter"]),
         .executable(name: "weft-codegen", targets: ["weft-codegen"]),
@@ -93,6 +94,13 @@ let package = Package(
             ],
             path: "Sources/WeftGateway"
         ),
+        // The mesh layer: standard services (health) and the server that runs them.
+        .target(
+            name: "WeftMesh",
+            dependencies: ["WeftMessages", "WeftRPC", "WeftTLS"],
+            path: "Sources/WeftMesh",
+            plugins: ["WeftCodegenPlugin"]
+        ),
         // The interop contract's types, generated on every build from ../shared/interop.
         .target(
             name: "WeftInterop",
@@ -104,19 +112,19 @@ let package = Package(
         // `weft`: the operator's command line (`weft certs`, `weft gateway`).
         .executableTarget(
             name: "weft",
-            dependencies: ["WeftTLS", "WeftGateway", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["WeftTLS", "WeftGateway", "WeftMesh", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/weft"
         ),
         // The interop TestService server (fixed command line: acceptance tests drive it).
         .executableTarget(
             name: "weft-interop",
-            dependencies: ["WeftInterop", "WeftRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["WeftInterop", "WeftMesh", "WeftRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/weft-interop"
         ),
         // `make demo`: the catalog schema's generated types in use.
         .executableTarget(
             name: "weft-demo",
-            dependencies: ["WeftMessages", "WeftRPC", "WeftTLS"],
+            dependencies: ["WeftMessages", "WeftMesh", "WeftRPC", "WeftTLS"],
             path: "Sources/weft-demo",
             plugins: ["WeftCodegenPlugin"]
         ),
@@ -148,6 +156,7 @@ let package = Package(
             plugins: ["WeftCodegenPlugin"]
         ),
         .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
+        .testTarget(name: "WeftMeshTests", dependencies: ["WeftMesh", "WeftMessages", "WeftRPC"], path: "Tests/WeftMeshTests"),
         .testTarget(
             name: "WeftGeneratedCodeTests",
             dependencies: ["WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop"],

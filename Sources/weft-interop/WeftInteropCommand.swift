@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WeftInterop
+import WeftMesh
 import WeftRPC
 import WeftTLS
 
@@ -54,6 +55,9 @@ struct WeftInteropCommand: AsyncParsableCommand {
         @Flag(name: .customLong("no-client-auth"), help: "TLS without client certificates (for load generators such as h2load, which have none).")
         var noClientAuthentication = false
 
+        @Flag(name: .customLong("no-health"), help: "Do not serve grpc.health.v1.Health.")
+        var noHealth = false
+
         func run() async throws {
             var context = try tls.context(role: .server, serverName: nil)
             if noClientAuthentication, let strict = context {
@@ -61,11 +65,12 @@ struct WeftInteropCommand: AsyncParsableCommand {
                 configuration.requiresClientCertificate = false
                 context = try TLSContext(configuration)
             }
-            let server = try await GRPCServer.start(port: port, tls: context, services: [InteropTestService()])
+            let server = try await MeshServer.start(port: port, tls: context, services: [InteropTestService()], health: !noHealth)
             // Written unbuffered: a harness reads this line through a pipe.
             FileHandle.standardOutput.write(Data("LISTENING 127.0.0.1:\(server.port)\n".utf8))
-            // Serve until the process is stopped.
-            while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+            // Serve until SIGTERM or SIGINT, then drain: health turns NOT_SERVING, calls in flight finish.
+            _ = await terminationSignal()
+            try await server.shutdown(gracePeriod: .seconds(5))
         }
     }
 
@@ -98,3 +103,4 @@ struct WeftInteropCommand: AsyncParsableCommand {
         }
     }
 }
+

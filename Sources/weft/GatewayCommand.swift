@@ -1,7 +1,7 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import WeftGateway
+import WeftMesh
 
 /// `weft gateway --config FILE`: serves JSON REST for the schemas' `google.api.http` routes
 /// until SIGTERM or SIGINT, then drains.
@@ -27,7 +27,7 @@ struct GatewayCommand: AsyncParsableCommand {
         let gateway = try Gateway(configuration: configuration, accessLog: accessLog)
         let server = try await GatewayServer.start(gateway)
         Self.emit("LISTENING \(configuration.host):\(server.port)")
-        let signal = await Self.firstTerminationSignal()
+        let signal = await terminationSignal()
         Self.emit("received \(signal); draining")
         try await server.shutdown()
     }
@@ -35,21 +35,5 @@ struct GatewayCommand: AsyncParsableCommand {
     /// Writes one line to standard output at once (no buffering: scripts wait for LISTENING).
     private static func emit(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    /// Waits for SIGTERM or SIGINT and returns its name.
-    private static func firstTerminationSignal() async -> String {
-        let (signals, continuation) = AsyncStream.makeStream(of: String.self)
-        let sources = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(name) }
-            source.resume()
-            return source
-        }
-        var iterator = signals.makeAsyncIterator()
-        let name = await iterator.next() ?? "end of signals"
-        sources.forEach { $0.cancel() }
-        return name
     }
 }

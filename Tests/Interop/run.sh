@@ -12,6 +12,9 @@ trap 'rm -rf "$pki"' EXIT
 echo "== grpcio client → weft-interop server (mTLS) =="
 $python -B Tests/Interop/grpcio_client.py "$interop" "$pki"
 
+echo "== grpcio-health-checking → weft-interop server (mTLS) =="
+$python -B Tests/Interop/grpcio_health.py "$interop" "$pki"
+
 echo "== weft-interop client → grpcio server (mTLS) =="
 server_log="$pki/server.log"
 $python -B Tests/Interop/grpcio_server.py "$pki" >"$server_log" 2>&1 &
