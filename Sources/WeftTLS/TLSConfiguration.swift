@@ -23,6 +23,9 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// Servers: also accept clients that negotiate ALPN `http/1.1`, or no ALPN at all (a public
     /// HTTP front such as the gateway's); `h2` is still preferred.
     public var allowsHTTP1 = false
+    /// How often, at most, a new connection checks whether the PEM files changed (and reloads
+    /// them); nil loads them once.
+    public var reloadCheckInterval: Duration? = .seconds(5)
     /// Clients: the name (or IP address) the server's certificate must carry, also sent as SNI.
     public var serverName: String?
 

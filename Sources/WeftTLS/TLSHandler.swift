@@ -43,7 +43,9 @@ public final class TLSHandler: ChannelDuplexHandler {
     }
 
     public func handlerAdded(context channelContext: ChannelHandlerContext) {
-        guard let ssl = SSL_new(context.context), let readBIO = BIO_new(BIO_s_mem()), let writeBIO = BIO_new(BIO_s_mem()) else {
+        let sslContext = context.retainedContextForNewConnection()
+        defer { SSL_CTX_free(sslContext) }  // the SSL keeps its own reference
+        guard let ssl = SSL_new(sslContext), let readBIO = BIO_new(BIO_s_mem()), let writeBIO = BIO_new(BIO_s_mem()) else {
             channelContext.fireErrorCaught(TLSError.setup(TLSContext.lastError()))
             channelContext.close(promise: nil)
             return
