@@ -172,9 +172,12 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     func streamDidClose(_ id: Int32, errorCode: UInt32, on connection: HTTP2Connection) {
         guard calls[id] != nil else { return }
         // The stream closed without trailers: reset by the server, or the connection went away.
-        let status = errorCode == 8
-            ? Status(.cancelled, "the server cancelled the stream")
-            : Status(.unavailable, "the stream closed without a status (HTTP/2 error \(errorCode))")
+        let status = switch errorCode {
+        case 8: Status(.cancelled, "the server cancelled the stream")
+        // REFUSED_STREAM: the server did not process it (e.g. above its GOAWAY's last stream).
+        case 7: GRPCChannel.notSent("the server refused the stream")
+        default: Status(.unavailable, "the stream closed without a status (HTTP/2 error \(errorCode))")
+        }
         end(id, status, metadata: Metadata())
     }
 

@@ -1,0 +1,80 @@
+import Synchronization
+import Testing
+import WeftMesh
+import WeftMessages
+import WeftRPC
+
+/// A service on several endpoints behind one MeshChannel, over real HTTP/2.
+@Suite struct MeshChannelTests {
+    static let say = Echo().serverMethods[0].descriptor
+
+    func call(_ channel: MeshChannel, _ text: String) async throws -> String {
+        let response: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
+            channel, Self.say, HealthCheckRequest(service: text), options: CallOptions(timeout: .seconds(5)))
+        return response.message.service
+    }
+
+    @Test func aDrainingServerLosesNoCall() async throws {
+        let first = CountingEcho()
+        let second = CountingEcho()
+        let serverA = try await MeshServer.start(port: 0, tls: nil, services: [first])
+        let serverB = try await MeshServer.start(port: 0, tls: nil, services: [second])
+        let channel = MeshChannel(
+            endpoints: [Endpoint(host: "127.0.0.1", port: serverA.port), Endpoint(host: "127.0.0.1", port: serverB.port)], tls: nil)
+        var drain: Task<Void, any Error>?
+        for index in 0..<300 {
+            if index == 100 { drain = Task { try await serverA.shutdown(gracePeriod: .seconds(2)) } }
+            #expect(try await call(channel, "call \(index)") == "call \(index)")
+        }
+        try await drain?.value
+        #expect(first.count > 0 && second.count > 150)
+        // Once A is gone, every call goes to B.
+        let before = second.count
+        for index in 0..<20 { _ = try await call(channel, "after \(index)") }
+        #expect(second.count == before + 20)
+        await channel.close()
+        try await serverB.shutdown()
+    }
+
+    @Test func anUnreachableEndpointIsSkippedAndBacksOff() async throws {
+        let echo = CountingEcho()
+        let server = try await MeshServer.start(port: 0, tls: nil, services: [echo])
+        // Nothing listens on port 1.
+        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: 1), Endpoint(host: "127.0.0.1", port: server.port)], tls: nil)
+        for index in 0..<50 { #expect(try await call(channel, "\(index)") == "\(index)") }
+        #expect(echo.count == 50)
+        await channel.close()
+        try await server.shutdown()
+    }
+
+    @Test func noEndpointAtAllIsUnavailable() async throws {
+        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: 1)], tls: nil)
+        let error = await #expect(throws: Status.self) { try await call(channel, "x") }
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.contains("127.0.0.1:1") == true)
+    }
+
+    @Test func backoffGrowsToItsCeilingWithJitter() {
+        var backoff = Backoff()
+        backoff.initial = .milliseconds(100)
+        backoff.maximum = .seconds(1)
+        #expect(backoff.delay(afterFailures: 1, randomness: 0.5) == .milliseconds(100))
+        #expect(backoff.delay(afterFailures: 2, randomness: 0.5) == .milliseconds(160))
+        #expect(backoff.delay(afterFailures: 20, randomness: 0.5) == .seconds(1))
+        #expect(backoff.delay(afterFailures: 1, randomness: 0) == .milliseconds(80))
+        #expect(backoff.delay(afterFailures: 1, randomness: 0.999_999) > .milliseconds(119))
+    }
+}
+
+/// Echo that counts its calls.
+final class CountingEcho: RegisteredService {
+    private let calls = Atomic(0)
+    var count: Int { calls.load(ordering: .relaxed) }
+
+    var serverMethods: [ServerMethod] {
+        [.unary(MeshChannelTests.say) { [self] (request: HealthCheckRequest, _) in
+            calls.add(1, ordering: .relaxed)
+            return request
+        }]
+    }
+}
