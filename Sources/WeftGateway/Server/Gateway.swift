@@ -327,12 +327,14 @@ public final class Gateway: Sendable {
         return "ip:" + request.clientAddress
     }
 
-    /// `authorization`, the configured allow-list of headers, the request id and the verified
-    /// claims (`x-jwt-<claim>`, never taken from the client's own headers), as metadata.
+    /// `authorization`, the configured allow-list of headers, the request id, the W3C trace and
+    /// the verified claims (`x-jwt-<claim>`, never taken from the client's own headers), as
+    /// metadata.
     private func forwardedMetadata(_ request: GatewayRequest, requestID: String, claims: [(String, JSONValue)]) -> Metadata {
         var metadata = Metadata()
         for (name, value) in request.headers
-        where !name.hasPrefix("x-jwt-") && (name == "authorization" || configuration.forwardedRequestHeaders.contains(name)) {
+        where !name.hasPrefix("x-jwt-") && name != "traceparent"
+            && (name == "authorization" || configuration.forwardedRequestHeaders.contains(name)) {
             if name.hasSuffix("-bin") {
                 if let bytes = Base64.decode(value) { metadata.add(name, binary: bytes) }
             } else {
@@ -340,6 +342,13 @@ public final class Gateway: Sendable {
             }
         }
         metadata.add("x-request-id", requestID)
+        // The edge of the mesh: continue the client's W3C trace, or start one.
+        let trace = request.header("traceparent").flatMap(TraceParent.init(header:))?.child() ?? .newTrace()
+        metadata.add("traceparent", trace.description)
+        if trace.traceID == request.header("traceparent").flatMap(TraceParent.init(header:))?.traceID,
+           let state = request.header("tracestate") {
+            metadata.add("tracestate", state)
+        }
         for name in jwt?.policy.forwardedClaims ?? [] {
             if let value = Self.text(claims.first { $0.0 == name }?.1) { metadata.add("x-jwt-" + name, value) }
         }

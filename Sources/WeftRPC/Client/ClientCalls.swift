@@ -9,7 +9,7 @@ public enum ClientCalls {
     public static func unary<Request: WeftMessage, Response: WeftMessage>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, _ request: Request, options: CallOptions
     ) async throws -> ClientResponse<Response> {
-        let raw = try await transport.unary(method, request: request.serializedBytes(), options: options)
+        let raw = try await transport.unary(method, request: request.serializedBytes(), options: options.inheriting())
         let message: Response
         do {
             message = try Response(serializedBytes: raw.message)
@@ -24,7 +24,7 @@ public enum ClientCalls {
         _ transport: any ClientTransport, _ method: MethodDescriptor, _ request: Request, options: CallOptions,
         onResponse: (ResponseStream<Response>) async throws -> Result
     ) async throws -> Result {
-        try await withCall(transport, method, options) { call in
+        try await withCall(transport, method, options.inheriting()) { call in
             try await call.send(request.serializedBytes())
             try await call.finishRequests()
             return try await onResponse(ResponseStream(call: call))
@@ -36,7 +36,7 @@ public enum ClientCalls {
         _ transport: any ClientTransport, _ method: MethodDescriptor, options: CallOptions,
         requests: (RequestWriter<Request>) async throws -> Void
     ) async throws -> ClientResponse<Response> {
-        try await withCall(transport, method, options) { call in
+        try await withCall(transport, method, options.inheriting()) { call in
             try await requests(RequestWriter(call: call))
             try await call.finishRequests()
             return try await onlyResponse(of: call)
@@ -49,7 +49,7 @@ public enum ClientCalls {
         requests: @escaping @Sendable (RequestWriter<Request>) async throws -> Void,
         onResponse: (ResponseStream<Response>) async throws -> Result
     ) async throws -> Result {
-        try await withCall(transport, method, options) { call in
+        try await withCall(transport, method, options.inheriting()) { call in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     do {
@@ -77,7 +77,7 @@ public enum ClientCalls {
         _ transport: any ClientTransport, _ method: MethodDescriptor, options: CallOptions,
         _ body: (any ClientCall) async throws -> Result
     ) async throws -> Result {
-        try await withCall(transport, method, options, body)
+        try await withCall(transport, method, options.inheriting(), body)
     }
 
     private static func withCall<Result: Sendable>(

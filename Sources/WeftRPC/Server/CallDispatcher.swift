@@ -42,7 +42,11 @@ public struct CallDispatcher: Sendable {
         let context = ServerContext(
             path: head.path, requestMetadata: head.metadata, deadline: deadline, peerIdentity: peerIdentity)
         let sink = HeadersFirstSink(responder: responder, context: context)
-        let status = await Self.run(method, requests: requests, sink: sink, context: context, deadline: deadline)
+        let inherited = InheritedCallContext(
+            deadline: deadline, traceParent: head.metadata.first("traceparent").flatMap(TraceParent.init(header:)) ?? .newTrace())
+        let status = await InheritedCallContext.$current.withValue(inherited) {
+            await Self.run(method, requests: requests, sink: sink, context: context, deadline: deadline)
+        }
         var headersSent = sink.headersSent
         if status.isOK, !headersSent {
             // An OK call without messages still answers with headers, then trailers.

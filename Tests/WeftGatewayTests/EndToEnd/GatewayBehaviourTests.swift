@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WeftGateway
+import WeftRPC
 
 /// The gateway's error paths, streaming, protection and operational endpoints, through curl
 /// against a real upstream over mutual TLS.
@@ -154,13 +155,21 @@ import WeftGateway
         }
         defer { Task { try? await harness.stop() } }
         let echoed = try await curl(
-            "POST", "\(harness.base)/v1/trouble", headers: ["Authorization: Bearer abc", "X-Tenant: acme", "X-Secret: no", "X-Request-Id: req-42"],
+            "POST", "\(harness.base)/v1/trouble",
+            headers: [
+                "Authorization: Bearer abc", "X-Tenant: acme", "X-Secret: no", "X-Request-Id: req-42",
+                "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            ],
             body: "{}")
         let seen = echoed.object["metadata"] as? [String] ?? []
         #expect(seen.contains("authorization=Bearer abc"))
         #expect(seen.contains("x-tenant=acme"))
         #expect(seen.contains("x-request-id=req-42"))
         #expect(!seen.contains { $0.hasPrefix("x-secret") })
+        // The client's trace continues upstream with the gateway's own span.
+        let trace = seen.first { $0.hasPrefix("traceparent=") }.flatMap { TraceParent(header: String($0.dropFirst("traceparent=".count))) }
+        #expect(trace?.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(trace?.parentID != "00f067aa0ba902b7")
         #expect(echoed.headers["x-request-id"] == "req-42")
         let created = try await curl("POST", "\(harness.base)/v1/shelves/s1/books", body: #"{"title":"a"}"#)
         #expect(created.headers["x-book-etag"] == "v1")

@@ -1,0 +1,88 @@
+/// W3C Trace Context's `traceparent`: the trace a call belongs to and the span that made it.
+public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
+    /// 32 lowercase hex digits.
+    public let traceID: String
+    /// 16 lowercase hex digits: the calling span.
+    public let parentID: String
+    /// 2 hex digits (`01`: sampled).
+    public let flags: String
+
+    /// Parses a `traceparent` header; nil when it is malformed or its ids are all zeros.
+    public init?(header: String) {
+        let parts = header.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 4, parts[0].count == 2, parts[0] != "ff",
+              parts[1].count == 32, parts[2].count == 16, parts[3].count == 2,
+              parts[0...3].allSatisfy({ $0.utf8.allSatisfy(Self.isLowerHex) }),
+              parts[1].contains(where: { $0 != "0" }), parts[2].contains(where: { $0 != "0" })
+        else { return nil }
+        (traceID, parentID, flags) = (parts[1], parts[2], parts[3])
+    }
+
+    private init(traceID: String, parentID: String, flags: String) {
+        (self.traceID, self.parentID, self.flags) = (traceID, parentID, flags)
+    }
+
+    /// A new sampled trace.
+    public static func newTrace() -> TraceParent {
+        TraceParent(traceID: randomHex(16), parentID: randomHex(8), flags: "01")
+    }
+
+    /// The same trace with a new span as the parent, for an outgoing call.
+    public func child() -> TraceParent {
+        TraceParent(traceID: traceID, parentID: Self.randomHex(8), flags: flags)
+    }
+
+    public var description: String { "00-\(traceID)-\(parentID)-\(flags)" }
+
+    private static func isLowerHex(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    }
+
+    private static func randomHex(_ byteCount: Int) -> String {
+        var text = ""
+        for _ in 0..<byteCount {
+            let byte = UInt8.random(in: 0...255)
+            text += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+        }
+        return text
+    }
+}
+
+/// What a handler's outgoing calls inherit from the call it serves, without the handler passing
+/// it: the deadline (less `deadlineMargin`, so the answer can still travel back) and the trace.
+public struct InheritedCallContext: Sendable {
+    /// When the served call's caller stops waiting.
+    public var deadline: ContinuousClock.Instant?
+    /// The served call's trace (a new one when the caller sent none).
+    public var traceParent: TraceParent
+
+    /// Time kept back from an inherited deadline for the answer's way back.
+    public static let deadlineMargin: Duration = .milliseconds(5)
+
+    /// The context of the call the current task serves, if any.
+    @TaskLocal public static var current: InheritedCallContext?
+
+    public init(deadline: ContinuousClock.Instant?, traceParent: TraceParent) {
+        self.deadline = deadline
+        self.traceParent = traceParent
+    }
+}
+
+extension CallOptions {
+    /// These options with what the served call passes on: a timeout no later than its deadline
+    /// less the margin, and a child `traceparent` unless the caller set one. A deadline already
+    /// past fails at once with DEADLINE_EXCEEDED.
+    func inheriting() throws -> CallOptions {
+        guard let inherited = InheritedCallContext.current else { return self }
+        var options = self
+        if let deadline = inherited.deadline {
+            let remaining = deadline - InheritedCallContext.deadlineMargin - .now
+            guard remaining > .zero else { throw Status(.deadlineExceeded, "the deadline of the call being served has passed") }
+            options.timeout = min(timeout ?? remaining, remaining)
+        }
+        if options.metadata.first("traceparent") == nil {
+            options.metadata.add("traceparent", inherited.traceParent.child().description)
+        }
+        return options
+    }
+}

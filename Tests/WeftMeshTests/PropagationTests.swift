@@ -1,0 +1,87 @@
+import Synchronization
+import Testing
+import WeftMesh
+import WeftMessages
+import WeftRPC
+
+/// Deadlines and traces flow through handlers' outgoing calls without the handlers passing them.
+@Suite struct PropagationTests {
+    static let hop = MethodDescriptor(
+        name: "Call", path: "/weft.mesh.test.Hop/Call", inputType: "grpc.health.v1.HealthCheckRequest",
+        outputType: "grpc.health.v1.HealthCheckRequest", clientStreaming: false, serverStreaming: false,
+        idempotency: .unknown, httpRule: nil)
+
+    /// What the last hop saw.
+    final class Observed: Sendable {
+        let deadline = Mutex<ContinuousClock.Instant?>(nil)
+        let traceparent = Mutex<String?>(nil)
+        let cancelled = Atomic(false)
+    }
+
+    /// A hop that calls `next` (with default options), or, the last one, waits to be cancelled.
+    struct Hop: RegisteredService {
+        let next: (any ClientTransport)?
+        let observed: Observed
+
+        var serverMethods: [ServerMethod] {
+            [.unary(PropagationTests.hop) { [next, observed] (request: HealthCheckRequest, context: ServerContext) in
+                guard let next else {
+                    observed.deadline.withLock { $0 = context.deadline }
+                    observed.traceparent.withLock { $0 = context.requestMetadata.first("traceparent") }
+                    do {
+                        try await Task.sleep(for: .seconds(10))
+                    } catch {
+                        observed.cancelled.store(true, ordering: .relaxed)
+                        throw error
+                    }
+                    return request
+                }
+                let response: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(next, PropagationTests.hop, request, options: CallOptions())
+                return response.message
+            }]
+        }
+    }
+
+    @Test func aDeadlineSetAtTheFirstHopCancelsWorkThreeHopsDown() async throws {
+        let observed = Observed()
+        let third = try await MeshServer.start(port: 0, tls: nil, services: [Hop(next: nil, observed: observed)])
+        let toThird = try await GRPCChannel.connect(host: "127.0.0.1", port: third.port, tls: nil)
+        let second = try await MeshServer.start(port: 0, tls: nil, services: [Hop(next: toThird, observed: observed)])
+        let toSecond = try await GRPCChannel.connect(host: "127.0.0.1", port: second.port, tls: nil)
+        let first = try await MeshServer.start(port: 0, tls: nil, services: [Hop(next: toSecond, observed: observed)])
+        let toFirst = try await GRPCChannel.connect(host: "127.0.0.1", port: first.port, tls: nil)
+
+        let sent = TraceParent.newTrace()
+        let started = ContinuousClock.now
+        let error = await #expect(throws: Status.self) {
+            let _: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
+                toFirst, Self.hop, HealthCheckRequest(service: "x"),
+                options: CallOptions(timeout: .milliseconds(400), metadata: Metadata(["traceparent": sent.description])))
+        }
+        #expect(error?.code == .deadlineExceeded)
+        #expect(ContinuousClock.now - started < .seconds(2))
+        // The third hop got a deadline no later than the first one's, and was cancelled.
+        let deadline = try #require(observed.deadline.withLock { $0 })
+        #expect(deadline <= started + .milliseconds(400))
+        for _ in 0..<100 where !observed.cancelled.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
+        let cancelled = observed.cancelled.load(ordering: .relaxed)
+        #expect(cancelled)
+        // Same trace, a new span at each hop.
+        let seen = try #require(observed.traceparent.withLock { $0 }.flatMap(TraceParent.init(header:)))
+        #expect(seen.traceID == sent.traceID)
+        #expect(seen.parentID != sent.parentID)
+
+        for channel in [toFirst, toSecond, toThird] { try await channel.close() }
+        for server in [first, second, third] { try await server.shutdown(gracePeriod: .seconds(1)) }
+    }
+
+    @Test func traceparentParsing() {
+        #expect(TraceParent(header: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")?.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(TraceParent(header: "00-00000000000000000000000000000000-00f067aa0ba902b7-01") == nil)
+        #expect(TraceParent(header: "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01") == nil)
+        #expect(TraceParent(header: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7") == nil)
+        let trace = TraceParent.newTrace()
+        #expect(TraceParent(header: trace.description) == trace)
+        #expect(trace.child().traceID == trace.traceID && trace.child().parentID != trace.parentID)
+    }
+}
