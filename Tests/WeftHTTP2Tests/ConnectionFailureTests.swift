@@ -10,8 +10,9 @@ struct ConnectionFailureTests {
         // A timeout generous enough that the answering client's ACK is never late on a busy machine.
         configuration.keepalive = .init(interval: .milliseconds(200), timeout: .seconds(1))
         let server = try await TestServer(configuration: configuration)
-        let silent = try await RawPeer(port: server.port)
+        // The server's keepalive clock starts when the connection does.
         let started = ContinuousClock.now
+        let silent = try await RawPeer(port: server.port)
         try await silent.write(RawPeer.clientPreface)  // then silence: no SETTINGS ACK, no PING ACK
         let client = try await TestClient.connect(port: server.port)
         defer { Task { try await silent.close(); try await client.close(); try await server.stop() } }
