@@ -156,7 +156,7 @@ let package = Package(
             plugins: ["WeftCodegenPlugin"]
         ),
         .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
-        .testTarget(name: "WeftMeshTests", dependencies: ["WeftMesh", "WeftMessages", "WeftRPC"], path: "Tests/WeftMeshTests"),
+        .testTarget(name: "WeftMeshTests", dependencies: ["WeftMesh", "WeftMessages", "WeftRPC", "WeftTLS"], path: "Tests/WeftMeshTests"),
         .testTarget(
             name: "WeftGeneratedCodeTests",
             dependencies: ["WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop"],
