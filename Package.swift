@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "WeftGateway",
             dependencies: [
-                "WeftRPC", "WeftSchema", "WeftHTTP2", "WeftTLS",
+                "WeftRPC", "WeftSchema", "WeftHTTP2", "WeftTLS", "WeftMesh",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -150,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftGatewayTests",
-            dependencies: ["WeftGateway", "WeftRPC", "WeftSchema", "WeftInterop", "WeftTLS"],
+            dependencies: ["WeftGateway", "WeftMesh", "WeftRPC", "WeftSchema", "WeftInterop", "WeftTLS"],
             path: "Tests/WeftGatewayTests",
             exclude: ["Golden"],
             plugins: ["WeftCodegenPlugin"]

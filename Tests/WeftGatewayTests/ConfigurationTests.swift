@@ -1,5 +1,6 @@
 import Testing
 import WeftGateway
+import WeftMesh
 
 /// The gateway's JSON configuration: every setting read, every mistake named by its key.
 struct ConfigurationTests {

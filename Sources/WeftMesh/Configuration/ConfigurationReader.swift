@@ -1,0 +1,98 @@
+import WeftMessages
+
+/// A configuration value that is missing, misspelt or of the wrong kind.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The dotted key, e.g. `upstreams.shop.Catalog.address`.
+    public let key: String
+    public let problem: String
+
+    public init(key: String, problem: String) {
+        self.key = key
+        self.problem = problem
+    }
+
+    public var description: String { "configuration key \(key) \(problem)" }
+}
+
+/// Typed reads of configuration JSON, each error naming its key and what would be right.
+public struct ConfigurationReader: Sendable {
+    /// What relative file paths are relative to.
+    public let baseDirectory: String
+
+    public init(baseDirectory: String) {
+        self.baseDirectory = baseDirectory
+    }
+
+    /// Parses `bytes` as the top-level JSON value.
+    public func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        do {
+            return try bytes.withUnsafeBytes { try JSONValue(parsing: $0) }
+        } catch {
+            throw ConfigurationError(key: "(file)", problem: "is not valid JSON: \(error)")
+        }
+    }
+
+    public func object(_ value: JSONValue, at key: String, allowed: Set<String>?) throws -> [String: JSONValue] {
+        guard case .object(let members) = value else { throw ConfigurationError(key: key.isEmpty ? "(top level)" : key, problem: "must be an object") }
+        var fields: [String: JSONValue] = [:]
+        for (name, member) in members {
+            let path = key.isEmpty ? name : "\(key).\(name)"
+            if let allowed, !allowed.contains(name) {
+                throw ConfigurationError(key: path, problem: "is not a known setting; use one of: \(allowed.sorted().joined(separator: ", "))")
+            }
+            fields[name] = member
+        }
+        return fields
+    }
+
+    public func string(_ value: JSONValue, at key: String) throws -> String {
+        guard case .string(let text) = value else { throw ConfigurationError(key: key, problem: "must be a string") }
+        return text
+    }
+
+    public func strings(_ value: JSONValue, at key: String) throws -> [String] {
+        guard case .array(let elements) = value else { throw ConfigurationError(key: key, problem: "must be an array of strings") }
+        var result: [String] = []
+        for (index, element) in elements.enumerated() { result.append(try string(element, at: "\(key)[\(index)]")) }
+        return result
+    }
+
+    public func bool(_ value: JSONValue, at key: String) throws -> Bool {
+        guard case .bool(let flag) = value else { throw ConfigurationError(key: key, problem: "must be true or false") }
+        return flag
+    }
+
+    public func number(_ value: JSONValue, at key: String) throws -> Double {
+        guard case .number(let text) = value, let number = Double(text), number >= 0 else {
+            throw ConfigurationError(key: key, problem: "must be a number of at least 0")
+        }
+        return number
+    }
+
+    public func count(_ value: JSONValue, at key: String) throws -> Int {
+        guard case .number(let text) = value, let count = Int(text), count > 0 else {
+            throw ConfigurationError(key: key, problem: "must be a whole number above 0")
+        }
+        return count
+    }
+
+    /// `"host:port"`.
+    public func address(_ value: JSONValue, at key: String) throws -> (String, Int) {
+        let text = try string(value, at: key)
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port),
+              colon != text.startIndex
+        else { throw ConfigurationError(key: key, problem: "must be \"host:port\", e.g. \"127.0.0.1:8080\"; got \"\(text)\"") }
+        let host = text[..<colon]
+        // "[::1]:8080": the brackets only delimit an IPv6 address.
+        return (host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : String(host), port)
+    }
+
+    public func path(_ fields: [String: JSONValue], _ name: String, at key: String) throws -> String {
+        guard let value = fields[name] else { throw ConfigurationError(key: "\(key).\(name)", problem: "is required (a PEM file path)") }
+        return resolve(try string(value, at: "\(key).\(name)"))
+    }
+
+    public func resolve(_ path: String) -> String {
+        path.hasPrefix("/") || baseDirectory == "." ? path : baseDirectory + "/" + path
+    }
+}

@@ -1,0 +1,121 @@
+import WeftMessages
+
+/// One service's place in the mesh: who it is, where it listens, the certificates it proves
+/// itself with, where its upstreams are and who may call it. Read from JSON with environment
+/// overrides (`MeshConfiguration(json:baseDirectory:environment:)`); README.md lists the keys.
+public struct MeshConfiguration: Sendable {
+    /// The service's name, the last part of its SPIFFE ID.
+    public var service: String
+    public var trustDomain = "weft.local"
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 0
+    /// Mutual TLS files; nil only for insecure (h2c) set-ups.
+    public var tls: TLSFiles?
+    /// Upstream services by name, each with its endpoints.
+    public var upstreams: [String: [Endpoint]] = [:]
+    /// Allowed callers per `package.Service` or `package.Service/Method` (SPIFFE IDs, `*`).
+    public var authorizationRules: [String: Set<String>] = [:]
+    /// Whether services and methods without a rule are open.
+    public var allowsUnlistedCallers = true
+    /// The largest request message accepted.
+    public var maximumReceiveMessageBytes = 4 * 1024 * 1024
+    /// How long calls in flight may take to finish after SIGTERM.
+    public var drainGracePeriod: Duration = .seconds(10)
+    /// Whether `grpc.health.v1.Health` is served.
+    public var servesHealth = true
+
+    /// The PEM files of mutual TLS.
+    public struct TLSFiles: Sendable, Hashable {
+        public var trustRoots: String
+        public var certificateChain: String
+        public var privateKey: String
+
+        public init(trustRoots: String, certificateChain: String, privateKey: String) {
+            self.trustRoots = trustRoots
+            self.certificateChain = certificateChain
+            self.privateKey = privateKey
+        }
+    }
+
+    /// Defaults for `service`: 127.0.0.1, a free port, no TLS, no upstreams, everyone allowed.
+    public init(service: String) {
+        self.service = service
+    }
+
+    /// The service's SPIFFE ID.
+    public var identity: String { "spiffe://\(trustDomain)/service/\(service)" }
+
+    /// Reads the JSON configuration, then applies `environment` overrides: `WEFT_LISTEN`
+    /// (host:port), `WEFT_TRUST_DOMAIN`, `WEFT_TLS_CA`, `WEFT_TLS_CERT`, `WEFT_TLS_KEY`, and
+    /// `WEFT_UPSTREAM_<NAME>` (comma-separated host:port; NAME uppercased, `-` as `_`). Mistakes
+    /// throw `ConfigurationError` naming the key or variable.
+    public init(json bytes: [UInt8], baseDirectory: String = ".", environment: [String: String] = [:]) throws {
+        let reader = ConfigurationReader(baseDirectory: baseDirectory)
+        let top = try reader.object(try reader.parse(bytes), at: "", allowed: [
+            "service", "trustDomain", "listen", "tls", "insecure", "upstreams", "authorization", "limits", "health",
+        ])
+        guard let service = top["service"] else {
+            throw ConfigurationError(key: "service", problem: "is required: the service's name, as in its SPIFFE ID")
+        }
+        self.init(service: try reader.string(service, at: "service"))
+        if let value = top["trustDomain"] { trustDomain = try reader.string(value, at: "trustDomain") }
+        if let value = top["listen"] { (host, port) = try reader.address(value, at: "listen") }
+        let insecure = try top["insecure"].map { try reader.bool($0, at: "insecure") } ?? false
+        if let value = top["tls"] {
+            let fields = try reader.object(value, at: "tls", allowed: ["ca", "certificate", "key"])
+            tls = TLSFiles(
+                trustRoots: try reader.path(fields, "ca", at: "tls"), certificateChain: try reader.path(fields, "certificate", at: "tls"),
+                privateKey: try reader.path(fields, "key", at: "tls"))
+        }
+        if let value = top["upstreams"] {
+            for (name, upstream) in try reader.object(value, at: "upstreams", allowed: nil) {
+                let key = "upstreams.\(name)"
+                let fields = try reader.object(upstream, at: key, allowed: ["endpoints"])
+                guard let list = fields["endpoints"] else { throw ConfigurationError(key: "\(key).endpoints", problem: "is required: [\"host:port\", …]") }
+                upstreams[name] = try reader.strings(list, at: "\(key).endpoints").enumerated().map { index, text in
+                    let (host, port) = try reader.address(.string(text), at: "\(key).endpoints[\(index)]")
+                    return Endpoint(host: host, port: port)
+                }
+            }
+        }
+        if let value = top["authorization"] {
+            let fields = try reader.object(value, at: "authorization", allowed: ["rules", "allowUnlisted"])
+            let rules: [String: JSONValue] = try fields["rules"].map { try reader.object($0, at: "authorization.rules", allowed: nil) } ?? [:]
+            for (target, callers) in rules {
+                authorizationRules[target] = Set(try reader.strings(callers, at: "authorization.rules.\(target)"))
+            }
+            if let flag = fields["allowUnlisted"] { allowsUnlistedCallers = try reader.bool(flag, at: "authorization.allowUnlisted") }
+        }
+        if let value = top["limits"] {
+            let fields = try reader.object(value, at: "limits", allowed: ["maxReceiveMessageBytes", "drainSeconds"])
+            if let v = fields["maxReceiveMessageBytes"] { maximumReceiveMessageBytes = try reader.count(v, at: "limits.maxReceiveMessageBytes") }
+            if let v = fields["drainSeconds"] { drainGracePeriod = .seconds(try reader.count(v, at: "limits.drainSeconds")) }
+        }
+        if let value = top["health"] { servesHealth = try reader.bool(value, at: "health") }
+        try applyEnvironment(environment, reader: reader)
+        guard tls != nil || insecure else {
+            throw ConfigurationError(key: "tls", problem: "is required: services use mutual TLS (or set \"insecure\": true for h2c)")
+        }
+    }
+
+    private mutating func applyEnvironment(_ environment: [String: String], reader: ConfigurationReader) throws {
+        if let value = environment["WEFT_LISTEN"] { (host, port) = try reader.address(.string(value), at: "env WEFT_LISTEN") }
+        if let value = environment["WEFT_TRUST_DOMAIN"] { trustDomain = value }
+        let files = (environment["WEFT_TLS_CA"], environment["WEFT_TLS_CERT"], environment["WEFT_TLS_KEY"])
+        if files.0 != nil || files.1 != nil || files.2 != nil {
+            guard let ca = files.0 ?? tls?.trustRoots, let certificate = files.1 ?? tls?.certificateChain, let key = files.2 ?? tls?.privateKey else {
+                throw ConfigurationError(key: "env WEFT_TLS_*", problem: "must name the CA, certificate and key (WEFT_TLS_CA, WEFT_TLS_CERT, WEFT_TLS_KEY)")
+            }
+            tls = TLSFiles(trustRoots: reader.resolve(ca), certificateChain: reader.resolve(certificate), privateKey: reader.resolve(key))
+        }
+        for (variable, value) in environment where variable.hasPrefix("WEFT_UPSTREAM_") {
+            let suffix = variable.dropFirst("WEFT_UPSTREAM_".count)
+            let name = upstreams.keys.first { $0.uppercased().replacing("-", with: "_") == suffix } ?? suffix.lowercased().replacing("_", with: "-")
+            upstreams[name] = try value.split(separator: ",").map { part in
+                let (host, port) = try reader.address(.string(String(part)), at: "env \(variable)")
+                return Endpoint(host: host, port: port)
+            }
+        }
+    }
+}

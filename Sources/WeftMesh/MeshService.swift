@@ -1,0 +1,61 @@
+import WeftRPC
+import WeftTLS
+
+/// A service started from its `MeshConfiguration`: listeners, mutual TLS, the authorization
+/// policy, health, channels to its upstreams, and SIGTERM handling (drain, then exit).
+public final class MeshService: Sendable {
+    public let configuration: MeshConfiguration
+    public let server: MeshServer
+    private let clientTLS: TLSContext?
+
+    private init(configuration: MeshConfiguration, server: MeshServer, clientTLS: TLSContext?) {
+        self.configuration = configuration
+        self.server = server
+        self.clientTLS = clientTLS
+    }
+
+    /// Starts `services` as `configuration` says. Denied calls are reported to `onDenied`
+    /// (standard error by default).
+    public static func start(
+        _ configuration: MeshConfiguration, services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
+        onDenied: @escaping @Sendable (_ path: String, _ caller: String?) -> Void = { path, caller in
+            print("weft: denied \(caller ?? "a caller without a certificate") calling \(path)")
+        }
+    ) async throws -> MeshService {
+        let serverTLS = try configuration.tls.map { files in
+            try TLSContext(.server(certificateChain: files.certificateChain, privateKey: files.privateKey, trustRoots: files.trustRoots))
+        }
+        // Upstreams are checked against the mesh's CA; endpoints come and go by address, so no
+        // name is pinned (checking the upstream's SPIFFE ID is still to come).
+        let clientTLS = try configuration.tls.map { files in
+            try TLSContext(TLSConfiguration(
+                role: .client, certificateChainPath: files.certificateChain, privateKeyPath: files.privateKey,
+                trustRootsPath: files.trustRoots))
+        }
+        var policy: [any ServerInterceptor] = []
+        if !configuration.authorizationRules.isEmpty || !configuration.allowsUnlistedCallers {
+            policy = [AuthorizationPolicy(
+                rules: configuration.authorizationRules, allowsUnlisted: configuration.allowsUnlistedCallers, onDenied: onDenied)]
+        }
+        var serverConfiguration = GRPCServer.Configuration()
+        serverConfiguration.maximumReceiveMessageSize = configuration.maximumReceiveMessageBytes
+        let server = try await MeshServer.start(
+            host: configuration.host, port: configuration.port, tls: serverTLS, services: services,
+            interceptors: policy + interceptors, configuration: serverConfiguration, health: configuration.servesHealth)
+        return MeshService(configuration: configuration, server: server, clientTLS: clientTLS)
+    }
+
+    /// A channel to the upstream `name`, over mutual TLS with this service's certificate.
+    public func channel(to name: String) throws -> MeshChannel {
+        guard let endpoints = configuration.upstreams[name], !endpoints.isEmpty else {
+            throw ConfigurationError(key: "upstreams.\(name)", problem: "is not configured; add its endpoints")
+        }
+        return MeshChannel(endpoints: endpoints, tls: clientTLS)
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains for the configured grace period.
+    public func run() async throws {
+        _ = await terminationSignal()
+        try await server.shutdown(gracePeriod: configuration.drainGracePeriod)
+    }
+}
