@@ -97,7 +97,12 @@ let package = Package(
         // The mesh layer: standard services (health) and the server that runs them.
         .target(
             name: "WeftMesh",
-            dependencies: ["WeftMessages", "WeftRPC", "WeftTLS"],
+            dependencies: [
+                "WeftMessages", "WeftRPC", "WeftTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Sources/WeftMesh",
             plugins: ["WeftCodegenPlugin"]
         ),

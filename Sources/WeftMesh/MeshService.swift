@@ -6,11 +6,17 @@ import WeftTLS
 public final class MeshService: Sendable {
     public let configuration: MeshConfiguration
     public let server: MeshServer
+    /// Calls by method and status code, latency, in flight.
+    public let metrics: RequestMetrics
+    /// The operators' listener, when `admin` is configured.
+    public let admin: AdminServer?
     private let clientTLS: TLSContext?
 
-    private init(configuration: MeshConfiguration, server: MeshServer, clientTLS: TLSContext?) {
+    private init(configuration: MeshConfiguration, server: MeshServer, metrics: RequestMetrics, admin: AdminServer?, clientTLS: TLSContext?) {
         self.configuration = configuration
         self.server = server
+        self.metrics = metrics
+        self.admin = admin
         self.clientTLS = clientTLS
     }
 
@@ -39,10 +45,17 @@ public final class MeshService: Sendable {
         }
         var serverConfiguration = GRPCServer.Configuration()
         serverConfiguration.maximumReceiveMessageSize = configuration.maximumReceiveMessageBytes
+        let counting = RPCMetricsInterceptor()
         let server = try await MeshServer.start(
             host: configuration.host, port: configuration.port, tls: serverTLS, services: services,
-            interceptors: policy + interceptors, configuration: serverConfiguration, health: configuration.servesHealth)
-        return MeshService(configuration: configuration, server: server, clientTLS: clientTLS)
+            interceptors: [counting] + policy + interceptors, configuration: serverConfiguration, health: configuration.servesHealth)
+        var admin: AdminServer?
+        if let address = configuration.admin {
+            admin = try await AdminServer.start(
+                host: address.host, port: address.port, metrics: { counting.metrics.render() },
+                healthy: { server.health?.status(of: "") != .notServing })
+        }
+        return MeshService(configuration: configuration, server: server, metrics: counting.metrics, admin: admin, clientTLS: clientTLS)
     }
 
     /// A channel to the upstream `name`, over mutual TLS with this service's certificate.
@@ -56,6 +69,12 @@ public final class MeshService: Sendable {
     /// Serves until SIGTERM or SIGINT, then drains for the configured grace period.
     public func run() async throws {
         _ = await terminationSignal()
+        try await shutdown()
+    }
+
+    /// Drains (health first), then stops the admin listener.
+    public func shutdown() async throws {
         try await server.shutdown(gracePeriod: configuration.drainGracePeriod)
+        try await admin?.stop()
     }
 }

@@ -198,7 +198,7 @@ import WeftRPC
         #expect((openAPI.object["paths"] as? [String: Any])?["/v1/{name}:archive"] != nil)
         let metrics = try await curl("GET", "\(harness.base)/metrics")
         #expect(metrics.body.contains(#"weft_gateway_requests_total{route="weft.gatewaytest.v1.Bookshop.GetBook",status="200"} 1"#))
-        #expect(metrics.body.contains("weft_gateway_request_duration_seconds_bucket"))
+        #expect(metrics.body.contains("weft_gateway_requests_duration_seconds_bucket"))
     }
 }
 

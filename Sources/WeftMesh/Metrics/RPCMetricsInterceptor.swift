@@ -1,0 +1,30 @@
+import WeftRPC
+
+/// Counts every call a server handles by method and status code, with its latency and the calls
+/// in flight (`weft_rpc_server_calls_total`, `…_duration_seconds`, `…_in_flight`). A handler
+/// cancelled at its deadline counts as CANCELLED here (the deadline's status is set around it).
+public struct RPCMetricsInterceptor: ServerInterceptor {
+    public let metrics: RequestMetrics
+
+    public init(metrics: RequestMetrics = RequestMetrics(
+        name: "weft_rpc_server_calls", help: "Calls handled, by method and status code.", labelName: "method", outcomeName: "code"
+    )) {
+        self.metrics = metrics
+    }
+
+    public func intercept(
+        _ call: InterceptedServerCall, next: @Sendable (InterceptedServerCall) async throws -> Void
+    ) async throws {
+        let started = ContinuousClock.now
+        let method = call.context.path
+        metrics.started(method)
+        do {
+            try await next(call)
+            metrics.record(method, outcome: "OK", duration: .now - started, wasStarted: true)
+        } catch {
+            let code = (error as? Status)?.code ?? (error is CancellationError ? .cancelled : .unknown)
+            metrics.record(method, outcome: code.description, duration: .now - started, wasStarted: true)
+            throw error
+        }
+    }
+}
