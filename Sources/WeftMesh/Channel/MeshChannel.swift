@@ -18,7 +18,9 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 
 /// Calls to a service that runs on several endpoints: one HTTP/2 connection per endpoint,
 /// opened on first use and reopened after it breaks, with exponential backoff and jitter
-/// between failed attempts; calls go round robin over the endpoints not backing off. A call
+/// between failed attempts; calls go round robin, or to the less busy of two random endpoints,
+/// over the endpoints not backing off, and an endpoint that keeps failing is ejected for a
+/// while (`OutlierPolicy`). A call
 /// that provably never reached a server (the connection could not be opened, was closed, or
 /// refused new streams after GOAWAY because the server is draining) is retried on the next
 /// endpoint, so a server going away loses no call.
@@ -32,7 +34,7 @@ public final class MeshChannel: ClientTransport {
 
     private struct State {
         var endpoints: [EndpointState]
-        var next = 0
+        var balancer: EndpointBalancer
     }
 
     public let endpoints: [Endpoint]
@@ -41,12 +43,25 @@ public final class MeshChannel: ClientTransport {
     private let state: Mutex<State>
 
     /// A channel over `endpoints` (TLS when `tls` is given); nothing connects until a call.
-    public init(endpoints: [Endpoint], tls: TLSContext?, backoff: Backoff = Backoff()) {
+    public init(
+        endpoints: [Endpoint], tls: TLSContext?, balancing: Balancing = .roundRobin, outliers: OutlierPolicy = OutlierPolicy(),
+        backoff: Backoff = Backoff()
+    ) {
         precondition(!endpoints.isEmpty, "a MeshChannel needs at least one endpoint")
         self.endpoints = endpoints
         self.tls = tls
         self.backoff = backoff
-        self.state = Mutex(State(endpoints: Array(repeating: EndpointState(), count: endpoints.count)))
+        self.state = Mutex(State(
+            endpoints: Array(repeating: EndpointState(), count: endpoints.count),
+            balancer: EndpointBalancer(count: endpoints.count, balancing: balancing, outliers: outliers)))
+    }
+
+    /// Per endpoint: calls in flight, and whether it is ejected now.
+    public var endpointStates: [(inFlight: Int, ejected: Bool)] {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            state.balancer.loads.indices.map { (state.balancer.loads[$0].inFlight, state.balancer.isEjected($0, at: now)) }
+        }
     }
 
     public func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
@@ -72,18 +87,26 @@ public final class MeshChannel: ClientTransport {
         var lastFailure: (any Error)?
         for _ in 0...endpoints.count {
             guard let index = nextEndpoint() else { break }
+            let started = ContinuousClock.now
             let channel: GRPCChannel
             do {
                 channel = try await connection(to: index)
             } catch {
+                finished(index, latency: nil, countsAsFailure: true)
                 lastFailure = error
                 continue
             }
             do {
-                return try await body(channel)
+                let result = try await body(channel)
+                finished(index, latency: .now - started, countsAsFailure: false)
+                return result
             } catch where GRPCChannel.wasNeverSent(error) {
+                finished(index, latency: nil, countsAsFailure: false)
                 forget(channel, at: index)
                 lastFailure = error
+            } catch {
+                finished(index, latency: nil, countsAsFailure: (error as? Status)?.code == .unavailable)
+                throw error
             }
         }
         throw Status(
@@ -92,18 +115,19 @@ public final class MeshChannel: ClientTransport {
                 + (lastFailure.map { ": \($0)" } ?? " (all are backing off)"))
     }
 
-    /// The next endpoint round robin that is not backing off, if any.
+    /// The next endpoint, by the balancing rule, among those not backing off; counted in flight.
     private func nextEndpoint() -> Int? {
         let now = ContinuousClock.now
         return state.withLock { state in
-            for offset in 0..<state.endpoints.count {
-                let index = (state.next + offset) % state.endpoints.count
-                if let retryAt = state.endpoints[index].retryAt, retryAt > now, state.endpoints[index].channel == nil { continue }
-                state.next = index + 1
-                return index
+            let usable = state.endpoints.indices.filter { index in
+                state.endpoints[index].channel != nil || (state.endpoints[index].retryAt.map { $0 <= now } ?? true)
             }
-            return nil
+            return state.balancer.pick(usable: usable, at: now)
         }
+    }
+
+    private func finished(_ index: Int, latency: Duration?, countsAsFailure: Bool) {
+        state.withLock { $0.balancer.finished(index, latency: latency, countsAsFailure: countsAsFailure, at: .now) }
     }
 
     private func connection(to index: Int) async throws -> GRPCChannel {

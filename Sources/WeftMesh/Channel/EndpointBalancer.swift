@@ -1,0 +1,97 @@
+/// How a `MeshChannel` spreads calls over its endpoints.
+public enum Balancing: Sendable, Hashable {
+    /// In turn.
+    case roundRobin
+    /// Two endpoints at random; the one with less work (calls in flight × recent latency) wins,
+    /// which steers calls away from a slow endpoint without herding onto one fast one.
+    case powerOfTwoChoices
+}
+
+/// When an endpoint that keeps failing is taken out of rotation (outlier ejection).
+public struct OutlierPolicy: Sendable, Hashable {
+    /// Failures in a row (connection errors, UNAVAILABLE) that eject an endpoint.
+    public var consecutiveFailures = 5
+    /// How long the first ejection lasts; each further one of the same endpoint lasts longer.
+    public var ejectionDuration: Duration = .seconds(30)
+    /// The largest share of endpoints ejected at once (at least one always stays).
+    public var maximumEjectedFraction = 0.5
+
+    public init() {}
+}
+
+/// The load and health of each endpoint, and the choice of the next one. A plain value, kept
+/// under the channel's lock; `now` is passed in.
+struct EndpointBalancer {
+    struct Load {
+        var inFlight = 0
+        /// Exponentially weighted moving average of call latency, in seconds (0: none yet).
+        var latency = 0.0
+        var failuresInARow = 0
+        var ejectedUntil: ContinuousClock.Instant?
+        var timesEjected = 0
+    }
+
+    let balancing: Balancing
+    let outliers: OutlierPolicy
+    private(set) var loads: [Load]
+    private var nextInTurn = 0
+
+    init(count: Int, balancing: Balancing, outliers: OutlierPolicy) {
+        self.balancing = balancing
+        self.outliers = outliers
+        self.loads = Array(repeating: Load(), count: count)
+    }
+
+    func isEjected(_ index: Int, at now: ContinuousClock.Instant) -> Bool {
+        loads[index].ejectedUntil.map { $0 > now } ?? false
+    }
+
+    /// The endpoint for the next call among `usable` ones (not ejected; all of them when every
+    /// usable endpoint is ejected), counted as in flight; nil when none is usable.
+    mutating func pick(usable: [Int], at now: ContinuousClock.Instant, random: (Int) -> Int = { Int.random(in: 0..<$0) }) -> Int? {
+        let healthy = usable.filter { !isEjected($0, at: now) }
+        let candidates = healthy.isEmpty ? usable : healthy
+        guard !candidates.isEmpty else { return nil }
+        let chosen: Int
+        switch balancing {
+        case .roundRobin:
+            chosen = candidates.first { $0 >= nextInTurn } ?? candidates[0]
+            nextInTurn = chosen + 1
+        case .powerOfTwoChoices:
+            let first = candidates[random(candidates.count)]
+            var second = candidates[random(candidates.count)]
+            if candidates.count > 1, second == first { second = candidates[(candidates.firstIndex(of: first)! + 1) % candidates.count] }
+            chosen = work(second) < work(first) ? second : first
+        }
+        loads[chosen].inFlight += 1
+        return chosen
+    }
+
+    /// How busy an endpoint looks: calls in flight, weighted by its recent latency.
+    private func work(_ index: Int) -> Double {
+        Double(loads[index].inFlight + 1) * max(loads[index].latency, 0.000_001)
+    }
+
+    /// A call on `index` ended: `latency` when it succeeded, nil when it failed in a way that
+    /// points at the endpoint. `countsAsFailure` false ends it without judging the endpoint.
+    mutating func finished(_ index: Int, latency: Duration?, countsAsFailure: Bool, at now: ContinuousClock.Instant) {
+        loads[index].inFlight = max(0, loads[index].inFlight - 1)
+        if let latency {
+            let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18
+            loads[index].latency = loads[index].latency == 0 ? seconds : 0.8 * loads[index].latency + 0.2 * seconds
+            loads[index].failuresInARow = 0
+        } else if countsAsFailure {
+            loads[index].failuresInARow += 1
+            if loads[index].failuresInARow >= outliers.consecutiveFailures { eject(index, at: now) }
+        }
+    }
+
+    private mutating func eject(_ index: Int, at now: ContinuousClock.Instant) {
+        let ejected = loads.indices.filter { isEjected($0, at: now) }.count
+        let allowed = max(0, min(loads.count - 1, Int(Double(loads.count) * outliers.maximumEjectedFraction)))
+        guard ejected < allowed else { return }
+        loads[index].timesEjected += 1
+        loads[index].failuresInARow = 0
+        loads[index].ejectedUntil = now + outliers.ejectionDuration * loads[index].timesEjected
+    }
+}

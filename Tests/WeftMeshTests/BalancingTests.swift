@@ -1,0 +1,115 @@
+import Synchronization
+import Testing
+@testable import WeftMesh
+import WeftMessages
+import WeftRPC
+
+/// Power of two choices and outlier ejection: the balancer alone, then over real servers.
+@Suite struct BalancingTests {
+    @Test func powerOfTwoChoicesPrefersTheLessBusyEndpoint() {
+        var balancer = EndpointBalancer(count: 2, balancing: .powerOfTwoChoices, outliers: OutlierPolicy())
+        let now = ContinuousClock.now
+        // Endpoint 0 answers in 50 ms, endpoint 1 in 1 ms.
+        for _ in 0..<4 {
+            for index in 0..<2 {
+                _ = balancer.pick(usable: [index], at: now)
+                balancer.finished(index, latency: index == 0 ? .milliseconds(50) : .milliseconds(1), countsAsFailure: false, at: now)
+            }
+        }
+        var random = [0, 1].makeIterator()
+        #expect(balancer.pick(usable: [0, 1], at: now) { _ in random.next() ?? 0 } == 1)
+    }
+
+    @Test func consecutiveFailuresEjectAndTheEndpointComesBack() {
+        var policy = OutlierPolicy()
+        policy.consecutiveFailures = 3
+        policy.ejectionDuration = .seconds(1)
+        var balancer = EndpointBalancer(count: 3, balancing: .roundRobin, outliers: policy)
+        let now = ContinuousClock.now
+        for _ in 0..<3 {
+            _ = balancer.pick(usable: [0], at: now)
+            balancer.finished(0, latency: nil, countsAsFailure: true, at: now)
+        }
+        #expect(balancer.isEjected(0, at: now))
+        #expect((0..<6).map { _ in balancer.pick(usable: [0, 1, 2], at: now)! }.allSatisfy { $0 != 0 })
+        #expect(!balancer.isEjected(0, at: now + .seconds(1)))
+        // At most half of the endpoints are ejected at once: a second failing one stays in.
+        for _ in 0..<3 {
+            _ = balancer.pick(usable: [1], at: now)
+            balancer.finished(1, latency: nil, countsAsFailure: true, at: now)
+        }
+        #expect(!balancer.isEjected(1, at: now))
+    }
+
+    @Test func aSlowEndpointGetsFewerCallsUnderPowerOfTwoChoices() async throws {
+        let slow = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .milliseconds(30))])
+        let fast = Delayed(delay: .zero)
+        let quick = try await MeshServer.start(port: 0, tls: nil, services: [fast])
+        let channel = MeshChannel(
+            endpoints: [Endpoint(host: "127.0.0.1", port: slow.port), Endpoint(host: "127.0.0.1", port: quick.port)], tls: nil,
+            balancing: .powerOfTwoChoices)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask { for _ in 0..<50 { _ = try await Delayed.call(channel) } }
+            }
+            try await group.waitForAll()
+        }
+        #expect(fast.count > 140)  // of 200
+        await channel.close()
+        try await slow.shutdown(gracePeriod: .seconds(1))
+        try await quick.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func anEndpointAnsweringUnavailableIsEjectedAndProbedLater() async throws {
+        let failing = Delayed(delay: .zero, failing: true)
+        let healthy = Delayed(delay: .zero)
+        let bad = try await MeshServer.start(port: 0, tls: nil, services: [failing])
+        let good = try await MeshServer.start(port: 0, tls: nil, services: [healthy])
+        var outliers = OutlierPolicy()
+        outliers.consecutiveFailures = 3
+        outliers.ejectionDuration = .milliseconds(300)
+        let channel = MeshChannel(
+            endpoints: [Endpoint(host: "127.0.0.1", port: bad.port), Endpoint(host: "127.0.0.1", port: good.port)], tls: nil,
+            outliers: outliers)
+        var failures = 0
+        for _ in 0..<40 {
+            do { _ = try await Delayed.call(channel) } catch { failures += 1 }
+        }
+        #expect(failures == 3)  // round robin reaches the failing endpoint three times, then it is out
+        #expect(channel.endpointStates[0].ejected)
+        try await Task.sleep(for: .milliseconds(350))
+        for _ in 0..<4 { _ = try? await Delayed.call(channel) }
+        #expect(failing.count > 3)  // back in rotation once its ejection ended
+        await channel.close()
+        try await bad.shutdown(gracePeriod: .seconds(1))
+        try await good.shutdown(gracePeriod: .seconds(1))
+    }
+}
+
+/// Echo that waits `delay` (or fails with UNAVAILABLE), counting its calls.
+final class Delayed: RegisteredService {
+    let delay: Duration
+    let failing: Bool
+    private let calls = Atomic(0)
+    var count: Int { calls.load(ordering: .relaxed) }
+
+    init(delay: Duration, failing: Bool = false) {
+        self.delay = delay
+        self.failing = failing
+    }
+
+    static func call(_ channel: MeshChannel) async throws -> HealthCheckRequest {
+        let response: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
+            channel, MeshChannelTests.say, HealthCheckRequest(service: "x"), options: CallOptions(timeout: .seconds(5)))
+        return response.message
+    }
+
+    var serverMethods: [ServerMethod] {
+        [.unary(MeshChannelTests.say) { [self] (request: HealthCheckRequest, _) in
+            calls.add(1, ordering: .relaxed)
+            if failing { throw Status(.unavailable, "this endpoint is broken") }
+            if delay > .zero { try await Task.sleep(for: delay) }
+            return request
+        }]
+    }
+}
