@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: Schema compiler (codegen/)
@@ -99,6 +100,7 @@ let package = Package(
             name: "WeftMesh",
             dependencies: [
                 "WeftMessages", "WeftRPC", "WeftTLS",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -161,7 +163,11 @@ let package = Package(
             plugins: ["WeftCodegenPlugin"]
         ),
         .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
-        .testTarget(name: "WeftMeshTests", dependencies: ["WeftMesh", "WeftMessages", "WeftRPC", "WeftTLS"], path: "Tests/WeftMeshTests"),
+        .testTarget(
+            name: "WeftMeshTests",
+            dependencies: ["WeftMesh", "WeftMessages", "WeftRPC", "WeftTLS", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/WeftMeshTests"
+        ),
         .testTarget(
             name: "WeftGeneratedCodeTests",
             dependencies: ["WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop"],

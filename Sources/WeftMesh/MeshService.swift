@@ -1,8 +1,10 @@
+import Logging
 import WeftRPC
 import WeftTLS
 
 /// A service started from its `MeshConfiguration`: listeners, mutual TLS, the authorization
-/// policy, health, channels to its upstreams, and SIGTERM handling (drain, then exit).
+/// policy, health, metrics and a call log (swift-log, label `weft.<service>`), channels to its
+/// upstreams, and SIGTERM handling (drain, then exit).
 public final class MeshService: Sendable {
     public let configuration: MeshConfiguration
     public let server: MeshServer
@@ -46,9 +48,10 @@ public final class MeshService: Sendable {
         var serverConfiguration = GRPCServer.Configuration()
         serverConfiguration.maximumReceiveMessageSize = configuration.maximumReceiveMessageBytes
         let counting = RPCMetricsInterceptor()
+        let logging = CallLogInterceptor(logger: Logger(label: "weft.\(configuration.service)"))
         let server = try await MeshServer.start(
             host: configuration.host, port: configuration.port, tls: serverTLS, services: services,
-            interceptors: [counting] + policy + interceptors, configuration: serverConfiguration, health: configuration.servesHealth)
+            interceptors: [counting, logging] + policy + interceptors, configuration: serverConfiguration, health: configuration.servesHealth)
         var admin: AdminServer?
         if let address = configuration.admin {
             admin = try await AdminServer.start(
