@@ -98,7 +98,7 @@ final class Delayed: RegisteredService {
 
     static func call(_ channel: MeshChannel) async throws -> HealthCheckRequest {
         let response: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
-            channel, MeshChannelTests.say, HealthCheckRequest(service: "x"), options: CallOptions(timeout: .seconds(5)))
+            channel, MeshChannelTests.say, HealthCheckRequest(service: "x"), options: CallOptions(timeout: .seconds(30)))
         return response.message
     }
 

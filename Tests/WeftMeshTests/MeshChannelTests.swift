@@ -10,7 +10,7 @@ import WeftRPC
 
     func call(_ channel: MeshChannel, _ text: String) async throws -> String {
         let response: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
-            channel, Self.say, HealthCheckRequest(service: text), options: CallOptions(timeout: .seconds(5)))
+            channel, Self.say, HealthCheckRequest(service: text), options: CallOptions(timeout: .seconds(30)))
         return response.message.service
     }
 
