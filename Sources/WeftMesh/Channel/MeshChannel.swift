@@ -20,7 +20,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 /// opened on first use and reopened after it breaks, with exponential backoff and jitter
 /// between failed attempts; calls go round robin, or to the less busy of two random endpoints,
 /// over the endpoints not backing off, and an endpoint that keeps failing is ejected for a
-/// while (`OutlierPolicy`). A call
+/// while (`OutlierPolicy`). Unary calls of idempotent methods are retried as `RetryPolicy`
+/// says, within a retry budget. A call
 /// that provably never reached a server (the connection could not be opened, was closed, or
 /// refused new streams after GOAWAY because the server is draining) is retried on the next
 /// endpoint, so a server going away loses no call.
@@ -35,26 +36,34 @@ public final class MeshChannel: ClientTransport {
     private struct State {
         var endpoints: [EndpointState]
         var balancer: EndpointBalancer
+        var budget: RetryBudget
+        var retries = 0
     }
 
     public let endpoints: [Endpoint]
     private let tls: TLSContext?
     private let backoff: Backoff
+    private let retryPolicy: RetryPolicy
     private let state: Mutex<State>
 
     /// A channel over `endpoints` (TLS when `tls` is given); nothing connects until a call.
     public init(
         endpoints: [Endpoint], tls: TLSContext?, balancing: Balancing = .roundRobin, outliers: OutlierPolicy = OutlierPolicy(),
-        backoff: Backoff = Backoff()
+        retries: RetryPolicy = RetryPolicy(), backoff: Backoff = Backoff()
     ) {
         precondition(!endpoints.isEmpty, "a MeshChannel needs at least one endpoint")
         self.endpoints = endpoints
         self.tls = tls
         self.backoff = backoff
+        self.retryPolicy = retries
         self.state = Mutex(State(
             endpoints: Array(repeating: EndpointState(), count: endpoints.count),
-            balancer: EndpointBalancer(count: endpoints.count, balancing: balancing, outliers: outliers)))
+            balancer: EndpointBalancer(count: endpoints.count, balancing: balancing, outliers: outliers),
+            budget: RetryBudget(ratio: retries.budgetRatio, minimum: retries.budgetMinimum)))
     }
+
+    /// Policy retries made so far (calls that never left are not counted).
+    public var retriesMade: Int { state.withLock { $0.retries } }
 
     /// Per endpoint: calls in flight, and whether it is ejected now.
     public var endpointStates: [(inFlight: Int, ejected: Bool)] {
@@ -69,7 +78,29 @@ public final class MeshChannel: ClientTransport {
     }
 
     public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
-        try await onSomeEndpoint { try await $0.unary(method, request: request, options: options) }
+        state.withLock { $0.budget.callStarted() }
+        guard method.idempotency != .unknown else {
+            return try await onSomeEndpoint { try await $0.unary(method, request: request, options: options) }
+        }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        var attempt = 1
+        while true {
+            var attemptOptions = options
+            if let deadline { attemptOptions.timeout = deadline - .now }
+            do {
+                return try await onSomeEndpoint { try await $0.unary(method, request: request, options: attemptOptions) }
+            } catch let status as Status where retryPolicy.retryableCodes.contains(status.code) && attempt < retryPolicy.maximumAttempts {
+                let wait = retryPolicy.backoff.delay(afterFailures: attempt)
+                if let deadline, ContinuousClock.now + wait >= deadline { throw status }
+                guard state.withLock({ state in
+                    guard state.budget.takeRetry() else { return false }
+                    state.retries += 1
+                    return true
+                }) else { throw status }
+                try await Task.sleep(for: wait)
+                attempt += 1
+            }
+        }
     }
 
     /// Closes every connection.

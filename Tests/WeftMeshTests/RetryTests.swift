@@ -1,0 +1,97 @@
+import Synchronization
+import Testing
+@testable import WeftMesh
+import WeftMessages
+import WeftRPC
+
+/// Policy retries of idempotent calls, and the budget that bounds them.
+@Suite struct RetryTests {
+    /// Echo's method, marked IDEMPOTENT as a schema would.
+    static let idempotentSay = MethodDescriptor(
+        name: "Say", path: MeshChannelTests.say.path, inputType: MeshChannelTests.say.inputType,
+        outputType: MeshChannelTests.say.outputType, clientStreaming: false, serverStreaming: false,
+        idempotency: .idempotent, httpRule: nil)
+
+    static func call(_ channel: MeshChannel, _ method: MethodDescriptor) async throws {
+        let _: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
+            channel, method, HealthCheckRequest(service: "x"), options: CallOptions(timeout: .seconds(30)))
+    }
+
+    @Test func idempotentCallsAreRetriedOnUnavailableOthersAreNot() async throws {
+        let failing = Delayed(delay: .zero, failing: true)
+        let bad = try await MeshServer.start(port: 0, tls: nil, services: [failing])
+        let good = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .zero)])
+        var outliers = OutlierPolicy()
+        outliers.consecutiveFailures = 1000  // keep the failing endpoint in rotation
+        let channel = MeshChannel(
+            endpoints: [Endpoint(host: "127.0.0.1", port: bad.port), Endpoint(host: "127.0.0.1", port: good.port)], tls: nil,
+            outliers: outliers)
+        // Each call meets the failing endpoint first (the retry took the good one's turn) and
+        // goes on to the good one: ten retries, within the budget's first ten tokens.
+        for _ in 0..<10 { try await Self.call(channel, Self.idempotentSay) }
+        #expect(channel.retriesMade == 10)
+        var failures = 0
+        for _ in 0..<20 {
+            do { try await Self.call(channel, MeshChannelTests.say) } catch { failures += 1 }
+        }
+        #expect(failures == 10)
+        await channel.close()
+        try await bad.shutdown(gracePeriod: .seconds(1))
+        try await good.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func aRetryStormStaysWithinTheBudget() async throws {
+        let failing = Delayed(delay: .zero, failing: true)
+        let server = try await MeshServer.start(port: 0, tls: nil, services: [failing])
+        var retries = RetryPolicy()
+        retries.backoff.initial = .milliseconds(1)
+        var outliers = OutlierPolicy()
+        outliers.consecutiveFailures = 100_000
+        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, outliers: outliers, retries: retries)
+        for _ in 0..<200 { try? await Self.call(channel, Self.idempotentSay) }
+        // Without a budget: 2 retries per call, 400. With it: 10 to start with, 0.2 per call.
+        #expect(channel.retriesMade <= 10 + 40)
+        #expect(failing.count == 200 + channel.retriesMade)
+        await channel.close()
+        try await server.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func anEndpointKilledUnderLoadLosesNoIdempotentCall() async throws {
+        let first = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .milliseconds(2))])
+        let second = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .milliseconds(2))])
+        let channel = MeshChannel(
+            endpoints: [Endpoint(host: "127.0.0.1", port: first.port), Endpoint(host: "127.0.0.1", port: second.port)], tls: nil)
+        let failures = FailureCount()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for index in 0..<60 {
+                        if worker == 0, index == 20 { try await first.shutdown(gracePeriod: .zero) }  // no drain: calls in flight break
+                        do { try await Self.call(channel, Self.idempotentSay) } catch { failures.value.add(1, ordering: .relaxed) }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let failed = failures.value.load(ordering: .relaxed)
+        #expect(failed == 0)
+        await channel.close()
+        try await second.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test func theBudgetEarnsAFifthOfACallAndStartsWithTen() {
+        var budget = RetryBudget(ratio: 0.2, minimum: 10)
+        var granted = 0
+        for _ in 0..<100 {
+            budget.callStarted()
+            if budget.takeRetry() { granted += 1 }
+            if budget.takeRetry() { granted += 1 }
+        }
+        #expect(granted == 30)
+    }
+}
+
+/// Failed calls, counted from several tasks.
+final class FailureCount: Sendable {
+    let value = Atomic(0)
+}
