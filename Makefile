@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test bench-gateway bench-rpc swift-test crosslang-test schema-corpus-test interop-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -75,6 +75,10 @@ bench-gateway: apt-deps
 bench-rpc: apt-deps
 	@dpkg -s nghttp2-server >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq nghttp2-server; }
 	Benchmarks/rpc.sh
+
+## bench-mesh: round robin vs power of two choices with one slow endpoint (release build).
+bench-mesh: apt-deps
+	cd Benchmarks && swift build -c release --product mesh-balancing && .build/release/mesh-balancing 8000
 
 ## fuzz: libFuzzer over the binary and JSON decoders for FUZZ_SECONDS (not part of `make test`).
 FUZZ_SECONDS ?= 60

@@ -67,6 +67,16 @@ let package = Package(
             ],
             path: "Sources/RPCLoad"
         ),
+        // Round robin vs power of two choices with one slow endpoint.
+        .executableTarget(
+            name: "mesh-balancing",
+            dependencies: [
+                .product(name: "WeftInterop", package: weft),
+                .product(name: "WeftMesh", package: weft),
+                .product(name: "WeftRPC", package: weft),
+            ],
+            path: "Sources/MeshBalancing"
+        ),
         .executableTarget(
             name: "WeftBenchmarks",
             dependencies: [
