@@ -42,6 +42,13 @@ struct EndpointBalancer {
         self.loads = Array(repeating: Load(), count: count)
     }
 
+    /// A new endpoint list: position `i` was endpoint `previous[i]` before (its load carries
+    /// over), or is new (nil).
+    mutating func remap(_ previous: [Int?]) {
+        loads = previous.map { $0.map { loads[$0] } ?? Load() }
+        nextInTurn = 0
+    }
+
     func isEjected(_ index: Int, at now: ContinuousClock.Instant) -> Bool {
         loads[index].ejectedUntil.map { $0 > now } ?? false
     }

@@ -34,13 +34,27 @@ public final class MeshChannel: ClientTransport {
     }
 
     private struct State {
+        var addresses: [Endpoint]
         var endpoints: [EndpointState]
         var balancer: EndpointBalancer
         var budget: RetryBudget
         var retries = 0
+        /// Bumped by every `update(endpoints:)`; a call's slot from an older one is stale.
+        var generation = 0
+        var refresher: Task<Void, Never>?
+        /// Re-resolves at once, when the channel has a resolver.
+        var resolveNow: (@Sendable () async -> Void)?
     }
 
-    public let endpoints: [Endpoint]
+    /// One endpoint as a call holds it across the channel's lock.
+    private struct Slot {
+        let generation: Int
+        let index: Int
+        let endpoint: Endpoint
+    }
+
+    /// The endpoints calls go to now.
+    public var endpoints: [Endpoint] { state.withLock { $0.addresses } }
     private let tls: TLSContext?
     private let backoff: Backoff
     private let retryPolicy: RetryPolicy
@@ -52,11 +66,11 @@ public final class MeshChannel: ClientTransport {
         retries: RetryPolicy = RetryPolicy(), backoff: Backoff = Backoff()
     ) {
         precondition(!endpoints.isEmpty, "a MeshChannel needs at least one endpoint")
-        self.endpoints = endpoints
         self.tls = tls
         self.backoff = backoff
         self.retryPolicy = retries
         self.state = Mutex(State(
+            addresses: endpoints,
             endpoints: Array(repeating: EndpointState(), count: endpoints.count),
             balancer: EndpointBalancer(count: endpoints.count, balancing: balancing, outliers: outliers),
             budget: RetryBudget(ratio: retries.budgetRatio, minimum: retries.budgetMinimum)))
@@ -103,43 +117,96 @@ public final class MeshChannel: ClientTransport {
         }
     }
 
-    /// Closes every connection.
+    /// Closes every connection (and stops re-resolving).
     public func close() async {
-        let open = state.withLock { state in
-            defer { for index in state.endpoints.indices { state.endpoints[index].channel = nil } }
-            return state.endpoints.compactMap(\.channel)
+        let (open, refresher) = state.withLock { state in
+            defer {
+                for index in state.endpoints.indices { state.endpoints[index].channel = nil }
+                state.refresher = nil
+            }
+            return (state.endpoints.compactMap(\.channel), state.refresher)
         }
+        refresher?.cancel()
         for channel in open { try? await channel.close() }
+    }
+
+    /// Replaces the endpoint list (a resolver found a new one): endpoints that stay keep their
+    /// connections and load, new ones connect on first use, removed ones are closed once their
+    /// calls in flight are done.
+    public func update(endpoints newEndpoints: [Endpoint]) {
+        guard !newEndpoints.isEmpty else { return }
+        let removed: [GRPCChannel] = state.withLock { state in
+            guard newEndpoints != state.addresses else { return [] }
+            let previous = newEndpoints.map { state.addresses.firstIndex(of: $0) }
+            let kept = Set(previous.compactMap { $0 })
+            let removed = state.endpoints.indices.filter { !kept.contains($0) }.compactMap { state.endpoints[$0].channel }
+            state.endpoints = previous.map { $0.map { state.endpoints[$0] } ?? EndpointState() }
+            state.balancer.remap(previous)
+            state.addresses = newEndpoints
+            state.generation += 1
+            return removed
+        }
+        // GOAWAY lets their calls in flight finish.
+        if !removed.isEmpty { Task { for channel in removed { try? await channel.close() } } }
+    }
+
+    /// A channel whose endpoints come from `resolver` (e.g. `DNSResolver` for a Kubernetes
+    /// headless service): resolved now, again every `refreshEvery`, and at once when no endpoint
+    /// takes a call. Throws when the first resolution finds nothing.
+    public static func resolving(
+        _ resolver: any EndpointResolver, refreshEvery: Duration = .seconds(30), tls: TLSContext?,
+        balancing: Balancing = .roundRobin, outliers: OutlierPolicy = OutlierPolicy(), retries: RetryPolicy = RetryPolicy()
+    ) async throws -> MeshChannel {
+        let endpoints = try await resolver.resolve()
+        guard !endpoints.isEmpty else { throw Status(.unavailable, "\(resolver) resolved to no endpoints") }
+        let channel = MeshChannel(endpoints: endpoints, tls: tls, balancing: balancing, outliers: outliers, retries: retries)
+        let refresher = Task { [resolver] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: refreshEvery)
+                if let found = try? await resolver.resolve() { channel.update(endpoints: found) }
+            }
+        }
+        let resolveNow: @Sendable () async -> Void = { [weak channel] in
+            guard let found = try? await resolver.resolve() else { return }
+            channel?.update(endpoints: found)
+        }
+        channel.state.withLock { state in
+            state.refresher = refresher
+            state.resolveNow = resolveNow
+        }
+        return channel
     }
 
     /// Runs `body` on the next usable endpoint's connection, moving on while the call was never
     /// sent; at most one attempt per endpoint, plus one.
     private func onSomeEndpoint<Result: Sendable>(_ body: (GRPCChannel) async throws -> Result) async throws -> Result {
         var lastFailure: (any Error)?
-        for _ in 0...endpoints.count {
-            guard let index = nextEndpoint() else { break }
+        let attempts = state.withLock { $0.addresses.count }
+        for _ in 0...attempts {
+            guard let slot = nextEndpoint() else { break }
             let started = ContinuousClock.now
             let channel: GRPCChannel
             do {
-                channel = try await connection(to: index)
+                channel = try await connection(to: slot)
             } catch {
-                finished(index, latency: nil, countsAsFailure: true)
+                finished(slot, latency: nil, countsAsFailure: true)
                 lastFailure = error
                 continue
             }
             do {
                 let result = try await body(channel)
-                finished(index, latency: .now - started, countsAsFailure: false)
+                finished(slot, latency: .now - started, countsAsFailure: false)
                 return result
             } catch where GRPCChannel.wasNeverSent(error) {
-                finished(index, latency: nil, countsAsFailure: false)
-                forget(channel, at: index)
+                finished(slot, latency: nil, countsAsFailure: false)
+                forget(channel, at: slot)
                 lastFailure = error
             } catch {
-                finished(index, latency: nil, countsAsFailure: (error as? Status)?.code == .unavailable)
+                finished(slot, latency: nil, countsAsFailure: (error as? Status)?.code == .unavailable)
                 throw error
             }
         }
+        if let resolveNow = state.withLock({ $0.resolveNow }) { Task { await resolveNow() } }
         throw Status(
             .unavailable,
             "no endpoint of \(endpoints.map(\.description).joined(separator: ", ")) took the call"
@@ -147,55 +214,68 @@ public final class MeshChannel: ClientTransport {
     }
 
     /// The next endpoint, by the balancing rule, among those not backing off; counted in flight.
-    private func nextEndpoint() -> Int? {
+    private func nextEndpoint() -> Slot? {
         let now = ContinuousClock.now
         return state.withLock { state in
             let usable = state.endpoints.indices.filter { index in
                 state.endpoints[index].channel != nil || (state.endpoints[index].retryAt.map { $0 <= now } ?? true)
             }
-            return state.balancer.pick(usable: usable, at: now)
+            return state.balancer.pick(usable: usable, at: now).map {
+                Slot(generation: state.generation, index: $0, endpoint: state.addresses[$0])
+            }
         }
     }
 
-    private func finished(_ index: Int, latency: Duration?, countsAsFailure: Bool) {
-        state.withLock { $0.balancer.finished(index, latency: latency, countsAsFailure: countsAsFailure, at: .now) }
+    private func finished(_ slot: Slot, latency: Duration?, countsAsFailure: Bool) {
+        state.withLock { state in
+            guard state.generation == slot.generation else { return }
+            state.balancer.finished(slot.index, latency: latency, countsAsFailure: countsAsFailure, at: .now)
+        }
     }
 
-    private func connection(to index: Int) async throws -> GRPCChannel {
-        let endpoint = endpoints[index]
+    private func connection(to slot: Slot) async throws -> GRPCChannel {
+        let (endpoint, index, generation) = (slot.endpoint, slot.index, slot.generation)
         let tls = self.tls
-        if let channel = state.withLock({ $0.endpoints[index].channel }) { return channel }
+        let existing: GRPCChannel? = state.withLock { state in state.generation == generation ? state.endpoints[index].channel : nil }
+        if let existing { return existing }
         let attempt: Task<GRPCChannel, any Error> = state.withLock { state in
-            if let connecting = state.endpoints[index].connecting { return connecting }
+            if state.generation == generation, let connecting = state.endpoints[index].connecting { return connecting }
             let connecting = Task { try await GRPCChannel.connect(host: endpoint.host, port: endpoint.port, tls: tls) }
-            state.endpoints[index].connecting = connecting
+            if state.generation == generation { state.endpoints[index].connecting = connecting }
             return connecting
         }
+        let channel: GRPCChannel
         do {
-            let channel = try await attempt.value
-            state.withLock { state in
-                if state.endpoints[index].connecting == attempt {
-                    state.endpoints[index] = EndpointState(channel: channel)
-                }
-            }
-            return channel
+            channel = try await attempt.value
         } catch {
-            let delay = backoff.delay(afterFailures: state.withLock { $0.endpoints[index].failures + 1 })
             state.withLock { state in
-                guard state.endpoints[index].connecting == attempt else { return }
-                state.endpoints[index].connecting = nil
-                state.endpoints[index].failures += 1
-                state.endpoints[index].retryAt = .now + delay
+                guard let current = state.addresses.firstIndex(of: endpoint), state.endpoints[current].connecting == attempt else { return }
+                state.endpoints[current].connecting = nil
+                state.endpoints[current].failures += 1
+                state.endpoints[current].retryAt = .now + backoff.delay(afterFailures: state.endpoints[current].failures)
             }
             throw Status(.unavailable, "\(endpoint) is unreachable: \(error)")
         }
+        // The first waiter to get here records the connection (under the endpoint's current
+        // position: the list may have changed meanwhile); the others just use it.
+        let stillListed = state.withLock { state in
+            guard let current = state.addresses.firstIndex(of: endpoint) else { return false }
+            if state.endpoints[current].connecting == attempt { state.endpoints[current] = EndpointState(channel: channel) }
+            return true
+        }
+        guard stillListed else {
+            // The endpoint left the list while connecting: the caller moves on to a listed one.
+            try? await channel.close()
+            throw Status(.unavailable, "\(endpoint) left the endpoint list while connecting")
+        }
+        return channel
     }
 
     /// Forgets a connection that refused a call; the next call to its endpoint reconnects.
-    private func forget(_ channel: GRPCChannel, at index: Int) {
+    private func forget(_ channel: GRPCChannel, at slot: Slot) {
         let forgotten = state.withLock { state in
-            guard state.endpoints[index].channel === channel else { return false }
-            state.endpoints[index].channel = nil
+            guard state.generation == slot.generation, state.endpoints[slot.index].channel === channel else { return false }
+            state.endpoints[slot.index].channel = nil
             return true
         }
         if forgotten { Task { try? await channel.close() } }
