@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -33,7 +33,7 @@ build: apt-deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
 ## test: every Swift test, then the cross-language and protoc cross-checks.
-test: deps build swift-test schema-corpus-test crosslang-test interop-test openapi-test fuzz-regressions
+test: deps build swift-test schema-corpus-test crosslang-test interop-test gateway-cli-test openapi-test fuzz-regressions
 
 swift-test:
 	swift test $(SWIFT_BUILD_FLAGS)
@@ -47,6 +47,10 @@ crosslang-test: build python-deps
 # grpcio (Python) and Weft calling each other over HTTP/2 with mutual TLS.
 interop-test: build python-deps
 	Tests/Interop/run.sh
+
+# `weft gateway` as a process: configuration file, mTLS upstream, curl, SIGTERM.
+gateway-cli-test: build
+	Tests/Gateway/cli.sh
 
 # The generated OpenAPI document (pinned by a Swift golden test) passes a standard validator.
 openapi-test: python-deps

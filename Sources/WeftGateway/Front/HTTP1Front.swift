@@ -61,7 +61,7 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
         refused = true
         let code: Status.Code = status == 413 || status == 431 ? .resourceExhausted : .invalidArgument
         let writer = HTTP1ResponseWriter(context: NIOLoopBound(context, eventLoop: context.eventLoop), keepAlive: false)
-        writer.write(status: status, headers: [("content-type", "application/json")], body: Gateway.errorBody(Status(code, message)))
+        writer.write(status: status, headers: [("content-type", "application/json")], body: ErrorResponse.body(for: Status(code, message)))
     }
 }
 

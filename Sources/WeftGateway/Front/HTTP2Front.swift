@@ -86,7 +86,7 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
 
     private func refuse(_ id: Int32, on connection: HTTP2Connection, _ message: String) {
         pending[id]?.refused = true
-        let body = Gateway.errorBody(Status(.resourceExhausted, message))
+        let body = ErrorResponse.body(for: Status(.resourceExhausted, message))
         connection.sendHeaders(
             [(":status", "413"), ("content-type", "application/json"), ("content-length", String(body.count))], stream: id, endStream: false)
         connection.sendData(ByteBuffer(bytes: body), stream: id, endStream: true)

@@ -7,14 +7,9 @@ public enum RateLimitHeaders {
     ) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = [
             ("RateLimit-Policy", "\"\(policyName)\";q=\(policy.burst);w=\(policy.windowSeconds)"),
-            ("RateLimit", "\"\(policyName)\";r=\(decision.remaining);t=\(wholeSeconds(decision.resetAfter))"),
+            ("RateLimit", "\"\(policyName)\";r=\(decision.remaining);t=\(decision.resetAfter.wholeSecondsUp)"),
         ]
-        if !decision.allowed { fields.append(("Retry-After", String(max(1, wholeSeconds(decision.retryAfter))))) }
+        if !decision.allowed { fields.append(("Retry-After", String(max(1, decision.retryAfter.wholeSecondsUp)))) }
         return fields
-    }
-
-    private static func wholeSeconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(seconds) + (attoseconds > 0 ? 1 : 0)
     }
 }

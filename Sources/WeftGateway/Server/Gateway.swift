@@ -105,12 +105,6 @@ public final class Gateway: Sendable {
         }
     }
 
-    /// A complete error answer, for fronts that refuse a request before it reaches `begin`
-    /// (413, 431, 400 for unparsable HTTP).
-    public static func errorBody(_ status: Status) -> [UInt8] {
-        ErrorResponse.body(for: status)
-    }
-
     /// Counts and logs a finished request.
     private func ended(_ exchange: Exchange, status: Int, started: ContinuousClock.Instant) {
         inFlight.subtract(1, ordering: .relaxed)
@@ -343,12 +337,9 @@ public final class Gateway: Sendable {
         }
         metadata.add("x-request-id", requestID)
         // The edge of the mesh: continue the client's W3C trace, or start one.
-        let trace = request.header("traceparent").flatMap(TraceParent.init(header:))?.child() ?? .newTrace()
-        metadata.add("traceparent", trace.description)
-        if trace.traceID == request.header("traceparent").flatMap(TraceParent.init(header:))?.traceID,
-           let state = request.header("tracestate") {
-            metadata.add("tracestate", state)
-        }
+        let incoming = request.header("traceparent").flatMap(TraceParent.init(header:))
+        metadata.add("traceparent", (incoming?.child() ?? .newTrace()).description)
+        if incoming != nil, let state = request.header("tracestate") { metadata.add("tracestate", state) }
         for name in jwt?.policy.forwardedClaims ?? [] {
             if let value = Self.text(claims.first { $0.0 == name }?.1) { metadata.add("x-jwt-" + name, value) }
         }
@@ -431,15 +422,3 @@ private final class StreamStarted: Sendable {
 
 /// A streamed answer's client stopped taking it.
 private struct ClientGone: Error {}
-
-extension Duration {
-    /// Whole seconds, rounded up.
-    var wholeSecondsUp: Int {
-        let (seconds, attoseconds) = components
-        return Int(seconds) + (attoseconds > 0 ? 1 : 0)
-    }
-
-    var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
-    }
-}

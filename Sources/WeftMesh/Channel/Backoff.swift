@@ -15,13 +15,9 @@ public struct Backoff: Sendable, Hashable {
     /// The wait after `failures` consecutive failures (at least 1); `randomness` in 0..<1
     /// places it within the jitter (0.5: no jitter).
     public func delay(afterFailures failures: Int, randomness: Double = Double.random(in: 0..<1)) -> Duration {
-        var seconds = Self.seconds(initial)
+        var seconds = initial.inSeconds
         for _ in 1..<max(1, failures) { seconds *= multiplier }
-        seconds = min(seconds, Self.seconds(maximum))
+        seconds = min(seconds, maximum.inSeconds)
         return .nanoseconds(Int64(seconds * (1 + jitter * (2 * randomness - 1)) * 1e9))
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -84,7 +84,7 @@ struct EndpointBalancer {
     mutating func finished(_ index: Int, latency: Duration?, countsAsFailure: Bool, at now: ContinuousClock.Instant) {
         loads[index].inFlight = max(0, loads[index].inFlight - 1)
         if let latency {
-            let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18
+            let seconds = latency.inSeconds
             loads[index].latency = loads[index].latency == 0 ? seconds : 0.8 * loads[index].latency + 0.2 * seconds
             loads[index].failuresInARow = 0
         } else if countsAsFailure {

@@ -26,19 +26,15 @@ public struct CallLogInterceptor: ServerInterceptor {
         do {
             try await next(call)
             metadata["code"] = "OK"
-            metadata["duration_ms"] = "\(Self.milliseconds(.now - started))"
+            metadata["duration_ms"] = "\((ContinuousClock.now - started).inSeconds * 1000)"
             logger.log(level: okLevel, "call ended", metadata: metadata)
         } catch {
             let status = error as? Status ?? Status(error is CancellationError ? .cancelled : .unknown, "\(error)")
             metadata["code"] = "\(status.code)"
             metadata["message"] = "\(status.message)"
-            metadata["duration_ms"] = "\(Self.milliseconds(.now - started))"
+            metadata["duration_ms"] = "\((ContinuousClock.now - started).inSeconds * 1000)"
             logger.log(level: failureLevel, "call failed", metadata: metadata)
             throw error
         }
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 }

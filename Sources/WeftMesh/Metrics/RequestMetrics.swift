@@ -38,7 +38,7 @@ public final class RequestMetrics: Sendable {
     /// A request to `label` ended with `outcome` after `duration`.
     public func record(_ label: String, outcome: String, duration: Duration, wasStarted: Bool = false) {
         if wasStarted { inFlight.withLock { $0[label, default: 1] -= 1 } }
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.inSeconds
         stats.withLock { stats in
             var entry = stats[label] ?? Stats()
             entry.byOutcome[outcome, default: 0] += 1

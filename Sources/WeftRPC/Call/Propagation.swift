@@ -38,13 +38,20 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
+    /// `byteCount` random bytes as lowercase hex, built in one buffer (every served call
+    /// without a trace starts one).
     private static func randomHex(_ byteCount: Int) -> String {
-        var text = ""
-        for _ in 0..<byteCount {
-            let byte = UInt8.random(in: 0...255)
-            text += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(byteCount * 2)
+        var bits = UInt64.random(in: .min ... .max)
+        for index in 0..<byteCount {
+            if index > 0, index % 8 == 0 { bits = UInt64.random(in: .min ... .max) }
+            let byte = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index % 8)))
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0xF)])
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 }
 

@@ -9,14 +9,7 @@ public enum ClientCalls {
     public static func unary<Request: WeftMessage, Response: WeftMessage>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, _ request: Request, options: CallOptions
     ) async throws -> ClientResponse<Response> {
-        let raw = try await transport.unary(method, request: request.serializedBytes(), options: options.inheriting())
-        let message: Response
-        do {
-            message = try Response(serializedBytes: raw.message)
-        } catch {
-            throw Status(.internal, "cannot decode \(Response.descriptor.fullName): \(error)")
-        }
-        return ClientResponse(message: message, initialMetadata: raw.initialMetadata, trailingMetadata: raw.trailingMetadata)
+        try decoded(try await transport.unary(method, request: request.serializedBytes(), options: options.inheriting()))
     }
 
     /// One request, a stream of responses handled by `onResponse`.
@@ -109,15 +102,25 @@ public enum ClientCalls {
     }
 
     private static func onlyResponse<Response: WeftMessage>(of call: any ClientCall) async throws -> ClientResponse<Response> {
+        try decoded(try await onlyRawResponse(of: call))
+    }
+
+    /// The single response of a call whose requests are all sent: none, or a second one, fails.
+    static func onlyRawResponse(of call: any ClientCall) async throws -> RawUnaryResponse {
         let initial = try await call.initialMetadata()
-        var responses = RequestStream<Response>(source: call).makeAsyncIterator()
-        guard let message = try await responses.next() else {
-            throw Status(.internal, "the server ended the call with OK but sent no response")
+        guard let message = try await call.next() else { throw Status.okWithoutResponse }
+        guard try await call.next() == nil else { throw Status.secondResponse }
+        return RawUnaryResponse(message: message, initialMetadata: initial, trailingMetadata: await call.trailingMetadata())
+    }
+
+    private static func decoded<Response: WeftMessage>(_ raw: RawUnaryResponse) throws -> ClientResponse<Response> {
+        let message: Response
+        do {
+            message = try Response(serializedBytes: raw.message)
+        } catch {
+            throw Status(.internal, "cannot decode \(Response.descriptor.fullName): \(error)")
         }
-        guard try await responses.next() == nil else {
-            throw Status(.internal, "the server sent more than one response to a single-response call")
-        }
-        return ClientResponse(message: message, initialMetadata: initial, trailingMetadata: await call.trailingMetadata())
+        return ClientResponse(message: message, initialMetadata: raw.initialMetadata, trailingMetadata: raw.trailingMetadata)
     }
 }
 
@@ -127,4 +130,11 @@ private final class ExpiryFlag: Sendable {
 
     func set() { fired.store(true, ordering: .relaxed) }
     var isSet: Bool { fired.load(ordering: .relaxed) }
+}
+
+extension Status {
+    /// A single-response call that ended OK without its response.
+    static let okWithoutResponse = Status(.internal, "the server ended the call with OK but sent no response")
+    /// A single-response call that got two.
+    static let secondResponse = Status(.internal, "the server sent more than one response to a single-response call")
 }

@@ -15,14 +15,7 @@ extension ClientTransport {
         try await ClientCalls.raw(self, method, options: options) { call in
             try await call.send(request)
             try await call.finishRequests()
-            let initial = try await call.initialMetadata()
-            guard let message = try await call.next() else {
-                throw Status(.internal, "the server ended the call with OK but sent no response")
-            }
-            guard try await call.next() == nil else {
-                throw Status(.internal, "the server sent more than one response to a single-response call")
-            }
-            return RawUnaryResponse(message: message, initialMetadata: initial, trailingMetadata: await call.trailingMetadata())
+            return try await ClientCalls.onlyRawResponse(of: call)
         }
     }
 }

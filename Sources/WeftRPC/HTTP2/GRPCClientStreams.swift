@@ -142,7 +142,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
                 case .unary(let collector):
                     // Taken at once: nothing waits for a reader.
                     guard collector.message == nil else {
-                        throw Status(.internal, "the server sent more than one response to a single-response call")
+                        throw Status.secondResponse
                     }
                     collector.message = message
                 }
@@ -193,7 +193,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
             collector.deadline?.cancel()
             guard status.isOK else { return collector.promise.fail(status) }
             guard let message = collector.message else {
-                return collector.promise.fail(Status(.internal, "the server ended the call with OK but sent no response"))
+                return collector.promise.fail(Status.okWithoutResponse)
             }
             collector.promise.succeed(
                 RawUnaryResponse(message: message, initialMetadata: collector.initialMetadata, trailingMetadata: metadata))
