@@ -40,6 +40,7 @@ swift-test:
 
 schema-corpus-test: build python-deps
 	$(PYTHON) Tests/SchemaCorpus/crosscheck.py $(CODEGEN)
+	$(PYTHON) -B Tests/SchemaCorpus/descriptors.py $(abspath $(CODEGEN))
 
 crosslang-test: build python-deps
 	Tests/CrossLanguage/run.sh

@@ -51,7 +51,8 @@ public final class MeshService: Sendable {
         let logging = CallLogInterceptor(logger: Logger(label: "weft.\(configuration.service)"))
         let server = try await MeshServer.start(
             host: configuration.host, port: configuration.port, tls: serverTLS, services: services,
-            interceptors: [counting, logging] + policy + interceptors, configuration: serverConfiguration, health: configuration.servesHealth)
+            interceptors: [counting, logging] + policy + interceptors, configuration: serverConfiguration, health: configuration.servesHealth,
+            reflection: configuration.servesReflection)
         var admin: AdminServer?
         if let address = configuration.admin {
             admin = try await AdminServer.start(

@@ -5,11 +5,15 @@ public struct ServiceDescriptor: Sendable {
     public let fullName: String
     /// The methods in declaration order.
     public let methods: [MethodDescriptor]
+    /// The schema file declaring the service, then every file it imports: what gRPC reflection
+    /// serves. Empty for a descriptor written by hand.
+    public let files: [SchemaFileDescriptor]
 
     /// Creates a descriptor.
-    public init(fullName: String, methods: [MethodDescriptor]) {
+    public init(fullName: String, methods: [MethodDescriptor], files: [SchemaFileDescriptor] = []) {
         self.fullName = fullName
         self.methods = methods
+        self.files = files
     }
 
     /// The method named `name` (its proto name, e.g. `GetProduct`), if the service has one.

@@ -58,6 +58,9 @@ struct WeftInteropCommand: AsyncParsableCommand {
         @Flag(name: .customLong("no-health"), help: "Do not serve grpc.health.v1.Health.")
         var noHealth = false
 
+        @Flag(name: .customLong("no-reflection"), help: "Do not serve gRPC reflection (grpc.reflection.v1 and v1alpha).")
+        var noReflection = false
+
         func run() async throws {
             var context = try tls.context(role: .server, serverName: nil)
             if noClientAuthentication, let strict = context {
@@ -65,7 +68,8 @@ struct WeftInteropCommand: AsyncParsableCommand {
                 configuration.requiresClientCertificate = false
                 context = try TLSContext(configuration)
             }
-            let server = try await MeshServer.start(port: port, tls: context, services: [InteropTestService()], health: !noHealth)
+            let server = try await MeshServer.start(port: port, tls: context, services: [InteropTestService()], health: !noHealth,
+                reflection: !noReflection)
             // Written unbuffered: a harness reads this line through a pipe.
             FileHandle.standardOutput.write(Data("LISTENING 127.0.0.1:\(server.port)\n".utf8))
             // Serve until SIGTERM or SIGINT, then drain: health turns NOT_SERVING, calls in flight finish.

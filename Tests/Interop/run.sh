@@ -7,13 +7,16 @@ python=.venv/bin/python
 interop=.build/debug/weft-interop
 pki=$(mktemp -d)
 trap 'rm -rf "$pki"' EXIT
-.build/debug/weft certs --out "$pki" --service interop --service client --foreign >/dev/null
+.build/debug/weft certs --out "$pki" --service interop --service catalog --service client --foreign >/dev/null
 
 echo "== grpcio client → weft-interop server (mTLS) =="
 $python -B Tests/Interop/grpcio_client.py "$interop" "$pki"
 
 echo "== grpcio-health-checking → weft-interop server (mTLS) =="
 $python -B Tests/Interop/grpcio_health.py "$interop" "$pki"
+
+echo "== grpcio-reflection → weft-interop and weft-demo servers (mTLS) =="
+$python -B Tests/Interop/grpcio_reflection.py "$interop" .build/debug/weft-demo "$pki"
 
 echo "== weft-interop client → grpcio server (mTLS) =="
 server_log="$pki/server.log"

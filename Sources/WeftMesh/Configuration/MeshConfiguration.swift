@@ -24,6 +24,8 @@ public struct MeshConfiguration: Sendable {
     public var drainGracePeriod: Duration = .seconds(10)
     /// Whether `grpc.health.v1.Health` is served.
     public var servesHealth = true
+    /// Whether gRPC reflection (`grpc.reflection.v1` and `v1alpha`) is served.
+    public var servesReflection = true
     /// Where operators read `/metrics` and `/healthz` (HTTP/1.1); nil serves neither.
     public var admin: Endpoint?
 
@@ -55,7 +57,8 @@ public struct MeshConfiguration: Sendable {
     public init(json bytes: [UInt8], baseDirectory: String = ".", environment: [String: String] = [:]) throws {
         let reader = ConfigurationReader(baseDirectory: baseDirectory)
         let top = try reader.object(try reader.parse(bytes), at: "", allowed: [
-            "service", "trustDomain", "listen", "tls", "insecure", "upstreams", "authorization", "limits", "health", "admin",
+            "service", "trustDomain", "listen", "tls", "insecure", "upstreams", "authorization", "limits", "health", "reflection",
+            "admin",
         ])
         guard let service = top["service"] else {
             throw ConfigurationError(key: "service", problem: "is required: the service's name, as in its SPIFFE ID")
@@ -95,6 +98,7 @@ public struct MeshConfiguration: Sendable {
             if let v = fields["drainSeconds"] { drainGracePeriod = .seconds(try reader.count(v, at: "limits.drainSeconds")) }
         }
         if let value = top["health"] { servesHealth = try reader.bool(value, at: "health") }
+        if let value = top["reflection"] { servesReflection = try reader.bool(value, at: "reflection") }
         if let value = top["admin"] {
             let (host, port) = try reader.address(value, at: "admin")
             admin = Endpoint(host: host, port: port)

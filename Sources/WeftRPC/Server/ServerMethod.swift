@@ -66,4 +66,12 @@ public struct ServerMethod: Sendable {
 public protocol RegisteredService: Sendable {
     /// The service's methods, ready to dispatch.
     var serverMethods: [ServerMethod] { get }
+    /// The schema's description of the service (generated services have one): what reflection
+    /// and the health service report.
+    var serviceDescriptor: ServiceDescriptor? { get }
+}
+
+extension RegisteredService {
+    /// A service written by hand has no schema description unless it gives one.
+    public var serviceDescriptor: ServiceDescriptor? { nil }
 }

@@ -303,6 +303,87 @@ public struct DeleteProductRequest: WeftMessage {
     )
 }
 
+/// The schema files behind this file's services, as serialized FileDescriptorProtos: this
+/// file first, then every file it imports (what gRPC reflection serves).
+private let schemaFiles: [SchemaFileDescriptor] = [
+    SchemaFileDescriptor(
+        name: "weft/platform/catalog/v1/catalog.proto",
+        base64: """
+            CiZ3ZWZ0L3BsYXRmb3JtL2NhdGFsb2cvdjEvY2F0YWxvZy5wcm90bxIYd2VmdC5wbGF0Zm9ybS5jYXRhbG9nLnYxGhxnb29n\
+            bGUvYXBpL2Fubm90YXRpb25zLnByb3RvGhtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8aH2dvb2dsZS9wcm90b2J1Zi90\
+            aW1lc3RhbXAucHJvdG8iRAoFTW9uZXkSGgoIY3VycmVuY3kYASABKAlSCGN1cnJlbmN5Eh8KC21pbm9yX3VuaXRzGAIgASgD\
+            UgptaW5vclVuaXRzIpIECgdQcm9kdWN0EhIKBG5hbWUYASABKAlSBG5hbWUSFAoFdGl0bGUYAiABKAlSBXRpdGxlEiAKC2Rl\
+            c2NyaXB0aW9uGAMgASgJUgtkZXNjcmlwdGlvbhI1CgVwcmljZRgEIAEoCzIfLndlZnQucGxhdGZvcm0uY2F0YWxvZy52MS5N\
+            b25leVIFcHJpY2USEgoEdGFncxgFIAMoCVIEdGFncxJRCgphdHRyaWJ1dGVzGAYgAygLMjEud2VmdC5wbGF0Zm9ybS5jYXRh\
+            bG9nLnYxLlByb2R1Y3QuQXR0cmlidXRlc0VudHJ5UgphdHRyaWJ1dGVzEj8KBnN0YXR1cxgHIAEoDjInLndlZnQucGxhdGZv\
+            cm0uY2F0YWxvZy52MS5Qcm9kdWN0U3RhdHVzUgZzdGF0dXMSOwoLY3JlYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9i\
+            dWYuVGltZXN0YW1wUgpjcmVhdGVUaW1lEjQKFXNoaXBwaW5nX3dlaWdodF9ncmFtcxgJIAEoBUgAUhNzaGlwcGluZ1dlaWdo\
+            dEdyYW1zEhsKCHZlbnVlX2lkGAogASgJSABSB3ZlbnVlSWQaPQoPQXR0cmlidXRlc0VudHJ5EhAKA2tleRgBIAEoCVIDa2V5\
+            EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAFCDQoLZnVsZmlsbG1lbnQiJwoRR2V0UHJvZHVjdFJlcXVlc3QSEgoEbmFtZRgB\
+            IAEoCVIEbmFtZSKiAQoTTGlzdFByb2R1Y3RzUmVxdWVzdBIbCglwYWdlX3NpemUYASABKAVSCHBhZ2VTaXplEh0KCnBhZ2Vf\
+            dG9rZW4YAiABKAlSCXBhZ2VUb2tlbhJECgZzdGF0dXMYAyABKA4yJy53ZWZ0LnBsYXRmb3JtLmNhdGFsb2cudjEuUHJvZHVj\
+            dFN0YXR1c0gAUgZzdGF0dXOIAQFCCQoHX3N0YXR1cyJ9ChRMaXN0UHJvZHVjdHNSZXNwb25zZRI9Cghwcm9kdWN0cxgBIAMo\
+            CzIhLndlZnQucGxhdGZvcm0uY2F0YWxvZy52MS5Qcm9kdWN0Ughwcm9kdWN0cxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlS\
+            DW5leHRQYWdlVG9rZW4iUwoUQ3JlYXRlUHJvZHVjdFJlcXVlc3QSOwoHcHJvZHVjdBgBIAEoCzIhLndlZnQucGxhdGZvcm0u\
+            Y2F0YWxvZy52MS5Qcm9kdWN0Ugdwcm9kdWN0IioKFERlbGV0ZVByb2R1Y3RSZXF1ZXN0EhIKBG5hbWUYASABKAlSBG5hbWUq\
+            hAEKDVByb2R1Y3RTdGF0dXMSHgoaUFJPRFVDVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIYChRQUk9EVUNUX1NUQVRVU19EUkFG\
+            VBABEhwKGFBST0RVQ1RfU1RBVFVTX1BVQkxJU0hFRBACEhsKF1BST0RVQ1RfU1RBVFVTX0FSQ0hJVkVEEAMy/QQKDkNhdGFs\
+            b2dTZXJ2aWNlEn4KCkdldFByb2R1Y3QSKy53ZWZ0LnBsYXRmb3JtLmNhdGFsb2cudjEuR2V0UHJvZHVjdFJlcXVlc3QaIS53\
+            ZWZ0LnBsYXRmb3JtLmNhdGFsb2cudjEuUHJvZHVjdCIgkAIBgtPkkwIXEhUvdjEve25hbWU9cHJvZHVjdHMvKn0ShgEKDExp\
+            c3RQcm9kdWN0cxItLndlZnQucGxhdGZvcm0uY2F0YWxvZy52MS5MaXN0UHJvZHVjdHNSZXF1ZXN0Gi4ud2VmdC5wbGF0Zm9y\
+            bS5jYXRhbG9nLnYxLkxpc3RQcm9kdWN0c1Jlc3BvbnNlIheQAgGC0+STAg4SDC92MS9wcm9kdWN0cxKBAQoNQ3JlYXRlUHJv\
+            ZHVjdBIuLndlZnQucGxhdGZvcm0uY2F0YWxvZy52MS5DcmVhdGVQcm9kdWN0UmVxdWVzdBohLndlZnQucGxhdGZvcm0uY2F0\
+            YWxvZy52MS5Qcm9kdWN0Ih2C0+STAhciDC92MS9wcm9kdWN0czoHcHJvZHVjdBJ5Cg1EZWxldGVQcm9kdWN0Ei4ud2VmdC5w\
+            bGF0Zm9ybS5jYXRhbG9nLnYxLkRlbGV0ZVByb2R1Y3RSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5IiCQAgKC0+ST\
+            AhcqFS92MS97bmFtZT1wcm9kdWN0cy8qfRJjCg1XYXRjaFByb2R1Y3RzEi0ud2VmdC5wbGF0Zm9ybS5jYXRhbG9nLnYxLkxp\
+            c3RQcm9kdWN0c1JlcXVlc3QaIS53ZWZ0LnBsYXRmb3JtLmNhdGFsb2cudjEuUHJvZHVjdDABYgZwcm90bzM=
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "google/api/http.proto",
+        base64: """
+            ChVnb29nbGUvYXBpL2h0dHAucHJvdG8SCmdvb2dsZS5hcGkieQoESHR0cBIqCgVydWxlcxgBIAMoCzIULmdvb2dsZS5hcGku\
+            SHR0cFJ1bGVSBXJ1bGVzEkUKH2Z1bGx5X2RlY29kZV9yZXNlcnZlZF9leHBhbnNpb24YAiABKAhSHGZ1bGx5RGVjb2RlUmVz\
+            ZXJ2ZWRFeHBhbnNpb24i2gIKCEh0dHBSdWxlEhoKCHNlbGVjdG9yGAEgASgJUghzZWxlY3RvchISCgNnZXQYAiABKAlIAFID\
+            Z2V0EhIKA3B1dBgDIAEoCUgAUgNwdXQSFAoEcG9zdBgEIAEoCUgAUgRwb3N0EhgKBmRlbGV0ZRgFIAEoCUgAUgZkZWxldGUS\
+            FgoFcGF0Y2gYBiABKAlIAFIFcGF0Y2gSNwoGY3VzdG9tGAggASgLMh0uZ29vZ2xlLmFwaS5DdXN0b21IdHRwUGF0dGVybkgA\
+            UgZjdXN0b20SEgoEYm9keRgHIAEoCVIEYm9keRIjCg1yZXNwb25zZV9ib2R5GAwgASgJUgxyZXNwb25zZUJvZHkSRQoTYWRk\
+            aXRpb25hbF9iaW5kaW5ncxgLIAMoCzIULmdvb2dsZS5hcGkuSHR0cFJ1bGVSEmFkZGl0aW9uYWxCaW5kaW5nc0IJCgdwYXR0\
+            ZXJuIjsKEUN1c3RvbUh0dHBQYXR0ZXJuEhIKBGtpbmQYASABKAlSBGtpbmQSEgoEcGF0aBgCIAEoCVIEcGF0aEJqCg5jb20u\
+            Z29vZ2xlLmFwaUIJSHR0cFByb3RvUAFaQWdvb2dsZS5nb2xhbmcub3JnL2dlbnByb3RvL2dvb2dsZWFwaXMvYXBpL2Fubm90\
+            YXRpb25zO2Fubm90YXRpb25z+AEBogIER0FQSWIGcHJvdG8z
+            """
+    ),
+    .googleProtobufDescriptor,
+    SchemaFileDescriptor(
+        name: "google/api/annotations.proto",
+        base64: """
+            Chxnb29nbGUvYXBpL2Fubm90YXRpb25zLnByb3RvEgpnb29nbGUuYXBpGhVnb29nbGUvYXBpL2h0dHAucHJvdG8aIGdvb2ds\
+            ZS9wcm90b2J1Zi9kZXNjcmlwdG9yLnByb3RvOksKBGh0dHASHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxiwyrwi\
+            IAEoCzIULmdvb2dsZS5hcGkuSHR0cFJ1bGVSBGh0dHBCbgoOY29tLmdvb2dsZS5hcGlCEEFubm90YXRpb25zUHJvdG9QAVpB\
+            Z29vZ2xlLmdvbGFuZy5vcmcvZ2VucHJvdG8vZ29vZ2xlYXBpcy9hcGkvYW5ub3RhdGlvbnM7YW5ub3RhdGlvbnOiAgRHQVBJ\
+            YgZwcm90bzM=
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "google/protobuf/empty.proto",
+        base64: """
+            Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eUJ9ChNjb20uZ29vZ2xlLnBy\
+            b3RvYnVmQgpFbXB0eVByb3RvUAFaLmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2VtcHR5cGL4AQGi\
+            AgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw==
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "google/protobuf/timestamp.proto",
+        base64: """
+            Ch9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvEg9nb29nbGUucHJvdG9idWYiOwoJVGltZXN0YW1wEhgKB3NlY29u\
+            ZHMYASABKANSB3NlY29uZHMSFAoFbmFub3MYAiABKAVSBW5hbm9zQoUBChNjb20uZ29vZ2xlLnByb3RvYnVmQg5UaW1lc3Rh\
+            bXBQcm90b1ABWjJnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi90aW1lc3RhbXBwYvgBAaICA0dQQqoC\
+            Hkdvb2dsZS5Qcm90b2J1Zi5XZWxsS25vd25UeXBlc2IGcHJvdG8z
+            """
+    ),
+]
+
 /// Browse and manage the catalog.
 public enum CatalogService {
     /// The methods of `weft.platform.catalog.v1.CatalogService` as later layers need them.
@@ -359,7 +440,8 @@ public enum CatalogService {
                 idempotency: .unknown,
                 httpRule: nil
             ),
-        ]
+        ],
+        files: schemaFiles
     )
 
     /// Implement to serve `weft.platform.catalog.v1.CatalogService`; register the value with a server.
@@ -420,6 +502,9 @@ public enum CatalogService {
 }
 
 extension CatalogService.Handler {
+    /// The service as its schema describes it.
+    public var serviceDescriptor: ServiceDescriptor? { CatalogService.descriptor }
+
     /// Every method of the service, dispatching to this handler.
     public var serverMethods: [ServerMethod] {
         let methods = CatalogService.descriptor.methods

@@ -588,6 +588,154 @@ public struct ClientMessage: WeftMessage {
     )
 }
 
+/// The schema files behind this file's services, as serialized FileDescriptorProtos: this
+/// file first, then every file it imports (what gRPC reflection serves).
+private let schemaFiles: [SchemaFileDescriptor] = [
+    SchemaFileDescriptor(
+        name: "edge_cases.proto",
+        base64: """
+            ChBlZGdlX2Nhc2VzLnByb3RvEg53ZWZ0LnRlc3QuZWRnZRocZ29vZ2xlL2FwaS9hbm5vdGF0aW9ucy5wcm90bxoeZ29vZ2xl\
+            L3Byb3RvYnVmL2R1cmF0aW9uLnByb3RvGhtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8aHGdvb2dsZS9wcm90b2J1Zi9z\
+            dHJ1Y3QucHJvdG8aH2dvb2dsZS9wcm90b2J1Zi90aW1lc3RhbXAucHJvdG8aHmdvb2dsZS9wcm90b2J1Zi93cmFwcGVycy5w\
+            cm90byKQAgoIVHJlZU5vZGUSFAoFbGFiZWwYASABKAlSBWxhYmVsEiwKBGxlZnQYAiABKAsyGC53ZWZ0LnRlc3QuZWRnZS5U\
+            cmVlTm9kZVIEbGVmdBIuCgVyaWdodBgDIAEoCzIYLndlZnQudGVzdC5lZGdlLlRyZWVOb2RlUgVyaWdodBI0CghjaGlsZHJl\
+            bhgEIAMoCzIYLndlZnQudGVzdC5lZGdlLlRyZWVOb2RlUghjaGlsZHJlbhIYCgZ3ZWlnaHQYBSABKANIAFIGd2VpZ2h0EjUK\
+            CGFsaWFzX29mGAYgASgLMhgud2VmdC50ZXN0LmVkZ2UuVHJlZU5vZGVIAFIHYWxpYXNPZkIJCgdwYXlsb2FkIkYKBFBpbmcS\
+            KAoEcG9uZxgBIAEoCzIULndlZnQudGVzdC5lZGdlLlBvbmdSBHBvbmcSFAoFZGVwdGgYAiABKAVSBWRlcHRoIjAKBFBvbmcS\
+            KAoEcGluZxgBIAEoCzIULndlZnQudGVzdC5lZGdlLlBpbmdSBHBpbmcitQEKCEtleXdvcmRzEhQKBWNsYXNzGAEgASgJUgVj\
+            bGFzcxIYCgdkZWZhdWx0GAIgASgFUgdkZWZhdWx0EhIKBHNlbGYYAyABKAhSBHNlbGYSGgoIcHJvdG9jb2wYBCABKAlSCHBy\
+            b3RvY29sEiUKDnVua25vd25fZmllbGRzGAUgASgMUg11bmtub3duRmllbGRzEg4KAmluGAYgASgFUgJpbhISCgR0eXBlGAcg\
+            ASgJUgR0eXBlIh4KBlN0cmluZxIUCgV2YWx1ZRgBIAEoCVIFdmFsdWUiZgoKVXNlc1N0cmluZxIqCgR0ZXh0GAEgASgLMhYu\
+            d2VmdC50ZXN0LmVkZ2UuU3RyaW5nUgR0ZXh0EiwKBXRleHRzGAIgAygLMhYud2VmdC50ZXN0LmVkZ2UuU3RyaW5nUgV0ZXh0\
+            cyJqCgdBd2t3YXJkEhIKA3RhZxgBIAEoBUgAUgN0YWcSFAoEdGV4dBgCIAEoCUgAUgR0ZXh0EisKBXNoYWRlGAMgASgOMhUu\
+            d2VmdC50ZXN0LmVkZ2UuU2hhZGVSBXNoYWRlQggKBndyaXRlciLsAwoJV2VsbEtub3duEioKAmF0GAEgASgLMhouZ29vZ2xl\
+            LnByb3RvYnVmLlRpbWVzdGFtcFICYXQSMwoHdGltZW91dBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvblIHdGlt\
+            ZW91dBI8CgttYXliZV9jb3VudBgDIAEoCzIbLmdvb2dsZS5wcm90b2J1Zi5JbnQzMlZhbHVlUgptYXliZUNvdW50EjsKCm1h\
+            eWJlX25hbWUYBCABKAsyHC5nb29nbGUucHJvdG9idWYuU3RyaW5nVmFsdWVSCW1heWJlTmFtZRIwCgdub3RoaW5nGAUgASgL\
+            MhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Ugdub3RoaW5nEjQKB2hpc3RvcnkYBiADKAsyGi5nb29nbGUucHJvdG9idWYuVGlt\
+            ZXN0YW1wUgdoaXN0b3J5EjcKCmF0dHJpYnV0ZXMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0UgphdHRyaWJ1dGVz\
+            EjIKCGFueXRoaW5nGAggASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlUghhbnl0aGluZxIuCgRsaXN0GAkgASgLMhouZ29v\
+            Z2xlLnByb3RvYnVmLkxpc3RWYWx1ZVIEbGlzdCKyDQoHTWFwS2V5cxI/CghieV9pbnQzMhgBIAMoCzIkLndlZnQudGVzdC5l\
+            ZGdlLk1hcEtleXMuQnlJbnQzMkVudHJ5UgdieUludDMyEj8KCGJ5X2ludDY0GAIgAygLMiQud2VmdC50ZXN0LmVkZ2UuTWFw\
+            S2V5cy5CeUludDY0RW50cnlSB2J5SW50NjQSQgoJYnlfdWludDMyGAMgAygLMiUud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5C\
+            eVVpbnQzMkVudHJ5UghieVVpbnQzMhJCCglieV91aW50NjQYBCADKAsyJS53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5VWlu\
+            dDY0RW50cnlSCGJ5VWludDY0EkIKCWJ5X3NpbnQzMhgFIAMoCzIlLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlTaW50MzJF\
+            bnRyeVIIYnlTaW50MzISQgoJYnlfc2ludDY0GAYgAygLMiUud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeVNpbnQ2NEVudHJ5\
+            UghieVNpbnQ2NBJFCgpieV9maXhlZDMyGAcgAygLMiYud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeUZpeGVkMzJFbnRyeVIJ\
+            YnlGaXhlZDMyEkUKCmJ5X2ZpeGVkNjQYCCADKAsyJi53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5Rml4ZWQ2NEVudHJ5Ugli\
+            eUZpeGVkNjQSSAoLYnlfc2ZpeGVkMzIYCSADKAsyJy53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5U2ZpeGVkMzJFbnRyeVIK\
+            YnlTZml4ZWQzMhJICgtieV9zZml4ZWQ2NBgKIAMoCzInLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlTZml4ZWQ2NEVudHJ5\
+            UgpieVNmaXhlZDY0EjwKB2J5X2Jvb2wYCyADKAsyIy53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5Qm9vbEVudHJ5UgZieUJv\
+            b2wSRwoKcHJpb3JpdGllcxgMIAMoCzInLndlZnQudGVzdC5lZGdlLk1hcEtleXMuUHJpb3JpdGllc0VudHJ5Ugpwcmlvcml0\
+            aWVzEjgKBWJsb2JzGA0gAygLMiIud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CbG9ic0VudHJ5UgVibG9icxo6CgxCeUludDMy\
+            RW50cnkSEAoDa2V5GAEgASgFUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo6CgxCeUludDY0RW50cnkSEAoDa2V5\
+            GAEgASgDUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo7Cg1CeVVpbnQzMkVudHJ5EhAKA2tleRgBIAEoDVIDa2V5\
+            EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaOwoNQnlVaW50NjRFbnRyeRIQCgNrZXkYASABKARSA2tleRIUCgV2YWx1ZRgC\
+            IAEoCVIFdmFsdWU6AjgBGjsKDUJ5U2ludDMyRW50cnkSEAoDa2V5GAEgASgRUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVl\
+            OgI4ARo7Cg1CeVNpbnQ2NEVudHJ5EhAKA2tleRgBIAEoElIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaPAoOQnlG\
+            aXhlZDMyRW50cnkSEAoDa2V5GAEgASgHUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo8Cg5CeUZpeGVkNjRFbnRy\
+            eRIQCgNrZXkYASABKAZSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGj0KD0J5U2ZpeGVkMzJFbnRyeRIQCgNrZXkY\
+            ASABKA9SA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGj0KD0J5U2ZpeGVkNjRFbnRyeRIQCgNrZXkYASABKBBSA2tl\
+            eRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGjkKC0J5Qm9vbEVudHJ5EhAKA2tleRgBIAEoCFIDa2V5EhQKBXZhbHVlGAIg\
+            ASgJUgV2YWx1ZToCOAEaVwoPUHJpb3JpdGllc0VudHJ5EhAKA2tleRgBIAEoCVIDa2V5Ei4KBXZhbHVlGAIgASgOMhgud2Vm\
+            dC50ZXN0LmVkZ2UuUHJpb3JpdHlSBXZhbHVlOgI4ARo4CgpCbG9ic0VudHJ5EhAKA2tleRgBIAEoCVIDa2V5EhQKBXZhbHVl\
+            GAIgASgMUgV2YWx1ZToCOAEikgEKBU5hbWVkEhsKDGRpc3BsYXlfbmFtZRgBIAEoCVIFbGFiZWwSNAoIcHJpb3JpdHkYAiAB\
+            KA4yGC53ZWZ0LnRlc3QuZWRnZS5Qcmlvcml0eVIIcHJpb3JpdHkSNgoHaGlzdG9yeRgDIAMoDjIYLndlZnQudGVzdC5lZGdl\
+            LlByaW9yaXR5QgIQAFIHaGlzdG9yeSIeCgZSZXN1bHQSFAoFdmFsdWUYASABKAlSBXZhbHVlIhwKBkNsaWVudBISCgRuYW1l\
+            GAEgASgJUgRuYW1lKmIKCFByaW9yaXR5EhgKFFBSSU9SSVRZX1VOU1BFQ0lGSUVEEAASEAoMUFJJT1JJVFlfTE9XEAESEQoN\
+            UFJJT1JJVFlfSElHSBACEhMKD1BSSU9SSVRZX1VSR0VOVBACGgIQASo8CgVTaGFkZRIVChFTSEFERV9VTlNQRUNJRklFRBAA\
+            Eg4KClNIQURFX0RBUksQARIICgREQVJLEAEaAhABMpkCCgdTaGVsdmVzEqMBCgdHZXRCb29rEhUud2VmdC50ZXN0LmVkZ2Uu\
+            TmFtZWQaFS53ZWZ0LnRlc3QuZWRnZS5OYW1lZCJqkAIBgtPkkwJhEiQvdjEve2Rpc3BsYXlfbmFtZT1zaGVsdmVzLyovYm9v\
+            a3MvKn1aFSIQL3YxL2Jvb2tzOmxvb2t1cDoBKloiQiAKBEhFQUQSGC92MS9ib29rcy97ZGlzcGxheV9uYW1lfRJoCgpXYXRj\
+            aEJvb2tzEhUud2VmdC50ZXN0LmVkZ2UuTmFtZWQaFS53ZWZ0LnRlc3QuZWRnZS5OYW1lZCIogtPkkwIiIg8vdjEvYm9va3M6\
+            d2F0Y2g6ASpiDGRpc3BsYXlfbmFtZSgBMAEyfwoIUmVnaXN0cnkSOAoGTG9va3VwEhYud2VmdC50ZXN0LmVkZ2UuQ2xpZW50\
+            GhYud2VmdC50ZXN0LmVkZ2UuUmVzdWx0EjkKBVdhdGNoEhYud2VmdC50ZXN0LmVkZ2UuQ2xpZW50GhYud2VmdC50ZXN0LmVk\
+            Z2UuUmVzdWx0MAFiBnByb3RvMw==
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "google/api/http.proto",
+        base64: """
+            ChVnb29nbGUvYXBpL2h0dHAucHJvdG8SCmdvb2dsZS5hcGkieQoESHR0cBIqCgVydWxlcxgBIAMoCzIULmdvb2dsZS5hcGku\
+            SHR0cFJ1bGVSBXJ1bGVzEkUKH2Z1bGx5X2RlY29kZV9yZXNlcnZlZF9leHBhbnNpb24YAiABKAhSHGZ1bGx5RGVjb2RlUmVz\
+            ZXJ2ZWRFeHBhbnNpb24i2gIKCEh0dHBSdWxlEhoKCHNlbGVjdG9yGAEgASgJUghzZWxlY3RvchISCgNnZXQYAiABKAlIAFID\
+            Z2V0EhIKA3B1dBgDIAEoCUgAUgNwdXQSFAoEcG9zdBgEIAEoCUgAUgRwb3N0EhgKBmRlbGV0ZRgFIAEoCUgAUgZkZWxldGUS\
+            FgoFcGF0Y2gYBiABKAlIAFIFcGF0Y2gSNwoGY3VzdG9tGAggASgLMh0uZ29vZ2xlLmFwaS5DdXN0b21IdHRwUGF0dGVybkgA\
+            UgZjdXN0b20SEgoEYm9keRgHIAEoCVIEYm9keRIjCg1yZXNwb25zZV9ib2R5GAwgASgJUgxyZXNwb25zZUJvZHkSRQoTYWRk\
+            aXRpb25hbF9iaW5kaW5ncxgLIAMoCzIULmdvb2dsZS5hcGkuSHR0cFJ1bGVSEmFkZGl0aW9uYWxCaW5kaW5nc0IJCgdwYXR0\
+            ZXJuIjsKEUN1c3RvbUh0dHBQYXR0ZXJuEhIKBGtpbmQYASABKAlSBGtpbmQSEgoEcGF0aBgCIAEoCVIEcGF0aEJqCg5jb20u\
+            Z29vZ2xlLmFwaUIJSHR0cFByb3RvUAFaQWdvb2dsZS5nb2xhbmcub3JnL2dlbnByb3RvL2dvb2dsZWFwaXMvYXBpL2Fubm90\
+            YXRpb25zO2Fubm90YXRpb25z+AEBogIER0FQSWIGcHJvdG8z
+            """
+    ),
+    .googleProtobufDescriptor,
+    SchemaFileDescriptor(
+        name: "google/api/annotations.proto",
+        base64: """
+            Chxnb29nbGUvYXBpL2Fubm90YXRpb25zLnByb3RvEgpnb29nbGUuYXBpGhVnb29nbGUvYXBpL2h0dHAucHJvdG8aIGdvb2ds\
+            ZS9wcm90b2J1Zi9kZXNjcmlwdG9yLnByb3RvOksKBGh0dHASHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxiwyrwi\
+            IAEoCzIULmdvb2dsZS5hcGkuSHR0cFJ1bGVSBGh0dHBCbgoOY29tLmdvb2dsZS5hcGlCEEFubm90YXRpb25zUHJvdG9QAVpB\
+            Z29vZ2xlLmdvbGFuZy5vcmcvZ2VucHJvdG8vZ29vZ2xlYXBpcy9hcGkvYW5ub3RhdGlvbnM7YW5ub3RhdGlvbnOiAgRHQVBJ\
+            YgZwcm90bzM=
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "google/protobuf/duration.proto",
+        base64: """
+            Ch5nb29nbGUvcHJvdG9idWYvZHVyYXRpb24ucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiI6CghEdXJhdGlvbhIYCgdzZWNvbmRz\
+            GAEgASgDUgdzZWNvbmRzEhQKBW5hbm9zGAIgASgFUgVuYW5vc0KDAQoTY29tLmdvb2dsZS5wcm90b2J1ZkINRHVyYXRpb25Q\
+            cm90b1ABWjFnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi9kdXJhdGlvbnBi+AEBogIDR1BCqgIeR29v\
+            Z2xlLlByb3RvYnVmLldlbGxLbm93blR5cGVzYgZwcm90bzM=
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "google/protobuf/empty.proto",
+        base64: """
+            Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eUJ9ChNjb20uZ29vZ2xlLnBy\
+            b3RvYnVmQgpFbXB0eVByb3RvUAFaLmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2VtcHR5cGL4AQGi\
+            AgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw==
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "google/protobuf/struct.proto",
+        base64: """
+            Chxnb29nbGUvcHJvdG9idWYvc3RydWN0LnByb3RvEg9nb29nbGUucHJvdG9idWYimAEKBlN0cnVjdBI7CgZmaWVsZHMYASAD\
+            KAsyIy5nb29nbGUucHJvdG9idWYuU3RydWN0LkZpZWxkc0VudHJ5UgZmaWVsZHMaUQoLRmllbGRzRW50cnkSEAoDa2V5GAEg\
+            ASgJUgNrZXkSLAoFdmFsdWUYAiABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVSBXZhbHVlOgI4ASKyAgoFVmFsdWUSOwoK\
+            bnVsbF92YWx1ZRgBIAEoDjIaLmdvb2dsZS5wcm90b2J1Zi5OdWxsVmFsdWVIAFIJbnVsbFZhbHVlEiMKDG51bWJlcl92YWx1\
+            ZRgCIAEoAUgAUgtudW1iZXJWYWx1ZRIjCgxzdHJpbmdfdmFsdWUYAyABKAlIAFILc3RyaW5nVmFsdWUSHwoKYm9vbF92YWx1\
+            ZRgEIAEoCEgAUglib29sVmFsdWUSPAoMc3RydWN0X3ZhbHVlGAUgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdEgAUgtz\
+            dHJ1Y3RWYWx1ZRI7CgpsaXN0X3ZhbHVlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkxpc3RWYWx1ZUgAUglsaXN0VmFsdWVC\
+            BgoEa2luZCI7CglMaXN0VmFsdWUSLgoGdmFsdWVzGAEgAygLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlUgZ2YWx1ZXMqGwoJ\
+            TnVsbFZhbHVlEg4KCk5VTExfVkFMVUUQAEJ/ChNjb20uZ29vZ2xlLnByb3RvYnVmQgtTdHJ1Y3RQcm90b1ABWi9nb29nbGUu\
+            Z29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi9zdHJ1Y3RwYvgBAaICA0dQQqoCHkdvb2dsZS5Qcm90b2J1Zi5XZWxs\
+            S25vd25UeXBlc2IGcHJvdG8z
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "google/protobuf/timestamp.proto",
+        base64: """
+            Ch9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvEg9nb29nbGUucHJvdG9idWYiOwoJVGltZXN0YW1wEhgKB3NlY29u\
+            ZHMYASABKANSB3NlY29uZHMSFAoFbmFub3MYAiABKAVSBW5hbm9zQoUBChNjb20uZ29vZ2xlLnByb3RvYnVmQg5UaW1lc3Rh\
+            bXBQcm90b1ABWjJnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi90aW1lc3RhbXBwYvgBAaICA0dQQqoC\
+            Hkdvb2dsZS5Qcm90b2J1Zi5XZWxsS25vd25UeXBlc2IGcHJvdG8z
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "google/protobuf/wrappers.proto",
+        base64: """
+            Ch5nb29nbGUvcHJvdG9idWYvd3JhcHBlcnMucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIjCgtEb3VibGVWYWx1ZRIUCgV2YWx1\
+            ZRgBIAEoAVIFdmFsdWUiIgoKRmxvYXRWYWx1ZRIUCgV2YWx1ZRgBIAEoAlIFdmFsdWUiIgoKSW50NjRWYWx1ZRIUCgV2YWx1\
+            ZRgBIAEoA1IFdmFsdWUiIwoLVUludDY0VmFsdWUSFAoFdmFsdWUYASABKARSBXZhbHVlIiIKCkludDMyVmFsdWUSFAoFdmFs\
+            dWUYASABKAVSBXZhbHVlIiMKC1VJbnQzMlZhbHVlEhQKBXZhbHVlGAEgASgNUgV2YWx1ZSIhCglCb29sVmFsdWUSFAoFdmFs\
+            dWUYASABKAhSBXZhbHVlIiMKC1N0cmluZ1ZhbHVlEhQKBXZhbHVlGAEgASgJUgV2YWx1ZSIiCgpCeXRlc1ZhbHVlEhQKBXZh\
+            bHVlGAEgASgMUgV2YWx1ZUKDAQoTY29tLmdvb2dsZS5wcm90b2J1ZkINV3JhcHBlcnNQcm90b1ABWjFnb29nbGUuZ29sYW5n\
+            Lm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi93cmFwcGVyc3Bi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93\
+            blR5cGVzYgZwcm90bzM=
+            """
+    ),
+]
+
 /// Every google.api.http form, for the service descriptor.
 public enum Shelves {
     /// The methods of `weft.test.edge.Shelves` as later layers need them.
@@ -614,7 +762,8 @@ public enum Shelves {
                 idempotency: .unknown,
                 httpRule: HttpRuleDescriptor(method: "POST", path: "/v1/books:watch", body: "*", responseBody: "display_name")
             ),
-        ]
+        ],
+        files: schemaFiles
     )
 
     /// Implement to serve `weft.test.edge.Shelves`; register the value with a server.
@@ -649,6 +798,9 @@ public enum Shelves {
 }
 
 extension Shelves.Handler {
+    /// The service as its schema describes it.
+    public var serviceDescriptor: ServiceDescriptor? { Shelves.descriptor }
+
     /// Every method of the service, dispatching to this handler.
     public var serverMethods: [ServerMethod] {
         let methods = Shelves.descriptor.methods
@@ -684,7 +836,8 @@ public enum Registry {
                 idempotency: .unknown,
                 httpRule: nil
             ),
-        ]
+        ],
+        files: schemaFiles
     )
 
     /// Implement to serve `weft.test.edge.Registry`; register the value with a server.
@@ -717,6 +870,9 @@ public enum Registry {
 }
 
 extension Registry.Handler {
+    /// The service as its schema describes it.
+    public var serviceDescriptor: ServiceDescriptor? { Registry.descriptor }
+
     /// Every method of the service, dispatching to this handler.
     public var serverMethods: [ServerMethod] {
         let methods = Registry.descriptor.methods

@@ -661,6 +661,69 @@ public struct KitchenSink: WeftMessage {
     )
 }
 
+/// The schema files behind this file's services, as serialized FileDescriptorProtos: this
+/// file first, then every file it imports (what gRPC reflection serves).
+private let schemaFiles: [SchemaFileDescriptor] = [
+    SchemaFileDescriptor(
+        name: "interop.proto",
+        base64: """
+            Cg1pbnRlcm9wLnByb3RvEg93ZWZ0LmludGVyb3AudjEiBwoFRW1wdHkiHQoHUGF5bG9hZBISCgRib2R5GAEgASgMUgRib2R5\
+            IjoKCkVjaG9TdGF0dXMSEgoEY29kZRgBIAEoBVIEY29kZRIYCgdtZXNzYWdlGAIgASgJUgdtZXNzYWdlIq4BCg1TaW1wbGVS\
+            ZXF1ZXN0EiMKDXJlc3BvbnNlX3NpemUYASABKAVSDHJlc3BvbnNlU2l6ZRIyCgdwYXlsb2FkGAIgASgLMhgud2VmdC5pbnRl\
+            cm9wLnYxLlBheWxvYWRSB3BheWxvYWQSRAoPcmVzcG9uc2Vfc3RhdHVzGAMgASgLMhsud2VmdC5pbnRlcm9wLnYxLkVjaG9T\
+            dGF0dXNSDnJlc3BvbnNlU3RhdHVzIngKDlNpbXBsZVJlc3BvbnNlEjIKB3BheWxvYWQYASABKAsyGC53ZWZ0LmludGVyb3Au\
+            djEuUGF5bG9hZFIHcGF5bG9hZBIyChVyZWNlaXZlZF9wYXlsb2FkX3NpemUYAiABKAVSE3JlY2VpdmVkUGF5bG9hZFNpemUi\
+            SQoSUmVzcG9uc2VQYXJhbWV0ZXJzEhIKBHNpemUYASABKAVSBHNpemUSHwoLaW50ZXJ2YWxfdXMYAiABKAVSCmludGVydmFs\
+            VXMi7AEKGlN0cmVhbWluZ091dHB1dENhbGxSZXF1ZXN0ElQKE3Jlc3BvbnNlX3BhcmFtZXRlcnMYASADKAsyIy53ZWZ0Lmlu\
+            dGVyb3AudjEuUmVzcG9uc2VQYXJhbWV0ZXJzUhJyZXNwb25zZVBhcmFtZXRlcnMSMgoHcGF5bG9hZBgCIAEoCzIYLndlZnQu\
+            aW50ZXJvcC52MS5QYXlsb2FkUgdwYXlsb2FkEkQKD3Jlc3BvbnNlX3N0YXR1cxgDIAEoCzIbLndlZnQuaW50ZXJvcC52MS5F\
+            Y2hvU3RhdHVzUg5yZXNwb25zZVN0YXR1cyJRChtTdHJlYW1pbmdPdXRwdXRDYWxsUmVzcG9uc2USMgoHcGF5bG9hZBgBIAEo\
+            CzIYLndlZnQuaW50ZXJvcC52MS5QYXlsb2FkUgdwYXlsb2FkIk8KGVN0cmVhbWluZ0lucHV0Q2FsbFJlcXVlc3QSMgoHcGF5\
+            bG9hZBgBIAEoCzIYLndlZnQuaW50ZXJvcC52MS5QYXlsb2FkUgdwYXlsb2FkIlQKGlN0cmVhbWluZ0lucHV0Q2FsbFJlc3Bv\
+            bnNlEjYKF2FnZ3JlZ2F0ZWRfcGF5bG9hZF9zaXplGAEgASgFUhVhZ2dyZWdhdGVkUGF5bG9hZFNpemUiig4KC0tpdGNoZW5T\
+            aW5rEhcKB2ZfaW50MzIYASABKAVSBmZJbnQzMhIXCgdmX2ludDY0GAIgASgDUgZmSW50NjQSGQoIZl91aW50MzIYAyABKA1S\
+            B2ZVaW50MzISGQoIZl91aW50NjQYBCABKARSB2ZVaW50NjQSGQoIZl9zaW50MzIYBSABKBFSB2ZTaW50MzISGQoIZl9zaW50\
+            NjQYBiABKBJSB2ZTaW50NjQSGwoJZl9maXhlZDMyGAcgASgHUghmRml4ZWQzMhIbCglmX2ZpeGVkNjQYCCABKAZSCGZGaXhl\
+            ZDY0Eh0KCmZfc2ZpeGVkMzIYCSABKA9SCWZTZml4ZWQzMhIdCgpmX3NmaXhlZDY0GAogASgQUglmU2ZpeGVkNjQSFwoHZl9m\
+            bG9hdBgLIAEoAlIGZkZsb2F0EhkKCGZfZG91YmxlGAwgASgBUgdmRG91YmxlEhUKBmZfYm9vbBgNIAEoCFIFZkJvb2wSGQoI\
+            Zl9zdHJpbmcYDiABKAlSB2ZTdHJpbmcSFwoHZl9ieXRlcxgPIAEoDFIGZkJ5dGVzEiwKBWNvbG9yGBAgASgOMhYud2VmdC5p\
+            bnRlcm9wLnYxLkNvbG9yUgVjb2xvchI4CgVpbm5lchgRIAEoCzIiLndlZnQuaW50ZXJvcC52MS5LaXRjaGVuU2luay5Jbm5l\
+            clIFaW5uZXISFwoHcl9pbnQzMhgUIAMoBVIGckludDMyEhcKB3JfaW50NjQYFSADKANSBnJJbnQ2NBIZCghyX3VpbnQ2NBgW\
+            IAMoBFIHclVpbnQ2NBIZCghyX3NpbnQzMhgXIAMoEVIHclNpbnQzMhIZCghyX3NpbnQ2NBgYIAMoElIHclNpbnQ2NBIbCgly\
+            X2ZpeGVkMzIYGSADKAdSCHJGaXhlZDMyEh0KCnJfc2ZpeGVkNjQYGiADKBBSCXJTZml4ZWQ2NBIXCgdyX2Zsb2F0GBsgAygC\
+            UgZyRmxvYXQSGQoIcl9kb3VibGUYHCADKAFSB3JEb3VibGUSFQoGcl9ib29sGB0gAygIUgVyQm9vbBIvCgdyX2NvbG9yGB4g\
+            AygOMhYud2VmdC5pbnRlcm9wLnYxLkNvbG9yUgZyQ29sb3ISLAoQcl91bnBhY2tlZF9pbnQzMhgfIAMoBUICEABSDnJVbnBh\
+            Y2tlZEludDMyEhkKCHJfc3RyaW5nGCggAygJUgdyU3RyaW5nEhcKB3JfYnl0ZXMYKSADKAxSBnJCeXRlcxI7CgdyX2lubmVy\
+            GCogAygLMiIud2VmdC5pbnRlcm9wLnYxLktpdGNoZW5TaW5rLklubmVyUgZySW5uZXISVAoObV9zdHJpbmdfaW50NjQYMiAD\
+            KAsyLi53ZWZ0LmludGVyb3AudjEuS2l0Y2hlblNpbmsuTVN0cmluZ0ludDY0RW50cnlSDG1TdHJpbmdJbnQ2NBJUCg5tX2lu\
+            dDMyX3N0cmluZxgzIAMoCzIuLndlZnQuaW50ZXJvcC52MS5LaXRjaGVuU2luay5NSW50MzJTdHJpbmdFbnRyeVIMbUludDMy\
+            U3RyaW5nElQKDm1fc3RyaW5nX2lubmVyGDQgAygLMi4ud2VmdC5pbnRlcm9wLnYxLktpdGNoZW5TaW5rLk1TdHJpbmdJbm5l\
+            ckVudHJ5UgxtU3RyaW5nSW5uZXISHAoHb19pbnQzMhg8IAEoBUgBUgZvSW50MzKIAQESHgoIb19zdHJpbmcYPSABKAlIAlIH\
+            b1N0cmluZ4gBARIbCghjX3N0cmluZxhGIAEoCUgAUgdjU3RyaW5nEhkKB2NfaW50NjQYRyABKANIAFIGY0ludDY0Ej0KB2Nf\
+            aW5uZXIYSCABKAsyIi53ZWZ0LmludGVyb3AudjEuS2l0Y2hlblNpbmsuSW5uZXJIAFIGY0lubmVyEh4KCWZfbWF4X3RhZxj/\
+            ////ASABKA1SB2ZNYXhUYWcaQwoFSW5uZXISDgoCaWQYASABKAVSAmlkEhQKBWxhYmVsGAIgASgJUgVsYWJlbBIUCgVtYXJr\
+            cxgDIAMoEVIFbWFya3MaPwoRTVN0cmluZ0ludDY0RW50cnkSEAoDa2V5GAEgASgJUgNrZXkSFAoFdmFsdWUYAiABKANSBXZh\
+            bHVlOgI4ARo/ChFNSW50MzJTdHJpbmdFbnRyeRIQCgNrZXkYASABKAVSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgB\
+            GmMKEU1TdHJpbmdJbm5lckVudHJ5EhAKA2tleRgBIAEoCVIDa2V5EjgKBXZhbHVlGAIgASgLMiIud2VmdC5pbnRlcm9wLnYx\
+            LktpdGNoZW5TaW5rLklubmVyUgV2YWx1ZToCOAFCCAoGY2hvaWNlQgoKCF9vX2ludDMyQgsKCV9vX3N0cmluZyprCgVDb2xv\
+            chIVChFDT0xPUl9VTlNQRUNJRklFRBAAEg0KCUNPTE9SX1JFRBABEg8KC0NPTE9SX0dSRUVOEAISDgoKQ09MT1JfQkxVRRAD\
+            EhsKDkNPTE9SX0lORlJBUkVEEP///////////wEy8wUKC1Rlc3RTZXJ2aWNlEjsKCUVtcHR5Q2FsbBIWLndlZnQuaW50ZXJv\
+            cC52MS5FbXB0eRoWLndlZnQuaW50ZXJvcC52MS5FbXB0eRJMCglVbmFyeUNhbGwSHi53ZWZ0LmludGVyb3AudjEuU2ltcGxl\
+            UmVxdWVzdBofLndlZnQuaW50ZXJvcC52MS5TaW1wbGVSZXNwb25zZRJyChNTdHJlYW1pbmdPdXRwdXRDYWxsEisud2VmdC5p\
+            bnRlcm9wLnYxLlN0cmVhbWluZ091dHB1dENhbGxSZXF1ZXN0Giwud2VmdC5pbnRlcm9wLnYxLlN0cmVhbWluZ091dHB1dENh\
+            bGxSZXNwb25zZTABEm8KElN0cmVhbWluZ0lucHV0Q2FsbBIqLndlZnQuaW50ZXJvcC52MS5TdHJlYW1pbmdJbnB1dENhbGxS\
+            ZXF1ZXN0Gisud2VmdC5pbnRlcm9wLnYxLlN0cmVhbWluZ0lucHV0Q2FsbFJlc3BvbnNlKAESbwoORnVsbER1cGxleENhbGwS\
+            Ky53ZWZ0LmludGVyb3AudjEuU3RyZWFtaW5nT3V0cHV0Q2FsbFJlcXVlc3QaLC53ZWZ0LmludGVyb3AudjEuU3RyZWFtaW5n\
+            T3V0cHV0Q2FsbFJlc3BvbnNlKAEwARJvCg5IYWxmRHVwbGV4Q2FsbBIrLndlZnQuaW50ZXJvcC52MS5TdHJlYW1pbmdPdXRw\
+            dXRDYWxsUmVxdWVzdBosLndlZnQuaW50ZXJvcC52MS5TdHJlYW1pbmdPdXRwdXRDYWxsUmVzcG9uc2UoATABEkMKEVVuaW1w\
+            bGVtZW50ZWRDYWxsEhYud2VmdC5pbnRlcm9wLnYxLkVtcHR5GhYud2VmdC5pbnRlcm9wLnYxLkVtcHR5Ek0KD0VjaG9LaXRj\
+            aGVuU2luaxIcLndlZnQuaW50ZXJvcC52MS5LaXRjaGVuU2luaxocLndlZnQuaW50ZXJvcC52MS5LaXRjaGVuU2luazJbChRV\
+            bmltcGxlbWVudGVkU2VydmljZRJDChFVbmltcGxlbWVudGVkQ2FsbBIWLndlZnQuaW50ZXJvcC52MS5FbXB0eRoWLndlZnQu\
+            aW50ZXJvcC52MS5FbXB0eWIGcHJvdG8z
+            """
+    ),
+]
+
 public enum TestService {
     /// The methods of `weft.interop.v1.TestService` as later layers need them.
     public static let descriptor = ServiceDescriptor(
@@ -746,7 +809,8 @@ public enum TestService {
                 idempotency: .unknown,
                 httpRule: nil
             ),
-        ]
+        ],
+        files: schemaFiles
     )
 
     /// Implement to serve `weft.interop.v1.TestService`; register the value with a server.
@@ -876,6 +940,9 @@ public enum TestService {
 }
 
 extension TestService.Handler {
+    /// The service as its schema describes it.
+    public var serviceDescriptor: ServiceDescriptor? { TestService.descriptor }
+
     /// Every method of the service, dispatching to this handler.
     public var serverMethods: [ServerMethod] {
         let methods = TestService.descriptor.methods
@@ -908,7 +975,8 @@ public enum UnimplementedService {
                 idempotency: .unknown,
                 httpRule: nil
             ),
-        ]
+        ],
+        files: schemaFiles
     )
 
     /// Implement to serve `weft.interop.v1.UnimplementedService`; register the value with a server.
@@ -932,6 +1000,9 @@ public enum UnimplementedService {
 }
 
 extension UnimplementedService.Handler {
+    /// The service as its schema describes it.
+    public var serviceDescriptor: ServiceDescriptor? { UnimplementedService.descriptor }
+
     /// Every method of the service, dispatching to this handler.
     public var serverMethods: [ServerMethod] {
         let methods = UnimplementedService.descriptor.methods

@@ -53,3 +53,18 @@ public struct CompilationResult: Sendable {
         return nil
     }
 }
+
+extension [ProtoFile] {
+    /// The paths of the file at `path` and of every file it imports, transitively, in the
+    /// array's order (a compilation's files are in dependency order).
+    public func dependencyClosure(of path: String) -> [String] {
+        var needed: Set<String> = [path]
+        var pending = [path]
+        while let next = pending.popLast() {
+            for imported in first(where: { $0.path == next })?.imports ?? [] where needed.insert(imported.path).inserted {
+                pending.append(imported.path)
+            }
+        }
+        return map(\.path).filter(needed.contains)
+    }
+}

@@ -22,6 +22,9 @@ struct ServerStubEmitter {
 
     func emitRegistration(into out: inout CodeWriter) {
         out.block("extension \(namespace).Handler") { out in
+            out.doc("The service as its schema describes it.")
+            out.line("public var serviceDescriptor: ServiceDescriptor? { \(namespace).descriptor }")
+            out.line()
             out.doc("Every method of the service, dispatching to this handler.")
             out.block("public var serverMethods: [ServerMethod]") { out in
                 out.line("let methods = \(namespace).descriptor.methods")

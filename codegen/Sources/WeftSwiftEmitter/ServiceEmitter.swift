@@ -20,7 +20,8 @@ struct ServiceEmitter {
                     for method in service.methods { emitMethod(method, of: service, into: &out) }
                 }
             }
-            out.line("    ]")
+            out.line("    ],")
+            out.line("    files: \(SchemaFilesEmitter.constantName)")
             out.line(")")
             out.line()
             stubs.emitProtocol(into: &out)

@@ -64,6 +64,10 @@ public struct SwiftEmitter: Sendable {
             out.line()
             MessageEmitter(types: types).emitDeclaration(message, into: &out)
         }
+        if !services.isEmpty {
+            out.line()
+            SchemaFilesEmitter().emit(for: file, allFiles: allFiles, into: &out)
+        }
         for service in services {
             out.line()
             ServiceEmitter(types: types).emit(service, prefix: TypeTable.typePrefix(of: file), into: &out)

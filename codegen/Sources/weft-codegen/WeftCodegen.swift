@@ -31,6 +31,12 @@ struct WeftCodegen: ParsableCommand {
     @Flag(name: .long, help: "Generate message types only: no service descriptors or stubs (no WeftRPC dependency).")
     var messagesOnly = false
 
+    @Option(name: .long, help: "Also write a FileDescriptorSet (protoc's --descriptor_set_out format) of the inputs to this file.")
+    var descriptorSetOut: String?
+
+    @Flag(name: .long, help: "With --descriptor-set-out, include every imported file too (dependencies first).")
+    var includeImports = false
+
     @Argument(help: "Schema files or directories.")
     var inputs: [String]
 
@@ -42,6 +48,7 @@ struct WeftCodegen: ParsableCommand {
             FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
         }
         if result.hasErrors { throw ExitCode.failure }
+        if let descriptorSetOut { try writeDescriptorSet(result, to: descriptorSetOut) }
         if check { return }
 
         let emitter = SwiftEmitter(options: .init(isRuntimeModule: runtimeModule, includesServices: !messagesOnly))
@@ -50,5 +57,14 @@ struct WeftCodegen: ParsableCommand {
             let generated = emitter.emit(file, allFiles: result.files)
             try GeneratedOutput.write(generated, under: out)
         }
+    }
+
+    /// `FileDescriptorSet { repeated FileDescriptorProto file = 1; }` of the requested files.
+    private func writeDescriptorSet(_ result: CompilationResult, to path: String) throws {
+        let files = includeImports
+            ? result.files.filter { file in result.requestedPaths.contains { result.files.dependencyClosure(of: $0).contains(file.path) } }
+            : result.requestedPaths.compactMap { path in result.files.first { $0.path == path } }
+        let set = FileDescriptorEncoder.encodeSet(files)
+        try Data(set).write(to: URL(fileURLWithPath: path))
     }
 }
