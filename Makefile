@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -33,7 +33,7 @@ build: apt-deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
 ## test: every Swift test, then the cross-language and protoc cross-checks.
-test: deps build swift-test schema-corpus-test crosslang-test interop-test gateway-cli-test openapi-test fuzz-regressions
+test: deps build swift-test schema-corpus-test crosslang-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions
 
 swift-test:
 	swift test $(SWIFT_BUILD_FLAGS)
@@ -48,6 +48,12 @@ crosslang-test: build python-deps
 # grpcio (Python) and Weft calling each other over HTTP/2 with mutual TLS.
 interop-test: build python-deps
 	Tests/Interop/run.sh
+
+# `weft serve` as a process: mesh configuration, mTLS, policy, health, reflection, metrics, SIGTERM.
+mesh-cli-test: build python-deps
+	pki=$$(mktemp -d) && trap 'rm -rf "$$pki"' EXIT && \
+	.build/debug/weft certs --out "$$pki" --service interop --service client --service other >/dev/null && \
+	$(PYTHON) -B Tests/Mesh/serve.py .build/debug/weft "$$pki"
 
 # `weft gateway` as a process: configuration file, mTLS upstream, curl, SIGTERM.
 gateway-cli-test: build

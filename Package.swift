@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: Schema compiler (codegen/)
@@ -101,6 +102,7 @@ let package = Package(
             dependencies: [
                 "WeftMessages", "WeftRPC", "WeftTLS",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -119,7 +121,7 @@ let package = Package(
         // `weft`: the operator's command line (`weft certs`, `weft gateway`).
         .executableTarget(
             name: "weft",
-            dependencies: ["WeftTLS", "WeftGateway", "WeftMesh", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["WeftTLS", "WeftGateway", "WeftMesh", "WeftInterop", "WeftRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/weft"
         ),
         // The interop TestService server (fixed command line: acceptance tests drive it).

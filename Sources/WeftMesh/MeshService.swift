@@ -1,11 +1,20 @@
 import Logging
+import ServiceLifecycle
 import WeftRPC
 import WeftTLS
 
 /// A service started from its `MeshConfiguration`: listeners, mutual TLS, the authorization
-/// policy, health, metrics and a call log (swift-log, label `weft.<service>`), channels to its
-/// upstreams, and SIGTERM handling (drain, then exit).
-public final class MeshService: Sendable {
+/// policy, health, reflection, metrics and a call log (swift-log, label `weft.<service>`),
+/// channels to its upstreams, and SIGTERM handling (drain, then exit).
+///
+/// ```swift
+/// let configuration = try MeshConfiguration(contentsOf: "mesh.json")
+/// try await MeshService.run(configuration, services: [MyCatalog()])  // returns after the drain
+/// ```
+///
+/// It is a swift-service-lifecycle `Service`, so it can also join a `ServiceGroup` of the
+/// process's other services: `run()` serves until the group shuts down gracefully, then drains.
+public final class MeshService: Service, Sendable {
     public let configuration: MeshConfiguration
     public let server: MeshServer
     /// Calls by method and status code, latency, in flight.
@@ -70,9 +79,30 @@ public final class MeshService: Sendable {
         return MeshChannel(endpoints: endpoints, tls: clientTLS)
     }
 
-    /// Serves until SIGTERM or SIGINT, then drains for the configured grace period.
+    /// Starts `services` and serves them until SIGTERM or SIGINT, then drains for the configured
+    /// grace period: the whole life of a mesh service in one call.
+    public static func run(
+        _ configuration: MeshConfiguration, services: [any RegisteredService], interceptors: [any ServerInterceptor] = []
+    ) async throws {
+        try await start(configuration, services: services, interceptors: interceptors).runUntilTerminated()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains: `run()` in a service group of its own.
+    public func runUntilTerminated() async throws {
+        let logger = Logger(label: "weft.\(configuration.service)")
+        try await ServiceGroup(services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+    }
+
+    /// Serves until the service group shuts down gracefully (SIGTERM), then drains for the
+    /// configured grace period. A cancelled group stops at once, failing calls in flight.
     public func run() async throws {
-        _ = await terminationSignal()
+        do {
+            try await gracefulShutdown()
+        } catch {
+            try await server.shutdown(gracePeriod: .zero)
+            try await admin?.stop()
+            return
+        }
         try await shutdown()
     }
 

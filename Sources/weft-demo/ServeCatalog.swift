@@ -13,6 +13,5 @@ func serveCatalog(pki: String, port: Int) async throws {
         : try TLSContext(.server(certificateChain: "\(pki)/catalog.pem", privateKey: "\(pki)/catalog.key", trustRoots: "\(pki)/ca.pem"))
     let server = try await MeshServer.start(port: port, tls: tls, services: [InMemoryCatalog()])
     FileHandle.standardOutput.write(Data("LISTENING 127.0.0.1:\(server.port)\n".utf8))
-    _ = await terminationSignal()
-    try await server.shutdown(gracePeriod: .seconds(5))
+    try await serveUntilTerminated { try await server.shutdown(gracePeriod: .seconds(5)) }
 }

@@ -73,8 +73,7 @@ struct WeftInteropCommand: AsyncParsableCommand {
             // Written unbuffered: a harness reads this line through a pipe.
             FileHandle.standardOutput.write(Data("LISTENING 127.0.0.1:\(server.port)\n".utf8))
             // Serve until SIGTERM or SIGINT, then drain: health turns NOT_SERVING, calls in flight finish.
-            _ = await terminationSignal()
-            try await server.shutdown(gracePeriod: .seconds(5))
+            try await serveUntilTerminated { try await server.shutdown(gracePeriod: .seconds(5)) }
         }
     }
 

@@ -17,19 +17,17 @@ struct GatewayCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: config) else {
-            throw ValidationError("cannot read the configuration file \(config)")
-        }
-        let directory = (config as NSString).deletingLastPathComponent
-        let configuration = try GatewayConfiguration(json: Array(data), baseDirectory: directory.isEmpty ? "." : directory)
+        let file = try ConfigurationFile(path: config)
+        let configuration = try GatewayConfiguration(json: file.bytes, baseDirectory: file.baseDirectory)
         let printLine: @Sendable (String) -> Void = { line in Self.emit(line) }
         let accessLog = quiet ? nil : printLine
         let gateway = try Gateway(configuration: configuration, accessLog: accessLog)
         let server = try await GatewayServer.start(gateway)
         Self.emit("LISTENING \(configuration.host):\(server.port)")
-        let signal = await terminationSignal()
-        Self.emit("received \(signal); draining")
-        try await server.shutdown()
+        try await serveUntilTerminated {
+            Self.emit("draining")
+            try await server.shutdown()
+        }
     }
 
     /// Writes one line to standard output at once (no buffering: scripts wait for LISTENING).

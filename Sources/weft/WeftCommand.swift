@@ -2,13 +2,13 @@ import ArgumentParser
 import Foundation
 import WeftTLS
 
-/// `weft`: the operator's command line: development certificates and the REST gateway.
+/// `weft`: the operator's command line: development certificates, built-in services and the REST gateway.
 @main
 struct WeftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weft",
         abstract: "Weft, a schema-first RPC mesh for Swift services.",
-        subcommands: [Certs.self, GatewayCommand.self]
+        subcommands: [Certs.self, ServeCommand.self, GatewayCommand.self]
     )
 
     struct Certs: ParsableCommand {

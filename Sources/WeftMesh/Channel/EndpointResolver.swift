@@ -55,7 +55,8 @@ public struct DNSResolver: EndpointResolver {
             while let current = entry {
                 var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
                 if getnameinfo(current.pointee.ai_addr, current.pointee.ai_addrlen, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0 {
-                    let address = Endpoint(host: String(cString: text), port: port)
+                    let host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    let address = Endpoint(host: host, port: port)
                     if !endpoints.contains(address) { endpoints.append(address) }
                 }
                 entry = current.pointee.ai_next

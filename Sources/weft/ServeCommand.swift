@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import WeftInterop
+import WeftMesh
+import WeftRPC
+
+/// `weft serve --config FILE [SERVICE...]`: runs services that ship inside Weft as a mesh
+/// service (mutual TLS, policy, health, reflection, metrics, call log), until SIGTERM drains it.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve Weft's built-in services with a mesh configuration (configuration: README.md).",
+        discussion: "Built-in services: \(builtIn.keys.sorted().joined(separator: ", ")). Without SERVICE, all of them.")
+
+    /// The services that ship inside Weft, by fully qualified name.
+    static let builtIn: [String: @Sendable () -> any RegisteredService] = [
+        "weft.interop.v1.TestService": { InteropTestService() },
+    ]
+
+    @Option(help: "The service's JSON mesh configuration file.")
+    var config: String
+
+    @Argument(help: "Built-in services to serve, by fully qualified name.")
+    var services: [String] = []
+
+    func validate() throws {
+        for name in services where Self.builtIn[name] == nil {
+            throw ValidationError("\(name) is not a built-in service; choose from \(Self.builtIn.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let configuration = try MeshConfiguration(contentsOf: config)
+        let names = services.isEmpty ? Self.builtIn.keys.sorted() : services
+        let service = try await MeshService.start(configuration, services: names.compactMap { Self.builtIn[$0]?() })
+        var listening = "LISTENING \(configuration.host):\(service.server.port)"
+        if let admin = service.admin { listening += " admin \(configuration.host):\(admin.port)" }
+        FileHandle.standardOutput.write(Data((listening + "\n").utf8))
+        try await service.runUntilTerminated()
+    }
+}
