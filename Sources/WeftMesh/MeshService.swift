@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import Synchronization
 import WeftRPC
 import WeftTLS
 
@@ -21,14 +22,14 @@ public final class MeshService: Service, Sendable {
     public let metrics: RequestMetrics
     /// The operators' listener, when `admin` is configured.
     public let admin: AdminServer?
-    private let clientTLS: TLSContext?
+    /// The channel to each upstream, made at its first use.
+    private let channels = Mutex<[String: MeshChannel]>([:])
 
-    private init(configuration: MeshConfiguration, server: MeshServer, metrics: RequestMetrics, admin: AdminServer?, clientTLS: TLSContext?) {
+    private init(configuration: MeshConfiguration, server: MeshServer, metrics: RequestMetrics, admin: AdminServer?) {
         self.configuration = configuration
         self.server = server
         self.metrics = metrics
         self.admin = admin
-        self.clientTLS = clientTLS
     }
 
     /// Starts `services` as `configuration` says. Denied calls are reported to `onDenied`
@@ -41,13 +42,6 @@ public final class MeshService: Service, Sendable {
     ) async throws -> MeshService {
         let serverTLS = try configuration.tls.map { files in
             try TLSContext(.server(certificateChain: files.certificateChain, privateKey: files.privateKey, trustRoots: files.trustRoots))
-        }
-        // Upstreams are checked against the mesh's CA; endpoints come and go by address, so no
-        // name is pinned (checking the upstream's SPIFFE ID is still to come).
-        let clientTLS = try configuration.tls.map { files in
-            try TLSContext(TLSConfiguration(
-                role: .client, certificateChainPath: files.certificateChain, privateKeyPath: files.privateKey,
-                trustRootsPath: files.trustRoots))
         }
         var policy: [any ServerInterceptor] = []
         if !configuration.authorizationRules.isEmpty || !configuration.allowsUnlistedCallers {
@@ -68,15 +62,46 @@ public final class MeshService: Service, Sendable {
                 host: address.host, port: address.port, metrics: { counting.metrics.render() },
                 healthy: { server.health?.status(of: "") != .notServing })
         }
-        return MeshService(configuration: configuration, server: server, metrics: counting.metrics, admin: admin, clientTLS: clientTLS)
+        return MeshService(configuration: configuration, server: server, metrics: counting.metrics, admin: admin)
     }
 
-    /// A channel to the upstream `name`, over mutual TLS with this service's certificate.
-    public func channel(to name: String) throws -> MeshChannel {
-        guard let endpoints = configuration.upstreams[name], !endpoints.isEmpty else {
+    /// The channel to the upstream `name`, over mutual TLS with this service's certificate: made
+    /// at the first call (a DNS upstream resolves then; if that finds nothing, the next call
+    /// tries again), shared afterwards, closed by `shutdown`.
+    public func channel(to name: String) async throws -> MeshChannel {
+        if let existing = channels.withLock({ $0[name] }) { return existing }
+        guard let upstream = configuration.upstreams[name] else {
             throw ConfigurationError(key: "upstreams.\(name)", problem: "is not configured; add its endpoints")
         }
-        return MeshChannel(endpoints: endpoints, tls: clientTLS)
+        let made = try await makeChannel(to: upstream)
+        let (channel, lost) = channels.withLock { channels in
+            // Two first calls may race; the first channel stored wins.
+            if let existing = channels[name] { return (existing, true) }
+            channels[name] = made
+            return (made, false)
+        }
+        if lost { await made.close() }
+        return channel
+    }
+
+    private func makeChannel(to upstream: Upstream) async throws -> MeshChannel {
+        // Endpoints come and go by address, so no host name is pinned: the certificate must chain
+        // to the mesh CA and, when the upstream names one, carry its SPIFFE ID.
+        let tls = try configuration.tls.map { files in
+            var client = TLSConfiguration(
+                role: .client, certificateChainPath: files.certificateChain, privateKeyPath: files.privateKey,
+                trustRootsPath: files.trustRoots)
+            client.expectedPeerIdentity = configuration.expectedIdentity(of: upstream)
+            return try TLSContext(client)
+        }
+        switch upstream.discovery {
+        case .endpoints(let endpoints):
+            guard !endpoints.isEmpty else { throw Status(.unavailable, "the upstream has no endpoints") }
+            return MeshChannel(endpoints: endpoints, tls: tls, balancing: upstream.balancing)
+        case .dns(let host, let port, let refresh):
+            return try await MeshChannel.resolving(
+                DNSResolver(host: host, port: port), refreshEvery: refresh, tls: tls, balancing: upstream.balancing)
+        }
     }
 
     /// Starts `services` and serves them until SIGTERM or SIGINT, then drains for the configured
@@ -100,15 +125,25 @@ public final class MeshService: Service, Sendable {
             try await gracefulShutdown()
         } catch {
             try await server.shutdown(gracePeriod: .zero)
+            await closeUpstreams()
             try await admin?.stop()
             return
         }
         try await shutdown()
     }
 
-    /// Drains (health first), then stops the admin listener.
+    /// Drains (health first), then closes the upstream channels and stops the admin listener.
     public func shutdown() async throws {
         try await server.shutdown(gracePeriod: configuration.drainGracePeriod)
+        await closeUpstreams()
         try await admin?.stop()
+    }
+
+    private func closeUpstreams() async {
+        let open = channels.withLock { channels in
+            defer { channels = [:] }
+            return Array(channels.values)
+        }
+        for channel in open { await channel.close() }
     }
 }

@@ -28,6 +28,10 @@ public struct TLSConfiguration: Sendable, Hashable {
     public var reloadCheckInterval: Duration? = .seconds(5)
     /// Clients: the name (or IP address) the server's certificate must carry, also sent as SNI.
     public var serverName: String?
+    /// The URI SAN the peer's certificate must carry, e.g. the SPIFFE ID
+    /// `spiffe://weft.local/service/catalog` of the service a client means to reach; nil accepts
+    /// any certificate that chains to `trustRoots`. Checked right after the handshake.
+    public var expectedPeerIdentity: String?
 
     /// Settings for `role` with the given PEM files and the defaults above.
     public init(role: Role, certificateChainPath: String, privateKeyPath: String, trustRootsPath: String, serverName: String? = nil) {

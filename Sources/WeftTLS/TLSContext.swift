@@ -125,6 +125,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case file(String, String)
     case handshake(String)
     case alpnNotNegotiated
+    /// The peer's certificate chains to the trust roots but names another identity.
+    case unexpectedPeer(expected: String, actual: String?)
 
     public var description: String {
         switch self {
@@ -132,6 +134,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .file(let path, let reason): "\(path): \(reason)"
         case .handshake(let reason): "TLS handshake failed: \(reason)"
         case .alpnNotNegotiated: "TLS handshake failed: the peer did not negotiate ALPN h2"
+        case .unexpectedPeer(let expected, let actual):
+            "TLS peer is \(actual ?? "a certificate without a URI SAN"), not the expected \(expected)"
         }
     }
 }

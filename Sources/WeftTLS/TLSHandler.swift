@@ -11,7 +11,8 @@ public struct TLSHandshakeCompleted: Sendable {
 /// goes into the read BIO, plaintext comes out of `SSL_read`; plaintext writes go through
 /// `SSL_write` and the write BIO's ciphertext goes to the socket. Confined to the channel's event
 /// loop like the handler itself. A failed handshake (no client certificate, a foreign CA, an
-/// expired certificate, a wrong server name, no ALPN h2) closes the connection.
+/// expired certificate, a wrong server name, no ALPN h2, a peer other than the expected
+/// identity) closes the connection.
 public final class TLSHandler: ChannelDuplexHandler {
     public typealias InboundIn = ByteBuffer
     public typealias InboundOut = ByteBuffer
@@ -121,8 +122,12 @@ public final class TLSHandler: ChannelDuplexHandler {
             guard weft_ssl_negotiated_h2(ssl) == 1 || context.configuration.allowsHTTP1 else {
                 return fail(TLSError.alpnNotNegotiated, channelContext)
             }
+            let identity = Self.peerIdentity(ssl)
+            if let expected = context.configuration.expectedPeerIdentity, identity?.uri != expected {
+                return fail(TLSError.unexpectedPeer(expected: expected, actual: identity?.uri), channelContext)
+            }
             state = .established
-            peer = Self.peerIdentity(ssl)
+            peer = identity
             channelContext.fireUserInboundEventTriggered(TLSHandshakeCompleted(peer: peer))
             let writes = pendingWrites
             pendingWrites = []

@@ -12,8 +12,8 @@ public struct MeshConfiguration: Sendable {
     public var port = 0
     /// Mutual TLS files; nil only for insecure (h2c) set-ups.
     public var tls: TLSFiles?
-    /// Upstream services by name, each with its endpoints.
-    public var upstreams: [String: [Endpoint]] = [:]
+    /// Upstream services by name.
+    public var upstreams: [String: Upstream] = [:]
     /// Allowed callers per `package.Service` or `package.Service/Method` (SPIFFE IDs, `*`).
     public var authorizationRules: [String: Set<String>] = [:]
     /// Whether services and methods without a rule are open.
@@ -47,6 +47,12 @@ public struct MeshConfiguration: Sendable {
         self.service = service
     }
 
+    /// The SPIFFE ID `upstream` must present: its `identity` as given when that is a SPIFFE ID,
+    /// else the ID of the service it names in this trust domain; nil when it sets none.
+    public func expectedIdentity(of upstream: Upstream) -> String? {
+        upstream.identity.map { $0.hasPrefix("spiffe://") ? $0 : "spiffe://\(trustDomain)/service/\($0)" }
+    }
+
     /// The service's SPIFFE ID.
     public var identity: String { "spiffe://\(trustDomain)/service/\(service)" }
 
@@ -75,13 +81,7 @@ public struct MeshConfiguration: Sendable {
         }
         if let value = top["upstreams"] {
             for (name, upstream) in try reader.object(value, at: "upstreams", allowed: nil) {
-                let key = "upstreams.\(name)"
-                let fields = try reader.object(upstream, at: key, allowed: ["endpoints"])
-                guard let list = fields["endpoints"] else { throw ConfigurationError(key: "\(key).endpoints", problem: "is required: [\"host:port\", …]") }
-                upstreams[name] = try reader.strings(list, at: "\(key).endpoints").enumerated().map { index, text in
-                    let (host, port) = try reader.address(.string(text), at: "\(key).endpoints[\(index)]")
-                    return Endpoint(host: host, port: port)
-                }
+                upstreams[name] = try Self.upstream(upstream, at: "upstreams.\(name)", reader: reader)
             }
         }
         if let value = top["authorization"] {
@@ -109,6 +109,36 @@ public struct MeshConfiguration: Sendable {
         }
     }
 
+    private static func upstream(_ value: JSONValue, at key: String, reader: ConfigurationReader) throws -> Upstream {
+        let fields = try reader.object(value, at: key, allowed: ["endpoints", "dns", "refreshSeconds", "balancing", "identity"])
+        let discovery: Upstream.Discovery
+        switch (fields["endpoints"], fields["dns"]) {
+        case (let list?, nil):
+            discovery = .endpoints(try reader.strings(list, at: "\(key).endpoints").enumerated().map { index, text in
+                let (host, port) = try reader.address(.string(text), at: "\(key).endpoints[\(index)]")
+                return Endpoint(host: host, port: port)
+            })
+        case (nil, let name?):
+            let (host, port) = try reader.address(name, at: "\(key).dns")
+            let refresh = try fields["refreshSeconds"].map { try reader.count($0, at: "\(key).refreshSeconds") } ?? 30
+            discovery = .dns(host: host, port: port, refresh: .seconds(max(1, refresh)))
+        case (nil, nil):
+            throw ConfigurationError(key: "\(key).endpoints", problem: "is required: [\"host:port\", …] (or \"dns\": \"name:port\")")
+        case (_?, _?):
+            throw ConfigurationError(key: "\(key).dns", problem: "cannot be combined with endpoints: choose one")
+        }
+        var balancing = Balancing.roundRobin
+        if let value = fields["balancing"] {
+            switch try reader.string(value, at: "\(key).balancing") {
+            case "round_robin": balancing = .roundRobin
+            case "p2c": balancing = .powerOfTwoChoices
+            default: throw ConfigurationError(key: "\(key).balancing", problem: "must be \"round_robin\" or \"p2c\"")
+            }
+        }
+        let identity = try fields["identity"].map { try reader.string($0, at: "\(key).identity") }
+        return Upstream(discovery: discovery, balancing: balancing, identity: identity)
+    }
+
     private mutating func applyEnvironment(_ environment: [String: String], reader: ConfigurationReader) throws {
         if let value = environment["WEFT_LISTEN"] { (host, port) = try reader.address(.string(value), at: "env WEFT_LISTEN") }
         if let value = environment["WEFT_TRUST_DOMAIN"] { trustDomain = value }
@@ -122,10 +152,14 @@ public struct MeshConfiguration: Sendable {
         for (variable, value) in environment where variable.hasPrefix("WEFT_UPSTREAM_") {
             let suffix = variable.dropFirst("WEFT_UPSTREAM_".count)
             let name = upstreams.keys.first { $0.uppercased().replacing("-", with: "_") == suffix } ?? suffix.lowercased().replacing("_", with: "-")
-            upstreams[name] = try value.split(separator: ",").map { part in
+            let endpoints = try value.split(separator: ",").map { part in
                 let (host, port) = try reader.address(.string(String(part)), at: "env \(variable)")
                 return Endpoint(host: host, port: port)
             }
+            // The variable replaces where the endpoints come from; balancing and identity stay.
+            var upstream = upstreams[name] ?? .endpoints(endpoints)
+            upstream.discovery = .endpoints(endpoints)
+            upstreams[name] = upstream
         }
     }
 }

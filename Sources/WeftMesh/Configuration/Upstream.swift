@@ -1,0 +1,30 @@
+/// Where one upstream service is and how to reach it: its endpoints (a fixed list or a DNS name
+/// re-resolved over time), how calls spread over them, and whose certificate it must present.
+public struct Upstream: Sendable, Hashable {
+    /// Where the endpoints come from.
+    public enum Discovery: Sendable, Hashable {
+        /// A fixed list.
+        case endpoints([Endpoint])
+        /// Every A/AAAA record of `host` (a Kubernetes headless service), re-resolved every
+        /// `refresh` and when no endpoint takes a call.
+        case dns(host: String, port: Int, refresh: Duration)
+    }
+
+    public var discovery: Discovery
+    public var balancing: Balancing
+    /// Whose certificate the upstream must present: a SPIFFE ID, or a service name standing for
+    /// its ID in the mesh's trust domain (`MeshConfiguration.expectedIdentity(of:)`); nil accepts
+    /// any certificate that chains to the mesh CA.
+    public var identity: String?
+
+    public init(discovery: Discovery, balancing: Balancing = .roundRobin, identity: String? = nil) {
+        self.discovery = discovery
+        self.balancing = balancing
+        self.identity = identity
+    }
+
+    /// A fixed list of endpoints, round robin, any mesh identity.
+    public static func endpoints(_ endpoints: [Endpoint]) -> Upstream {
+        Upstream(discovery: .endpoints(endpoints))
+    }
+}
