@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // MARK: Schema compiler (codegen/)
@@ -103,6 +104,7 @@ let package = Package(
                 "WeftMessages", "WeftRPC", "WeftTLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -167,7 +169,10 @@ let package = Package(
         .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
         .testTarget(
             name: "WeftMeshTests",
-            dependencies: ["WeftMesh", "WeftMessages", "WeftRPC", "WeftTLS", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "WeftMesh", "WeftMessages", "WeftRPC", "WeftTLS", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             path: "Tests/WeftMeshTests"
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -18,24 +19,29 @@ import WeftTLS
 public final class MeshService: Service, Sendable {
     public let configuration: MeshConfiguration
     public let server: MeshServer
-    /// Calls by method and status code, latency, in flight.
-    public let metrics: RequestMetrics
+    /// Where the service's metrics go (swift-metrics): calls by method and status code, latency,
+    /// in flight, open connections, and per upstream connections, retries and ejections.
+    public let metricsFactory: any MetricsFactory
     /// The operators' listener, when `admin` is configured.
     public let admin: AdminServer?
     /// The channel to each upstream, made at its first use.
     private let channels = Mutex<[String: MeshChannel]>([:])
 
-    private init(configuration: MeshConfiguration, server: MeshServer, metrics: RequestMetrics, admin: AdminServer?) {
+    private init(configuration: MeshConfiguration, server: MeshServer, metricsFactory: any MetricsFactory, admin: AdminServer?) {
         self.configuration = configuration
         self.server = server
-        self.metrics = metrics
+        self.metricsFactory = metricsFactory
         self.admin = admin
     }
 
-    /// Starts `services` as `configuration` says. Denied calls are reported to `onDenied`
-    /// (standard error by default).
+    /// Starts `services` as `configuration` says. Metrics go to `metricsFactory`: by default a
+    /// `PrometheusRegistry` of the service's own, which the admin listener's `/metrics` serves
+    /// (pass another swift-metrics backend, e.g. `MetricsSystem.factory`, to send them elsewhere;
+    /// `/metrics` then shows only what a `PrometheusRegistry` holds). Denied calls are reported
+    /// to `onDenied` (standard output by default).
     public static func start(
         _ configuration: MeshConfiguration, services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
+        metricsFactory: (any MetricsFactory)? = nil,
         onDenied: @escaping @Sendable (_ path: String, _ caller: String?) -> Void = { path, caller in
             print("weft: denied \(caller ?? "a caller without a certificate") calling \(path)")
         }
@@ -48,9 +54,13 @@ public final class MeshService: Service, Sendable {
             policy = [AuthorizationPolicy(
                 rules: configuration.authorizationRules, allowsUnlisted: configuration.allowsUnlistedCallers, onDenied: onDenied)]
         }
+        let factory = metricsFactory ?? PrometheusRegistry()
+        let connections = Meter(label: "weft_rpc_server_connections", factory: factory)
+        (factory as? PrometheusRegistry)?.describe("weft_rpc_server_connections", help: "Client connections open now.")
         var serverConfiguration = GRPCServer.Configuration()
         serverConfiguration.maximumReceiveMessageSize = configuration.maximumReceiveMessageBytes
-        let counting = RPCMetricsInterceptor()
+        serverConfiguration.connectionCountChanged = { connections.set($0) }
+        let counting = RPCMetricsInterceptor(factory: factory)
         let logging = CallLogInterceptor(logger: Logger(label: "weft.\(configuration.service)"))
         let server = try await MeshServer.start(
             host: configuration.host, port: configuration.port, tls: serverTLS, services: services,
@@ -59,10 +69,10 @@ public final class MeshService: Service, Sendable {
         var admin: AdminServer?
         if let address = configuration.admin {
             admin = try await AdminServer.start(
-                host: address.host, port: address.port, metrics: { counting.metrics.render() },
+                host: address.host, port: address.port, metrics: { (factory as? PrometheusRegistry)?.render() ?? "" },
                 healthy: { server.health?.status(of: "") != .notServing })
         }
-        return MeshService(configuration: configuration, server: server, metrics: counting.metrics, admin: admin)
+        return MeshService(configuration: configuration, server: server, metricsFactory: factory, admin: admin)
     }
 
     /// The channel to the upstream `name`, over mutual TLS with this service's certificate: made
@@ -73,7 +83,7 @@ public final class MeshService: Service, Sendable {
         guard let upstream = configuration.upstreams[name] else {
             throw ConfigurationError(key: "upstreams.\(name)", problem: "is not configured; add its endpoints")
         }
-        let made = try await makeChannel(to: upstream)
+        let made = try await makeChannel(to: name, upstream)
         let (channel, lost) = channels.withLock { channels in
             // Two first calls may race; the first channel stored wins.
             if let existing = channels[name] { return (existing, true) }
@@ -84,7 +94,7 @@ public final class MeshService: Service, Sendable {
         return channel
     }
 
-    private func makeChannel(to upstream: Upstream) async throws -> MeshChannel {
+    private func makeChannel(to name: String, _ upstream: Upstream) async throws -> MeshChannel {
         // Endpoints come and go by address, so no host name is pinned: the certificate must chain
         // to the mesh CA and, when the upstream names one, carry its SPIFFE ID.
         let tls = try configuration.tls.map { files in
@@ -94,13 +104,14 @@ public final class MeshService: Service, Sendable {
             client.expectedPeerIdentity = configuration.expectedIdentity(of: upstream)
             return try TLSContext(client)
         }
+        let metrics = ChannelMetrics(upstream: name, factory: metricsFactory)
         switch upstream.discovery {
         case .endpoints(let endpoints):
             guard !endpoints.isEmpty else { throw Status(.unavailable, "the upstream has no endpoints") }
-            return MeshChannel(endpoints: endpoints, tls: tls, balancing: upstream.balancing)
+            return MeshChannel(endpoints: endpoints, tls: tls, balancing: upstream.balancing, metrics: metrics)
         case .dns(let host, let port, let refresh):
             return try await MeshChannel.resolving(
-                DNSResolver(host: host, port: port), refreshEvery: refresh, tls: tls, balancing: upstream.balancing)
+                DNSResolver(host: host, port: port), refreshEvery: refresh, tls: tls, balancing: upstream.balancing, metrics: metrics)
         }
     }
 

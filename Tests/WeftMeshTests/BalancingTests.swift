@@ -68,9 +68,10 @@ import WeftRPC
         var outliers = OutlierPolicy()
         outliers.consecutiveFailures = 3
         outliers.ejectionDuration = .seconds(60)  // its return is the balancer test's business
+        let registry = PrometheusRegistry()
         let channel = MeshChannel(
             endpoints: [Endpoint(host: "127.0.0.1", port: bad.port), Endpoint(host: "127.0.0.1", port: good.port)], tls: nil,
-            outliers: outliers)
+            outliers: outliers, metrics: ChannelMetrics(upstream: "echo", factory: registry))
         var failures = 0
         for _ in 0..<40 {
             do { _ = try await Delayed.call(channel) } catch { failures += 1 }
@@ -78,7 +79,11 @@ import WeftRPC
         #expect(failures == 3)  // round robin reaches the failing endpoint three times, then it is out
         #expect(failing.count == 3 && healthy.count == 37)
         #expect(channel.endpointStates[0].ejected)
+        let metrics = registry.render()
+        #expect(metrics.contains(#"weft_rpc_client_ejections_total{upstream="echo"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"weft_rpc_client_connections{upstream="echo"} 2"#), "\(metrics)")
         await channel.close()
+        #expect(registry.render().contains(#"weft_rpc_client_connections{upstream="echo"} 0"#))
         try await bad.shutdown(gracePeriod: .seconds(1))
         try await good.shutdown(gracePeriod: .seconds(1))
     }

@@ -47,11 +47,15 @@ import WeftRPC
         retries.backoff.initial = .milliseconds(1)
         var outliers = OutlierPolicy()
         outliers.consecutiveFailures = 100_000
-        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, outliers: outliers, retries: retries)
+        let registry = PrometheusRegistry()
+        let channel = MeshChannel(
+            endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, outliers: outliers, retries: retries,
+            metrics: ChannelMetrics(upstream: "storm", factory: registry))
         for _ in 0..<200 { try? await Self.call(channel, Self.idempotentSay) }
         // Without a budget: 2 retries per call, 400. With it: 10 to start with, 0.2 per call.
         #expect(channel.retriesMade <= 10 + 40)
         #expect(failing.count == 200 + channel.retriesMade)
+        #expect(registry.render().contains(#"weft_rpc_client_retries_total{upstream="storm",reason="policy"} \#(channel.retriesMade)"#))
         await channel.close()
         try await server.shutdown(gracePeriod: .seconds(1))
     }

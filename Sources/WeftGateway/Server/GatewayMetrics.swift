@@ -4,8 +4,14 @@ import WeftRPC
 /// The gateway's `/metrics`: requests by route and HTTP status with their latency, then the
 /// protection state (breakers, bulkheads, rate-limited callers).
 final class GatewayMetrics: Sendable {
-    let requests = RequestMetrics(
-        name: "weft_gateway_requests", help: "HTTP requests by route and response status.", labelName: "route", outcomeName: "status")
+    private let registry = PrometheusRegistry()
+    let requests: RequestMetrics
+
+    init() {
+        requests = RequestMetrics(
+            name: "weft_gateway_requests", help: "HTTP requests by route and response status.", labelName: "route",
+            outcomeName: "status", factory: registry)
+    }
 
     /// Counts one request to `route` (a method key, a built-in path, or `-` when no route matched).
     func record(route: String, status: Int, duration: Duration) {
@@ -14,7 +20,7 @@ final class GatewayMetrics: Sendable {
 
     /// The Prometheus text exposition (version 0.0.4).
     func render(protection: GatewayProtection) -> String {
-        var text = requests.render()
+        var text = registry.render()
         let snapshot = protection.snapshot()
         text += "# HELP weft_gateway_circuit_state Circuit breaker per upstream: 0 closed, 1 open, 2 half-open.\n"
         text += "# TYPE weft_gateway_circuit_state gauge\n"

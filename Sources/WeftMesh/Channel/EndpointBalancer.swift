@@ -81,7 +81,9 @@ struct EndpointBalancer {
 
     /// A call on `index` ended: `latency` when it succeeded, nil when it failed in a way that
     /// points at the endpoint. `countsAsFailure` false ends it without judging the endpoint.
-    mutating func finished(_ index: Int, latency: Duration?, countsAsFailure: Bool, at now: ContinuousClock.Instant) {
+    /// Records the end of a call; returns whether it got the endpoint ejected.
+    @discardableResult
+    mutating func finished(_ index: Int, latency: Duration?, countsAsFailure: Bool, at now: ContinuousClock.Instant) -> Bool {
         loads[index].inFlight = max(0, loads[index].inFlight - 1)
         if let latency {
             let seconds = latency.inSeconds
@@ -89,16 +91,18 @@ struct EndpointBalancer {
             loads[index].failuresInARow = 0
         } else if countsAsFailure {
             loads[index].failuresInARow += 1
-            if loads[index].failuresInARow >= outliers.consecutiveFailures { eject(index, at: now) }
+            if loads[index].failuresInARow >= outliers.consecutiveFailures { return eject(index, at: now) }
         }
+        return false
     }
 
-    private mutating func eject(_ index: Int, at now: ContinuousClock.Instant) {
+    private mutating func eject(_ index: Int, at now: ContinuousClock.Instant) -> Bool {
         let ejected = loads.indices.filter { isEjected($0, at: now) }.count
         let allowed = max(0, min(loads.count - 1, Int(Double(loads.count) * outliers.maximumEjectedFraction)))
-        guard ejected < allowed else { return }
+        guard ejected < allowed else { return false }
         loads[index].timesEjected += 1
         loads[index].failuresInARow = 0
         loads[index].ejectedUntil = now + outliers.ejectionDuration * loads[index].timesEjected
+        return true
     }
 }

@@ -58,17 +58,20 @@ public final class MeshChannel: ClientTransport {
     private let tls: TLSContext?
     private let backoff: Backoff
     private let retryPolicy: RetryPolicy
+    private let metrics: ChannelMetrics?
     private let state: Mutex<State>
 
     /// A channel over `endpoints` (TLS when `tls` is given); nothing connects until a call.
+    /// Connections, retries and ejections are reported to `metrics` when given.
     public init(
         endpoints: [Endpoint], tls: TLSContext?, balancing: Balancing = .roundRobin, outliers: OutlierPolicy = OutlierPolicy(),
-        retries: RetryPolicy = RetryPolicy(), backoff: Backoff = Backoff()
+        retries: RetryPolicy = RetryPolicy(), backoff: Backoff = Backoff(), metrics: ChannelMetrics? = nil
     ) {
         precondition(!endpoints.isEmpty, "a MeshChannel needs at least one endpoint")
         self.tls = tls
         self.backoff = backoff
         self.retryPolicy = retries
+        self.metrics = metrics
         self.state = Mutex(State(
             addresses: endpoints,
             endpoints: Array(repeating: EndpointState(), count: endpoints.count),
@@ -111,6 +114,7 @@ public final class MeshChannel: ClientTransport {
                     state.retries += 1
                     return true
                 }) else { throw status }
+                metrics?.policyRetries.increment()
                 try await Task.sleep(for: wait)
                 attempt += 1
             }
@@ -127,6 +131,7 @@ public final class MeshChannel: ClientTransport {
             return (state.endpoints.compactMap(\.channel), state.refresher)
         }
         refresher?.cancel()
+        metrics?.connections.decrement(by: Double(open.count))
         for channel in open { try? await channel.close() }
     }
 
@@ -147,7 +152,9 @@ public final class MeshChannel: ClientTransport {
             return removed
         }
         // GOAWAY lets their calls in flight finish.
-        if !removed.isEmpty { Task { for channel in removed { try? await channel.close() } } }
+        guard !removed.isEmpty else { return }
+        metrics?.connections.decrement(by: Double(removed.count))
+        Task { for channel in removed { try? await channel.close() } }
     }
 
     /// A channel whose endpoints come from `resolver` (e.g. `DNSResolver` for a Kubernetes
@@ -155,11 +162,13 @@ public final class MeshChannel: ClientTransport {
     /// takes a call. Throws when the first resolution finds nothing.
     public static func resolving(
         _ resolver: any EndpointResolver, refreshEvery: Duration = .seconds(30), tls: TLSContext?,
-        balancing: Balancing = .roundRobin, outliers: OutlierPolicy = OutlierPolicy(), retries: RetryPolicy = RetryPolicy()
+        balancing: Balancing = .roundRobin, outliers: OutlierPolicy = OutlierPolicy(), retries: RetryPolicy = RetryPolicy(),
+        metrics: ChannelMetrics? = nil
     ) async throws -> MeshChannel {
         let endpoints = try await resolver.resolve()
         guard !endpoints.isEmpty else { throw Status(.unavailable, "\(resolver) resolved to no endpoints") }
-        let channel = MeshChannel(endpoints: endpoints, tls: tls, balancing: balancing, outliers: outliers, retries: retries)
+        let channel = MeshChannel(
+            endpoints: endpoints, tls: tls, balancing: balancing, outliers: outliers, retries: retries, metrics: metrics)
         let refresher = Task { [resolver] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: refreshEvery)
@@ -200,6 +209,7 @@ public final class MeshChannel: ClientTransport {
             } catch where GRPCChannel.wasNeverSent(error) {
                 finished(slot, latency: nil, countsAsFailure: false)
                 forget(channel, at: slot)
+                metrics?.neverSentRetries.increment()
                 lastFailure = error
             } catch {
                 finished(slot, latency: nil, countsAsFailure: (error as? Status)?.code == .unavailable)
@@ -227,10 +237,11 @@ public final class MeshChannel: ClientTransport {
     }
 
     private func finished(_ slot: Slot, latency: Duration?, countsAsFailure: Bool) {
-        state.withLock { state in
-            guard state.generation == slot.generation else { return }
-            state.balancer.finished(slot.index, latency: latency, countsAsFailure: countsAsFailure, at: .now)
+        let ejected = state.withLock { state in
+            guard state.generation == slot.generation else { return false }
+            return state.balancer.finished(slot.index, latency: latency, countsAsFailure: countsAsFailure, at: .now)
         }
+        if ejected { metrics?.ejections.increment() }
     }
 
     private func connection(to slot: Slot) async throws -> GRPCChannel {
@@ -254,15 +265,18 @@ public final class MeshChannel: ClientTransport {
                 state.endpoints[current].failures += 1
                 state.endpoints[current].retryAt = .now + backoff.delay(afterFailures: state.endpoints[current].failures)
             }
+            metrics?.connectFailures.increment()
             throw Status(.unavailable, "\(endpoint) is unreachable: \(error)")
         }
         // The first waiter to get here records the connection (under the endpoint's current
         // position: the list may have changed meanwhile); the others just use it.
-        let stillListed = state.withLock { state in
-            guard let current = state.addresses.firstIndex(of: endpoint) else { return false }
-            if state.endpoints[current].connecting == attempt { state.endpoints[current] = EndpointState(channel: channel) }
-            return true
+        let (stillListed, recorded) = state.withLock { state in
+            guard let current = state.addresses.firstIndex(of: endpoint) else { return (false, false) }
+            guard state.endpoints[current].connecting == attempt else { return (true, false) }
+            state.endpoints[current] = EndpointState(channel: channel)
+            return (true, true)
         }
+        if recorded { metrics?.connections.increment() }
         guard stillListed else {
             // The endpoint left the list while connecting: the caller moves on to a listed one.
             try? await channel.close()
@@ -278,6 +292,8 @@ public final class MeshChannel: ClientTransport {
             state.endpoints[slot.index].channel = nil
             return true
         }
-        if forgotten { Task { try? await channel.close() } }
+        guard forgotten else { return }
+        metrics?.connections.decrement()
+        Task { try? await channel.close() }
     }
 }

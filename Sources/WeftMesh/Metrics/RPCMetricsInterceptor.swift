@@ -1,3 +1,4 @@
+import CoreMetrics
 import WeftRPC
 
 /// Counts every call a server handles by method and status code, with its latency and the calls
@@ -6,10 +7,11 @@ import WeftRPC
 public struct RPCMetricsInterceptor: ServerInterceptor {
     public let metrics: RequestMetrics
 
-    public init(metrics: RequestMetrics = RequestMetrics(
-        name: "weft_rpc_server_calls", help: "Calls handled, by method and status code.", labelName: "method", outcomeName: "code"
-    )) {
-        self.metrics = metrics
+    /// Records into `factory` (swift-metrics).
+    public init(factory: any MetricsFactory) {
+        metrics = RequestMetrics(
+            name: "weft_rpc_server_calls", help: "Calls handled, by method and status code.", labelName: "method",
+            outcomeName: "code", factory: factory)
     }
 
     public func intercept(

@@ -12,6 +12,9 @@ public final class GRPCServer: Sendable {
         public var http2 = HTTP2Configuration.defaults
         /// The largest request message accepted (RESOURCE_EXHAUSTED beyond).
         public var maximumReceiveMessageSize = 4 * 1024 * 1024
+        /// Called with the number of open connections each time one opens or closes (to set a
+        /// metrics gauge, say).
+        public var connectionCountChanged: (@Sendable (Int) -> Void)?
 
         public init() {}
     }
@@ -38,7 +41,7 @@ public final class GRPCServer: Sendable {
     ) async throws -> GRPCServer {
         let dispatcher = CallDispatcher(services: services, interceptors: interceptors)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let connections = ConnectionRegistry()
+        let connections = ConnectionRegistry(countChanged: configuration.connectionCountChanged)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -83,12 +86,26 @@ public final class GRPCServer: Sendable {
 /// The server's open connections, for draining them on shutdown.
 final class ConnectionRegistry: Sendable {
     private let entries = Mutex<[ObjectIdentifier: (any Channel, NIOLoopBound<HTTP2ConnectionHandler>)]>([:])
+    private let countChanged: (@Sendable (Int) -> Void)?
+
+    init(countChanged: (@Sendable (Int) -> Void)?) {
+        self.countChanged = countChanged
+    }
 
     func add(_ channel: any Channel, http2: NIOLoopBound<HTTP2ConnectionHandler>) {
         let key = ObjectIdentifier(channel)
-        entries.withLock { $0[key] = (channel, http2) }
+        let count = entries.withLock { entries in
+            entries[key] = (channel, http2)
+            return entries.count
+        }
+        countChanged?(count)
         channel.closeFuture.whenComplete { [weak self] _ in
-            _ = self?.entries.withLock { $0.removeValue(forKey: key) }
+            guard let self else { return }
+            let count = self.entries.withLock { entries in
+                entries.removeValue(forKey: key)
+                return entries.count
+            }
+            self.countChanged?(count)
         }
     }
 
