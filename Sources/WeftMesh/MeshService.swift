@@ -60,6 +60,7 @@ public final class MeshService: Service, Sendable {
         var serverConfiguration = GRPCServer.Configuration()
         serverConfiguration.maximumReceiveMessageSize = configuration.maximumReceiveMessageBytes
         serverConfiguration.connectionCountChanged = { connections.set($0) }
+        serverConfiguration.propagatedMetadataKeys = configuration.propagatedMetadataKeys
         let counting = RPCMetricsInterceptor(factory: factory)
         let logging = CallLogInterceptor(logger: Logger(label: "weft.\(configuration.service)"))
         let server = try await MeshServer.start(

@@ -16,6 +16,7 @@ import WeftRPC
         let deadline = Mutex<ContinuousClock.Instant?>(nil)
         let arrival = Mutex<ContinuousClock.Instant?>(nil)
         let traceparent = Mutex<String?>(nil)
+        let metadata = Mutex(Metadata())
         let cancelled = Atomic(false)
     }
 
@@ -30,6 +31,7 @@ import WeftRPC
                     observed.arrival.withLock { $0 = .now }
                     observed.deadline.withLock { $0 = context.deadline }
                     observed.traceparent.withLock { $0 = context.requestMetadata.first("traceparent") }
+                    observed.metadata.withLock { $0 = context.requestMetadata }
                     do {
                         try await Task.sleep(for: .seconds(10))
                     } catch {
@@ -58,7 +60,9 @@ import WeftRPC
         let error = await #expect(throws: Status.self) {
             let _: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
                 toFirst, Self.hop, HealthCheckRequest(service: "x"),
-                options: CallOptions(timeout: .seconds(3), metadata: Metadata(["traceparent": sent.description])))
+                options: CallOptions(timeout: .seconds(3), metadata: Metadata([
+                    "traceparent": sent.description, "baggage": "tenant=acme", "x-request-id": "r-1", "x-private": "secret",
+                ])))
         }
         #expect(error?.code == .deadlineExceeded)
         #expect(ContinuousClock.now - started < .seconds(8))
@@ -74,6 +78,10 @@ import WeftRPC
         let seen = try #require(observed.traceparent.withLock { $0 }.flatMap(TraceParent.init(header:)))
         #expect(seen.traceID == sent.traceID)
         #expect(seen.parentID != sent.parentID)
+        // Selected metadata travels with it; the rest stays at the first hop.
+        let metadata = observed.metadata.withLock { $0 }
+        #expect(metadata.first("baggage") == "tenant=acme" && metadata.first("x-request-id") == "r-1")
+        #expect(metadata.first("x-private") == nil)
 
         for channel in [toFirst, toSecond, toThird] { try await channel.close() }
         for server in [first, second, third] { try await server.shutdown(gracePeriod: .seconds(1)) }

@@ -1,4 +1,5 @@
 import WeftMessages
+import WeftRPC
 
 /// One service's place in the mesh: who it is, where it listens, the certificates it proves
 /// itself with, where its upstreams are and who may call it. Read from JSON with environment
@@ -24,6 +25,8 @@ public struct MeshConfiguration: Sendable {
     public var drainGracePeriod: Duration = .seconds(10)
     /// Whether `grpc.health.v1.Health` is served.
     public var servesHealth = true
+    /// Request metadata a handler's outgoing calls carry on, besides deadline and `traceparent`.
+    public var propagatedMetadataKeys = CallDispatcher.defaultPropagatedMetadataKeys
     /// Whether gRPC reflection (`grpc.reflection.v1` and `v1alpha`) is served.
     public var servesReflection = true
     /// Where operators read `/metrics` and `/healthz` (HTTP/1.1); nil serves neither.
@@ -64,7 +67,7 @@ public struct MeshConfiguration: Sendable {
         let reader = ConfigurationReader(baseDirectory: baseDirectory)
         let top = try reader.object(try reader.parse(bytes), at: "", allowed: [
             "service", "trustDomain", "listen", "tls", "insecure", "upstreams", "authorization", "limits", "health", "reflection",
-            "admin",
+            "admin", "propagate",
         ])
         guard let service = top["service"] else {
             throw ConfigurationError(key: "service", problem: "is required: the service's name, as in its SPIFFE ID")
@@ -99,6 +102,9 @@ public struct MeshConfiguration: Sendable {
         }
         if let value = top["health"] { servesHealth = try reader.bool(value, at: "health") }
         if let value = top["reflection"] { servesReflection = try reader.bool(value, at: "reflection") }
+        if let value = top["propagate"] {
+            propagatedMetadataKeys = Set(try reader.strings(value, at: "propagate").map { $0.lowercased() })
+        }
         if let value = top["admin"] {
             let (host, port) = try reader.address(value, at: "admin")
             admin = Endpoint(host: host, port: port)

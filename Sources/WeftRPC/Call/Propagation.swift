@@ -56,12 +56,15 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What a handler's outgoing calls inherit from the call it serves, without the handler passing
-/// it: the deadline (less `deadlineMargin`, so the answer can still travel back) and the trace.
+/// it: the deadline (less `deadlineMargin`, so the answer can still travel back), the trace, and
+/// the request metadata the server propagates (`CallDispatcher.defaultPropagatedMetadataKeys`).
 public struct InheritedCallContext: Sendable {
     /// When the served call's caller stops waiting.
     public var deadline: ContinuousClock.Instant?
     /// The served call's trace (a new one when the caller sent none).
     public var traceParent: TraceParent
+    /// Request metadata passed on to outgoing calls that do not set the same keys.
+    public var metadata: Metadata
 
     /// Time kept back from an inherited deadline for the answer's way back.
     public static let deadlineMargin: Duration = .milliseconds(5)
@@ -69,16 +72,18 @@ public struct InheritedCallContext: Sendable {
     /// The context of the call the current task serves, if any.
     @TaskLocal public static var current: InheritedCallContext?
 
-    public init(deadline: ContinuousClock.Instant?, traceParent: TraceParent) {
+    public init(deadline: ContinuousClock.Instant?, traceParent: TraceParent, metadata: Metadata = Metadata()) {
         self.deadline = deadline
         self.traceParent = traceParent
+        self.metadata = metadata
     }
 }
 
 extension CallOptions {
     /// These options with what the served call passes on: a timeout no later than its deadline
-    /// less the margin, and a child `traceparent` unless the caller set one. A deadline already
-    /// past fails at once with DEADLINE_EXCEEDED.
+    /// less the margin, a child `traceparent` unless the caller set one, and the propagated
+    /// metadata the caller did not set. A deadline already past fails at once with
+    /// DEADLINE_EXCEEDED.
     func inheriting() throws -> CallOptions {
         guard let inherited = InheritedCallContext.current else { return self }
         var options = self
@@ -89,6 +94,9 @@ extension CallOptions {
         }
         if options.metadata.first("traceparent") == nil {
             options.metadata.add("traceparent", inherited.traceParent.child().description)
+        }
+        for (key, value) in inherited.metadata where options.metadata[key].isEmpty {
+            if case .text(let text) = value { options.metadata.add(key, text) }
         }
         return options
     }

@@ -15,6 +15,8 @@ public final class GRPCServer: Sendable {
         /// Called with the number of open connections each time one opens or closes (to set a
         /// metrics gauge, say).
         public var connectionCountChanged: (@Sendable (Int) -> Void)?
+        /// Request metadata that handlers' outgoing calls carry on (lowercase keys).
+        public var propagatedMetadataKeys = CallDispatcher.defaultPropagatedMetadataKeys
 
         public init() {}
     }
@@ -39,7 +41,8 @@ public final class GRPCServer: Sendable {
         interceptors: [any ServerInterceptor] = [], configuration: Configuration = Configuration(),
         threads: Int = System.coreCount
     ) async throws -> GRPCServer {
-        let dispatcher = CallDispatcher(services: services, interceptors: interceptors)
+        let dispatcher = CallDispatcher(
+            services: services, interceptors: interceptors, propagatedMetadataKeys: configuration.propagatedMetadataKeys)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let connections = ConnectionRegistry(countChanged: configuration.connectionCountChanged)
         let channel = try await ServerBootstrap(group: group)

@@ -14,11 +14,21 @@ public protocol ServerResponder: Sendable {
 /// Routes calls to registered methods and runs them: deadlines, statuses from what handlers
 /// throw, initial metadata before the first message, trailers at the end.
 public struct CallDispatcher: Sendable {
+    /// Request metadata a handler's outgoing calls carry on by default: W3C `tracestate` and
+    /// `baggage` (which travel with `traceparent`) and `x-request-id`.
+    public static let defaultPropagatedMetadataKeys: Set<String> = ["tracestate", "baggage", "x-request-id"]
+
     private let methods: [String: ServerMethod]
+    private let propagatedMetadataKeys: Set<String>
 
     /// A dispatcher for `services`, each call running through `interceptors` (the first one
-    /// outermost); a later service's method replaces an earlier one's path.
-    public init(services: [any RegisteredService], interceptors: [any ServerInterceptor] = []) {
+    /// outermost); a later service's method replaces an earlier one's path. Handlers' outgoing
+    /// calls inherit the request metadata named in `propagatedMetadataKeys` (lowercase).
+    public init(
+        services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
+        propagatedMetadataKeys: Set<String> = CallDispatcher.defaultPropagatedMetadataKeys
+    ) {
+        self.propagatedMetadataKeys = propagatedMetadataKeys
         var methods: [String: ServerMethod] = [:]
         for service in services {
             for method in service.serverMethods {
@@ -42,8 +52,13 @@ public struct CallDispatcher: Sendable {
         let context = ServerContext(
             path: head.path, requestMetadata: head.metadata, deadline: deadline, peerIdentity: peerIdentity)
         let sink = HeadersFirstSink(responder: responder, context: context)
+        var propagated = Metadata()
+        for (key, value) in head.metadata where propagatedMetadataKeys.contains(key) {
+            if case .text(let text) = value { propagated.add(key, text) }
+        }
         let inherited = InheritedCallContext(
-            deadline: deadline, traceParent: head.metadata.first("traceparent").flatMap(TraceParent.init(header:)) ?? .newTrace())
+            deadline: deadline, traceParent: head.metadata.first("traceparent").flatMap(TraceParent.init(header:)) ?? .newTrace(),
+            metadata: propagated)
         let status = await InheritedCallContext.$current.withValue(inherited) {
             await Self.run(method, requests: requests, sink: sink, context: context, deadline: deadline)
         }

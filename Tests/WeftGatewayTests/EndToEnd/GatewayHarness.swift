@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import WeftGateway
 import WeftRPC
@@ -107,7 +106,10 @@ struct CurlError: Error, CustomStringConvertible {
     var description: String { "curl gave no HTTP response: \(output)" }
 }
 
-/// Runs a program to completion and returns its standard output.
+/// Runs a program to completion and returns its standard output. The blocking reads happen
+/// on a thread of their own: not on the cooperative pool, whose threads the servers under test
+/// need, and not through a `readabilityHandler`, whose teardown races libdispatch on Linux (a
+/// known crash in `_dispatch_event_loop_drain`).
 func run(_ executable: String, _ arguments: [String]) async throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
@@ -116,21 +118,16 @@ func run(_ executable: String, _ arguments: [String]) async throws -> String {
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice
     return try await withCheckedThrowingContinuation { continuation in
-        let collected = Mutex(Data())
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            collected.withLock { $0.append(chunk) }
-        }
-        process.terminationHandler = { _ in
-            pipe.fileHandleForReading.readabilityHandler = nil
-            let rest = pipe.fileHandleForReading.readDataToEndOfFile()
-            let data = collected.withLock { $0 + rest }
+        Thread {
+            do {
+                try process.run()
+            } catch {
+                continuation.resume(throwing: error)
+                return
+            }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
             continuation.resume(returning: String(decoding: data, as: UTF8.self))
-        }
-        do {
-            try process.run()
-        } catch {
-            continuation.resume(throwing: error)
-        }
+        }.start()
     }
 }
