@@ -109,10 +109,12 @@ public final class MeshService: Service, Sendable {
         switch upstream.discovery {
         case .endpoints(let endpoints):
             guard !endpoints.isEmpty else { throw Status(.unavailable, "the upstream has no endpoints") }
-            return MeshChannel(endpoints: endpoints, tls: tls, balancing: upstream.balancing, metrics: metrics)
+            return MeshChannel(
+                endpoints: endpoints, tls: tls, balancing: upstream.balancing, idleTimeout: upstream.idleTimeout, metrics: metrics)
         case .dns(let host, let port, let refresh):
             return try await MeshChannel.resolving(
-                DNSResolver(host: host, port: port), refreshEvery: refresh, tls: tls, balancing: upstream.balancing, metrics: metrics)
+                DNSResolver(host: host, port: port), refreshEvery: refresh, tls: tls, balancing: upstream.balancing,
+                idleTimeout: upstream.idleTimeout, metrics: metrics)
         }
     }
 

@@ -50,6 +50,26 @@ import WeftRPC
         try await server.shutdown(gracePeriod: .seconds(1))
     }
 
+    @Test func idleConnectionsCloseAndTheNextCallReopens() async throws {
+        let echo = Delayed(delay: .zero)
+        let server = try await MeshServer.start(port: 0, tls: nil, services: [echo])
+        let registry = PrometheusRegistry()
+        let channel = MeshChannel(
+            endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, idleTimeout: .milliseconds(200),
+            metrics: ChannelMetrics(upstream: "idle", factory: registry))
+        let open = #"weft_rpc_client_connections{upstream="idle"} 1"#
+        let closed = #"weft_rpc_client_connections{upstream="idle"} 0"#
+        _ = try await Delayed.call(channel)
+        #expect(registry.render().contains(open))
+        for _ in 0..<100 where !registry.render().contains(closed) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(registry.render().contains(closed))
+        _ = try await Delayed.call(channel)
+        #expect(registry.render().contains(open))
+        #expect(echo.count == 2)
+        await channel.close()
+        try await server.shutdown(gracePeriod: .seconds(1))
+    }
+
     @Test func theRegistryRendersEveryKindOfMetric() {
         let registry = PrometheusRegistry(recorderBuckets: [10, 100])
         registry.describe("jobs_total", help: "Jobs done.")

@@ -24,13 +24,16 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 /// says, within a retry budget. A call
 /// that provably never reached a server (the connection could not be opened, was closed, or
 /// refused new streams after GOAWAY because the server is draining) is retried on the next
-/// endpoint, so a server going away loses no call.
+/// endpoint, so a server going away loses no call. A connection without calls for
+/// `idleTimeout` is closed, and reopened by the next call.
 public final class MeshChannel: ClientTransport {
     private struct EndpointState {
         var channel: GRPCChannel?
         var connecting: Task<GRPCChannel, any Error>?
         var failures = 0
         var retryAt: ContinuousClock.Instant?
+        /// When a call last went to the endpoint (for idle close).
+        var lastUsed: ContinuousClock.Instant?
     }
 
     private struct State {
@@ -42,6 +45,7 @@ public final class MeshChannel: ClientTransport {
         /// Bumped by every `update(endpoints:)`; a call's slot from an older one is stale.
         var generation = 0
         var refresher: Task<Void, Never>?
+        var idleSweeper: Task<Void, Never>?
         /// Re-resolves at once, when the channel has a resolver.
         var resolveNow: (@Sendable () async -> Void)?
     }
@@ -62,10 +66,12 @@ public final class MeshChannel: ClientTransport {
     private let state: Mutex<State>
 
     /// A channel over `endpoints` (TLS when `tls` is given); nothing connects until a call.
-    /// Connections, retries and ejections are reported to `metrics` when given.
+    /// Connections idle for `idleTimeout` close (nil keeps them). Connections, retries and
+    /// ejections are reported to `metrics` when given.
     public init(
         endpoints: [Endpoint], tls: TLSContext?, balancing: Balancing = .roundRobin, outliers: OutlierPolicy = OutlierPolicy(),
-        retries: RetryPolicy = RetryPolicy(), backoff: Backoff = Backoff(), metrics: ChannelMetrics? = nil
+        retries: RetryPolicy = RetryPolicy(), backoff: Backoff = Backoff(), idleTimeout: Duration? = .seconds(300),
+        metrics: ChannelMetrics? = nil
     ) {
         precondition(!endpoints.isEmpty, "a MeshChannel needs at least one endpoint")
         self.tls = tls
@@ -77,6 +83,41 @@ public final class MeshChannel: ClientTransport {
             endpoints: Array(repeating: EndpointState(), count: endpoints.count),
             balancer: EndpointBalancer(count: endpoints.count, balancing: balancing, outliers: outliers),
             budget: RetryBudget(ratio: retries.budgetRatio, minimum: retries.budgetMinimum)))
+        guard let idleTimeout else { return }
+        let sweeper = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: idleTimeout / 2)
+                guard let self else { return }
+                await self.closeConnections(idleFor: idleTimeout)
+            }
+        }
+        state.withLock { $0.idleSweeper = sweeper }
+    }
+
+    deinit {
+        state.withLock { state in
+            state.idleSweeper?.cancel()
+            state.refresher?.cancel()
+        }
+    }
+
+    /// Closes the connections that carried no call for `idleTimeout` and have none in flight.
+    private func closeConnections(idleFor idleTimeout: Duration) async {
+        let now = ContinuousClock.now
+        let idle: [GRPCChannel] = state.withLock { state in
+            var idle: [GRPCChannel] = []
+            for index in state.endpoints.indices {
+                guard let channel = state.endpoints[index].channel, state.balancer.loads[index].inFlight == 0,
+                    (state.endpoints[index].lastUsed ?? now) + idleTimeout <= now
+                else { continue }
+                state.endpoints[index].channel = nil
+                idle.append(channel)
+            }
+            return idle
+        }
+        guard !idle.isEmpty else { return }
+        metrics?.connections.decrement(by: Double(idle.count))
+        for channel in idle { try? await channel.close() }
     }
 
     /// Policy retries made so far (calls that never left are not counted).
@@ -121,16 +162,17 @@ public final class MeshChannel: ClientTransport {
         }
     }
 
-    /// Closes every connection (and stops re-resolving).
+    /// Closes every connection (and stops re-resolving and sweeping idle connections).
     public func close() async {
-        let (open, refresher) = state.withLock { state in
+        let (open, tasks) = state.withLock { state in
             defer {
                 for index in state.endpoints.indices { state.endpoints[index].channel = nil }
                 state.refresher = nil
+                state.idleSweeper = nil
             }
-            return (state.endpoints.compactMap(\.channel), state.refresher)
+            return (state.endpoints.compactMap(\.channel), [state.refresher, state.idleSweeper].compactMap { $0 })
         }
-        refresher?.cancel()
+        for task in tasks { task.cancel() }
         metrics?.connections.decrement(by: Double(open.count))
         for channel in open { try? await channel.close() }
     }
@@ -163,12 +205,13 @@ public final class MeshChannel: ClientTransport {
     public static func resolving(
         _ resolver: any EndpointResolver, refreshEvery: Duration = .seconds(30), tls: TLSContext?,
         balancing: Balancing = .roundRobin, outliers: OutlierPolicy = OutlierPolicy(), retries: RetryPolicy = RetryPolicy(),
-        metrics: ChannelMetrics? = nil
+        idleTimeout: Duration? = .seconds(300), metrics: ChannelMetrics? = nil
     ) async throws -> MeshChannel {
         let endpoints = try await resolver.resolve()
         guard !endpoints.isEmpty else { throw Status(.unavailable, "\(resolver) resolved to no endpoints") }
         let channel = MeshChannel(
-            endpoints: endpoints, tls: tls, balancing: balancing, outliers: outliers, retries: retries, metrics: metrics)
+            endpoints: endpoints, tls: tls, balancing: balancing, outliers: outliers, retries: retries, idleTimeout: idleTimeout,
+            metrics: metrics)
         let refresher = Task { [resolver] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: refreshEvery)
@@ -230,9 +273,9 @@ public final class MeshChannel: ClientTransport {
             let usable = state.endpoints.indices.filter { index in
                 state.endpoints[index].channel != nil || (state.endpoints[index].retryAt.map { $0 <= now } ?? true)
             }
-            return state.balancer.pick(usable: usable, at: now).map {
-                Slot(generation: state.generation, index: $0, endpoint: state.addresses[$0])
-            }
+            guard let picked = state.balancer.pick(usable: usable, at: now) else { return nil }
+            state.endpoints[picked].lastUsed = now
+            return Slot(generation: state.generation, index: picked, endpoint: state.addresses[picked])
         }
     }
 
@@ -273,7 +316,7 @@ public final class MeshChannel: ClientTransport {
         let (stillListed, recorded) = state.withLock { state in
             guard let current = state.addresses.firstIndex(of: endpoint) else { return (false, false) }
             guard state.endpoints[current].connecting == attempt else { return (true, false) }
-            state.endpoints[current] = EndpointState(channel: channel)
+            state.endpoints[current] = EndpointState(channel: channel, lastUsed: .now)
             return (true, true)
         }
         if recorded { metrics?.connections.increment() }

@@ -116,7 +116,7 @@ public struct MeshConfiguration: Sendable {
     }
 
     private static func upstream(_ value: JSONValue, at key: String, reader: ConfigurationReader) throws -> Upstream {
-        let fields = try reader.object(value, at: key, allowed: ["endpoints", "dns", "refreshSeconds", "balancing", "identity"])
+        let fields = try reader.object(value, at: key, allowed: ["endpoints", "dns", "refreshSeconds", "balancing", "identity", "idleSeconds"])
         let discovery: Upstream.Discovery
         switch (fields["endpoints"], fields["dns"]) {
         case (let list?, nil):
@@ -142,7 +142,10 @@ public struct MeshConfiguration: Sendable {
             }
         }
         let identity = try fields["identity"].map { try reader.string($0, at: "\(key).identity") }
-        return Upstream(discovery: discovery, balancing: balancing, identity: identity)
+        // 0 keeps connections however long they idle.
+        let idleSeconds = try fields["idleSeconds"].map { try reader.count($0, at: "\(key).idleSeconds") } ?? 300
+        return Upstream(
+            discovery: discovery, balancing: balancing, identity: identity, idleTimeout: idleSeconds == 0 ? nil : .seconds(idleSeconds))
     }
 
     private mutating func applyEnvironment(_ environment: [String: String], reader: ConfigurationReader) throws {

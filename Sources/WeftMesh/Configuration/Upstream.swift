@@ -16,11 +16,14 @@ public struct Upstream: Sendable, Hashable {
     /// its ID in the mesh's trust domain (`MeshConfiguration.expectedIdentity(of:)`); nil accepts
     /// any certificate that chains to the mesh CA.
     public var identity: String?
+    /// How long a connection may carry no call before it is closed; nil keeps it open.
+    public var idleTimeout: Duration?
 
-    public init(discovery: Discovery, balancing: Balancing = .roundRobin, identity: String? = nil) {
+    public init(discovery: Discovery, balancing: Balancing = .roundRobin, identity: String? = nil, idleTimeout: Duration? = .seconds(300)) {
         self.discovery = discovery
         self.balancing = balancing
         self.identity = identity
+        self.idleTimeout = idleTimeout
     }
 
     /// A fixed list of endpoints, round robin, any mesh identity.
