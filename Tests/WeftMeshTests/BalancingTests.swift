@@ -89,16 +89,48 @@ import WeftRPC
     }
 }
 
+extension BalancingTests {
+    @Test func anEjectedEndpointReturnsOnceItsTimeIsUp() async throws {
+        let flaky = Delayed(delay: .zero, failing: true)
+        let steady = Delayed(delay: .zero)
+        let bad = try await MeshServer.start(port: 0, tls: nil, services: [flaky])
+        let good = try await MeshServer.start(port: 0, tls: nil, services: [steady])
+        var outliers = OutlierPolicy()
+        outliers.consecutiveFailures = 2
+        outliers.ejectionDuration = .milliseconds(300)
+        let channel = MeshChannel(
+            endpoints: [Endpoint(host: "127.0.0.1", port: bad.port), Endpoint(host: "127.0.0.1", port: good.port)], tls: nil,
+            outliers: outliers)
+        for _ in 0..<10 { _ = try? await Delayed.call(channel) }
+        #expect(channel.endpointStates[0].ejected)
+        #expect(flaky.count == 2)
+        // Healed while out of rotation: once the ejection ends, it takes its share again.
+        flaky.setFailing(false)
+        try await Task.sleep(for: .milliseconds(400))
+        for _ in 0..<10 { _ = try await Delayed.call(channel) }
+        #expect(!channel.endpointStates[0].ejected)
+        #expect(flaky.count >= 2 + 4, "the returned endpoint took \(flaky.count - 2) of 10 calls")
+        await channel.close()
+        try await bad.shutdown(gracePeriod: .seconds(1))
+        try await good.shutdown(gracePeriod: .seconds(1))
+    }
+}
+
 /// Echo that waits `delay` (or fails with UNAVAILABLE), counting its calls.
 final class Delayed: RegisteredService {
     let delay: Duration
-    let failing: Bool
+    private let failing: Atomic<Bool>
     private let calls = Atomic(0)
     var count: Int { calls.load(ordering: .relaxed) }
 
     init(delay: Duration, failing: Bool = false) {
         self.delay = delay
-        self.failing = failing
+        self.failing = Atomic(failing)
+    }
+
+    /// Starts or stops answering UNAVAILABLE.
+    func setFailing(_ value: Bool) {
+        failing.store(value, ordering: .relaxed)
     }
 
     static func call(_ channel: MeshChannel) async throws -> HealthCheckRequest {
@@ -110,7 +142,7 @@ final class Delayed: RegisteredService {
     var serverMethods: [ServerMethod] {
         [.unary(MeshChannelTests.say) { [self] (request: HealthCheckRequest, _) in
             calls.add(1, ordering: .relaxed)
-            if failing { throw Status(.unavailable, "this endpoint is broken") }
+            if failing.load(ordering: .relaxed) { throw Status(.unavailable, "this endpoint is broken") }
             if delay > .zero { try await Task.sleep(for: delay) }
             return request
         }]
