@@ -42,6 +42,8 @@ public final class HTTP2Connection {
     /// Inside nghttp2 or writing out: `flush()` only notes the request, the running loop serves it.
     private var isBusy = false
     private var flushRequested = false
+    /// A `flush` is queued on the event loop (see `flushSoon`).
+    private var flushScheduled = false
     /// Frames produced but not yet written, and the promises completed once they are.
     var pending: ByteBuffer
     var pendingPromises: [EventLoopPromise<Void>] = []
@@ -91,7 +93,7 @@ public final class HTTP2Connection {
     public func sendRequest(_ headers: HeaderFields, endStream: Bool = false) -> Int32 {
         guard !isClosed, role == .client, let id = session.submitRequest(headers: headers, endStream: endStream) else { return -1 }
         if !endStream { outgoing[id] = OutboundBody() }
-        flush()
+        flushSoon()
         return id
     }
 
@@ -101,7 +103,7 @@ public final class HTTP2Connection {
     public func sendHeaders(_ headers: HeaderFields, stream: Int32, endStream: Bool) {
         guard !isClosed, role == .server, session.submitResponse(stream: stream, headers: headers, endStream: endStream) else { return }
         if !endStream { outgoing[stream] = OutboundBody() }
-        flush()
+        flushSoon()
     }
 
     /// Queues body bytes on `stream`, ending the stream after them when `endStream`. They go out
@@ -121,7 +123,7 @@ public final class HTTP2Connection {
         }
         outgoing[stream] = body
         session.resumeBody(stream: stream)
-        flush()
+        flushSoon()
     }
 
     /// Ends `stream`'s body after the bytes queued, with `trailers` when given (END_STREAM on
@@ -134,7 +136,7 @@ public final class HTTP2Connection {
         body.finish(trailers.map { .trailers($0, sent) } ?? .endStream(sent))
         outgoing[stream] = body
         session.resumeBody(stream: stream)
-        flush()
+        flushSoon()
     }
 
     /// Resets `stream` with RST_STREAM `errorCode` (e.g. `HTTP2ErrorCode.cancel`); writes still
@@ -142,7 +144,7 @@ public final class HTTP2Connection {
     public func reset(_ stream: Int32, errorCode: UInt32) {
         guard !isClosed else { return }
         session.submitReset(stream: stream, errorCode: errorCode)
-        flush()
+        flushSoon()
     }
 
     /// Tells the peer it may send `byteCount` more bytes on `stream`: the delegate is done with
@@ -153,7 +155,7 @@ public final class HTTP2Connection {
         let count = inbound.consume(byteCount, stream: stream)
         guard count > 0, !isClosed else { return }
         session.consume(stream: stream, byteCount: count)
-        flush()
+        flushSoon()
     }
 
     /// Starts a graceful shutdown. A server sends GOAWAY(2^31-1) and a PING, and after its ACK
@@ -200,6 +202,18 @@ public final class HTTP2Connection {
             return
         }
         flush()
+    }
+
+    /// Flushes once the event loop has run what is queued on it now: the header, data and
+    /// trailer frames of a response, and the responses of every call answered in the same turn,
+    /// leave in one write instead of a write each.
+    private func flushSoon() {
+        guard !flushScheduled, !isClosed else { return }
+        flushScheduled = true
+        eventLoop.assumeIsolated().execute { [self] in
+            flushScheduled = false
+            flush()
+        }
     }
 
     /// Writes the frames nghttp2 has ready, while the channel is writable (the handler calls again

@@ -97,16 +97,18 @@ extension BalancingTests {
         let good = try await MeshServer.start(port: 0, tls: nil, services: [steady])
         var outliers = OutlierPolicy()
         outliers.consecutiveFailures = 2
-        outliers.ejectionDuration = .milliseconds(300)
+        outliers.ejectionDuration = .seconds(1)
         let channel = MeshChannel(
             endpoints: [Endpoint(host: "127.0.0.1", port: bad.port), Endpoint(host: "127.0.0.1", port: good.port)], tls: nil,
             outliers: outliers)
-        for _ in 0..<10 { _ = try? await Delayed.call(channel) }
+        // Round robin: the second failure in a row ejects it (a loaded machine may take longer
+        // than the ejection for these calls, so the check is made when it happens).
+        for _ in 0..<4 where !channel.endpointStates[0].ejected { _ = try? await Delayed.call(channel) }
         #expect(channel.endpointStates[0].ejected)
         #expect(flaky.count == 2)
         // Healed while out of rotation: once the ejection ends, it takes its share again.
         flaky.setFailing(false)
-        try await Task.sleep(for: .milliseconds(400))
+        for _ in 0..<100 where channel.endpointStates[0].ejected { try await Task.sleep(for: .milliseconds(50)) }
         for _ in 0..<10 { _ = try await Delayed.call(channel) }
         #expect(!channel.endpointStates[0].ejected)
         #expect(flaky.count >= 2 + 4, "the returned endpoint took \(flaky.count - 2) of 10 calls")

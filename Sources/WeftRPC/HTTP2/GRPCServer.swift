@@ -15,6 +15,11 @@ public final class GRPCServer: Sendable {
         /// Called with the number of open connections each time one opens or closes (to set a
         /// metrics gauge, say).
         public var connectionCountChanged: (@Sendable (Int) -> Void)?
+        /// Whether handlers run on the event loop of their call's connection (no thread hop
+        /// between the network and the handler: the lowest latency) rather than on Swift's global
+        /// executor. Turn it off for handlers that block or compute for long, which would hold
+        /// up the other calls of their connection.
+        public var runsHandlersOnEventLoops = true
         /// Request metadata that handlers' outgoing calls carry on (lowercase keys).
         public var propagatedMetadataKeys = CallDispatcher.defaultPropagatedMetadataKeys
 
@@ -57,6 +62,7 @@ public final class GRPCServer: Sendable {
                             GRPCServerStreams(
                                 connection: connection, dispatcher: dispatcher,
                                 maximumMessageSize: configuration.maximumReceiveMessageSize,
+                                runsHandlersOnEventLoop: configuration.runsHandlersOnEventLoops,
                                 peerIdentity: { tlsHandler?.peer?.description })
                     }
                     try channel.pipeline.syncOperations.addHandler(http2)

@@ -10,6 +10,8 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     private let maximumMessageSize: Int
     /// The client's identity from its certificate, once the TLS handshake is done.
     private let peerIdentity: () -> String?
+    /// Where handler tasks run: this connection's event loop, or (nil) the global executor.
+    private let handlerExecutor: EventLoopTaskExecutor?
     private var calls: [Int32: ServerCall] = [:]
 
     /// One call's receiving side.
@@ -21,8 +23,12 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
         let task: Task<Void, Never>
     }
 
-    init(connection: HTTP2Connection, dispatcher: CallDispatcher, maximumMessageSize: Int, peerIdentity: @escaping () -> String?) {
+    init(
+        connection: HTTP2Connection, dispatcher: CallDispatcher, maximumMessageSize: Int, runsHandlersOnEventLoop: Bool,
+        peerIdentity: @escaping () -> String?
+    ) {
         self.peerIdentity = peerIdentity
+        self.handlerExecutor = runsHandlersOnEventLoop ? EventLoopTaskExecutor(connection.eventLoop) : nil
         self.connection = NIOLoopBound(connection, eventLoop: connection.eventLoop)
         self.eventLoop = connection.eventLoop
         self.dispatcher = dispatcher
@@ -52,7 +58,7 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
             eventLoop.execute { bound.value.handlerRead(wireBytes, stream: id) }
         }
         let peer = peerIdentity()
-        let task = Task { [dispatcher] in
+        let task = Task(executorPreference: handlerExecutor) { [dispatcher] in
             await dispatcher.serve(head: head, peerIdentity: peer, requests: source, responder: responder)
         }
         calls[id] = ServerCall(
