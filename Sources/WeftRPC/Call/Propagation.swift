@@ -1,3 +1,5 @@
+import Synchronization
+
 /// W3C Trace Context's `traceparent`: the trace a call belongs to and the span that made it.
 public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     /// 32 lowercase hex digits.
@@ -44,14 +46,28 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(byteCount * 2)
-        var bits = UInt64.random(in: .min ... .max)
+        var bits = SpanIDSource.next()
         for index in 0..<byteCount {
-            if index > 0, index % 8 == 0 { bits = UInt64.random(in: .min ... .max) }
+            if index > 0, index % 8 == 0 { bits = SpanIDSource.next() }
             let byte = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index % 8)))
             text.append(digits[Int(byte >> 4)])
             text.append(digits[Int(byte & 0xF)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// Random-looking 64-bit values for trace and span ids without a system call each:
+/// SplitMix64 over a counter that starts at a random seed. W3C ids must be unique and hard to
+/// guess across services, not secret; `UInt64.random` asked the kernel on every served call.
+enum SpanIDSource {
+    private static let state = Atomic<UInt64>(UInt64.random(in: .min ... .max))
+
+    static func next() -> UInt64 {
+        var z = state.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 

@@ -3,9 +3,13 @@ public struct RequestHead: Sendable {
     /// `/<package>.<Service>/<Method>`.
     public let path: String
     /// The fully-qualified service name from the path, e.g. `weft.interop.v1.TestService`.
-    public let service: String
+    public var service: String {
+        String(path.utf8.dropFirst().prefix { $0 != UInt8(ascii: "/") }) ?? ""
+    }
     /// The method name from the path, e.g. `UnaryCall`.
-    public let method: String
+    public var method: String {
+        path.utf8.dropFirst().firstIndex(of: UInt8(ascii: "/")).flatMap { String(path.utf8[path.utf8.index(after: $0)...]) } ?? ""
+    }
     /// How long the client allows (`grpc-timeout`), nil without a deadline.
     public let timeout: Duration?
     /// How request messages are compressed (`grpc-encoding`), nil when not compressed.
@@ -45,10 +49,7 @@ public struct RequestHead: Sendable {
             throw Status(.internal, "content-type \(contentType ?? "(none)") is not application/grpc")
         }
         guard let path, path.hasPrefix("/") else { throw Status(.unimplemented, "missing or malformed :path") }
-        let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw Status(.unimplemented, "malformed method path \(path)")
-        }
+        guard Self.isMethodPath(path) else { throw Status(.unimplemented, "malformed method path \(path)") }
         var encoding: CompressionAlgorithm?
         if let encodingName, encodingName != "identity" {
             guard let known = CompressionAlgorithm(named: encodingName) else {
@@ -57,8 +58,6 @@ public struct RequestHead: Sendable {
             encoding = known
         }
         self.path = path
-        self.service = String(parts[0])
-        self.method = String(parts[1])
         self.timeout = timeout
         self.encoding = encoding
         self.acceptedEncodings = accepted
@@ -67,10 +66,7 @@ public struct RequestHead: Sendable {
 
     /// The head of a call made without HTTP (in-process): the path must be `/<service>/<method>`.
     init(path: String, timeout: Duration?, metadata: Metadata) {
-        let parts = path.dropFirst().split(separator: "/", maxSplits: 1)
         self.path = path
-        self.service = parts.first.map(String.init) ?? ""
-        self.method = parts.count > 1 ? String(parts[1]) : ""
         self.timeout = timeout
         self.encoding = nil
         self.acceptedEncodings = []
@@ -79,7 +75,18 @@ public struct RequestHead: Sendable {
 
     /// `application/grpc`, optionally `+proto` or another subtype, optionally with parameters.
     static func isGRPCContentType(_ value: String) -> Bool {
-        let mediaType = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
-        return mediaType == "application/grpc" || mediaType.hasPrefix("application/grpc+")
+        let utf8 = value.utf8
+        guard utf8.starts(with: "application/grpc".utf8) else { return false }
+        let rest = utf8.dropFirst("application/grpc".utf8.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: ";")
+    }
+
+    /// `/<service>/<method>`: exactly two non-empty parts (checked without splitting: every
+    /// call's path goes through here).
+    private static func isMethodPath(_ path: String) -> Bool {
+        let utf8 = path.utf8.dropFirst()
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else { return false }
+        let method = utf8[utf8.index(after: slash)...]
+        return !method.isEmpty && !method.contains(UInt8(ascii: "/"))
     }
 }
