@@ -13,26 +13,19 @@ import grpc
 from google.protobuf import descriptor_pool, message_factory, unknown_fields
 from grpc_reflection.v1alpha import reflection_pb2
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
+from grpcio_client import credentials
 
 V1_METHOD = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
 V1ALPHA_METHOD = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"
 
 
-def read(path):
-    with open(path, "rb") as file:
-        return file.read()
-
-
-def start(command, pki, client="client"):
+def start(command, pki):
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     line = server.stdout.readline().strip()
     if not line.startswith("LISTENING "):
         server.kill()
         sys.exit(f"server did not start: {line!r}")
-    credentials = grpc.ssl_channel_credentials(
-        root_certificates=read(f"{pki}/ca.pem"), private_key=read(f"{pki}/{client}.key"),
-        certificate_chain=read(f"{pki}/{client}.pem"))
-    return server, grpc.secure_channel(line.split(" ", 1)[1], credentials)
+    return server, grpc.secure_channel(line.split(" ", 1)[1], credentials(pki))
 
 
 def interop_server(binary, pki, *flags):

@@ -58,18 +58,37 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// The field values `path` binds, or nil when it does not match. `path` excludes the query.
     /// Values are percent-decoded; a multi-segment value keeps its `/` separators.
     public func match(_ path: String) -> [String: String]? {
-        guard path.hasPrefix("/") else { return nil }
-        var body = Substring(path.dropFirst())
-        if let verb {
-            guard body.hasSuffix(":" + verb) else { return nil }
-            body = body.dropLast(verb.count + 1)
-        } else if body.split(separator: "/").last?.contains(":") == true {
-            // A verb the template does not have: not this route.
-            return nil
+        RequestPath(path).flatMap(match)
+    }
+
+    /// The field values a path split once (`RequestPath`) binds, or nil when it does not match:
+    /// a route table tries every template on the same split, and decodes only the winner's values.
+    func match(_ path: RequestPath) -> [String: String]? {
+        guard let starts = segmentStarts(in: path) else { return nil }
+        var bindings: [String: String] = [:]
+        for variable in variables {
+            let captured = path.segments[starts[variable.range.lowerBound]..<starts[variable.range.upperBound]]
+            let multiSegment = variable.range.count > 1 || segments[variable.range.lowerBound] == .rest
+            let value = multiSegment
+                ? captured.map { PercentCoding.decode(String($0), keepingSlashEncoded: true) }.joined(separator: "/")
+                : PercentCoding.decode(captured.first.map(String.init) ?? "", keepingSlashEncoded: false)
+            bindings[variable.fieldPath.joined(separator: ".")] = value
         }
-        let parts = body.isEmpty ? [] : body.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        // Where each template segment starts in `parts`.
+        return bindings
+    }
+
+    /// Whether the path matches, without decoding what it binds.
+    func matches(_ path: RequestPath) -> Bool {
+        segmentStarts(in: path) != nil
+    }
+
+    /// Where each template segment starts among the path's segments (one more entry for the
+    /// end), or nil when the path does not match.
+    private func segmentStarts(in path: RequestPath) -> [Int]? {
+        guard path.verb.map(String.init) == verb else { return nil }
+        let parts = path.segments
         var starts: [Int] = []
+        starts.reserveCapacity(segments.count + 1)
         var index = 0
         for segment in segments {
             starts.append(index)
@@ -86,16 +105,27 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         }
         guard index == parts.count else { return nil }
         starts.append(index)
-        var bindings: [String: String] = [:]
-        for variable in variables {
-            let captured = parts[starts[variable.range.lowerBound]..<starts[variable.range.upperBound]]
-            let multiSegment = variable.range.count > 1 || segments[variable.range.lowerBound] == .rest
-            let value = multiSegment
-                ? captured.map { PercentCoding.decode($0, keepingSlashEncoded: true) }.joined(separator: "/")
-                : PercentCoding.decode(captured.first ?? "", keepingSlashEncoded: false)
-            bindings[variable.fieldPath.joined(separator: ".")] = value
+        return starts
+    }
+}
+
+/// A request path split once into its segments and its `:verb` (after the last `/`).
+struct RequestPath {
+    let segments: [Substring]
+    let verb: Substring?
+
+    /// Nil unless `path` starts with `/`.
+    init?(_ path: String) {
+        guard path.hasPrefix("/") else { return nil }
+        var body = Substring(path.dropFirst())
+        let lastSegmentStart = body.lastIndex(of: "/").map { body.index(after: $0) } ?? body.startIndex
+        if let colon = body[lastSegmentStart...].lastIndex(of: ":") {
+            verb = body[body.index(after: colon)...]
+            body = body[..<colon]
+        } else {
+            verb = nil
         }
-        return bindings
+        segments = body.isEmpty ? [] : body.split(separator: "/", omittingEmptySubsequences: false)
     }
 }
 

@@ -40,11 +40,15 @@ public struct RouteTable<Target: Sendable>: Sendable {
 
     /// The route for `method` and `path` (without the query string).
     public func match(method: String, path: String) -> Match {
+        guard let requestPath = RequestPath(path) else { return .notFound }
+        let method = method.uppercased()
         var allowed: [String] = []
         for route in routes {
-            guard let bindings = route.template.match(path) else { continue }
-            if route.method == method.uppercased() { return .found(route.target, bindings: bindings) }
-            if !allowed.contains(route.method) { allowed.append(route.method) }
+            if route.method == method {
+                guard let bindings = route.template.match(requestPath) else { continue }
+                return .found(route.target, bindings: bindings)
+            }
+            if !allowed.contains(route.method), route.template.matches(requestPath) { allowed.append(route.method) }
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed.sorted())
     }

@@ -368,8 +368,7 @@ public final class Gateway: Sendable {
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return given
         }
-        let bits = UInt64.random(in: .min ... .max)
-        let hex = String(bits, radix: 16)
+        let hex = String(IDSource.next(), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -46,9 +46,9 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(byteCount * 2)
-        var bits = SpanIDSource.next()
+        var bits = IDSource.next()
         for index in 0..<byteCount {
-            if index > 0, index % 8 == 0 { bits = SpanIDSource.next() }
+            if index > 0, index % 8 == 0 { bits = IDSource.next() }
             let byte = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index % 8)))
             text.append(digits[Int(byte >> 4)])
             text.append(digits[Int(byte & 0xF)])
@@ -57,13 +57,15 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Random-looking 64-bit values for trace and span ids without a system call each:
-/// SplitMix64 over a counter that starts at a random seed. W3C ids must be unique and hard to
-/// guess across services, not secret; `UInt64.random` asked the kernel on every served call.
-enum SpanIDSource {
+/// Random-looking 64-bit ids (trace and span ids, request ids) without a system call each:
+/// SplitMix64 over a counter that starts at a random seed. Such ids must be unique and hard to
+/// guess across services, not secret (never use these for keys or tokens); `UInt64.random`
+/// asked the kernel on every served call.
+public enum IDSource {
     private static let state = Atomic<UInt64>(UInt64.random(in: .min ... .max))
 
-    static func next() -> UInt64 {
+    /// The next id.
+    public static func next() -> UInt64 {
         var z = state.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
