@@ -61,6 +61,9 @@ struct WeftInteropCommand: AsyncParsableCommand {
         @Flag(name: .customLong("no-reflection"), help: "Do not serve gRPC reflection (grpc.reflection.v1 and v1alpha).")
         var noReflection = false
 
+        @Flag(name: .customLong("gzip-responses"), help: "Compress responses with gzip for clients that accept it.")
+        var gzipResponses = false
+
         func run() async throws {
             var context = try tls.context(role: .server, serverName: nil)
             if noClientAuthentication, let strict = context {
@@ -68,7 +71,10 @@ struct WeftInteropCommand: AsyncParsableCommand {
                 configuration.requiresClientCertificate = false
                 context = try TLSContext(configuration)
             }
-            let server = try await MeshServer.start(port: port, tls: context, services: [InteropTestService()], health: !noHealth,
+            var configuration = GRPCServer.Configuration()
+            if gzipResponses { configuration.responseCompression = .gzip }
+            let server = try await MeshServer.start(
+                port: port, tls: context, services: [InteropTestService()], configuration: configuration, health: !noHealth,
                 reflection: !noReflection)
             // Written unbuffered: a harness reads this line through a pipe.
             FileHandle.standardOutput.write(Data("LISTENING 127.0.0.1:\(server.port)\n".utf8))

@@ -29,9 +29,9 @@ def compile_protos(out_dir):
     sys.path.insert(0, out_dir)
 
 
-def start_server(binary, pki):
+def start_server(binary, pki, *flags):
     tls = ["--tls-ca", f"{pki}/ca.pem", "--tls-cert", f"{pki}/interop.pem", "--tls-key", f"{pki}/interop.key"]
-    server = subprocess.Popen([binary, "server", "--port", "0", *tls], stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen([binary, "server", "--port", "0", *tls, *flags], stdout=subprocess.PIPE, text=True)
     line = server.stdout.readline().strip()
     if not line.startswith("LISTENING "):
         server.kill()
@@ -74,8 +74,23 @@ def main():
                     expect_code(lambda: intruder.EmptyCall(pb.Empty(), timeout=5), grpc.StatusCode.UNAVAILABLE)
                 return case
 
+            def gzip_responses():
+                # A server compressing its responses: grpcio must read them as they were.
+                compressing, compressing_target = start_server(binary, pki, "--gzip-responses")
+                try:
+                    gzip_stub = rpc.TestServiceStub(grpc.secure_channel(compressing_target, credentials(pki)))
+                    reply = gzip_stub.UnaryCall(pb.SimpleRequest(response_size=50_000), timeout=10)
+                    assert len(reply.payload.body) == 50_000, len(reply.payload.body)
+                    sizes = [len(r.payload.body) for r in gzip_stub.StreamingOutputCall(pb.StreamingOutputCallRequest(
+                        response_parameters=[pb.ResponseParameters(size=n) for n in (10, 20_000, 0)]), timeout=10)]
+                    assert sizes == [10, 20_000, 0], sizes
+                finally:
+                    compressing.terminate()
+                    compressing.wait(timeout=10)
+
             cases += [("client_without_certificate_refused", refused(None)),
-                      ("client_from_foreign_ca_refused", refused("foreign-client"))]
+                      ("client_from_foreign_ca_refused", refused("foreign-client")),
+                      ("gzip_responses_read_by_grpcio", gzip_responses)]
             for name, case in cases:
                 try:
                     case()

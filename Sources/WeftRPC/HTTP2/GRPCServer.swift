@@ -20,6 +20,9 @@ public final class GRPCServer: Sendable {
         /// executor. Turn it off for handlers that block or compute for long, which would hold
         /// up the other calls of their connection.
         public var runsHandlersOnEventLoops = true
+        /// How responses are compressed when the client accepts it (`grpc-accept-encoding`);
+        /// a handler can choose otherwise for its call (`ServerContext.compressResponses`).
+        public var responseCompression = CompressionAlgorithm.identity
         /// Request metadata that handlers' outgoing calls carry on (lowercase keys).
         public var propagatedMetadataKeys = CallDispatcher.defaultPropagatedMetadataKeys
 
@@ -47,7 +50,8 @@ public final class GRPCServer: Sendable {
         threads: Int = System.coreCount
     ) async throws -> GRPCServer {
         let dispatcher = CallDispatcher(
-            services: services, interceptors: interceptors, propagatedMetadataKeys: configuration.propagatedMetadataKeys)
+            services: services, interceptors: interceptors, propagatedMetadataKeys: configuration.propagatedMetadataKeys,
+            responseCompression: configuration.responseCompression)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let connections = ConnectionRegistry(countChanged: configuration.connectionCountChanged)
         let channel = try await ServerBootstrap(group: group)

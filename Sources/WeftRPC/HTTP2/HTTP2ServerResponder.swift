@@ -24,19 +24,20 @@ final class HTTP2ServerResponder: ServerResponder {
 
     /// Queues the headers on the event loop without waiting: later sends and the ending are
     /// queued behind them, in order.
-    func sendHeaders(_ metadata: Metadata) async throws {
+    func sendHeaders(_ metadata: Metadata, compression: CompressionAlgorithm) async throws {
         headersSent.store(true, ordering: .relaxed)
         onLoop { connection, stream in
-            connection.sendHeaders(ResponseHead.initialHeaders(metadata: metadata), stream: stream, endStream: false)
+            connection.sendHeaders(
+                ResponseHead.initialHeaders(metadata: metadata, encoding: compression), stream: stream, endStream: false)
         }
     }
 
     /// Queues one message. It waits only while more than `unsentLimit` bytes of this call are
     /// still unsent, which the client's window paces: a handler that writes faster than the
     /// client reads waits here, while a small response costs no round trip to the event loop.
-    func send(_ message: [UInt8]) async throws {
+    func send(_ message: [UInt8], compression: CompressionAlgorithm) async throws {
         guard !ended.load(ordering: .relaxed) else { return }
-        let framed = try MessageFraming.frame(message, allocator: ByteBufferAllocator())
+        let framed = try MessageFraming.frame(message, compression: compression, allocator: ByteBufferAllocator())
         let size = framed.readableBytes
         let mustWait = unsent.add(size, ordering: .relaxed).newValue > Self.unsentLimit
         let sent = eventLoop.makePromise(of: Void.self)

@@ -71,11 +71,12 @@ struct ServerEnd: MessageSource, ServerResponder {
         return message
     }
 
-    func sendHeaders(_ metadata: Metadata) async throws {
+    /// In-process messages are never compressed: there is no wire to save.
+    func sendHeaders(_ metadata: Metadata, compression: CompressionAlgorithm) async throws {
         call.reader.events.push(.headers(metadata))
     }
 
-    func send(_ message: [UInt8]) async throws {
+    func send(_ message: [UInt8], compression: CompressionAlgorithm) async throws {
         try Task.checkCancellation()
         call.reader.events.push(.message(message, wireBytes: 0))
     }

@@ -2,10 +2,12 @@ import Synchronization
 /// How a dispatched call's responses reach the client: implemented by the HTTP/2 server
 /// stream (and by the in-process transport).
 public protocol ServerResponder: Sendable {
-    /// Sends the response headers with the handler's initial metadata.
-    func sendHeaders(_ metadata: Metadata) async throws
-    /// Sends one response message (after the headers).
-    func send(_ message: [UInt8]) async throws
+    /// Sends the response headers with the handler's initial metadata, announcing
+    /// `compression` (`grpc-encoding`) unless it is `identity`.
+    func sendHeaders(_ metadata: Metadata, compression: CompressionAlgorithm) async throws
+    /// Sends one response message (after the headers), compressed with the algorithm the
+    /// headers announced.
+    func send(_ message: [UInt8], compression: CompressionAlgorithm) async throws
     /// Ends the call with `status`. When no headers were sent, `trailersOnly` is true and the
     /// status travels in a Trailers-Only response.
     func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async
@@ -20,15 +22,20 @@ public struct CallDispatcher: Sendable {
 
     private let methods: [String: ServerMethod]
     private let propagatedMetadataKeys: Set<String>
+    private let responseCompression: CompressionAlgorithm
 
     /// A dispatcher for `services`, each call running through `interceptors` (the first one
     /// outermost); a later service's method replaces an earlier one's path. Handlers' outgoing
     /// calls inherit the request metadata named in `propagatedMetadataKeys` (lowercase).
+    /// Responses are compressed with `responseCompression` when the client accepts it (a
+    /// handler can choose for its own call through `ServerContext.compressResponses`).
     public init(
         services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
-        propagatedMetadataKeys: Set<String> = CallDispatcher.defaultPropagatedMetadataKeys
+        propagatedMetadataKeys: Set<String> = CallDispatcher.defaultPropagatedMetadataKeys,
+        responseCompression: CompressionAlgorithm = .identity
     ) {
         self.propagatedMetadataKeys = propagatedMetadataKeys
+        self.responseCompression = responseCompression
         var methods: [String: ServerMethod] = [:]
         for service in services {
             for method in service.serverMethods {
@@ -50,7 +57,9 @@ public struct CallDispatcher: Sendable {
         }
         let deadline = head.timeout.map { ContinuousClock.now + $0 }
         let context = ServerContext(
-            path: head.path, requestMetadata: head.metadata, deadline: deadline, peerIdentity: peerIdentity)
+            path: head.path, requestMetadata: head.metadata, deadline: deadline, peerIdentity: peerIdentity,
+            acceptedResponseEncodings: head.acceptedEncodings)
+        if responseCompression != .identity { context.compressResponses(with: responseCompression) }
         let sink = HeadersFirstSink(responder: responder, context: context)
         var propagated = Metadata()
         for (key, value) in head.metadata where propagatedMetadataKeys.contains(key) {
@@ -65,7 +74,7 @@ public struct CallDispatcher: Sendable {
         var headersSent = sink.headersSent
         if status.isOK, !headersSent {
             // An OK call without messages still answers with headers, then trailers.
-            try? await responder.sendHeaders(context.initialMetadata)
+            try? await responder.sendHeaders(context.initialMetadata, compression: context.responseCompression)
             headersSent = true
         }
         // A Trailers-Only response is the only header block, so it carries the initial metadata too.
@@ -127,9 +136,10 @@ final class HeadersFirstSink: MessageSink {
     var headersSent: Bool { sentHeaders.load(ordering: .relaxed) }
 
     func write(_ message: [UInt8]) async throws {
+        // The headers fix the encoding: a handler's later choice does not change it mid-stream.
         if !sentHeaders.exchange(true, ordering: .relaxed) {
-            try await responder.sendHeaders(context.initialMetadata)
+            try await responder.sendHeaders(context.initialMetadata, compression: context.lockResponseCompression())
         }
-        try await responder.send(message)
+        try await responder.send(message, compression: context.responseCompression)
     }
 }

@@ -15,17 +15,50 @@ public final class ServerContext: Sendable {
 
     private let response = Mutex(ResponseMetadata())
 
+    /// Response encodings the client accepts (`grpc-accept-encoding`).
+    public let acceptedResponseEncodings: [String]
+
     struct ResponseMetadata {
         var initial = Metadata()
         var trailing = Metadata()
+        var compression = CompressionAlgorithm.identity
+        /// Set once the headers went out: the encoding can no longer change.
+        var compressionLocked = false
     }
 
     /// A context for one call.
-    public init(path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, peerIdentity: String?) {
+    public init(
+        path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, peerIdentity: String?,
+        acceptedResponseEncodings: [String] = []
+    ) {
         self.path = path
         self.requestMetadata = requestMetadata
         self.deadline = deadline
         self.peerIdentity = peerIdentity
+        self.acceptedResponseEncodings = acceptedResponseEncodings
+    }
+
+    /// Compresses this call's response messages with `algorithm` if the client accepts it and
+    /// no message has gone out yet; returns whether it will. `.identity` turns compression off.
+    @discardableResult
+    public func compressResponses(with algorithm: CompressionAlgorithm) -> Bool {
+        let accepted = algorithm == .identity || acceptedResponseEncodings.contains(algorithm.name)
+        return response.withLock { state in
+            guard accepted, !state.compressionLocked else { return false }
+            state.compression = algorithm
+            return true
+        }
+    }
+
+    /// How response messages are compressed.
+    var responseCompression: CompressionAlgorithm { response.withLock { $0.compression } }
+
+    /// The encoding the response headers announce; fixed from now on.
+    func lockResponseCompression() -> CompressionAlgorithm {
+        response.withLock { state in
+            state.compressionLocked = true
+            return state.compression
+        }
     }
 
     /// Adds initial metadata: sent with the response headers, before the first message (or in

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import WeftMessages
+import WeftRPC
+
+/// Compressed responses: gzip when the server (or the handler) asks for it and the client
+/// accepts it, identity otherwise; Weft's client reads both. nghttp shows what is on the wire.
+@Suite struct ResponseCompressionTests {
+    static func startServer() async throws -> GRPCServer {
+        var configuration = GRPCServer.Configuration()
+        configuration.responseCompression = .gzip
+        return try await GRPCServer.start(port: 0, tls: nil, services: [Library()], configuration: configuration, threads: 1)
+    }
+
+    @Test func weftClientsReadCompressedResponses() async throws {
+        let server = try await Self.startServer()
+        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let client = Shelves.Client(transport: channel)
+        let long = String(repeating: "dune ", count: 2_000)
+        #expect(try await client.getBook(Named(displayName: long)).displayName == "found: " + long)
+        let names = try await client.watchBooks { writer in
+            for name in ["a", "b"] { try await writer.write(Named(displayName: name)) }
+        } onResponse: { responses in
+            var names: [String] = []
+            for try await response in responses { names.append(response.displayName) }
+            return names
+        }
+        #expect(names == ["A", "B"])
+        try await channel.close()
+        try await server.shutdown()
+    }
+
+    @Test func gzipOnlyForClientsThatAcceptIt() async throws {
+        let server = try await Self.startServer()
+        let body = FileManager.default.temporaryDirectory.appendingPathComponent("weft-compression-\(UUID()).bin")
+        let request = try Named(displayName: String(repeating: "x", count: 1_000)).serializedBytes()
+        try Data([0, 0, 0, UInt8(request.count >> 8), UInt8(request.count & 0xFF)] + request).write(to: body)
+        defer { try? FileManager.default.removeItem(at: body) }
+        let url = "http://127.0.0.1:\(server.port)\(Shelves.descriptor.methods[0].path)"
+        func nghttp(_ extra: [String]) async throws -> String {
+            try await runTool("/usr/bin/nghttp", [
+                "-v", "-H", ":method: POST", "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", body.path,
+            ] + extra + [url])
+        }
+        let accepting = try await nghttp(["-H", "grpc-accept-encoding: gzip"])
+        #expect(accepting.contains("grpc-encoding: gzip"), "\(accepting)")
+        #expect(accepting.contains("grpc-status: 0"))
+        let plain = try await nghttp(["-H", "grpc-accept-encoding: identity"])
+        #expect(!plain.contains("grpc-encoding: gzip"), "\(plain)")
+        #expect(plain.contains("grpc-status: 0"))
+        try await server.shutdown()
+    }
+
+    @Test func aHandlerMayOnlyChooseWhatTheClientAccepts() {
+        let context = ServerContext(
+            path: "/p.S/M", requestMetadata: Metadata(), deadline: nil, peerIdentity: nil, acceptedResponseEncodings: ["identity"])
+        #expect(!context.compressResponses(with: .gzip))
+        #expect(context.compressResponses(with: .identity))
+        let accepting = ServerContext(
+            path: "/p.S/M", requestMetadata: Metadata(), deadline: nil, peerIdentity: nil,
+            acceptedResponseEncodings: ["identity", "gzip"])
+        #expect(accepting.compressResponses(with: .gzip))
+    }
+
+    /// The combined output of a command-line tool.
+    func runTool(_ executable: String, _ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = arguments
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                process.standardError = pipe
+                do {
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }.start()
+        }
+    }
+}
