@@ -37,6 +37,8 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
             break
         case .goAway(let lastStreamID, let errorCode):
             delegate?.connectionDidReceiveGoAway(lastStreamID: lastStreamID, errorCode: errorCode, on: self)
+        case .settings:
+            delegate?.connectionDidReceiveSettings(on: self)
         }
     }
 

@@ -27,9 +27,14 @@ public protocol HTTP2StreamDelegate: AnyObject {
     /// The peer sent GOAWAY: streams above `lastStreamID` were not processed (and close with
     /// REFUSED_STREAM), and no new stream may be opened on this connection.
     func connectionDidReceiveGoAway(lastStreamID: Int32, errorCode: UInt32, on connection: HTTP2Connection)
+    /// The peer sent its SETTINGS: it speaks HTTP/2 on this connection (after TLS accepted us,
+    /// where there is TLS). Each SETTINGS frame the peer sends is reported.
+    func connectionDidReceiveSettings(on connection: HTTP2Connection)
 }
 
 extension HTTP2StreamDelegate {
     /// Ignores GOAWAY (its refused streams still close with REFUSED_STREAM).
     public func connectionDidReceiveGoAway(lastStreamID: Int32, errorCode: UInt32, on connection: HTTP2Connection) {}
+    /// Ignores the peer's SETTINGS (nghttp2 applies them).
+    public func connectionDidReceiveSettings(on connection: HTTP2Connection) {}
 }

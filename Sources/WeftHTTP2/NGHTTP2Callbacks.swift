@@ -51,6 +51,8 @@ enum NGHTTP2Callbacks {
         case NGHTTP2_GOAWAY.rawValue:
             let goAway = frame.pointee.goaway
             delegate.sessionReceived(.goAway(lastStreamID: goAway.last_stream_id, errorCode: goAway.error_code))
+        case NGHTTP2_SETTINGS.rawValue where header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0:
+            delegate.sessionReceived(.settings)
         default:
             break
         }

@@ -183,6 +183,8 @@ enum NGHTTP2Frame: Equatable {
     case endOfData(stream: Int32)
     case pingAck(payload: UInt64)
     case goAway(lastStreamID: Int32, errorCode: UInt32)
+    /// The peer's SETTINGS (not an acknowledgement of ours).
+    case settings
 }
 
 /// The answer to nghttp2 asking for body bytes.

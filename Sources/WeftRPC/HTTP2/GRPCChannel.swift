@@ -30,7 +30,9 @@ public final class GRPCChannel: ClientTransport {
 
     /// Connects to `host`:`port` over TLS when `tls` is given (h2c when nil). Responses larger
     /// than `maximumReceiveMessageSize` (default 4 MiB) fail their call with RESOURCE_EXHAUSTED.
-    /// A TLS handshake the server refuses fails the connection, not a call.
+    /// Returns once the server has answered with its HTTP/2 SETTINGS, so a refused TLS
+    /// handshake (a certificate the server does not trust, a server that is not the one
+    /// expected) fails the connect with UNAVAILABLE, not a later call.
     public static func connect(
         host: String, port: Int, tls: TLSContext?, configuration: HTTP2Configuration = .defaults,
         maximumReceiveMessageSize: Int = 4 * 1024 * 1024
@@ -59,6 +61,9 @@ public final class GRPCChannel: ClientTransport {
             maximumReceiveMessageSize: maximumReceiveMessageSize)
     }
 
+    /// How long `connect` waits for the server's SETTINGS once TCP is up.
+    static let settingsTimeout: TimeAmount = .seconds(10)
+
     private static func connect(
         host: String, port: Int, tls: TLSContext?, on eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?,
         configuration: HTTP2Configuration, maximumReceiveMessageSize: Int
@@ -83,10 +88,20 @@ public final class GRPCChannel: ClientTransport {
                 return eventLoop.makeFailedFuture(error)
             }
             .flatMap { channel in
-                streamsPromise.futureResult.map { streams in
-                    GRPCChannel(
-                        channel: channel, ownedGroup: ownedGroup, streams: streams, authority: "\(host):\(port)",
-                        scheme: tls == nil ? "http" : "https")
+                streamsPromise.futureResult.flatMap { streams in
+                    // A peer that accepts TCP but never speaks HTTP/2 must not hold the connect.
+                    let silence = eventLoop.scheduleTask(in: Self.settingsTimeout) {
+                        streams.value.ready.fail(Status(.unavailable, "\(host):\(port) sent no HTTP/2 SETTINGS within \(Self.settingsTimeout.nanoseconds / 1_000_000_000) s"))
+                    }
+                    streams.value.ready.futureResult.whenComplete { _ in silence.cancel() }
+                    return streams.value.ready.futureResult.map {
+                        GRPCChannel(
+                            channel: channel, ownedGroup: ownedGroup, streams: streams, authority: "\(host):\(port)",
+                            scheme: tls == nil ? "http" : "https")
+                    }.flatMapErrorThrowing { error in
+                        channel.close(promise: nil)
+                        throw error
+                    }
                 }
             }
     }

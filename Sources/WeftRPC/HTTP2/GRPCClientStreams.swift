@@ -10,6 +10,9 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     /// Set when the connection has closed: new calls fail at once with this status.
     private(set) var closedStatus: Status?
     private var calls: [Int32: CallState] = [:]
+    /// Completed when the server first speaks HTTP/2 (its SETTINGS), failed when the connection
+    /// closes before that (a refused TLS handshake, say): what `GRPCChannel.connect` waits for.
+    let ready: EventLoopPromise<Void>
 
     struct CallState {
         let receiver: Receiver
@@ -40,6 +43,16 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     init(connection: HTTP2Connection, maximumMessageSize: Int) {
         self.connection = connection
         self.maximumMessageSize = maximumMessageSize
+        self.ready = connection.eventLoop.makePromise()
+    }
+
+    deinit {
+        // A connection that never came up (TCP failed) never reported closing.
+        ready.fail(Status(.unavailable, "the connection went away before the server spoke HTTP/2"))
+    }
+
+    func connectionDidReceiveSettings(on connection: HTTP2Connection) {
+        ready.succeed()  // the first SETTINGS counts; later ones change nothing here
     }
 
     /// Opens a stream for a call; its id, or a non-positive number when none could be opened.
@@ -166,6 +179,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     func connectionDidClose(error: (any Error)?, on connection: HTTP2Connection) {
         let status = Status(.unavailable, error.map { "the connection failed: \($0)" } ?? "the connection closed")
         closedStatus = status
+        ready.fail(status)
         for id in Array(calls.keys) { end(id, status, metadata: Metadata()) }
     }
 
