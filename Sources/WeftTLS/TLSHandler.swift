@@ -140,11 +140,17 @@ public final class TLSHandler: ChannelDuplexHandler {
         fail(TLSError.handshake(TLSContext.lastError()), channelContext)
     }
 
+    /// The most plaintext one TLS record carries.
+    private static let readChunk = 16 * 1024
+
     private func readPlaintext(_ channelContext: ChannelHandlerContext) {
         guard let ssl else { return }
-        var buffer = channelContext.channel.allocator.buffer(capacity: 16 * 1024)
+        var buffer = channelContext.channel.allocator.buffer(capacity: Self.readChunk)
         while true {
-            let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 16 * 1024) { bytes in
+            // Grow only when little room is left: asking for a whole record's room before every
+            // SSL_read reallocated the buffer on every read, even when one record was all there was.
+            let room = buffer.writableBytes >= 2048 ? 1 : Self.readChunk
+            let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { bytes in
                 Int(max(0, SSL_read(ssl, bytes.baseAddress, Int32(bytes.count))))
             }
             if read > 0 { continue }
