@@ -21,16 +21,21 @@ trap 'kill -TERM $(cat "$servers_pids") 2>/dev/null || true; rm -f "$servers_pid
 pki=$work/pki
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-weft_h2c=$(start_server "$work/w1" "$weft/weft-interop" server --port 0 --insecure)
-weft_tls=$(start_server "$work/w2" "$weft/weft-interop" server --port 0 --no-client-auth --tls-ca "$pki/ca.pem" --tls-cert "$pki/server.pem" --tls-key "$pki/server.key")
-weft_mtls=$(start_server "$work/w3" "$weft/weft-interop" server --port 0 --tls-ca "$pki/ca.pem" --tls-cert "$pki/server.pem" --tls-key "$pki/server.key")
-grpc_h2c=$(start_server "$work/g1" "$bench/grpc-swift-interop-server" --port 0)
-grpc_tls=$(start_server "$work/g2" "$bench/grpc-swift-interop-server" --port 0 --tls "$pki/server.pem" "$pki/server.key")
-grpc_mtls=$(start_server "$work/g3" "$bench/grpc-swift-interop-server" --port 0 --tls "$pki/server.pem" "$pki/server.key" --client-ca "$pki/ca.pem")
-mkdir -p "$work/static" && head -c 111 /dev/zero >"$work/static/response"
-nghttpd_h2c=$(free_port); nghttpd -n 2 --no-tls -d "$work/static" "$nghttpd_h2c" >/dev/null 2>&1 & track_pid $!
-nghttpd_tls=$(free_port); nghttpd -n 2 -d "$work/static" "$nghttpd_tls" "$pki/server.key" "$pki/server.pem" >/dev/null 2>&1 & track_pid $!
-sleep 0.5
+# Every server starts afresh for each round: a server left busy by the previous round's load
+# (grpc-swift's kept ~15% of a core each after its bidi runs) must not tax the next one.
+start_servers() {
+  kill -TERM $(cat "$servers_pids") 2>/dev/null || true; : >"$servers_pids"; sleep 0.3
+  weft_h2c=$(start_server "$work/w1" "$weft/weft-interop" server --port 0 --insecure)
+  weft_tls=$(start_server "$work/w2" "$weft/weft-interop" server --port 0 --no-client-auth --tls-ca "$pki/ca.pem" --tls-cert "$pki/server.pem" --tls-key "$pki/server.key")
+  weft_mtls=$(start_server "$work/w3" "$weft/weft-interop" server --port 0 --tls-ca "$pki/ca.pem" --tls-cert "$pki/server.pem" --tls-key "$pki/server.key")
+  grpc_h2c=$(start_server "$work/g1" "$bench/grpc-swift-interop-server" --port 0)
+  grpc_tls=$(start_server "$work/g2" "$bench/grpc-swift-interop-server" --port 0 --tls "$pki/server.pem" "$pki/server.key")
+  grpc_mtls=$(start_server "$work/g3" "$bench/grpc-swift-interop-server" --port 0 --tls "$pki/server.pem" "$pki/server.key" --client-ca "$pki/ca.pem")
+  mkdir -p "$work/static" && head -c 111 /dev/zero >"$work/static/response"
+  nghttpd_h2c=$(free_port); nghttpd -n 2 --no-tls -d "$work/static" "$nghttpd_h2c" >/dev/null 2>&1 & track_pid $!
+  nghttpd_tls=$(free_port); nghttpd -n 2 -d "$work/static" "$nghttpd_tls" "$pki/server.key" "$pki/server.pem" >/dev/null 2>&1 & track_pid $!
+  sleep 0.5
+}
 
 # SimpleRequest{response_size: 100, payload: {body: 100 zero bytes}} in a gRPC frame.
 python3 - "$work/unary.bin" <<'PY'
@@ -50,6 +55,7 @@ h2() {  # label, scheme, port, path, connections, streams
 }
 unary=/weft.interop.v1.TestService/UnaryCall
 for round in 1 2; do
+  start_servers
   echo "-- round $round: h2load, unary"
   for shape in "1 1" "4 32"; do
     h2 "weft h2c" http "$weft_h2c" $unary $shape

@@ -25,7 +25,13 @@ public final class MeshService: Service, Sendable {
     /// The operators' listener, when `admin` is configured.
     public let admin: AdminServer?
     /// The channel to each upstream, made at its first use.
-    private let channels = Mutex<[String: MeshChannel]>([:])
+    private let upstreamChannels = Mutex(UpstreamChannels())
+
+    private struct UpstreamChannels {
+        var byName: [String: MeshChannel] = [:]
+        /// Set by `shutdown`: a channel made later is closed at once.
+        var isClosed = false
+    }
 
     private init(configuration: MeshConfiguration, server: MeshServer, metricsFactory: any MetricsFactory, admin: AdminServer?) {
         self.configuration = configuration
@@ -80,18 +86,19 @@ public final class MeshService: Service, Sendable {
     /// at the first call (a DNS upstream resolves then; if that finds nothing, the next call
     /// tries again), shared afterwards, closed by `shutdown`.
     public func channel(to name: String) async throws -> MeshChannel {
-        if let existing = channels.withLock({ $0[name] }) { return existing }
+        if let existing = upstreamChannels.withLock({ $0.byName[name] }) { return existing }
         guard let upstream = configuration.upstreams[name] else {
             throw ConfigurationError(key: "upstreams.\(name)", problem: "is not configured; add its endpoints")
         }
         let made = try await makeChannel(to: name, upstream)
-        let (channel, lost) = channels.withLock { channels in
+        let (channel, lost, closed) = upstreamChannels.withLock { state in
             // Two first calls may race; the first channel stored wins.
-            if let existing = channels[name] { return (existing, true) }
-            channels[name] = made
-            return (made, false)
+            if let existing = state.byName[name] { return (existing, true, state.isClosed) }
+            if !state.isClosed { state.byName[name] = made }
+            return (made, false, state.isClosed)
         }
-        if lost { await made.close() }
+        if lost || closed { await made.close() }
+        if closed { throw Status(.unavailable, "the service is shutting down") }
         return channel
     }
 
@@ -138,25 +145,35 @@ public final class MeshService: Service, Sendable {
         do {
             try await gracefulShutdown()
         } catch {
-            try await server.shutdown(gracePeriod: .zero)
-            await closeUpstreams()
-            try await admin?.stop()
+            try await shutdown(gracePeriod: .zero)
             return
         }
         try await shutdown()
     }
 
-    /// Drains (health first), then closes the upstream channels and stops the admin listener.
+    /// Drains (health first), then closes the upstream channels and stops the admin listener,
+    /// those two even when the drain fails.
     public func shutdown() async throws {
-        try await server.shutdown(gracePeriod: configuration.drainGracePeriod)
+        try await shutdown(gracePeriod: configuration.drainGracePeriod)
+    }
+
+    private func shutdown(gracePeriod: Duration) async throws {
+        var drainFailure: (any Error)?
+        do {
+            try await server.shutdown(gracePeriod: gracePeriod)
+        } catch {
+            drainFailure = error
+        }
         await closeUpstreams()
         try await admin?.stop()
+        if let drainFailure { throw drainFailure }
     }
 
     private func closeUpstreams() async {
-        let open = channels.withLock { channels in
-            defer { channels = [:] }
-            return Array(channels.values)
+        let open = upstreamChannels.withLock { state in
+            state.isClosed = true
+            defer { state.byName = [:] }
+            return Array(state.byName.values)
         }
         for channel in open { await channel.close() }
     }

@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         let names = services.isEmpty ? Self.builtIn.keys.sorted() : services
         let service = try await MeshService.start(configuration, services: names.compactMap { Self.builtIn[$0]?() })
         var listening = "LISTENING \(configuration.host):\(service.server.port)"
-        if let admin = service.admin { listening += " admin \(configuration.host):\(admin.port)" }
+        if let admin = service.admin, let address = configuration.admin { listening += " admin \(address.host):\(admin.port)" }
         FileHandle.standardOutput.write(Data((listening + "\n").utf8))
         try await service.runUntilTerminated()
     }

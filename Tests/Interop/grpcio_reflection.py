@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import grpc
-from google.protobuf import descriptor_pool, message_factory, unknown_fields
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, unknown_fields
 from grpc_reflection.v1alpha import reflection_pb2
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 from grpcio_client import credentials
@@ -122,6 +122,16 @@ def catalog_cases(failures, channel):
     rule = rule_class.FromString(raw[0]) if raw else None
     check(failures, "http_rule_in_options", rule is not None and rule.get == "/v1/{name=products/*}", rule)
     get = service.methods_by_name["GetProduct"]
+    answers = ask(channel, V1_METHOD,
+                  reflection_pb2.ServerReflectionRequest(all_extension_numbers_of_type="google.protobuf.MethodOptions"),
+                  reflection_pb2.ServerReflectionRequest(file_containing_extension=reflection_pb2.ExtensionRequest(
+                      containing_type="google.protobuf.MethodOptions", extension_number=72295728)))
+    numbers = list(answers[0].all_extension_numbers_response.extension_number)
+    check(failures, "extension_numbers_of_method_options", numbers == [72295728], answers[0])
+    files = answers[1].file_descriptor_response.file_descriptor_proto
+    check(failures, "file_containing_the_http_extension",
+          len(files) >= 1 and descriptor_pb2.FileDescriptorProto.FromString(files[0]).name == "google/api/annotations.proto",
+          answers[1])
     product = message_factory.GetMessageClass(get.output_type)
     check(failures, "timestamp_field_resolved",
           any(f.message_type and f.message_type.full_name == "google.protobuf.Timestamp" for f in product.DESCRIPTOR.fields),

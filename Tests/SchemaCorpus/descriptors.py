@@ -37,9 +37,9 @@ def register_http_extension(google_api: Path) -> None:
     importlib.import_module("google.api.annotations_pb2")
 
 
-def normalized(file_set):
-    """Drops unknown fields (custom options protoc encodes and Weft leaves out) and options left empty."""
-    from google.protobuf import descriptor_pb2  # noqa: F401  (imported for the message types)
+def normalized(file_set, discard_unknown):
+    """Drops options left empty and, for protoc's side, unknown fields (custom options Weft leaves
+    out). Weft's side keeps its unknown fields, so a field written under a wrong number shows."""
 
     def visit(message):
         for field, value in message.ListFields():
@@ -52,7 +52,8 @@ def normalized(file_set):
             if field.name == "options" and value.ByteSize() == 0:
                 message.ClearField("options")
 
-    file_set.DiscardUnknownFields()
+    if discard_unknown:
+        file_set.DiscardUnknownFields()
     visit(file_set)
     return file_set
 
@@ -82,8 +83,8 @@ def main() -> int:
                     [weft, "--check", "--proto-path", str(root), "--descriptor-set-out", str(ours_path), str(relative)],
                     cwd=root, check=True,
                 )
-                theirs = normalized(descriptor_pb2.FileDescriptorSet.FromString(theirs_path.read_bytes()))
-                ours = normalized(descriptor_pb2.FileDescriptorSet.FromString(ours_path.read_bytes()))
+                theirs = normalized(descriptor_pb2.FileDescriptorSet.FromString(theirs_path.read_bytes()), discard_unknown=True)
+                ours = normalized(descriptor_pb2.FileDescriptorSet.FromString(ours_path.read_bytes()), discard_unknown=False)
                 checked += 1
                 if theirs == ours:
                     print(f"ok        {relative}")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WeftMessages
 import WeftRPC
@@ -39,15 +40,50 @@ import WeftRPC
         let url = "http://127.0.0.1:\(server.port)\(Shelves.descriptor.methods[0].path)"
         func nghttp(_ extra: [String]) async throws -> String {
             try await runTool("/usr/bin/nghttp", [
-                "-v", "-H", ":method: POST", "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", body.path,
+                "-H", ":method: POST", "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", body.path,
             ] + extra + [url])
         }
-        let accepting = try await nghttp(["-H", "grpc-accept-encoding: gzip"])
+        let accepting = try await nghttp(["-v", "-H", "grpc-accept-encoding: gzip"])
         #expect(accepting.contains("grpc-encoding: gzip"), "\(accepting)")
         #expect(accepting.contains("grpc-status: 0"))
-        let plain = try await nghttp(["-H", "grpc-accept-encoding: identity"])
+        let plain = try await nghttp(["-v", "-H", "grpc-accept-encoding: identity"])
         #expect(!plain.contains("grpc-encoding: gzip"), "\(plain)")
         #expect(plain.contains("grpc-status: 0"))
+        // The bodies themselves: the frame's compressed flag, and a gzip payload far smaller than
+        // the thousand repeated bytes it carries.
+        let compressedBody = Array(try await nghttp(["-H", "grpc-accept-encoding: gzip"]).utf8)
+        let plainBody = Array(try await nghttp(["-H", "grpc-accept-encoding: identity"]).utf8)
+        #expect(compressedBody.first == 1 && plainBody.first == 0)
+        #expect(compressedBody.count < 200 && plainBody.count > 1_000, "\(compressedBody.count) and \(plainBody.count) bytes")
+        try await server.shutdown()
+    }
+
+    /// Writes one message, then tries to switch to gzip: too late, the headers went out.
+    final class LateChooser: Shelves.Handler {
+        let choseLate = Mutex<Bool?>(nil)
+
+        func getBook(_ request: Named, context: ServerContext) async throws -> Named { request }
+
+        func watchBooks(_ requests: RequestStream<Named>, responses: ResponseWriter<Named>, context: ServerContext) async throws {
+            try await responses.write(Named(displayName: "first"))
+            let chosen = context.compressResponses(with: .gzip)
+            choseLate.withLock { $0 = chosen }
+            try await responses.write(Named(displayName: "second"))
+        }
+    }
+
+    @Test func theEncodingCannotChangeOnceTheHeadersAreOut() async throws {
+        let handler = LateChooser()
+        let server = try await GRPCServer.start(port: 0, tls: nil, services: [handler], threads: 1)
+        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let names = try await Shelves.Client(transport: channel).watchBooks { _ in } onResponse: { responses in
+            var names: [String] = []
+            for try await response in responses { names.append(response.displayName) }
+            return names
+        }
+        #expect(names == ["first", "second"])
+        #expect(handler.choseLate.withLock { $0 } == false)
+        try await channel.close()
         try await server.shutdown()
     }
 

@@ -82,6 +82,8 @@ import WeftTLS
         #expect(parsed.upstreams["search"]?.discovery == .dns(host: "search.shop.svc", port: 7003, refresh: .seconds(5)))
         #expect(parsed.upstreams["search"].flatMap(parsed.expectedIdentity) == "spiffe://other.test/service/search")
         #expect(parsed.upstreams["billing"] == .endpoints([Endpoint(host: "b", port: 3)]))
+        let keptOpen = try MeshConfiguration(json: Array(#"{"service": "a", "insecure": true, "upstreams": {"b": {"endpoints": ["b:1"], "idleSeconds": 0}}}"#.utf8))
+        #expect(keptOpen.upstreams["b"]?.idleTimeout == nil)
         #expect(parsed.authorizationRules == ["shop.Catalog/Delete": ["spiffe://shop.test/service/admin"]] && !parsed.allowsUnlistedCallers)
         #expect(parsed.maximumReceiveMessageBytes == 1024 && parsed.drainGracePeriod == .seconds(3) && !parsed.servesHealth)
     }
@@ -95,6 +97,14 @@ import WeftTLS
         (#"{"service": "a", "insecure": true, "athorization": {}}"#, [:], "configuration key athorization is not a known setting"),
         (#"{"service": "a", "insecure": true, "upstreams": {"b": {"endpoints": [], "dns": "b:1"}}}"#, [:],
          "configuration key upstreams.b.dns cannot be combined with endpoints"),
+        (#"{"service": "a", "insecure": true, "upstreams": {"b": {"endpoints": []}}}"#, [:],
+         "configuration key upstreams.b.endpoints is empty"),
+        (#"{"service": "a", "insecure": true, "upstreams": {"b": {"endpoints": ["b:1"], "refreshSeconds": 5}}}"#, [:],
+         "configuration key upstreams.b.refreshSeconds applies to \"dns\" upstreams only"),
+        (#"{"service": "a", "insecure": true, "upstreams": {"b": {"endpoints": ["b:1"], "identity": "b"}}}"#, [:],
+         "configuration key upstreams.b.identity needs TLS"),
+        (#"{"service": "a", "insecure": true, "upstreams": {"b": {"endpoints": ["b:1"]}}}"#, ["WEFT_UPSTREAM_B": ""],
+         "configuration key env WEFT_UPSTREAM_B is empty"),
         (#"{"service": "a", "insecure": true, "upstreams": {"b": {"dns": "b:1", "balancing": "random"}}}"#, [:],
          "configuration key upstreams.b.balancing must be \"round_robin\" or \"p2c\""),
     ] as [(String, [String: String], String)])

@@ -70,6 +70,30 @@ import WeftRPC
         try await server.shutdown(gracePeriod: .seconds(1))
     }
 
+    @Test func aLongStreamKeepsItsIdleConnection() async throws {
+        let server = try await MeshServer.start(port: 0, tls: nil, services: [Echo()])
+        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, idleTimeout: .milliseconds(200))
+        // A Watch outlives several idle periods; the status change after them still arrives.
+        let statuses = try await Health.Client(transport: channel).watch(
+            HealthCheckRequest(service: ""), options: CallOptions(timeout: .seconds(30))
+        ) { responses in
+            var seen: [HealthCheckResponse.ServingStatus] = []
+            for try await response in responses {
+                seen.append(response.status)
+                if seen.count == 1 {
+                    try await Task.sleep(for: .milliseconds(800))
+                    server.health?.setStatus(.notServing, for: "")
+                } else {
+                    return seen
+                }
+            }
+            return seen
+        }
+        #expect(statuses == [.serving, .notServing])
+        await channel.close()
+        try await server.shutdown(gracePeriod: .seconds(1))
+    }
+
     @Test func theRegistryRendersEveryKindOfMetric() {
         let registry = PrometheusRegistry(recorderBuckets: [10, 100])
         registry.describe("jobs_total", help: "Jobs done.")

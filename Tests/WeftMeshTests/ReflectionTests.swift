@@ -61,12 +61,12 @@ import WeftRPC
     }
 
     @Test func findsTheFileDeclaringAServiceMethodOrMessage() async throws {
-        let answers = try await ask([
-            .fileContainingSymbol("grpc.health.v1.Health.Check"),
-            .fileContainingSymbol("grpc.health.v1.HealthCheckResponse.ServingStatus"),
-        ])
-        #expect(try fileNames(answers[0]) == ["grpc/health/v1/health.proto"])
-        #expect(try fileNames(answers[1]) == ["grpc/health/v1/health.proto"])
+        let symbols = [
+            "grpc.health.v1.Health.Check", "grpc.health.v1.HealthCheckResponse.ServingStatus",
+            ".grpc.health.v1.HealthCheckRequest.service", "grpc.health.v1.HealthCheckResponse.SERVING",
+        ]
+        let answers = try await ask(symbols.map { .fileContainingSymbol($0) })
+        for answer in answers { #expect(try fileNames(answer) == ["grpc/health/v1/health.proto"]) }
         guard case .fileDescriptorResponse(let files)? = answers[0] else { return }
         let file = try IndexedFile(serializedBytes: files.fileDescriptorProto[0])
         #expect(file.package == "grpc.health.v1")
@@ -87,13 +87,13 @@ import WeftRPC
         let answers = try await ask([
             .fileByFilename("no/such.proto"), .fileContainingSymbol("no.Such"),
             .fileContainingExtension(ReflectionExtensionRequest(containingType: "google.protobuf.MethodOptions", extensionNumber: 5)),
-            .allExtensionNumbersOfType("no.Such"), nil, .listServices(""),
+            .allExtensionNumbersOfType("no.Such"), .allExtensionNumbersOfType("grpc.health.v1.Health"), nil, .listServices(""),
         ])
-        let codes = answers.prefix(5).map { answer -> Int32? in
+        let codes = answers.prefix(6).map { answer -> Int32? in
             if case .errorResponse(let error)? = answer { return error.errorCode }
             return nil
         }
-        #expect(codes == [5, 5, 5, 5, 3])
+        #expect(codes == [5, 5, 5, 5, 5, 3])
         if case .listServicesResponse? = answers.last {} else { Issue.record("the stream stopped after the errors") }
     }
 

@@ -101,23 +101,31 @@ public final class MeshChannel: ClientTransport {
         }
     }
 
-    /// Closes the connections that carried no call for `idleTimeout` and have none in flight.
+    /// Closes the connections that carried no new call for `idleTimeout` and have no call in
+    /// flight, streaming ones included (a long Watch keeps its connection).
     private func closeConnections(idleFor idleTimeout: Duration) async {
-        let now = ContinuousClock.now
-        let idle: [GRPCChannel] = state.withLock { state in
-            var idle: [GRPCChannel] = []
-            for index in state.endpoints.indices {
-                guard let channel = state.endpoints[index].channel, state.balancer.loads[index].inFlight == 0,
-                    (state.endpoints[index].lastUsed ?? now) + idleTimeout <= now
-                else { continue }
-                state.endpoints[index].channel = nil
-                idle.append(channel)
-            }
-            return idle
+        func isIdle(_ state: State, _ index: Int, _ channel: GRPCChannel, now: ContinuousClock.Instant) -> Bool {
+            state.endpoints[index].channel === channel && state.balancer.loads[index].inFlight == 0
+                && (state.endpoints[index].lastUsed ?? now) + idleTimeout <= now
         }
-        guard !idle.isEmpty else { return }
-        metrics?.connections.decrement(by: Double(idle.count))
-        for channel in idle { try? await channel.close() }
+        let candidates: [(index: Int, channel: GRPCChannel)] = state.withLock { state in
+            let now = ContinuousClock.now
+            return state.endpoints.indices.compactMap { index in
+                guard let channel = state.endpoints[index].channel, isIdle(state, index, channel, now: now) else { return nil }
+                return (index, channel)
+            }
+        }
+        for (index, channel) in candidates where !(await channel.hasCallsInFlight()) {
+            // A call may have picked the connection meanwhile: check again before taking it.
+            let taken = state.withLock { state in
+                guard index < state.endpoints.count, isIdle(state, index, channel, now: .now) else { return false }
+                state.endpoints[index].channel = nil
+                return true
+            }
+            guard taken else { continue }
+            metrics?.connections.decrement()
+            try? await channel.close()
+        }
     }
 
     /// Policy retries made so far (calls that never left are not counted).

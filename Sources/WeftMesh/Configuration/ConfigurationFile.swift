@@ -6,6 +6,7 @@ import Foundation
 
 /// A configuration file's bytes and the directory its relative paths are relative to.
 public struct ConfigurationFile: Sendable {
+    /// The file's contents.
     public let bytes: [UInt8]
     /// The file's directory (`.` for a bare file name).
     public let baseDirectory: String

@@ -69,6 +69,14 @@ public struct ConfigurationReader: Sendable {
         return number
     }
 
+    /// A whole number of 0 or more.
+    public func wholeNumber(_ value: JSONValue, at key: String) throws -> Int {
+        guard case .number(let text) = value, let number = Int(text), number >= 0 else {
+            throw ConfigurationError(key: key, problem: "must be a whole number of at least 0")
+        }
+        return number
+    }
+
     public func count(_ value: JSONValue, at key: String) throws -> Int {
         guard case .number(let text) = value, let count = Int(text), count > 0 else {
             throw ConfigurationError(key: key, problem: "must be a whole number above 0")

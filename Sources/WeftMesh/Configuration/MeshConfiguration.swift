@@ -113,6 +113,9 @@ public struct MeshConfiguration: Sendable {
         guard tls != nil || insecure else {
             throw ConfigurationError(key: "tls", problem: "is required: services use mutual TLS (or set \"insecure\": true for h2c)")
         }
+        if tls == nil, let name = upstreams.first(where: { $0.value.identity != nil })?.key {
+            throw ConfigurationError(key: "upstreams.\(name).identity", problem: "needs TLS: an insecure (h2c) upstream presents no certificate")
+        }
     }
 
     private static func upstream(_ value: JSONValue, at key: String, reader: ConfigurationReader) throws -> Upstream {
@@ -120,14 +123,19 @@ public struct MeshConfiguration: Sendable {
         let discovery: Upstream.Discovery
         switch (fields["endpoints"], fields["dns"]) {
         case (let list?, nil):
-            discovery = .endpoints(try reader.strings(list, at: "\(key).endpoints").enumerated().map { index, text in
+            let endpoints = try reader.strings(list, at: "\(key).endpoints").enumerated().map { index, text in
                 let (host, port) = try reader.address(.string(text), at: "\(key).endpoints[\(index)]")
                 return Endpoint(host: host, port: port)
-            })
+            }
+            guard !endpoints.isEmpty else { throw ConfigurationError(key: "\(key).endpoints", problem: "is empty: list at least one \"host:port\"") }
+            guard fields["refreshSeconds"] == nil else {
+                throw ConfigurationError(key: "\(key).refreshSeconds", problem: "applies to \"dns\" upstreams only: remove it")
+            }
+            discovery = .endpoints(endpoints)
         case (nil, let name?):
             let (host, port) = try reader.address(name, at: "\(key).dns")
             let refresh = try fields["refreshSeconds"].map { try reader.count($0, at: "\(key).refreshSeconds") } ?? 30
-            discovery = .dns(host: host, port: port, refresh: .seconds(max(1, refresh)))
+            discovery = .dns(host: host, port: port, refresh: .seconds(refresh))
         case (nil, nil):
             throw ConfigurationError(key: "\(key).endpoints", problem: "is required: [\"host:port\", …] (or \"dns\": \"name:port\")")
         case (_?, _?):
@@ -143,7 +151,7 @@ public struct MeshConfiguration: Sendable {
         }
         let identity = try fields["identity"].map { try reader.string($0, at: "\(key).identity") }
         // 0 keeps connections however long they idle.
-        let idleSeconds = try fields["idleSeconds"].map { try reader.count($0, at: "\(key).idleSeconds") } ?? 300
+        let idleSeconds = try fields["idleSeconds"].map { try reader.wholeNumber($0, at: "\(key).idleSeconds") } ?? 300
         return Upstream(
             discovery: discovery, balancing: balancing, identity: identity, idleTimeout: idleSeconds == 0 ? nil : .seconds(idleSeconds))
     }
@@ -165,6 +173,7 @@ public struct MeshConfiguration: Sendable {
                 let (host, port) = try reader.address(.string(String(part)), at: "env \(variable)")
                 return Endpoint(host: host, port: port)
             }
+            guard !endpoints.isEmpty else { throw ConfigurationError(key: "env \(variable)", problem: "is empty: give host:port[,host:port…]") }
             // The variable replaces where the endpoints come from; balancing and identity stay.
             var upstream = upstreams[name] ?? .endpoints(endpoints)
             upstream.discovery = .endpoints(endpoints)

@@ -10,7 +10,9 @@ public struct Upstream: Sendable, Hashable {
         case dns(host: String, port: Int, refresh: Duration)
     }
 
+    /// Where the endpoints come from.
     public var discovery: Discovery
+    /// How calls spread over the endpoints.
     public var balancing: Balancing
     /// Whose certificate the upstream must present: a SPIFFE ID, or a service name standing for
     /// its ID in the mesh's trust domain (`MeshConfiguration.expectedIdentity(of:)`); nil accepts
@@ -19,6 +21,7 @@ public struct Upstream: Sendable, Hashable {
     /// How long a connection may carry no call before it is closed; nil keeps it open.
     public var idleTimeout: Duration?
 
+    /// An upstream; by default round robin, any mesh identity, connections closed after 5 idle minutes.
     public init(discovery: Discovery, balancing: Balancing = .roundRobin, identity: String? = nil, idleTimeout: Duration? = .seconds(300)) {
         self.discovery = discovery
         self.balancing = balancing

@@ -110,7 +110,7 @@ public final class PrometheusRegistry: MetricsFactory, Sendable {
     ) -> Handler? {
         let key = Key(
             name: Self.sanitized(label),
-            labels: dimensions.map { Label(name: Self.sanitized($0.0), value: $0.1) })
+            labels: dimensions.map { Label(name: Self.sanitized($0.0, allowsColon: false), value: $0.1) })
         return metrics.withLock { metrics in
             if let existing = metrics[key] { return cast(existing) }
             let made = make()
@@ -165,11 +165,12 @@ public final class PrometheusRegistry: MetricsFactory, Sendable {
         return result
     }
 
-    /// Prometheus names are `[a-zA-Z_:][a-zA-Z0-9_:]*`; anything else becomes `_`.
-    private static func sanitized(_ name: String) -> String {
+    /// Metric names are `[a-zA-Z_:][a-zA-Z0-9_:]*`, label names the same without `:`; anything
+    /// else becomes `_`.
+    private static func sanitized(_ name: String, allowsColon: Bool = true) -> String {
         var result = ""
         for (index, scalar) in name.unicodeScalars.enumerated() {
-            let valid = scalar.isASCII && (scalar == "_" || scalar == ":" || (scalar.properties.isAlphabetic)
+            let valid = scalar.isASCII && (scalar == "_" || (allowsColon && scalar == ":") || (scalar.properties.isAlphabetic)
                 || (index > 0 && ("0"..."9").contains(Character(scalar))))
             result.unicodeScalars.append(valid ? scalar : "_")
         }
@@ -177,6 +178,8 @@ public final class PrometheusRegistry: MetricsFactory, Sendable {
     }
 
     private static func number(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"
     }

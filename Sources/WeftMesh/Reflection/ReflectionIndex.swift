@@ -12,15 +12,23 @@ struct ReflectionIndex: Sendable {
     let serviceNames: [String]
     private var files: [String: (serialized: Data, dependencies: [String])] = [:]
     private var fileBySymbol: [String: String] = [:]
+    /// Fully qualified names of the messages (the types extensions can extend).
+    private var messages: Set<String> = []
     /// Extended message (fully qualified, no leading dot) → extension number → declaring file.
     private var extensions: [String: [Int32: String]] = [:]
 
-    /// Indexes the files of `services`; a file whose bytes do not decode is left out.
+    /// Indexes the files of `services`.
     init(services: [ServiceDescriptor]) {
         serviceNames = Set(services.map(\.fullName)).sorted()
         for schema in services.flatMap(\.files) where files[schema.name] == nil {
             let serialized = schema.serialized
-            guard let file = try? IndexedFile(serializedBytes: serialized) else { continue }
+            let file: IndexedFile
+            do {
+                file = try IndexedFile(serializedBytes: serialized)
+            } catch {
+                // weft-codegen wrote these bytes: failing to read them is a bug, not input.
+                preconditionFailure("the embedded descriptor of \(schema.name) does not decode: \(error)")
+            }
             files[schema.name] = (Data(serialized), file.dependency)
             index(file)
         }
@@ -29,7 +37,7 @@ struct ReflectionIndex: Sendable {
     private mutating func index(_ file: IndexedFile) {
         let scope = file.package
         for message in file.messageType { index(message, in: scope, file: file.name) }
-        for enumeration in file.enumType { fileBySymbol[qualified(enumeration.name, in: scope)] = file.name }
+        for enumeration in file.enumType { index(enumeration, in: scope, file: file.name) }
         for service in file.service {
             let serviceName = qualified(service.name, in: scope)
             fileBySymbol[serviceName] = file.name
@@ -41,15 +49,23 @@ struct ReflectionIndex: Sendable {
     private mutating func index(_ message: IndexedMessage, in scope: String, file: String) {
         let name = qualified(message.name, in: scope)
         fileBySymbol[name] = file
+        messages.insert(name)
+        for field in message.field { fileBySymbol[qualified(field.name, in: name)] = file }
+        for oneof in message.oneofDecl { fileBySymbol[qualified(oneof.name, in: name)] = file }
         for nested in message.nestedType { index(nested, in: name, file: file) }
-        for enumeration in message.enumType { fileBySymbol[qualified(enumeration.name, in: name)] = file }
+        for enumeration in message.enumType { index(enumeration, in: name, file: file) }
         for extensionField in message.extension { index(extensionField, in: name, file: file) }
+    }
+
+    /// An enum and its values, which protobuf scopes beside the enum, not inside it.
+    private mutating func index(_ enumeration: IndexedEnum, in scope: String, file: String) {
+        fileBySymbol[qualified(enumeration.name, in: scope)] = file
+        for value in enumeration.value { fileBySymbol[qualified(value.name, in: scope)] = file }
     }
 
     private mutating func index(_ extensionField: IndexedExtension, in scope: String, file: String) {
         fileBySymbol[qualified(extensionField.name, in: scope)] = file
-        let extendee = extensionField.extendee.hasPrefix(".") ? String(extensionField.extendee.dropFirst()) : extensionField.extendee
-        extensions[extendee, default: [:]][extensionField.number] = file
+        extensions[Self.withoutLeadingDot(extensionField.extendee), default: [:]][extensionField.number] = file
     }
 
     private func qualified(_ name: String, in scope: String) -> String {
@@ -59,24 +75,29 @@ struct ReflectionIndex: Sendable {
     /// The file with this import path.
     func hasFile(named name: String) -> Bool { files[name] != nil }
 
-    /// The file declaring a fully qualified service, method, message, enum or extension.
+    /// The file declaring a fully qualified service, method, message, field, oneof, enum, enum
+    /// value or extension.
     func file(declaring symbol: String) -> String? {
-        fileBySymbol[symbol.hasPrefix(".") ? String(symbol.dropFirst()) : symbol]
+        fileBySymbol[Self.withoutLeadingDot(symbol)]
     }
 
     /// The file declaring extension `number` of `message`.
     func file(declaringExtension number: Int32, of message: String) -> String? {
-        extensions[message]?[number]
+        extensions[Self.withoutLeadingDot(message)]?[number]
     }
 
     /// Whether `message` is a message some served file declares.
     func knowsMessage(_ message: String) -> Bool {
-        fileBySymbol[message] != nil
+        messages.contains(Self.withoutLeadingDot(message))
     }
 
     /// The extension numbers of `message` that the served files declare, ascending.
     func extensionNumbers(of message: String) -> [Int32] {
-        (extensions[message] ?? [:]).keys.sorted()
+        (extensions[Self.withoutLeadingDot(message)] ?? [:]).keys.sorted()
+    }
+
+    private static func withoutLeadingDot(_ name: String) -> String {
+        name.hasPrefix(".") ? String(name.dropFirst()) : name
     }
 
     /// `name` and every file it imports, transitively, skipping those in `alreadySent`, which

@@ -113,9 +113,9 @@ extension CallOptions {
         if options.metadata.first("traceparent") == nil {
             options.metadata.add("traceparent", inherited.traceParent.child().description)
         }
-        for (key, value) in inherited.metadata where options.metadata[key].isEmpty {
-            if case .text(let text) = value { options.metadata.add(key, text) }
-        }
+        // Every value of a key the caller did not set itself (a key may repeat, e.g. `baggage`).
+        let callerKeys = Set(options.metadata.map(\.key))
+        for (key, value) in inherited.metadata where !callerKeys.contains(key) { options.metadata.add(key, value) }
         return options
     }
 }

@@ -186,6 +186,12 @@ public final class GRPCChannel: ClientTransport {
     }
 
     /// Closes the connection (and the event loop it made for itself).
+    /// Whether any call, streaming or unary, still has its stream open on this connection.
+    public func hasCallsInFlight() async -> Bool {
+        let streams = self.streams
+        return (try? await channel.eventLoop.submit { streams.value.openCallCount > 0 }.get()) ?? false
+    }
+
     public func close() async throws {
         try? await channel.close().get()
         try await ownedGroup?.shutdownGracefully()

@@ -51,6 +51,9 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         ready.fail(Status(.unavailable, "the connection went away before the server spoke HTTP/2"))
     }
 
+    /// Calls whose stream is still open (streaming ones included).
+    var openCallCount: Int { calls.count }
+
     func connectionDidReceiveSettings(on connection: HTTP2Connection) {
         ready.succeed()  // the first SETTINGS counts; later ones change nothing here
     }

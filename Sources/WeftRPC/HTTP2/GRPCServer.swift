@@ -107,18 +107,17 @@ final class ConnectionRegistry: Sendable {
 
     func add(_ channel: any Channel, http2: NIOLoopBound<HTTP2ConnectionHandler>) {
         let key = ObjectIdentifier(channel)
-        let count = entries.withLock { entries in
+        // Reported under the lock: connections on different event loops report in order.
+        entries.withLock { entries in
             entries[key] = (channel, http2)
-            return entries.count
+            countChanged?(entries.count)
         }
-        countChanged?(count)
         channel.closeFuture.whenComplete { [weak self] _ in
             guard let self else { return }
-            let count = self.entries.withLock { entries in
+            self.entries.withLock { entries in
                 entries.removeValue(forKey: key)
-                return entries.count
+                countChanged?(entries.count)
             }
-            self.countChanged?(count)
         }
     }
 

@@ -62,9 +62,7 @@ public struct CallDispatcher: Sendable {
         if responseCompression != .identity { context.compressResponses(with: responseCompression) }
         let sink = HeadersFirstSink(responder: responder, context: context)
         var propagated = Metadata()
-        for (key, value) in head.metadata where propagatedMetadataKeys.contains(key) {
-            if case .text(let text) = value { propagated.add(key, text) }
-        }
+        for (key, value) in head.metadata where propagatedMetadataKeys.contains(key) { propagated.add(key, value) }
         let inherited = InheritedCallContext(
             deadline: deadline, traceParent: head.metadata.first("traceparent").flatMap(TraceParent.init(header:)) ?? .newTrace(),
             metadata: propagated)
