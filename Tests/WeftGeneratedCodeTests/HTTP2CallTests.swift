@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 import Testing
 import WeftMessages
@@ -121,6 +122,39 @@ import WeftRPC
         #expect(ContinuousClock.now - started < .seconds(10), "the drain waited for the grace period, not the call")
         await #expect { try await client.getBook(Named(displayName: "b")) }
             throws: { ($0 as? Status)?.code == .unavailable }
+        try await channel.close()
+    }
+}
+
+/// A handler still running when the server's event loops stop goes on elsewhere and ends: its
+/// task ran on the loop, and a stopped loop would drop it for good.
+@Suite struct HandlerOutlivesTheServerTests {
+    final class Stubborn: Shelves.Handler {
+        let finished = Atomic(false)
+
+        func getBook(_ request: Named, context: ServerContext) async throws -> Named {
+            // Waits in a way cancellation does not cut short, past the server's shutdown.
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(500)) { continuation.resume() }
+            }
+            finished.store(true, ordering: .relaxed)
+            return request
+        }
+
+        func watchBooks(_ requests: RequestStream<Named>, responses: ResponseWriter<Named>, context: ServerContext) async throws {}
+    }
+
+    @Test func aHandlerResumingAfterShutdownStillFinishes() async throws {
+        let handler = Stubborn()
+        let server = try await GRPCServer.start(port: 0, tls: nil, services: [handler], threads: 1)
+        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let call = Task { try? await Shelves.Client(transport: channel).getBook(Named(), options: CallOptions(timeout: .seconds(30))) }
+        try await Task.sleep(for: .milliseconds(100))
+        try await server.shutdown(gracePeriod: .zero)
+        for _ in 0..<100 where !handler.finished.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(50)) }
+        let finished = handler.finished.load(ordering: .relaxed)
+        #expect(finished)
+        _ = await call.value
         try await channel.close()
     }
 }

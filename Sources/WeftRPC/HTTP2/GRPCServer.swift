@@ -32,11 +32,17 @@ public final class GRPCServer: Sendable {
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
     private let connections: ConnectionRegistry
+    /// Tells handler executors the event loops are stopping.
+    private let loopsStopping: EventLoopTaskExecutor.Shutdown
 
     /// The port the server listens on (useful after binding port 0).
     public var port: Int { channel.localAddress?.port ?? 0 }
 
-    private init(channel: any Channel, group: MultiThreadedEventLoopGroup, connections: ConnectionRegistry) {
+    private init(
+        channel: any Channel, group: MultiThreadedEventLoopGroup, connections: ConnectionRegistry,
+        loopsStopping: EventLoopTaskExecutor.Shutdown
+    ) {
+        self.loopsStopping = loopsStopping
         self.channel = channel
         self.group = group
         self.connections = connections
@@ -54,6 +60,7 @@ public final class GRPCServer: Sendable {
             responseCompression: configuration.responseCompression)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let connections = ConnectionRegistry(countChanged: configuration.connectionCountChanged)
+        let loopsStopping = EventLoopTaskExecutor.Shutdown()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -66,7 +73,7 @@ public final class GRPCServer: Sendable {
                             GRPCServerStreams(
                                 connection: connection, dispatcher: dispatcher,
                                 maximumMessageSize: configuration.maximumReceiveMessageSize,
-                                runsHandlersOnEventLoop: configuration.runsHandlersOnEventLoops,
+                                handlersOnEventLoop: configuration.runsHandlersOnEventLoops ? loopsStopping : nil,
                                 peerIdentity: { tlsHandler?.peer?.description })
                     }
                     try channel.pipeline.syncOperations.addHandler(http2)
@@ -75,7 +82,7 @@ public final class GRPCServer: Sendable {
             }
             .bind(host: host, port: port)
             .get()
-        return GRPCServer(channel: channel, group: group, connections: connections)
+        return GRPCServer(channel: channel, group: group, connections: connections, loopsStopping: loopsStopping)
     }
 
     /// Stops listening, then drains: every connection gets GOAWAY, calls in flight finish, new
@@ -92,6 +99,7 @@ public final class GRPCServer: Sendable {
             while child.isActive, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
             try? await child.close().get()
         }
+        loopsStopping.hasBegun.store(true, ordering: .releasing)
         try await group.shutdownGracefully()
     }
 }

@@ -24,11 +24,11 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     }
 
     init(
-        connection: HTTP2Connection, dispatcher: CallDispatcher, maximumMessageSize: Int, runsHandlersOnEventLoop: Bool,
-        peerIdentity: @escaping () -> String?
+        connection: HTTP2Connection, dispatcher: CallDispatcher, maximumMessageSize: Int,
+        handlersOnEventLoop: EventLoopTaskExecutor.Shutdown?, peerIdentity: @escaping () -> String?
     ) {
         self.peerIdentity = peerIdentity
-        self.handlerExecutor = runsHandlersOnEventLoop ? EventLoopTaskExecutor(connection.eventLoop) : nil
+        self.handlerExecutor = handlersOnEventLoop.map { EventLoopTaskExecutor(connection.eventLoop, shutdown: $0) }
         self.connection = NIOLoopBound(connection, eventLoop: connection.eventLoop)
         self.eventLoop = connection.eventLoop
         self.dispatcher = dispatcher
@@ -100,6 +100,7 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     func connectionDidClose(error: (any Error)?, on connection: HTTP2Connection) {
         // Nobody is left to answer: stop every handler still running.
         for call in calls.values {
+            call.responder.connectionClosed()
             call.requests.finish()
             call.task.cancel()
         }

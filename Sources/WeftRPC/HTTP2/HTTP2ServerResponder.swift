@@ -42,7 +42,9 @@ final class HTTP2ServerResponder: ServerResponder {
         let mustWait = unsent.add(size, ordering: .relaxed).newValue > Self.unsentLimit
         let sent = eventLoop.makePromise(of: Void.self)
         sent.futureResult.whenComplete { [self] _ in unsent.subtract(size, ordering: .relaxed) }
-        onLoop { connection, stream in connection.sendData(framed, stream: stream, sent: sent) }
+        let queued = onLoop { connection, stream in connection.sendData(framed, stream: stream, sent: sent) }
+        // The call ended meanwhile: nothing will complete the promise but this.
+        if !queued { sent.fail(Status(.cancelled, "the call ended before the response was sent")) }
         guard mustWait else { return }
         do {
             try await sent.futureResult.get()
@@ -73,10 +75,19 @@ final class HTTP2ServerResponder: ServerResponder {
         }
     }
 
-    /// Runs `body` on the event loop, after everything this call queued before.
-    private func onLoop(evenIfEnded: Bool = false, _ body: @escaping @Sendable (HTTP2Connection, Int32) -> Void) {
-        guard evenIfEnded || !ended.load(ordering: .relaxed) else { return }
+    /// The connection closed (on the event loop, before its loop may stop): the handler's later
+    /// sends and its ending are dropped instead of being queued on a connection that is gone.
+    func connectionClosed() {
+        ended.store(true, ordering: .relaxed)
+    }
+
+    /// Runs `body` on the event loop, after everything this call queued before; false when the
+    /// call has ended and `body` will not run.
+    @discardableResult
+    private func onLoop(evenIfEnded: Bool = false, _ body: @escaping @Sendable (HTTP2Connection, Int32) -> Void) -> Bool {
+        guard evenIfEnded || !ended.load(ordering: .relaxed) else { return false }
         let (connection, stream) = (self.connection, self.stream)
         eventLoop.execute { body(connection.value, stream) }
+        return true
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 
 /// Runs Swift tasks on a NIO event loop: a server call's handler task starts on the loop that
 /// received the call, so reading the request, running a short handler and queueing the answer
@@ -7,13 +8,25 @@ import NIOCore
 /// A handler that blocks or computes for long holds up the connection's other calls while it
 /// runs; `GRPCServer.Configuration.runsHandlersOnEventLoops` turns this off.
 final class EventLoopTaskExecutor: TaskExecutor {
-    private let eventLoop: any EventLoop
+    /// Set when the server's event loops are about to stop: a handler still running then (past
+    /// the drain) continues on the global executor instead of a loop that would drop its job.
+    final class Shutdown: Sendable {
+        let hasBegun = Atomic(false)
+    }
 
-    init(_ eventLoop: any EventLoop) {
+    private let eventLoop: any EventLoop
+    private let shutdown: Shutdown
+
+    init(_ eventLoop: any EventLoop, shutdown: Shutdown) {
         self.eventLoop = eventLoop
+        self.shutdown = shutdown
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
+        guard !shutdown.hasBegun.load(ordering: .acquiring) else {
+            globalConcurrentExecutor.enqueue(job)
+            return
+        }
         let job = UnownedJob(job)
         eventLoop.execute { [self] in job.runSynchronously(on: asUnownedTaskExecutor()) }
     }
