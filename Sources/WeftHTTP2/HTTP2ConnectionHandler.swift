@@ -50,6 +50,9 @@ public final class HTTP2ConnectionHandler: ChannelDuplexHandler {
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
+        // A channel that never became active (its connect failed) gets no channelInactive: the
+        // delegate still hears that the connection is gone, on the event loop.
+        connection?.closed(error: failure)
         self.context = nil
     }
 

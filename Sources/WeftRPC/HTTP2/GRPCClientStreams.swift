@@ -46,11 +46,6 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         self.ready = connection.eventLoop.makePromise()
     }
 
-    deinit {
-        // A connection that never came up (TCP failed) never reported closing.
-        ready.fail(Status(.unavailable, "the connection went away before the server spoke HTTP/2"))
-    }
-
     /// Calls whose stream is still open (streaming ones included).
     var openCallCount: Int { calls.count }
 
