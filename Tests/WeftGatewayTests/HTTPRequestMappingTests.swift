@@ -47,6 +47,18 @@ import WeftMessages
         #expect(request.payload == nil)  // with body "*" nothing comes from the query
     }
 
+    @Test func aNestedPathVariableMergesIntoTheBodysMessage() throws {
+        let mapping = HTTPRequestMapping(schema: interop, requestType: "weft.interop.v1.SimpleRequest", body: "*")
+        let binary = try mapping.requestBinary(
+            pathBindings: ["response_status.message": "from the path"], query: [],
+            body: Array(#"{"responseStatus": {"code": 3, "message": "from the body"}, "responseSize": 2}"#.utf8))
+        let request = try SimpleRequest(serializedBytes: binary)
+        #expect(request.responseStatus?.code == 3)
+        #expect(request.responseStatus?.message == "from the path")
+        #expect(request.responseSize == 2)
+        #expect(throws: RequestMappingError.self) { try mapping.requestBinary(pathBindings: [:], query: [], body: Array(" null".utf8)) }
+    }
+
     @Test func badRequestsSayWhatIsWrong() {
         let mapping = HTTPRequestMapping(schema: interop, requestType: "weft.interop.v1.KitchenSink", body: "")
         #expect { try mapping.requestBinary(pathBindings: [:], query: [("colour", "x")], body: []) }

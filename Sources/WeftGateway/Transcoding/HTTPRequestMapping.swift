@@ -26,11 +26,29 @@ public struct HTTPRequestMapping: Sendable {
         case "":
             break
         case "*":
-            root = try parseBody(body)
-            guard case .object = root else { throw RequestMappingError("the request body must be a JSON object") }
+            // The body is the request (the query is not read): straight to binary, then the path
+            // variables as fields of their own. Protobuf merging lets the later value win and
+            // merges nested ones into the body's messages; path fields are never repeated.
+            guard body.isEmpty || body.first(where: { !Self.isJSONWhitespace($0) }) == UInt8(ascii: "{") else {
+                throw RequestMappingError("the request body must be a JSON object")
+            }
+            let fromBody = body.isEmpty ? [] : try schema.binary(fromJSON: body, messageType: requestType)
+            guard !pathBindings.isEmpty else { return fromBody }
+            return fromBody + (try requestBinary(pathBindings: pathBindings, query: [], into: root))
         default:
             root = .object([(bodyField, try parseBody(body))])
         }
+        return try requestBinary(pathBindings: pathBindings, query: query, into: root)
+    }
+
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    /// `root` (the body's part of the request) with the path variables and the query parameters
+    /// set, encoded.
+    private func requestBinary(pathBindings: [String: String], query: [(String, String)], into root: JSONValue) throws -> [UInt8] {
+        var root = root
         let requestMessage = try schema.message(requestType)
         for (path, text) in pathBindings.sorted(by: { $0.key < $1.key }) {
             let components = path.split(separator: ".").map(String.init)
