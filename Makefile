@@ -32,8 +32,9 @@ $(VENV)/.installed: Tests/requirements.txt
 build: apt-deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
-## test: every Swift test, then the cross-language and protoc cross-checks.
-test: deps build swift-test schema-corpus-test crosslang-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions
+## test: every Swift test, then the cross-language and protoc cross-checks, the executables as
+## processes, and the demo (which must run to its end).
+test: deps build swift-test schema-corpus-test crosslang-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo
 
 # SWIFTNIO_STRICT turns work scheduled on a stopped event loop into a crash, not a log line.
 swift-test:
