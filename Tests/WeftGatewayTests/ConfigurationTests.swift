@@ -16,7 +16,8 @@ struct ConfigurationTests {
               "schemas": {"includePaths": ["schemas"], "files": ["shop/v1/shop.proto"]},
               "upstreams": {
                 "shop.v1.Shop": {"address": "10.0.0.7:7001",
-                                 "tls": {"ca": "ca.pem", "certificate": "gw.pem", "key": "gw.key", "serverName": "shop"}},
+                                 "tls": {"ca": "ca.pem", "certificate": "gw.pem", "key": "gw.key", "serverName": "shop",
+                                         "identity": "spiffe://weft.local/service/shop"}},
                 "shop.v1.Legacy": {"address": "[::1]:7002", "insecure": true}
               },
               "limits": {"maxBodyBytes": 2048, "maxHeaderBytes": 4096, "timeoutMs": 1500, "maxConcurrentCallsPerUpstream": 8},
@@ -34,7 +35,8 @@ struct ConfigurationTests {
         #expect(parsed.schemaIncludePaths == ["/etc/weft/schemas"])
         #expect(parsed.schemaFiles == ["shop/v1/shop.proto"])
         #expect(parsed.upstreams["shop.v1.Shop"] == .init(host: "10.0.0.7", port: 7001, tls: .init(
-            trustRootsPath: "/etc/weft/ca.pem", certificateChainPath: "/etc/weft/gw.pem", privateKeyPath: "/etc/weft/gw.key", serverName: "shop")))
+            trustRootsPath: "/etc/weft/ca.pem", certificateChainPath: "/etc/weft/gw.pem", privateKeyPath: "/etc/weft/gw.key", serverName: "shop",
+            identity: "spiffe://weft.local/service/shop")))
         #expect(parsed.upstreams["shop.v1.Legacy"] == .init(host: "::1", port: 7002, tls: nil))
         #expect(parsed.maximumBodyBytes == 2048 && parsed.maximumHeaderBytes == 4096)
         #expect(parsed.timeout == .milliseconds(1500) && parsed.maximumConcurrentCallsPerUpstream == 8)

@@ -80,12 +80,13 @@ extension ConfigurationReader {
             return GatewayConfiguration.Upstream(host: host, port: port, tls: nil)
         }
         let tlsKey = "\(key).tls"
-        let tlsFields = try object(tls, at: tlsKey, allowed: ["ca", "certificate", "key", "serverName"])
+        let tlsFields = try object(tls, at: tlsKey, allowed: ["ca", "certificate", "key", "serverName", "identity"])
         return GatewayConfiguration.Upstream(host: host, port: port, tls: GatewayConfiguration.MutualTLS(
             trustRootsPath: try path(tlsFields, "ca", at: tlsKey),
             certificateChainPath: try path(tlsFields, "certificate", at: tlsKey),
             privateKeyPath: try path(tlsFields, "key", at: tlsKey),
-            serverName: try tlsFields["serverName"].map { v in try string(v, at: "\(tlsKey).serverName") }))
+            serverName: try tlsFields["serverName"].map { v in try string(v, at: "\(tlsKey).serverName") },
+            identity: try tlsFields["identity"].map { v in try string(v, at: "\(tlsKey).identity") }))
     }
 
     func bucket(_ value: JSONValue, at key: String) throws -> TokenBucket.Policy {

@@ -73,12 +73,19 @@ public struct GatewayConfiguration: Sendable {
         public var privateKeyPath: String
         /// The name the upstream's certificate must carry (its host when nil).
         public var serverName: String?
+        /// The SPIFFE ID (URI SAN) the upstream's certificate must carry; nil accepts any
+        /// certificate from the CA that names the host.
+        public var identity: String?
 
-        public init(trustRootsPath: String, certificateChainPath: String, privateKeyPath: String, serverName: String? = nil) {
+        public init(
+            trustRootsPath: String, certificateChainPath: String, privateKeyPath: String, serverName: String? = nil,
+            identity: String? = nil
+        ) {
             self.trustRootsPath = trustRootsPath
             self.certificateChainPath = certificateChainPath
             self.privateKeyPath = privateKeyPath
             self.serverName = serverName
+            self.identity = identity
         }
     }
 

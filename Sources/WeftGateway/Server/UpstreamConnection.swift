@@ -23,9 +23,11 @@ final class UpstreamConnection: Sendable {
     init(_ upstream: GatewayConfiguration.Upstream) throws {
         self.upstream = upstream
         self.tls = try upstream.tls.map { tls in
-            try TLSContext(.client(
-                certificateChain: tls.certificateChainPath, privateKey: tls.privateKeyPath, trustRoots: tls.trustRootsPath,
-                serverName: tls.serverName ?? upstream.host))
+            var configuration = TLSConfiguration(
+                role: .client, certificateChainPath: tls.certificateChainPath, privateKeyPath: tls.privateKeyPath,
+                trustRootsPath: tls.trustRootsPath, serverName: tls.serverName ?? upstream.host)
+            configuration.expectedPeerIdentity = tls.identity
+            return try TLSContext(configuration)
         }
     }
 

@@ -34,6 +34,18 @@ import WeftRPC
         #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", version: version).status == 200)
     }
 
+    @Test func anUpstreamMustPresentTheConfiguredIdentity() async throws {
+        let upstream = "weft.gatewaytest.v1.Bookshop"
+        let right = try await GatewayHarness.start { $0.upstreams[upstream]?.tls?.identity = "spiffe://weft.local/service/bookshop" }
+        #expect(try await curl("GET", "\(right.base)/v1/shelves/s1/books/b1").status == 200)
+        try await right.stop()
+        let wrong = try await GatewayHarness.start { $0.upstreams[upstream]?.tls?.identity = "spiffe://weft.local/service/billing" }
+        let refused = try await curl("GET", "\(wrong.base)/v1/shelves/s1/books/b1")
+        #expect(refused.status == 503, "\(refused.body)")
+        #expect(refused.body.contains("billing"), "\(refused.body)")
+        try await wrong.stop()
+    }
+
     @Test func aSlowUpstreamHitsTheRouteTimeout() async throws {
         let harness = try await GatewayHarness.start {
             $0.routes["weft.gatewaytest.v1.Bookshop.Trouble"] = .init(timeout: .milliseconds(300))
