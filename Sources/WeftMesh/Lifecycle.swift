@@ -6,9 +6,12 @@ import ServiceLifecycle
 public func serveUntilTerminated(
     logger: Logger = Logger(label: "weft"), drain: @escaping @Sendable () async throws -> Void
 ) async throws {
-    try await ServiceGroup(
-        services: [DrainOnShutdown(drain: drain)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-    ).run()
+    try await runUntilTerminated(DrainOnShutdown(drain: drain), logger: logger)
+}
+
+/// Runs `service` in a group of its own that SIGTERM or SIGINT shuts down gracefully.
+func runUntilTerminated(_ service: some Service, logger: Logger) async throws {
+    try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
 }
 
 /// A lifecycle service that only waits for the group's graceful shutdown, then drains.

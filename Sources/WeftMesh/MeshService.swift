@@ -135,8 +135,7 @@ public final class MeshService: Service, Sendable {
 
     /// Serves until SIGTERM or SIGINT, then drains: `run()` in a service group of its own.
     public func runUntilTerminated() async throws {
-        let logger = Logger(label: "weft.\(configuration.service)")
-        try await ServiceGroup(services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
+        try await WeftMesh.runUntilTerminated(self, logger: Logger(label: "weft.\(configuration.service)"))
     }
 
     /// Serves until the service group shuts down gracefully (SIGTERM), then drains for the

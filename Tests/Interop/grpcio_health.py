@@ -7,33 +7,20 @@ Usage: grpcio_health.py <weft-interop binary> <pki dir>
 """
 import queue
 import signal
-import subprocess
 import sys
 import threading
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpcio_client import credentials, start_server
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
 
-def read(path):
-    with open(path, "rb") as file:
-        return file.read()
-
-
 def start(binary, pki, *flags):
-    tls = ["--tls-ca", f"{pki}/ca.pem", "--tls-cert", f"{pki}/interop.pem", "--tls-key", f"{pki}/interop.key"]
-    server = subprocess.Popen([binary, "server", "--port", "0", *tls, *flags], stdout=subprocess.PIPE, text=True)
-    line = server.stdout.readline().strip()
-    if not line.startswith("LISTENING "):
-        server.kill()
-        sys.exit(f"server did not start: {line!r}")
-    credentials = grpc.ssl_channel_credentials(
-        root_certificates=read(f"{pki}/ca.pem"), private_key=read(f"{pki}/client.key"),
-        certificate_chain=read(f"{pki}/client.pem"))
-    return server, health_pb2_grpc.HealthStub(grpc.secure_channel(line.split(" ", 1)[1], credentials))
+    server, target = start_server(binary, pki, *flags)
+    return server, health_pb2_grpc.HealthStub(grpc.secure_channel(target, credentials(pki)))
 
 
 def check(failures, name, condition, detail=""):

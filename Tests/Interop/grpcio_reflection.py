@@ -13,7 +13,7 @@ import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, unknown_fields
 from grpc_reflection.v1alpha import reflection_pb2
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
-from grpcio_client import credentials
+from grpcio_client import credentials, start_server
 
 V1_METHOD = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
 V1ALPHA_METHOD = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"
@@ -29,8 +29,8 @@ def start(command, pki):
 
 
 def interop_server(binary, pki, *flags):
-    tls = ["--tls-ca", f"{pki}/ca.pem", "--tls-cert", f"{pki}/interop.pem", "--tls-key", f"{pki}/interop.key"]
-    return start([binary, "server", "--port", "0", *tls, *flags], pki)
+    server, target = start_server(binary, pki, *flags)
+    return server, grpc.secure_channel(target, credentials(pki))
 
 
 def check(failures, name, condition, detail=""):

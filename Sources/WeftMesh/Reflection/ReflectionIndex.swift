@@ -108,10 +108,8 @@ struct ReflectionIndex: Sendable {
         var visited: Set<String> = []
         while let next = pending.popLast() {
             guard visited.insert(next).inserted, let file = files[next] else { continue }
-            if next == name || alreadySent.insert(next).inserted {
-                alreadySent.insert(next)
-                result.append(file.serialized)
-            }
+            let isNew = alreadySent.insert(next).inserted
+            if isNew || next == name { result.append(file.serialized) }
             pending += file.dependencies.reversed()
         }
         return result

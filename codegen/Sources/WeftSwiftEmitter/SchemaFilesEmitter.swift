@@ -24,7 +24,7 @@ struct SchemaFilesEmitter {
                     out.line(constant + ",")
                     continue
                 }
-                let encoded = Data(FileDescriptorEncoder.encode(schema)).base64EncodedString()
+                let encoded = Array(Data(FileDescriptorEncoder.encode(schema)).base64EncodedString().utf8)
                 out.line("SchemaFileDescriptor(")
                 out.indented { out in
                     out.line("name: \(SwiftNaming.stringLiteral(schema.path)),")
@@ -32,8 +32,7 @@ struct SchemaFilesEmitter {
                     out.indented { out in
                         // Backslash-newline continues the literal without adding a line break.
                         let lines = stride(from: 0, to: encoded.count, by: 96).map { start in
-                            let from = encoded.index(encoded.startIndex, offsetBy: start)
-                            return String(encoded[from..<(encoded.index(from, offsetBy: 96, limitedBy: encoded.endIndex) ?? encoded.endIndex)])
+                            String(decoding: encoded[start..<min(start + 96, encoded.count)], as: UTF8.self)
                         }
                         for (index, line) in lines.enumerated() {
                             out.line(index == lines.count - 1 ? line : line + "\\")

@@ -61,9 +61,8 @@ struct WeftCodegen: ParsableCommand {
 
     /// `FileDescriptorSet { repeated FileDescriptorProto file = 1; }` of the requested files.
     private func writeDescriptorSet(_ result: CompilationResult, to path: String) throws {
-        let files = includeImports
-            ? result.files.filter { file in result.requestedPaths.contains { result.files.dependencyClosure(of: $0).contains(file.path) } }
-            : result.requestedPaths.compactMap { path in result.files.first { $0.path == path } }
+        let wanted = includeImports ? Set(result.requestedPaths.flatMap(result.files.dependencyClosure)) : Set(result.requestedPaths)
+        let files = result.files.filter { wanted.contains($0.path) }
         let set = FileDescriptorEncoder.encodeSet(files)
         try Data(set).write(to: URL(fileURLWithPath: path))
     }
