@@ -91,6 +91,7 @@ let package = Package(
             name: "WeftGateway",
             dependencies: [
                 "WeftRPC", "WeftSchema", "WeftHTTP2", "WeftTLS", "WeftMesh",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -63,6 +63,18 @@ struct ConfigurationTests {
         #expect(jwt.publicRoutes == ["shop.v1.Shop.List"] && jwt.forwardedClaims == ["sub", "tenant"])
     }
 
+    @Test func upstreamsListEndpointsOrADNSName() throws {
+        let parsed = try configuration("""
+            {"upstreams": {
+               "a.Pair": {"endpoints": ["10.0.0.1:7001", "10.0.0.2:7001"], "balancing": "p2c", "insecure": true},
+               "a.Headless": {"dns": "shop.svc.cluster.local:7001", "refreshSeconds": 5, "insecure": true}}}
+            """)
+        #expect(parsed.upstreams["a.Pair"] == .init(
+            discovery: .endpoints([Endpoint(host: "10.0.0.1", port: 7001), Endpoint(host: "10.0.0.2", port: 7001)]),
+            balancing: .powerOfTwoChoices, tls: nil))
+        #expect(parsed.upstreams["a.Headless"] == .init(discovery: .dns(host: "shop.svc.cluster.local", port: 7001, refresh: .seconds(5)), tls: nil))
+    }
+
     @Test func anEmptyObjectMeansTheDefaults() throws {
         let parsed = try configuration("{}")
         #expect(parsed.port == 8080 && parsed.maximumBodyBytes == 1024 * 1024 && parsed.rateLimit == nil)
@@ -73,6 +85,10 @@ struct ConfigurationTests {
         (#"{"listen": "localhost"}"#, #"configuration key listen must be "host:port""#),
         (#"{"upstreams": {"a.B": {"address": "h:1"}}}"#, "configuration key upstreams.a.B.tls is required: upstreams use mutual TLS"),
         (#"{"upstreams": {"a.B": {"address": "h:1", "tls": {"ca": "c"}}}}"#, "configuration key upstreams.a.B.tls.certificate is required"),
+        (#"{"upstreams": {"a.B": {"insecure": true}}}"#, #"configuration key upstreams.a.B.address is required ("host:port"; or "endpoints""#),
+        (#"{"upstreams": {"a.B": {"address": "h:1", "dns": "h:1", "insecure": true}}}"#, "configuration key upstreams.a.B.address cannot be combined"),
+        (#"{"upstreams": {"a.B": {"endpoints": [], "insecure": true}}}"#, "configuration key upstreams.a.B.endpoints is empty"),
+        (#"{"upstreams": {"a.B": {"address": "h:1", "balancing": "random", "insecure": true}}}"#, #"configuration key upstreams.a.B.balancing must be "round_robin" or "p2c""#),
         (#"{"rateLimit": {"burst": 3}}"#, "configuration key rateLimit needs both ratePerSecond and burst"),
         (#"{"limits": {"maxBodyBytes": -1}}"#, "configuration key limits.maxBodyBytes must be a whole number above 0"),
         (#"{"circuitBreaker": {"failureRatio": 2}}"#, "configuration key circuitBreaker.failureRatio must be between 0 and 1"),

@@ -1,3 +1,4 @@
+import WeftMesh
 import WeftRPC
 import WeftTLS
 
@@ -52,17 +53,36 @@ public struct GatewayConfiguration: Sendable {
         }
     }
 
-    /// Where an upstream service listens and how the gateway proves itself to it.
+    /// Where an upstream service's endpoints are, how calls spread over them, and how the
+    /// gateway proves itself to them.
     public struct Upstream: Sendable, Hashable {
-        public var host: String
-        public var port: Int
+        /// A fixed list of endpoints, or every address of a DNS name (re-resolved), as in the
+        /// mesh configuration.
+        public var discovery: WeftMesh.Upstream.Discovery
+        /// How calls spread over the endpoints.
+        public var balancing: Balancing
         /// Mutual TLS to the upstream; nil only for insecure (h2c) set-ups.
         public var tls: MutualTLS?
 
-        public init(host: String, port: Int, tls: MutualTLS?) {
-            self.host = host
-            self.port = port
+        public init(discovery: WeftMesh.Upstream.Discovery, balancing: Balancing = .roundRobin, tls: MutualTLS?) {
+            self.discovery = discovery
+            self.balancing = balancing
             self.tls = tls
+        }
+
+        /// One endpoint.
+        public init(host: String, port: Int, tls: MutualTLS?) {
+            self.init(discovery: .endpoints([Endpoint(host: host, port: port)]), tls: tls)
+        }
+
+        /// The name the upstream's certificates must carry when the configuration names none:
+        /// the host of a single endpoint, or the DNS name; nil for a list of several (their
+        /// certificates must then chain to the CA, and carry `identity` when given).
+        var defaultServerName: String? {
+            switch discovery {
+            case .endpoints(let endpoints): endpoints.count == 1 ? endpoints[0].host : nil
+            case .dns(let host, _, _): host
+            }
         }
     }
 
@@ -71,7 +91,7 @@ public struct GatewayConfiguration: Sendable {
         public var trustRootsPath: String
         public var certificateChainPath: String
         public var privateKeyPath: String
-        /// The name the upstream's certificate must carry (its host when nil).
+        /// The name the upstream's certificate must carry (`Upstream.defaultServerName` when nil).
         public var serverName: String?
         /// The SPIFFE ID (URI SAN) the upstream's certificate must carry; nil accepts any
         /// certificate from the CA that names the host.

@@ -1,5 +1,6 @@
 import NIOCore
 import Synchronization
+import WeftMesh
 import WeftMessages
 import WeftRPC
 import WeftSchema
@@ -11,7 +12,7 @@ public final class Gateway: Sendable {
     let configuration: GatewayConfiguration
     let schema: DynamicSchema
     let routes: RouteTable<RouteTarget>
-    private let upstreams: [String: UpstreamConnection]
+    private let upstreams: [String: UpstreamPool]
     let protection: GatewayProtection
     let metrics = GatewayMetrics()
     private let openAPI: [UInt8]
@@ -34,7 +35,7 @@ public final class Gateway: Sendable {
         self.configuration = configuration
         self.schema = DynamicSchema(files: compiled.files)
         self.routes = try GatewayRoutes.table(files: compiled.files, schema: schema)
-        var upstreams: [String: UpstreamConnection] = [:]
+        var upstreams: [String: UpstreamPool] = [:]
         for file in compiled.files {
             for service in file.services where service.methods.contains(where: { $0.httpRule != nil }) {
                 guard let upstream = configuration.upstreams[service.fullName] else {
@@ -42,7 +43,8 @@ public final class Gateway: Sendable {
                         "service \(service.fullName) has REST routes but no upstream; add upstreams.\(service.fullName) to the configuration")
                 }
                 do {
-                    upstreams[service.fullName] = try UpstreamConnection(upstream)
+                    upstreams[service.fullName] = try UpstreamPool(
+                        name: service.fullName, upstream, metrics: ChannelMetrics(upstream: service.fullName, factory: metrics.registry))
                 } catch {
                     throw GatewayStartError("upstreams.\(service.fullName).tls: \(error)")
                 }
@@ -124,7 +126,7 @@ public final class Gateway: Sendable {
 
     /// An admitted call to an upstream.
     private struct UpstreamCall {
-        let upstream: UpstreamConnection
+        let upstream: UpstreamPool
         let target: RouteTarget
         let message: [UInt8]
         let options: CallOptions

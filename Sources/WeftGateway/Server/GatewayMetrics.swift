@@ -4,7 +4,8 @@ import WeftRPC
 /// The gateway's `/metrics`: requests by route and HTTP status with their latency, then the
 /// protection state (breakers, bulkheads, rate-limited callers).
 final class GatewayMetrics: Sendable {
-    private let registry = PrometheusRegistry()
+    /// Where the gateway's swift-metrics series go (its upstream channels' too).
+    let registry = PrometheusRegistry()
     let requests: RequestMetrics
 
     init() {

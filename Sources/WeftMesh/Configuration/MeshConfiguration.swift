@@ -120,35 +120,8 @@ public struct MeshConfiguration: Sendable {
 
     private static func upstream(_ value: JSONValue, at key: String, reader: ConfigurationReader) throws -> Upstream {
         let fields = try reader.object(value, at: key, allowed: ["endpoints", "dns", "refreshSeconds", "balancing", "identity", "idleSeconds"])
-        let discovery: Upstream.Discovery
-        switch (fields["endpoints"], fields["dns"]) {
-        case (let list?, nil):
-            let endpoints = try reader.strings(list, at: "\(key).endpoints").enumerated().map { index, text in
-                let (host, port) = try reader.address(.string(text), at: "\(key).endpoints[\(index)]")
-                return Endpoint(host: host, port: port)
-            }
-            guard !endpoints.isEmpty else { throw ConfigurationError(key: "\(key).endpoints", problem: "is empty: list at least one \"host:port\"") }
-            guard fields["refreshSeconds"] == nil else {
-                throw ConfigurationError(key: "\(key).refreshSeconds", problem: "applies to \"dns\" upstreams only: remove it")
-            }
-            discovery = .endpoints(endpoints)
-        case (nil, let name?):
-            let (host, port) = try reader.address(name, at: "\(key).dns")
-            let refresh = try fields["refreshSeconds"].map { try reader.count($0, at: "\(key).refreshSeconds") } ?? 30
-            discovery = .dns(host: host, port: port, refresh: .seconds(refresh))
-        case (nil, nil):
-            throw ConfigurationError(key: "\(key).endpoints", problem: "is required: [\"host:port\", …] (or \"dns\": \"name:port\")")
-        case (_?, _?):
-            throw ConfigurationError(key: "\(key).dns", problem: "cannot be combined with endpoints: choose one")
-        }
-        var balancing = Balancing.roundRobin
-        if let value = fields["balancing"] {
-            switch try reader.string(value, at: "\(key).balancing") {
-            case "round_robin": balancing = .roundRobin
-            case "p2c": balancing = .powerOfTwoChoices
-            default: throw ConfigurationError(key: "\(key).balancing", problem: "must be \"round_robin\" or \"p2c\"")
-            }
-        }
+        let discovery = try reader.discovery(fields, at: key)
+        let balancing = try reader.balancing(fields, at: key)
         let identity = try fields["identity"].map { try reader.string($0, at: "\(key).identity") }
         // 0 keeps connections however long they idle.
         let idleSeconds = try fields["idleSeconds"].map { try reader.wholeNumber($0, at: "\(key).idleSeconds") } ?? 300

@@ -5,11 +5,16 @@ import CoreMetrics
 /// `weft_rpc_client_retries_total{reason="policy"|"never_sent"}` and
 /// `weft_rpc_client_ejections_total`.
 public struct ChannelMetrics: Sendable {
-    let connections: Meter
-    let connectFailures: Counter
-    let policyRetries: Counter
-    let neverSentRetries: Counter
-    let ejections: Counter
+    /// Connections open now.
+    public let connections: Meter
+    /// Connection attempts that failed.
+    public let connectFailures: Counter
+    /// Calls sent again because the retry policy allowed it.
+    public let policyRetries: Counter
+    /// Calls sent again because the first try provably never left.
+    public let neverSentRetries: Counter
+    /// Endpoints taken out of rotation.
+    public let ejections: Counter
 
     /// Metrics of the channel to `upstream`, recorded into `factory`.
     public init(upstream: String, factory: any MetricsFactory) {

@@ -1,0 +1,100 @@
+import Testing
+import WeftGateway
+import WeftMesh
+import WeftRPC
+import WeftTLS
+
+/// Upstreams of several endpoints behind the gateway: calls spread by the mesh's balancing,
+/// an endpoint that is down or goes away loses no request, and a DNS name resolves to its
+/// addresses. Real upstream servers over mutual TLS, curl in front.
+@Suite(.serialized) struct GatewayUpstreamTests {
+    static let service = "weft.gatewaytest.v1.Bookshop"
+
+    /// Another bookshop server with the harness's certificate.
+    func startBookshop() async throws -> (BookshopUpstream, GRPCServer) {
+        let pki = GatewayHarness.pki
+        let tls = try TLSContext(.server(certificateChain: "\(pki)/bookshop.pem", privateKey: "\(pki)/bookshop.key", trustRoots: "\(pki)/ca.pem"))
+        let upstream = BookshopUpstream()
+        return (upstream, try await GRPCServer.start(port: 0, tls: tls, services: [upstream], threads: 1))
+    }
+
+    /// A loopback port nothing listens on (a server's, once it has stopped).
+    func closedPort() async throws -> Int {
+        let (_, server) = try await startBookshop()
+        let port = server.port
+        try await server.shutdown(gracePeriod: .seconds(1))
+        return port
+    }
+
+    func getBookCalls(_ upstream: BookshopUpstream) -> Int {
+        upstream.calls.withLock { $0["GetBook"] ?? 0 }
+    }
+
+    @Test func callsGoRoundRobinAndAnEndpointThatLeavesLosesNoRequest() async throws {
+        let (second, secondServer) = try await startBookshop()
+        let harness = try await GatewayHarness.start { configuration in
+            guard case .endpoints(let first)? = configuration.upstreams[Self.service]?.discovery else { return }
+            configuration.upstreams[Self.service]?.discovery = .endpoints(first + [Endpoint(host: "127.0.0.1", port: secondServer.port)])
+        }
+        defer { Task { try? await harness.stop() } }
+        for index in 0..<10 {
+            #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b\(index)").status == 200)
+        }
+        #expect(getBookCalls(harness.upstream) == 5)
+        #expect(getBookCalls(second) == 5)
+        // The second endpoint drains (GOAWAY) and goes: every request still gets its answer.
+        try await secondServer.shutdown(gracePeriod: .seconds(1))
+        for index in 0..<6 {
+            let response = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/c\(index)")
+            #expect(response.status == 200, "\(response.body)")
+        }
+        #expect(getBookCalls(harness.upstream) == 11)
+        #expect(getBookCalls(second) == 5)
+        // Streaming calls balance over the same connections.
+        #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1:watch?count=2").status == 200)
+        #expect(harness.upstream.calls.withLock { $0["WatchShelf"] } == 1)
+    }
+
+    @Test func anEndpointThatIsDownIsSkippedAndCounted() async throws {
+        let down = try await closedPort()
+        let harness = try await GatewayHarness.start { configuration in
+            guard case .endpoints(let live)? = configuration.upstreams[Self.service]?.discovery else { return }
+            configuration.upstreams[Self.service]?.discovery = .endpoints([Endpoint(host: "127.0.0.1", port: down)] + live)
+        }
+        defer { Task { try? await harness.stop() } }
+        for index in 0..<6 {
+            let response = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b\(index)")
+            #expect(response.status == 200, "\(response.body)")
+        }
+        #expect(getBookCalls(harness.upstream) == 6)
+        let metrics = try await curl("GET", "\(harness.base)/metrics").body
+        let failures = metrics.split(separator: "\n").first { $0.hasPrefix("weft_rpc_client_connect_failures_total{upstream=\"\(Self.service)\"}") }
+        #expect(failures.map { !$0.hasSuffix(" 0") } == true, "\(metrics)")
+        #expect(metrics.contains("weft_rpc_client_connections{upstream=\"\(Self.service)\"} 1"), "\(metrics)")
+    }
+
+    @Test func everyEndpointDownAnswers503NamingThem() async throws {
+        let down = try await closedPort()
+        let harness = try await GatewayHarness.start { $0.upstreams[Self.service]?.discovery = .endpoints([Endpoint(host: "127.0.0.1", port: down)]) }
+        defer { Task { try? await harness.stop() } }
+        let refused = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1")
+        #expect(refused.status == 503)
+        #expect(refused.body.contains("127.0.0.1:\(down)"), "\(refused.body)")
+    }
+
+    @Test func aDNSNameResolvesToTheEndpoints() async throws {
+        let harness = try await GatewayHarness.start { configuration in
+            guard case .endpoints(let live)? = configuration.upstreams[Self.service]?.discovery else { return }
+            // localhost may also resolve to ::1, where nothing listens: that address backs off.
+            configuration.upstreams[Self.service]?.discovery = .dns(host: "localhost", port: live[0].port, refresh: .seconds(30))
+        }
+        defer { Task { try? await harness.stop() } }
+        var answered = 0
+        for index in 0..<6 {
+            let response = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b\(index)")
+            if response.status == 200 { answered += 1 }
+        }
+        #expect(answered == 6)
+        #expect(getBookCalls(harness.upstream) == 6)
+    }
+}
