@@ -8,15 +8,11 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
     }
 
     func sessionReceivedHeader(name: String, value: String, stream: Int32) -> Bool {
-        var block = incomingHeaders[stream] ?? IncomingHeaderBlock()
-        // RFC 9113 §6.5.2: each field counts its name, value and 32 bytes.
-        block.size += name.utf8.count + value.utf8.count + 32
-        guard block.size <= configuration.maximumHeaderListSize else {
+        // Mutated in place: a copy taken out of the dictionary would copy the fields every time.
+        guard incomingHeaders[stream, default: IncomingHeaderBlock()].append(name, value, limit: Int(configuration.maximumHeaderListSize)) else {
             incomingHeaders[stream] = nil
             return false
         }
-        block.fields.append((name, value))
-        incomingHeaders[stream] = block
         return true
     }
 

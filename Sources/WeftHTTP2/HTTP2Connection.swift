@@ -52,6 +52,17 @@ public final class HTTP2Connection {
     struct IncomingHeaderBlock {
         var fields: HeaderFields = []
         var size = 0
+
+        /// Adds a field unless the block would outgrow `limit` (RFC 9113 §6.5.2: each field
+        /// counts its name, value and 32 bytes).
+        mutating func append(_ name: String, _ value: String, limit: Int) -> Bool {
+            size += name.utf8.count + value.utf8.count + 32
+            guard size <= limit else { return false }
+            // Room for a typical gRPC header block at once, not grown field by field.
+            if fields.isEmpty { fields.reserveCapacity(12) }
+            fields.append((name, value))
+            return true
+        }
     }
 
     /// Where a graceful shutdown stands.

@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import Synchronization
 import Testing
@@ -36,6 +37,24 @@ import WeftRPC
             throws: { ($0 as? Status)?.code == .deadlineExceeded }
         #expect(ContinuousClock.now - started < .seconds(10))  // the handler would take 30 s
         try await channel.close()
+        try await server.shutdown()
+    }
+
+    /// nghttp sends `grpc-timeout` but never cancels: the server's own timer must end the call.
+    @Test func theServerEndsACallAtItsDeadline() async throws {
+        let library = SlowLibrary()
+        let server = try await GRPCServer.start(port: 0, tls: nil, services: [library], threads: 1)
+        let body = FileManager.default.temporaryDirectory.appendingPathComponent("weft-deadline-\(UUID()).bin")
+        try Data([0, 0, 0, 0, 0]).write(to: body)
+        defer { try? FileManager.default.removeItem(at: body) }
+        let started = ContinuousClock.now
+        let output = try await runTool("/usr/bin/nghttp", [
+            "-v", "-H", ":method: POST", "-H", "content-type: application/grpc", "-H", "te: trailers", "-H", "grpc-timeout: 300m",
+            "-d", body.path, "http://127.0.0.1:\(server.port)\(Shelves.descriptor.methods[0].path)",
+        ])
+        #expect(output.contains("grpc-status: 4"), "\(output)")
+        #expect(ContinuousClock.now - started < .seconds(10))  // the handler would take 30 s
+        #expect(library.sawCancellation.withLock { $0 })
         try await server.shutdown()
     }
 

@@ -34,7 +34,7 @@ import WeftRPC
     @Test func gzipOnlyForClientsThatAcceptIt() async throws {
         let server = try await Self.startServer()
         let body = FileManager.default.temporaryDirectory.appendingPathComponent("weft-compression-\(UUID()).bin")
-        let request = try Named(displayName: String(repeating: "x", count: 1_000)).serializedBytes()
+        let request = Named(displayName: String(repeating: "x", count: 1_000)).serializedBytes()
         try Data([0, 0, 0, UInt8(request.count >> 8), UInt8(request.count & 0xFF)] + request).write(to: body)
         defer { try? FileManager.default.removeItem(at: body) }
         let url = "http://127.0.0.1:\(server.port)\(Shelves.descriptor.methods[0].path)"
@@ -96,28 +96,5 @@ import WeftRPC
             path: "/p.S/M", requestMetadata: Metadata(), deadline: nil, peerIdentity: nil,
             acceptedResponseEncodings: ["identity", "gzip"])
         #expect(accepting.compressResponses(with: .gzip))
-    }
-
-    /// The combined output of a command-line tool.
-    func runTool(_ executable: String, _ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
-            }.start()
-        }
     }
 }

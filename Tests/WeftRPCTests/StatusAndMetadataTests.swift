@@ -46,6 +46,13 @@ import Testing
         #expect(try Metadata(headerFields: fields) == metadata)
     }
 
+    @Test func headerListItemsLoseOnlyTheirOuterSpaces() {
+        #expect("  gzip , identity ".split(separator: ",").map(\.trimmingSpaces) == ["gzip", "identity"])
+        #expect("   ".trimmingSpaces == "")
+        #expect(" é b\t ".trimmingSpaces == "é b\t")
+        #expect("plain".trimmingSpaces == "plain")
+    }
+
     @Test func reservedHeadersAreNotMetadataAndOrderIsKept() throws {
         let metadata = try Metadata(headerFields: [
             (":path", "/x"), ("content-type", "application/grpc"), ("grpc-timeout", "1S"), ("te", "trailers"),

@@ -21,6 +21,14 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
         let requests: AsyncQueue<ReceivedMessage>
         let responder: HTTP2ServerResponder
         let task: Task<Void, Never>
+        /// Cancels `task` when the call's timeout passes.
+        let deadline: Scheduled<Void>?
+
+        /// The call is over for the transport: no more messages, no deadline.
+        func end() {
+            requests.finish()
+            deadline?.cancel()
+        }
     }
 
     init(
@@ -59,12 +67,16 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
         }
         let peer = peerIdentity()
         let task = Task(executorPreference: handlerExecutor) { [dispatcher] in
-            await dispatcher.serve(head: head, peerIdentity: peer, requests: source, responder: responder)
+            await dispatcher.serve(head: head, peerIdentity: peer, requests: source, responder: responder, cancelsAtDeadline: true)
+        }
+        // The deadline is a timer on this loop, cancelled when the stream closes first.
+        let deadline = head.timeout.map { timeout in
+            eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsRoundedUp)) { task.cancel() }
         }
         calls[id] = ServerCall(
             deframer: MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: head.encoding),
             window: ReceiveWindow(limit: Int(connection.initialWindowSize)),
-            requests: requests, responder: responder, task: task)
+            requests: requests, responder: responder, task: task, deadline: deadline)
     }
 
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
@@ -89,7 +101,7 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
             // The status goes out first, so the cancelled handler's own ending is dropped.
             call.responder.failFromTransport(error as? Status ?? Status(.internal, "\(error)"))
             call.task.cancel()
-            call.requests.finish()
+            call.end()
             calls[id] = nil
             connection.consume(call.window.unacknowledged + data.readableBytes, stream: id)
             return
@@ -101,7 +113,7 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
         // Nobody is left to answer: stop every handler still running.
         for call in calls.values {
             call.responder.connectionClosed()
-            call.requests.finish()
+            call.end()
             call.task.cancel()
         }
         calls = [:]
@@ -119,7 +131,7 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
         guard let call = calls.removeValue(forKey: id) else { return }
         // Bytes never acknowledged still hold the connection's window.
         connection.consume(call.window.unacknowledged, stream: id)
-        call.requests.finish()
+        call.end()
         // Closed by RST_STREAM (the client cancelled, or the connection went away).
         if errorCode != 0 { call.task.cancel() }
     }

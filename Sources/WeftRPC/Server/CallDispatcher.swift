@@ -49,7 +49,13 @@ public struct CallDispatcher: Sendable {
     public var paths: [String] { methods.keys.sorted() }
 
     /// Serves one call whose request headers were `head`; returns when it has ended.
-    public func serve(head: RequestHead, peerIdentity: String?, requests: any MessageSource, responder: any ServerResponder) async {
+    /// `cancelsAtDeadline` is true when the caller cancels the serving task itself once the
+    /// call's timeout has passed (the HTTP/2 server does, with a timer on its event loop);
+    /// otherwise the handler races a timer task of the dispatcher's own.
+    public func serve(
+        head: RequestHead, peerIdentity: String?, requests: any MessageSource, responder: any ServerResponder,
+        cancelsAtDeadline: Bool = false
+    ) async {
         guard let method = methods[head.path] else {
             await responder.finish(
                 status: Status(.unimplemented, "method \(head.path) is not implemented"), trailers: Metadata(), trailersOnly: true)
@@ -67,7 +73,7 @@ public struct CallDispatcher: Sendable {
             deadline: deadline, traceParent: head.metadata.first("traceparent").flatMap(TraceParent.init(header:)) ?? .newTrace(),
             metadata: propagated)
         let status = await InheritedCallContext.$current.withValue(inherited) {
-            await Self.run(method, requests: requests, sink: sink, context: context, deadline: deadline)
+            await Self.run(method, requests: requests, sink: sink, context: context, deadline: deadline, cancelledAtDeadline: cancelsAtDeadline)
         }
         var headersSent = sink.headersSent
         if status.isOK, !headersSent {
@@ -86,9 +92,14 @@ public struct CallDispatcher: Sendable {
     /// cooperative cancellation makes prompt for handlers that await.
     private static func run(
         _ method: ServerMethod, requests: any MessageSource, sink: HeadersFirstSink, context: ServerContext,
-        deadline: ContinuousClock.Instant?
+        deadline: ContinuousClock.Instant?, cancelledAtDeadline: Bool
     ) async -> Status {
         guard let deadline else { return await runHandler(method, requests: requests, sink: sink, context: context) }
+        if cancelledAtDeadline {
+            let status = await runHandler(method, requests: requests, sink: sink, context: context)
+            // A handler that ends past its deadline (cancelled then, or not listening) missed it.
+            return ContinuousClock.now >= deadline ? Status(.deadlineExceeded, "the deadline passed") : status
+        }
         return await withTaskGroup(of: Status?.self) { group in
             group.addTask { await runHandler(method, requests: requests, sink: sink, context: context) }
             group.addTask {
