@@ -242,6 +242,16 @@ public struct WireReader {
         return d
     }
 
+    /// Reads a length-delimited value without copying it: where its payload lies, as offsets
+    /// into the buffer the reader was made from.
+    @inlinable
+    public mutating func readLengthDelimitedRange() throws -> Range<Int> {
+        let length = try readLength()
+        let start = position
+        position &+= length
+        return start..<start &+ length
+    }
+
     /// Reads a length-delimited nested message and merges it into `message`.
     ///
     /// The nested fields are decoded one level deeper (an error past the recursion limit);

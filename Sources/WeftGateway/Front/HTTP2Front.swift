@@ -103,9 +103,9 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
 
     /// Sends a whole answer (at once when called on the connection's event loop).
     func write(_ response: GatewayResponse) {
-        stream.sendHeaders(
-            Self.block(response.status, response.headers) + [("content-length", String(response.body.count))],
-            endStream: response.body.isEmpty)
+        var block = Self.block(response.status, response.headers)
+        block.append(("content-length", String(response.body.count)))
+        stream.sendHeaders(block, endStream: response.body.isEmpty)
         if !response.body.isEmpty { _ = stream.sendData(ByteBuffer(bytes: response.body), endStream: true) }
     }
 
@@ -127,6 +127,10 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
 
     /// HTTP/2 header names are lowercase; connection-specific fields are not allowed.
     private static func block(_ status: Int, _ headers: HTTPFields) -> HeaderFields {
-        [(":status", String(status))] + headers.filter { $0.name != "connection" }.map { ($0.name.lowercased(), $0.value) }
+        var block: HeaderFields = []
+        block.reserveCapacity(headers.count + 2)
+        block.append((":status", String(status)))
+        for (name, value) in headers where name != "connection" { block.append((name.lowercased(), value)) }
+        return block
     }
 }

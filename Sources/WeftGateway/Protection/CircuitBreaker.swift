@@ -138,10 +138,16 @@ struct SlidingWindow: Sendable {
         } else {
             buckets.append((now, 1, failed ? 1 : 0))
         }
-        buckets.removeAll { now - $0.start >= length }
+        // Buckets are in time order: the expired ones are at the front.
+        while let first = buckets.first, now - first.start >= length { buckets.removeFirst() }
     }
 
     func totals(at now: ContinuousClock.Instant) -> (calls: Int, failures: Int) {
-        buckets.filter { now - $0.start < length }.reduce((0, 0)) { ($0.0 + $1.calls, $0.1 + $1.failures) }
+        var totals = (calls: 0, failures: 0)
+        for bucket in buckets where now - bucket.start < length {
+            totals.calls += bucket.calls
+            totals.failures += bucket.failures
+        }
+        return totals
     }
 }

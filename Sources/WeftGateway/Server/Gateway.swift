@@ -400,10 +400,14 @@ struct Exchange: Sendable {
     init(request: GatewayRequest, requestID: String) {
         self.request = request
         self.requestID = requestID
+        // Room for the usual response headers at once (request id, rate limits, content type).
+        headers.reserveCapacity(8)
     }
 
     func response(_ status: Int, contentType: String?, body: [UInt8]) -> GatewayResponse {
-        GatewayResponse(status: status, headers: headers + (contentType.map { [("content-type", $0)] } ?? []), body: body)
+        var headers = self.headers
+        if let contentType { headers.append(("content-type", contentType)) }
+        return GatewayResponse(status: status, headers: headers, body: body)
     }
 
     func failure(_ httpStatus: Int, _ status: Status) -> GatewayResponse {

@@ -6,8 +6,19 @@ import WeftRPC
 final class GatewayProtection: Sendable {
     private struct State {
         var limiters: [String: RateLimiter] = [:]
-        var breakers: [String: CircuitBreaker] = [:]
-        var bulkheads: [String: Bulkhead] = [:]
+        var upstreams: [String: UpstreamGuard] = [:]
+    }
+
+    /// One upstream's breaker and bulkhead, mutated in place under the lock (a dictionary's
+    /// modify accessor would move such a value out and back, allocating on every call).
+    private final class UpstreamGuard {
+        var breaker: CircuitBreaker
+        var bulkhead: Bulkhead
+
+        init(breaker: CircuitBreaker, bulkhead: Bulkhead) {
+            self.breaker = breaker
+            self.bulkhead = bulkhead
+        }
     }
 
     private let state = Mutex(State())
@@ -29,14 +40,21 @@ final class GatewayProtection: Sendable {
     /// Admits a call to `upstream`: nil when admitted (it must be `finish`ed), else why not.
     func admit(upstream: String, now: ContinuousClock.Instant) -> (status: Status, retryAfter: Duration?)? {
         state.withLock { state in
-            guard state.bulkheads[upstream, default: Bulkhead(limit: maximumConcurrentCalls)].tryEnter() else {
+            let guarded: UpstreamGuard
+            if let existing = state.upstreams[upstream] {
+                guarded = existing
+            } else {
+                guarded = UpstreamGuard(breaker: CircuitBreaker(policy: breakerPolicy), bulkhead: Bulkhead(limit: maximumConcurrentCalls))
+                state.upstreams[upstream] = guarded
+            }
+            guard guarded.bulkhead.tryEnter() else {
                 return (Status(.unavailable, "upstream \(upstream) has \(maximumConcurrentCalls) calls in flight, the most allowed"), nil)
             }
-            switch state.breakers[upstream, default: CircuitBreaker(policy: breakerPolicy)].allow(at: now) {
+            switch guarded.breaker.allow(at: now) {
             case .allow:
                 return nil
             case .reject(let retryAfter):
-                state.bulkheads[upstream]?.leave()
+                guarded.bulkhead.leave()
                 return (Status(.unavailable, "upstream \(upstream) is failing; its circuit breaker is open"), retryAfter)
             }
         }
@@ -45,15 +63,16 @@ final class GatewayProtection: Sendable {
     /// Records how an admitted call ended.
     func finish(upstream: String, status: Status, now: ContinuousClock.Instant) {
         state.withLock { state in
-            state.bulkheads[upstream]?.leave()
-            state.breakers[upstream]?.record(CircuitBreaker.Outcome(status), at: now)
+            guard let guarded = state.upstreams[upstream] else { return }
+            guarded.bulkhead.leave()
+            guarded.breaker.record(CircuitBreaker.Outcome(status), at: now)
         }
     }
 
     /// Breaker states, calls in flight and tracked callers, for `/metrics`.
     func snapshot() -> (breakers: [String: CircuitBreaker.State], inFlight: [String: Int], trackedCallers: [String: Int]) {
         state.withLock { state in
-            (state.breakers.mapValues(\.state), state.bulkheads.mapValues(\.inFlight), state.limiters.mapValues(\.trackedKeys))
+            (state.upstreams.mapValues(\.breaker.state), state.upstreams.mapValues(\.bulkhead.inFlight), state.limiters.mapValues(\.trackedKeys))
         }
     }
 }

@@ -10,9 +10,16 @@ struct RouteTarget: Sendable {
     let mapping: HTTPRequestMapping
     /// `""` (the whole response) or the response field that becomes the body.
     let responseBody: String
+    /// `package.Service.Method`, the key of per-route settings (made once, used per request).
+    let methodKey: String
 
-    /// `package.Service.Method`, the key of per-route settings.
-    var methodKey: String { service + "." + method.name }
+    init(service: String, method: MethodDescriptor, mapping: HTTPRequestMapping, responseBody: String) {
+        self.service = service
+        self.method = method
+        self.mapping = mapping
+        self.responseBody = responseBody
+        self.methodKey = service + "." + method.name
+    }
 }
 
 /// A schema problem that keeps the gateway from starting.

@@ -11,7 +11,8 @@ enum RawValue: Sendable {
     case varint(UInt64)
     case fixed64(UInt64)
     case fixed32(UInt32)
-    case bytes([UInt8])
+    /// A slice of the message it came in: no copy of the payload.
+    case bytes(ArraySlice<UInt8>)
 
     var varint: UInt64? {
         if case .varint(let value) = self { return value }
@@ -19,7 +20,7 @@ enum RawValue: Sendable {
     }
 
     /// The payload of a length-delimited value; empty for the other wire types.
-    var bytes: [UInt8] {
+    var bytes: ArraySlice<UInt8> {
         if case .bytes(let bytes) = self { return bytes }
         return []
     }
@@ -31,6 +32,12 @@ struct RawFields {
     private var entries: [(number: Int32, value: RawValue)] = []
 
     init(_ bytes: [UInt8]) throws {
+        try self.init(bytes[...])
+    }
+
+    init(_ bytes: ArraySlice<UInt8>) throws {
+        // A field takes at least two bytes: room for all of a small message's fields at once.
+        entries.reserveCapacity(min(bytes.count / 2, 32))
         try bytes.withUnsafeBytes { buffer in
             var reader = WireReader(buffer)
             var ignored = UnknownFields()
@@ -39,7 +46,10 @@ struct RawFields {
                 switch tag & 7 {
                 case 0: entries.append((number, .varint(try reader.readVarint())))
                 case 1: entries.append((number, .fixed64(try reader.readFixed64())))
-                case 2: entries.append((number, .bytes(Array(try reader.readBytes()))))
+                case 2:
+                    let payload = try reader.readLengthDelimitedRange()
+                    let start = bytes.startIndex + payload.lowerBound
+                    entries.append((number, .bytes(bytes[start..<start + payload.count])))
                 case 5: entries.append((number, .fixed32(try reader.readFixed32())))
                 default: try reader.skipField(tag: tag, into: &ignored)  // groups: no proto3 field is one
                 }
@@ -49,7 +59,9 @@ struct RawFields {
 
     /// Every occurrence of field `number`, in wire order.
     func values(of number: Int32) -> [RawValue] {
-        entries.filter { $0.number == number }.map(\.value)
+        var values: [RawValue] = []
+        for entry in entries where entry.number == number { values.append(entry.value) }
+        return values
     }
 
     /// Where field `number` last occurred, nil when it did not.
@@ -155,7 +167,7 @@ enum RawScalar {
         }
     }
 
-    private static func bytes(_ raw: RawValue?) throws -> [UInt8] {
+    private static func bytes(_ raw: RawValue?) throws -> ArraySlice<UInt8> {
         switch raw {
         case nil: return []
         case .bytes(let bytes)?: return bytes

@@ -40,20 +40,23 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
 
-    /// `byteCount` random bytes as lowercase hex, built in one buffer (every served call
-    /// without a trace starts one).
+    /// `byteCount` random bytes as lowercase hex, written straight into the string's storage
+    /// (every served call without a trace starts one, every outgoing call a span).
     private static func randomHex(_ byteCount: Int) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(byteCount * 2)
-        var bits = IDSource.next()
-        for index in 0..<byteCount {
-            if index > 0, index % 8 == 0 { bits = IDSource.next() }
-            let byte = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index % 8)))
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0xF)])
+        String(unsafeUninitializedCapacity: byteCount * 2) { text in
+            var bits = IDSource.next()
+            for index in 0..<byteCount {
+                if index > 0, index % 8 == 0 { bits = IDSource.next() }
+                let byte = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index % 8)))
+                text[2 * index] = hexDigit(byte >> 4)
+                text[2 * index + 1] = hexDigit(byte & 0xF)
+            }
+            return byteCount * 2
         }
-        return String(decoding: text, as: UTF8.self)
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
 
