@@ -32,6 +32,15 @@ public final class TLSHandler: ChannelDuplexHandler {
     private var state = State.handshaking
     /// Plaintext written before the handshake finished, sent right after it.
     private var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
+    /// Plaintext written since the last flush, encrypted at the flush: the frames of one event-
+    /// loop turn share TLS records instead of taking one (and an encryption) each. Its storage
+    /// is reused from flush to flush.
+    private var unflushed: ByteBuffer?
+    /// Completes when the unflushed plaintext has been written (the promises of its writes,
+    /// chained).
+    private var unflushedPromise: EventLoopPromise<Void>?
+    /// The last flush's ciphertext buffer, reused once the channel has written it.
+    private var ciphertext: ByteBuffer?
     /// The peer's identity, known once the handshake is done.
     public private(set) var peer: PeerIdentity?
 
@@ -94,22 +103,30 @@ public final class TLSHandler: ChannelDuplexHandler {
         let plaintext = unwrapOutboundIn(data)
         switch state {
         case .handshaking: pendingWrites.append((plaintext, promise))
-        case .established: writePlaintext(plaintext, promise: promise, channelContext)
+        case .established: holdPlaintext(plaintext, promise: promise, channelContext)
         case .closed: promise?.fail(ChannelError.ioOnClosedChannel)
         }
     }
 
     public func flush(context channelContext: ChannelHandlerContext) {
-        if state != .handshaking { channelContext.flush() }
+        guard state != .handshaking else { return }
+        encryptUnflushed(channelContext)
+        channelContext.flush()
     }
 
     public func close(context channelContext: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         if state == .established, let ssl {
+            encryptUnflushed(channelContext)
             SSL_shutdown(ssl)  // close_notify
             flushCiphertext(channelContext)
         }
         state = .closed
+        failUnflushed(ChannelError.ioOnClosedChannel)
         channelContext.close(mode: mode, promise: promise)
+    }
+
+    public func handlerRemoved(context channelContext: ChannelHandlerContext) {
+        failUnflushed(ChannelError.ioOnClosedChannel)
     }
 
     // MARK: Steps
@@ -131,7 +148,8 @@ public final class TLSHandler: ChannelDuplexHandler {
             channelContext.fireUserInboundEventTriggered(TLSHandshakeCompleted(peer: peer))
             let writes = pendingWrites
             pendingWrites = []
-            for (plaintext, promise) in writes { writePlaintext(plaintext, promise: promise, channelContext) }
+            for (plaintext, promise) in writes { holdPlaintext(plaintext, promise: promise, channelContext) }
+            encryptUnflushed(channelContext)
             channelContext.flush()
             return
         }
@@ -168,9 +186,26 @@ public final class TLSHandler: ChannelDuplexHandler {
         if buffer.readableBytes > 0 { channelContext.fireChannelRead(wrapInboundOut(buffer)) }
     }
 
-    private func writePlaintext(_ plaintext: ByteBuffer, promise: EventLoopPromise<Void>?, _ channelContext: ChannelHandlerContext) {
-        guard let ssl else { return }
-        var remaining = plaintext
+    /// Keeps `plaintext` for the next flush.
+    private func holdPlaintext(_ plaintext: ByteBuffer, promise: EventLoopPromise<Void>?, _ channelContext: ChannelHandlerContext) {
+        if unflushed == nil { unflushed = channelContext.channel.allocator.buffer(capacity: max(plaintext.readableBytes, 4096)) }
+        unflushed!.writeImmutableBuffer(plaintext)
+        guard let promise else { return }
+        if let earlier = unflushedPromise {
+            earlier.futureResult.cascade(to: promise)
+        } else {
+            unflushedPromise = promise
+        }
+    }
+
+    /// Encrypts the plaintext held since the last flush and writes its ciphertext.
+    private func encryptUnflushed(_ channelContext: ChannelHandlerContext) {
+        guard var remaining = unflushed, remaining.readableBytes > 0, let ssl else { return }
+        let promise = unflushedPromise
+        unflushedPromise = nil
+        // Only the indices change: the storage stays this handler's for the next flush.
+        unflushed!.clear()
+        if remaining.capacity > Self.keptBufferCapacity { unflushed = nil }
         while remaining.readableBytes > 0 {
             let written = remaining.withUnsafeReadableBytes { bytes in
                 SSL_write(ssl, bytes.baseAddress, Int32(bytes.count))
@@ -184,7 +219,15 @@ public final class TLSHandler: ChannelDuplexHandler {
         flushCiphertext(channelContext, promise: promise)
     }
 
-    /// Writes what OpenSSL produced for the socket.
+    private func failUnflushed(_ error: any Error) {
+        unflushed = nil
+        let promise = unflushedPromise
+        unflushedPromise = nil
+        promise?.fail(error)
+    }
+
+    /// Writes what OpenSSL produced for the socket, into the previous flush's buffer when the
+    /// channel has let go of it.
     private func flushCiphertext(_ channelContext: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
         guard let writeBIO else { return }
         let pending = Int(BIO_ctrl_pending(writeBIO))
@@ -192,13 +235,20 @@ public final class TLSHandler: ChannelDuplexHandler {
             promise?.succeed(())
             return
         }
-        var buffer = channelContext.channel.allocator.buffer(capacity: pending)
+        var buffer = ciphertext ?? channelContext.channel.allocator.buffer(capacity: pending)
+        ciphertext = nil  // so that the buffer is uniquely held while it is refilled
+        buffer.clear()
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { bytes in
             Int(max(0, BIO_read(writeBIO, bytes.baseAddress, Int32(pending))))
         }
         channelContext.write(wrapOutboundOut(buffer), promise: promise)
+        // A large write's buffer is not kept: a connection's idle memory stays small.
+        if buffer.capacity <= Self.keptBufferCapacity { ciphertext = buffer }
         if state == .handshaking { channelContext.flush() }
     }
+
+    /// The largest plaintext or ciphertext buffer kept for reuse.
+    private static let keptBufferCapacity = 64 * 1024
 
     private func fail(_ error: TLSError, _ channelContext: ChannelHandlerContext) {
         flushCiphertext(channelContext)  // the alert, so the peer learns why

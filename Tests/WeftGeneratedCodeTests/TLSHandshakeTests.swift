@@ -47,6 +47,26 @@ import WeftTLS
         try await server.shutdown()
     }
 
+    /// Many small frames coalesce into shared TLS records per flush and large ones span many
+    /// records (and outgrow the reused buffers): every message still arrives intact, in order.
+    @Test func streamsOfSmallAndLargeMessagesSurviveTLSIntact() async throws {
+        let server = try await GRPCServer.start(port: 0, tls: Self.context(.server, "server"), services: [Library()], threads: 1)
+        let channel = try await GRPCChannel.connect(
+            host: "127.0.0.1", port: server.port, tls: Self.context(.client, "client", serverName: "127.0.0.1"))
+        let sizes = (0..<300).map { index in index % 50 == 49 ? 200_000 + index : index % 7 * 13 + 1 }
+        let names = sizes.enumerated().map { index, size in String(repeating: Character(UnicodeScalar(UInt8(97 + index % 26))), count: size) }
+        let echoed = try await Shelves.Client(transport: channel).watchBooks { writer in
+            for name in names { try await writer.write(Named(displayName: name)) }
+        } onResponse: { responses in
+            var echoed: [String] = []
+            for try await response in responses { echoed.append(response.displayName) }
+            return echoed
+        }
+        #expect(echoed == names.map { $0.uppercased() })
+        try await channel.close()
+        try await server.shutdown()
+    }
+
     /// Connects only: a refused handshake must fail the connect itself, as UNAVAILABLE (the
     /// channel waits for the server's HTTP/2 SETTINGS, which a refusing server never sends).
     func connectionRefusal(_ port: Int, clientTLS: TLSContext) async -> Status? {
