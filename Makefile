@@ -78,9 +78,9 @@ bench: deps
 	cd Benchmarks && swift build -c release && .build/release/WeftBenchmarks
 
 ## bench-gateway: added latency and throughput of `weft gateway` against a direct gRPC call
-## (release build; h2load and wrk on loopback).
+## and against nghttpx relaying it (release build; h2load and wrk on loopback).
 bench-gateway: apt-deps
-	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk; }
+	@for p in wrk nghttp2-proxy; do dpkg -s $$p >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq $$p; }; done
 	Benchmarks/gateway.sh
 
 ## bench-rpc: Weft vs grpc-swift-2 2.4.3 vs nghttpd, unary and bidirectional (release builds;

@@ -3,11 +3,13 @@
 # called directly over gRPC (h2load, gRPC-framed POST) and through `weft gateway` as
 # GET /v1/products/bench over HTTP/2 (h2load) and HTTP/1.1 (wrk). Plaintext on every hop so
 # the comparison is the gateway alone: h2load cannot present client certificates.
+# For scale, the same gRPC call also goes through nghttpx (nghttp2's C reverse proxy, HTTP/2
+# in and out, no transcoding): what one more process on the path costs at the least.
 # Usage: Benchmarks/gateway.sh [calls]   (from the repository root; release build)
 set -euo pipefail
 calls=${1:-20000}
-for tool in h2load wrk; do
-  command -v $tool >/dev/null || { echo "needs $tool (apt: nghttp2-client wrk)"; exit 1; }
+for tool in h2load wrk nghttpx; do
+  command -v $tool >/dev/null || { echo "needs $tool (apt: nghttp2-client wrk nghttp2-proxy)"; exit 1; }
 done
 for product in weft weft-demo; do swift build -c release --product "$product" >/dev/null; done
 bin=.build/release
@@ -38,13 +40,22 @@ h2() {  # name, concurrency (connections × streams), h2load arguments…
   grep -q " 0 failed, 0 errored" "$work/$name.out" || grep "requests:" "$work/$name.out"
   echo "$name, $connections×$streams: $(rate "$work/$name.out"), $(percentiles "$work/$name.tsv")"
 }
-grpc=(-H 'content-type: application/grpc' -H 'te: trailers' -d "$work/get.bin" "http://127.0.0.1:$catalog/weft.platform.catalog.v1.CatalogService/GetProduct")
+proxy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+nghttpx --frontend="127.0.0.1,$proxy;no-tls" --backend="127.0.0.1,$catalog;;proto=h2" --workers=1 --no-via --no-ocsp \
+  --errorlog-file=/dev/null --accesslog-file=/dev/null >/dev/null 2>&1 & track_pid $!
+sleep 0.5
+get=(-H 'content-type: application/grpc' -H 'te: trailers' -d "$work/get.bin")
+path=/weft.platform.catalog.v1.CatalogService/GetProduct
+grpc=("${get[@]}" "http://127.0.0.1:$catalog$path")
+relayed=("${get[@]}" "http://127.0.0.1:$proxy$path")
 rest=("http://127.0.0.1:$gateway/v1/products/bench")
 for round in 1 2; do
   echo "-- round $round"
   h2 direct-grpc 1 1 "${grpc[@]}"
+  h2 nghttpx-grpc 1 1 "${relayed[@]}"
   h2 gateway-h2 1 1 "${rest[@]}"
   h2 direct-grpc 4 32 "${grpc[@]}"
+  h2 nghttpx-grpc 4 32 "${relayed[@]}"
   h2 gateway-h2 4 32 "${rest[@]}"
   echo "gateway-http1.1 via wrk, 1 connection, 10 s: $(wrk -t1 -c1 -d10s --latency "${rest[0]}" | awk '/Requests\/sec/ {r=$2} / 50% / {p50=$2} / 99% / {p99=$2} END {print r " req/s, p50 " p50 ", p99 " p99}')"
   echo "gateway-http1.1 via wrk, 64 connections, 10 s: $(wrk -t1 -c64 -d10s --latency "${rest[0]}" | awk '/Requests\/sec/ {r=$2} / 50% / {p50=$2} / 99% / {p99=$2} END {print r " req/s, p50 " p50 ", p99 " p99}')"
