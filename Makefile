@@ -64,6 +64,7 @@ gateway-cli-test: build
 # The generated OpenAPI document (pinned by a Swift golden test) passes a standard validator.
 openapi-test: python-deps
 	$(PYTHON) -m openapi_spec_validator Tests/WeftGatewayTests/Golden/catalog.openapi.json
+	$(PYTHON) -m openapi_spec_validator Tests/WeftGatewayTests/Golden/bookshop.openapi.json
 
 # Inputs the fuzzer once crashed on, replayed through the same checks.
 fuzz-regressions: build

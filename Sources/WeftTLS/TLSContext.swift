@@ -124,6 +124,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case setup(String)
     case file(String, String)
     case handshake(String)
+    /// Encrypting application data failed (the connection is closed).
+    case write(String)
     case alpnNotNegotiated
     /// The peer's certificate chains to the trust roots but names another identity.
     case unexpectedPeer(expected: String, actual: String?)
@@ -133,6 +135,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .setup(let reason): "TLS setup failed: \(reason)"
         case .file(let path, let reason): "\(path): \(reason)"
         case .handshake(let reason): "TLS handshake failed: \(reason)"
+        case .write(let reason): "TLS write failed: \(reason)"
         case .alpnNotNegotiated: "TLS handshake failed: the peer did not negotiate ALPN h2"
         case .unexpectedPeer(let expected, let actual):
             "TLS peer is \(actual ?? "a certificate without a URI SAN"), not the expected \(expected)"

@@ -119,14 +119,15 @@ public final class TLSHandler: ChannelDuplexHandler {
             encryptUnflushed(channelContext)
             SSL_shutdown(ssl)  // close_notify
             flushCiphertext(channelContext)
+            channelContext.flush()  // what was written before the close goes out before it
         }
         state = .closed
-        failUnflushed(ChannelError.ioOnClosedChannel)
+        failUnsent(ChannelError.ioOnClosedChannel)
         channelContext.close(mode: mode, promise: promise)
     }
 
     public func handlerRemoved(context channelContext: ChannelHandlerContext) {
-        failUnflushed(ChannelError.ioOnClosedChannel)
+        failUnsent(ChannelError.ioOnClosedChannel)
     }
 
     // MARK: Steps
@@ -198,32 +199,42 @@ public final class TLSHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Encrypts the plaintext held since the last flush and writes its ciphertext.
+    /// Encrypts the plaintext held since the last flush and writes its ciphertext (an empty
+    /// write's promise completes with it).
     private func encryptUnflushed(_ channelContext: ChannelHandlerContext) {
-        guard var remaining = unflushed, remaining.readableBytes > 0, let ssl else { return }
+        guard let ssl else { return }
         let promise = unflushedPromise
         unflushedPromise = nil
-        // Only the indices change: the storage stays this handler's for the next flush.
-        unflushed!.clear()
-        if remaining.capacity > Self.keptBufferCapacity { unflushed = nil }
-        while remaining.readableBytes > 0 {
-            let written = remaining.withUnsafeReadableBytes { bytes in
+        // Taken out while it is read, so that clearing it afterwards reuses its storage.
+        guard var plaintext = unflushed.take() else {
+            if let promise { flushCiphertext(channelContext, promise: promise) }
+            return
+        }
+        while plaintext.readableBytes > 0 {
+            let written = plaintext.withUnsafeReadableBytes { bytes in
                 SSL_write(ssl, bytes.baseAddress, Int32(bytes.count))
             }
             guard written > 0 else {
-                promise?.fail(TLSError.handshake(TLSContext.lastError()))
-                return
+                let error = TLSError.write(TLSContext.lastError())
+                promise?.fail(error)
+                return fail(error, channelContext)
             }
-            remaining.moveReaderIndex(forwardBy: Int(written))
+            plaintext.moveReaderIndex(forwardBy: Int(written))
         }
+        plaintext.clear()
+        if plaintext.capacity <= Self.keptBufferCapacity { unflushed = plaintext }
         flushCiphertext(channelContext, promise: promise)
     }
 
-    private func failUnflushed(_ error: any Error) {
+    /// Fails the writes not sent yet: held for a flush, or waiting for the handshake.
+    private func failUnsent(_ error: any Error) {
         unflushed = nil
         let promise = unflushedPromise
         unflushedPromise = nil
         promise?.fail(error)
+        let waiting = pendingWrites
+        pendingWrites = []
+        for (_, promise) in waiting { promise?.fail(error) }
     }
 
     /// Writes what OpenSSL produced for the socket, into the previous flush's buffer when the
@@ -254,8 +265,7 @@ public final class TLSHandler: ChannelDuplexHandler {
         flushCiphertext(channelContext)  // the alert, so the peer learns why
         channelContext.flush()
         state = .closed
-        for (_, promise) in pendingWrites { promise?.fail(error) }
-        pendingWrites = []
+        failUnsent(error)
         channelContext.fireErrorCaught(error)
         channelContext.close(promise: nil)
     }

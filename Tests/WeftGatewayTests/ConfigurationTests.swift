@@ -88,6 +88,7 @@ struct ConfigurationTests {
         (#"{"upstreams": {"a.B": {"insecure": true}}}"#, #"configuration key upstreams.a.B.address is required ("host:port"; or "endpoints""#),
         (#"{"upstreams": {"a.B": {"address": "h:1", "dns": "h:1", "insecure": true}}}"#, "configuration key upstreams.a.B.address cannot be combined"),
         (#"{"upstreams": {"a.B": {"endpoints": [], "insecure": true}}}"#, "configuration key upstreams.a.B.endpoints is empty"),
+        (#"{"upstreams": {"a.B": {"endpoints": ["h:1", "h:2", "h:1"], "insecure": true}}}"#, "configuration key upstreams.a.B.endpoints[2] lists h:1 a second time"),
         (#"{"upstreams": {"a.B": {"address": "h:1", "balancing": "random", "insecure": true}}}"#, #"configuration key upstreams.a.B.balancing must be "round_robin" or "p2c""#),
         (#"{"rateLimit": {"burst": 3}}"#, "configuration key rateLimit needs both ratePerSecond and burst"),
         (#"{"limits": {"maxBodyBytes": -1}}"#, "configuration key limits.maxBodyBytes must be a whole number above 0"),

@@ -35,6 +35,21 @@ import WeftSchema
         #expect(schemas["Status"] != nil)
     }
 
+    @Test func bookshopDocumentMatchesGolden() throws {
+        let golden = Self.golden.deletingLastPathComponent().appendingPathComponent("bookshop.openapi.json")
+        let text = try document("Tests/WeftGatewayTests", "bookshop.proto").prettyText
+        if ProcessInfo.processInfo.environment["WEFT_UPDATE_GOLDEN"] == "1" {
+            try text.write(to: golden, atomically: true, encoding: .utf8)
+        }
+        #expect(text == (try String(contentsOf: golden, encoding: .utf8)), "WEFT_UPDATE_GOLDEN=1 rewrites the golden")
+        // A client stream's body is NDJSON and may be empty.
+        let json = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let shelve = try #require((json["paths"] as? [String: [String: Any]])?["/v1/{parent}/books:shelve"]?["post"] as? [String: Any])
+        let body = try #require(shelve["requestBody"] as? [String: Any])
+        #expect(body["required"] as? Bool == false)
+        #expect((body["content"] as? [String: Any])?["application/x-ndjson"] != nil)
+    }
+
     @Test func pathsKeepVerbsAndPatterns() throws {
         #expect(OpenAPIDocument.openAPIPath(try PathTemplate("/v1/{parent=shelves/*}/books:search")) == "/v1/{parent}/books:search")
         #expect(OpenAPIDocument.openAPIPath(try PathTemplate("/v1/{a.b}/x")) == "/v1/{a.b}/x")

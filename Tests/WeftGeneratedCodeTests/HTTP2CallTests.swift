@@ -58,6 +58,12 @@ import WeftRPC
         try await server.shutdown()
     }
 
+    @Test func shuttingDownTwiceIsHarmless() async throws {
+        let server = try await GRPCServer.start(port: 0, tls: nil, services: [Library()], threads: 1)
+        try await server.shutdown(gracePeriod: .milliseconds(100))
+        try await server.shutdown(gracePeriod: .milliseconds(100))  // its event loops are gone by now
+    }
+
     @Test func aClosedServerFailsCallsWithUnavailable() async throws {
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [Library()], threads: 1)
         let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)

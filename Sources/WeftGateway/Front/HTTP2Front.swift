@@ -130,7 +130,10 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
         var block: HeaderFields = []
         block.reserveCapacity(headers.count + 2)
         block.append((":status", String(status)))
-        for (name, value) in headers where name != "connection" { block.append((name.lowercased(), value)) }
+        for (name, value) in headers {
+            let lowercased = name.lowercased()
+            if lowercased != "connection" { block.append((lowercased, value)) }
+        }
         return block
     }
 }

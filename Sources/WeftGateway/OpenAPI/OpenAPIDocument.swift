@@ -21,10 +21,11 @@ public enum OpenAPIDocument {
                             operationId: "\(service.name)_\(method.name)" + (index == 0 ? "" : "\(index)"),
                             schemas: &schemas)
                         let path = openAPIPath(template)
+                        let key = operationKey(binding.method)
                         if let existing = paths.firstIndex(where: { $0.0 == path }) {
-                            paths[existing].1.append((binding.method.lowercased(), operation))
+                            paths[existing].1.append((key, operation))
                         } else {
-                            paths.append((path, [(binding.method.lowercased(), operation)]))
+                            paths.append((path, [(key, operation)]))
                         }
                     }
                 }
@@ -38,6 +39,15 @@ public enum OpenAPIDocument {
             ("paths", .object(paths.map { ($0.0, .object($0.1)) })),
             ("components", .object([("schemas", .object(components))])),
         ])
+    }
+
+    /// The path item key of an operation: the method, lowercase; OpenAPI 3.0 knows only the
+    /// standard methods, so a `custom` rule's method (e.g. `SEARCH`) becomes the extension
+    /// `x-method-search`, keeping the operation in the document without breaking it.
+    static func operationKey(_ method: String) -> String {
+        let lowercased = method.lowercased()
+        let standard: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+        return standard.contains(lowercased) ? lowercased : "x-method-" + lowercased
     }
 
     /// `/v1/{name=products/*}:get` → `/v1/{name}:get`: OpenAPI variables span one segment name.
@@ -100,10 +110,17 @@ public enum OpenAPIDocument {
                 }
                 bodySchema = try schemas.fieldSchema(field)
             }
-            members.append(("requestBody", .object([
-                ("required", .bool(true)),
-                ("content", .object([("application/json", .object([("schema", bodySchema)]))])),
-            ])))
+            var requestBody: [(String, JSONValue)] = [("required", .bool(true))]
+            if method.clientStreaming {
+                // A client stream is NDJSON, one request message per line; none is a valid stream.
+                requestBody = [
+                    ("description", .string("A stream of requests: one JSON object per line.")), ("required", .bool(false)),
+                    ("content", .object([("application/x-ndjson", .object([("schema", bodySchema)]))])),
+                ]
+            } else {
+                requestBody.append(("content", .object([("application/json", .object([("schema", bodySchema)]))])))
+            }
+            members.append(("requestBody", .object(requestBody)))
         }
         let output = try schemas.schema.message(method.outputType)
         let responseSchema: JSONValue

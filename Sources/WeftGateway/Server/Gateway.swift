@@ -86,7 +86,7 @@ public final class Gateway: Sendable {
             ended(exchange, status: response.status, started: started)
             return .complete(eventLoop.makeSucceededFuture(response))
         case .unary(let call):
-            let answered = call.upstream.unary(on: eventLoop, call.target.method, request: call.message, options: call.options)
+            let answered = call.upstream.unary(on: eventLoop, call.target.method, request: call.messages[0], options: call.options)
                 .map { [exchange] raw in self.unaryResponse(raw, call, exchange) }
                 .recover { [exchange] error in
                     let status = error as? Status ?? Status(.unavailable, "\(error)")
@@ -101,6 +101,12 @@ public final class Gateway: Sendable {
         case .stream(let call):
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.stream(call, exchange, on: eventLoop, writer: writer)
+                self.protection.finish(upstream: call.target.service, status: final, now: .now)
+                self.ended(exchange, status: httpStatus, started: started)
+            }
+        case .clientStream(let call):
+            return .streaming { [exchange] writer in
+                let (httpStatus, final) = await self.clientStream(call, exchange, on: eventLoop, writer: writer)
                 self.protection.finish(upstream: call.target.service, status: final, now: .now)
                 self.ended(exchange, status: httpStatus, started: started)
             }
@@ -121,14 +127,18 @@ public final class Gateway: Sendable {
     private enum Plan {
         case answer(GatewayResponse)
         case unary(UpstreamCall)
+        /// Server-streaming or bidirectional: the answer is a stream.
         case stream(UpstreamCall)
+        /// Client-streaming: many requests, one answer.
+        case clientStream(UpstreamCall)
     }
 
     /// An admitted call to an upstream.
     private struct UpstreamCall {
         let upstream: UpstreamPool
         let target: RouteTarget
-        let message: [UInt8]
+        /// The request messages: exactly one unless the rpc is client-streaming.
+        let messages: [[UInt8]]
         let options: CallOptions
     }
 
@@ -178,9 +188,11 @@ public final class Gateway: Sendable {
                 return .answer(exchange.failure(429, Status(.resourceExhausted, "rate limit exceeded for this caller; retry later")))
             }
         }
-        let message: [UInt8]
+        let messages: [[UInt8]]
         do {
-            message = try target.mapping.requestBinary(pathBindings: bindings, query: request.query, body: request.body)
+            messages = target.method.clientStreaming
+                ? try target.mapping.requestMessages(pathBindings: bindings, body: request.body)
+                : [try target.mapping.requestBinary(pathBindings: bindings, query: request.query, body: request.body)]
         } catch {
             return .answer(exchange.failure(400, Status(.invalidArgument, "\(error)")))
         }
@@ -192,11 +204,15 @@ public final class Gateway: Sendable {
             return .answer(exchange.failure(503, refusal.status))
         }
         let call = UpstreamCall(
-            upstream: upstream, target: target, message: message,
+            upstream: upstream, target: target, messages: messages,
             options: CallOptions(
                 timeout: configuration.timeout(for: target.methodKey),
                 metadata: forwardedMetadata(request, requestID: exchange.requestID, claims: claims)))
-        return target.method.serverStreaming ? .stream(call) : .unary(call)
+        switch (target.method.clientStreaming, target.method.serverStreaming) {
+        case (_, true): return .stream(call)
+        case (true, false): return .clientStream(call)
+        case (false, false): return .unary(call)
+        }
     }
 
     /// A unary call's answer as JSON, and the status the breaker records.
@@ -224,7 +240,7 @@ public final class Gateway: Sendable {
         let started = StreamStarted()
         do {
             let final = try await ClientCalls.raw(call.upstream.transport(on: eventLoop), call.target.method, options: call.options) { upstreamCall in
-                try await upstreamCall.send(call.message)
+                for message in call.messages { try await upstreamCall.send(message) }
                 try await upstreamCall.finishRequests()
                 let initial = try await upstreamCall.initialMetadata()
                 let headers = exchange.headers + Self.headers(from: initial, Metadata(), keys: configuration.forwardedResponseMetadata)
@@ -264,6 +280,28 @@ public final class Gateway: Sendable {
             await writer.respond(status: response.status, headers: response.headers, body: response.body)
             return (response.status, status)
         }
+    }
+
+    /// Runs a client-streaming call: every request message of the NDJSON body, then one JSON
+    /// answer (or the error it ended with); the HTTP status sent and the call's final status.
+    private func clientStream(
+        _ call: UpstreamCall, _ exchange: Exchange, on eventLoop: any EventLoop, writer: some GatewayResponseWriter
+    ) async -> (Int, Status) {
+        let response: GatewayResponse
+        let final: Status
+        do {
+            let raw = try await ClientCalls.raw(call.upstream.transport(on: eventLoop), call.target.method, options: call.options) { upstreamCall in
+                for message in call.messages { try await upstreamCall.send(message) }
+                try await upstreamCall.finishRequests()
+                return try await ClientCalls.onlyRawResponse(of: upstreamCall)
+            }
+            (response, final) = unaryResponse(raw, call, exchange)
+        } catch {
+            final = error as? Status ?? Status(.unavailable, "\(error)")
+            response = exchange.failure(ErrorResponse.httpStatus(for: final.code), final)
+        }
+        await writer.respond(status: response.status, headers: response.headers, body: response.body)
+        return (response.status, final)
     }
 
     private func preflight(_ exchange: inout Exchange) -> GatewayResponse {

@@ -41,13 +41,16 @@ enum GatewayRoutes {
                 for method in service.methods {
                     guard let rule = method.httpRule else { continue }
                     let where_ = "\(file.path): rpc \(service.fullName).\(method.name)"
-                    guard !method.clientStreaming else {
-                        throw GatewayStartError("\(where_) is client-streaming; the gateway serves unary and server-streaming rpcs over REST")
+                    // A client stream arrives as NDJSON, one whole request message per line.
+                    if method.clientStreaming, let binding = ([rule] + rule.additionalBindings).first(where: { $0.body != "*" }) {
+                        throw GatewayStartError(
+                            "\(where_) is client-streaming, so its binding \(binding.method) \(binding.path) needs body: \"*\" "
+                                + "(each line of the NDJSON request body is one request message)")
                     }
                     let descriptor = MethodDescriptor(
                         name: method.name, path: "/\(service.fullName)/\(method.name)",
                         inputType: method.inputType, outputType: method.outputType,
-                        clientStreaming: false, serverStreaming: method.serverStreaming,
+                        clientStreaming: method.clientStreaming, serverStreaming: method.serverStreaming,
                         idempotency: .unknown, httpRule: nil)
                     for binding in [rule] + rule.additionalBindings {
                         let template: PathTemplate

@@ -103,8 +103,9 @@ extension DynamicSchema {
                 writer.writeInt32(number)
             }
         case .message(let name):
-            // Several occurrences of a message merge, which on the wire is concatenation.
-            let merged = try RawFields(occurrences.flatMap(\.bytes))
+            // Several occurrences of a message merge, which on the wire is concatenation; one
+            // is read where it lies.
+            let merged = occurrences.count == 1 ? try RawFields(occurrences[0].bytes) : try RawFields(occurrences.flatMap(\.bytes))
             try writeJSON(try message(name), fields: merged, to: &writer)
         case .map, .unresolved:
             throw TranscodingError("field type \(type) cannot be transcoded")

@@ -41,6 +41,21 @@ public struct HTTPRequestMapping: Sendable {
         return try requestBinary(pathBindings: pathBindings, query: query, into: root)
     }
 
+    /// A client stream's request messages, binary-encoded: one per non-blank line of an NDJSON
+    /// body (`body: "*"`), each with the path variables set. A bad line throws naming its number.
+    public func requestMessages(pathBindings: [String: String], body: [UInt8]) throws -> [[UInt8]] {
+        var messages: [[UInt8]] = []
+        for (index, line) in body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+        where line.contains(where: { !Self.isJSONWhitespace($0) }) {
+            do {
+                messages.append(try requestBinary(pathBindings: pathBindings, query: [], body: Array(line)))
+            } catch {
+                throw RequestMappingError("line \(index + 1) of the request stream: \(error)")
+            }
+        }
+        return messages
+    }
+
     private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }

@@ -1,3 +1,4 @@
+import NIOPosix
 import WeftRPC
 #if canImport(Glibc)
 import Glibc
@@ -36,11 +37,11 @@ public struct DNSResolver: EndpointResolver {
 
     public var description: String { "dns:\(host):\(port)" }
 
-    /// Looks the name up (getaddrinfo, off the cooperative pool); a name that does not resolve
-    /// throws UNAVAILABLE.
+    /// Looks the name up with getaddrinfo, which blocks: on NIO's thread pool for blocking
+    /// work, not the cooperative pool. A name that does not resolve throws UNAVAILABLE.
     public func resolve() async throws -> [Endpoint] {
         let (host, port) = (self.host, self.port)
-        return try await Task.detached {
+        return try await NIOThreadPool.singleton.runIfActive {
             var hints = addrinfo()
             hints.ai_family = AF_UNSPEC
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -62,6 +63,6 @@ public struct DNSResolver: EndpointResolver {
                 entry = current.pointee.ai_next
             }
             return endpoints
-        }.value
+        }
     }
 }

@@ -201,10 +201,9 @@ public final class MeshChannel: ClientTransport {
             state.generation += 1
             return removed
         }
-        // GOAWAY lets their calls in flight finish.
         guard !removed.isEmpty else { return }
         metrics?.connections.decrement(by: Double(removed.count))
-        Task { for channel in removed { try? await channel.close() } }
+        for channel in removed { Task { await channel.closeWhenIdle() } }
     }
 
     /// A channel whose endpoints come from `resolver` (e.g. `DNSResolver` for a Kubernetes
@@ -287,10 +286,12 @@ public final class MeshChannel: ClientTransport {
         }
     }
 
+    /// Ends a call's hold on its endpoint, found by address (the list may have changed since
+    /// the call began; an endpoint that left took its load along).
     private func finished(_ slot: Slot, latency: Duration?, countsAsFailure: Bool) {
         let ejected = state.withLock { state in
-            guard state.generation == slot.generation else { return false }
-            return state.balancer.finished(slot.index, latency: latency, countsAsFailure: countsAsFailure, at: .now)
+            guard let index = state.addresses.firstIndex(of: slot.endpoint) else { return false }
+            return state.balancer.finished(index, latency: latency, countsAsFailure: countsAsFailure, at: .now)
         }
         if ejected { metrics?.ejections.increment() }
     }
@@ -336,7 +337,8 @@ public final class MeshChannel: ClientTransport {
         return channel
     }
 
-    /// Forgets a connection that refused a call; the next call to its endpoint reconnects.
+    /// Forgets a connection that refused a call (draining after GOAWAY, or gone); the next call
+    /// to its endpoint reconnects, and the calls it still carries finish before it closes.
     private func forget(_ channel: GRPCChannel, at slot: Slot) {
         let forgotten = state.withLock { state in
             guard state.generation == slot.generation, state.endpoints[slot.index].channel === channel else { return false }
@@ -345,6 +347,6 @@ public final class MeshChannel: ClientTransport {
         }
         guard forgotten else { return }
         metrics?.connections.decrement()
-        Task { try? await channel.close() }
+        Task { await channel.closeWhenIdle() }
     }
 }

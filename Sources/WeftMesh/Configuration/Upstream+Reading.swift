@@ -12,6 +12,9 @@ extension ConfigurationReader {
                 return Endpoint(host: host, port: port)
             }
             guard !endpoints.isEmpty else { throw ConfigurationError(key: "\(key).endpoints", problem: "is empty: list at least one \"host:port\"") }
+            if let twice = endpoints.enumerated().first(where: { endpoints[..<$0.offset].contains($0.element) }) {
+                throw ConfigurationError(key: "\(key).endpoints[\(twice.offset)]", problem: "lists \(twice.element) a second time")
+            }
             guard fields["refreshSeconds"] == nil else {
                 throw ConfigurationError(key: "\(key).refreshSeconds", problem: "applies to \"dns\" upstreams only: remove it")
             }

@@ -105,8 +105,9 @@ public enum ClientCalls {
         try decoded(try await onlyRawResponse(of: call))
     }
 
-    /// The single response of a call whose requests are all sent: none, or a second one, fails.
-    static func onlyRawResponse(of call: any ClientCall) async throws -> RawUnaryResponse {
+    /// The single response of a call whose requests are all sent (for `raw` bodies of unary and
+    /// client-streaming rpcs): none, or a second one, fails.
+    public static func onlyRawResponse(of call: any ClientCall) async throws -> RawUnaryResponse {
         let initial = try await call.initialMetadata()
         guard let message = try await call.next() else { throw Status.okWithoutResponse }
         guard try await call.next() == nil else { throw Status.secondResponse }

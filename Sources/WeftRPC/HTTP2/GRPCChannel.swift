@@ -185,13 +185,27 @@ public final class GRPCChannel: ClientTransport {
         return headers
     }
 
-    /// Closes the connection (and the event loop it made for itself).
     /// Whether any call, streaming or unary, still has its stream open on this connection.
     public func hasCallsInFlight() async -> Bool {
         let streams = self.streams
         return (try? await channel.eventLoop.submit { streams.value.openCallCount > 0 }.get()) ?? false
     }
 
+    /// Closes the connection once the calls running on it have ended (a connection given up
+    /// on, e.g. one that received GOAWAY or whose endpoint left a list, must not cut the calls
+    /// it still carries); its owner makes no new calls on it meanwhile.
+    public func closeWhenIdle() async {
+        let (streams, eventLoop) = (self.streams, channel.eventLoop)
+        let idle = eventLoop.flatSubmit {
+            let promise = eventLoop.makePromise(of: Void.self)
+            streams.value.whenIdle { promise.succeed(()) }
+            return promise.futureResult
+        }
+        try? await idle.get()
+        try? await close()
+    }
+
+    /// Closes the connection (and the event loop it made for itself).
     public func close() async throws {
         try? await channel.close().get()
         try await ownedGroup?.shutdownGracefully()

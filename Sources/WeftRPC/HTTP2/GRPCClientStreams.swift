@@ -48,6 +48,19 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
 
     /// Calls whose stream is still open (streaming ones included).
     var openCallCount: Int { calls.count }
+    /// Runs once no call is left (see `whenIdle`).
+    private var onIdle: (() -> Void)?
+
+    /// Runs `body` as soon as no call is running: now, or when the last one ends.
+    func whenIdle(_ body: @escaping () -> Void) {
+        if calls.isEmpty { body() } else { onIdle = body }
+    }
+
+    private func checkIdle() {
+        guard calls.isEmpty, let body = onIdle else { return }
+        onIdle = nil
+        body()
+    }
 
     func connectionDidReceiveSettings(on connection: HTTP2Connection) {
         ready.succeed()  // the first SETTINGS counts; later ones change nothing here
@@ -104,6 +117,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     func cancel(_ stream: Int32) {
         guard calls.removeValue(forKey: stream) != nil else { return }
         connection.reset(stream, errorCode: 8)  // CANCEL
+        checkIdle()
     }
 
     func stream(_ id: Int32, didReceiveHeaders headers: HeaderFields, endStream: Bool, on connection: HTTP2Connection) {
@@ -195,6 +209,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
 
     private func end(_ id: Int32, _ status: Status, metadata: Metadata) {
         guard let call = calls.removeValue(forKey: id) else { return }
+        defer { checkIdle() }
         // Bytes never acknowledged still hold the connection's window.
         connection.consume(call.window.unacknowledged, stream: id)
         switch call.receiver {

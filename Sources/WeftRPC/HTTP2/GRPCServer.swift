@@ -34,6 +34,8 @@ public final class GRPCServer: Sendable {
     private let connections: ConnectionRegistry
     /// Tells handler executors the event loops are stopping.
     private let loopsStopping: EventLoopTaskExecutor.Shutdown
+    /// Whether `shutdown` has been called.
+    private let shutDown = Atomic(false)
 
     /// The port the server listens on (useful after binding port 0).
     public var port: Int { channel.localAddress?.port ?? 0 }
@@ -87,8 +89,9 @@ public final class GRPCServer: Sendable {
 
     /// Stops listening, then drains: every connection gets GOAWAY, calls in flight finish, new
     /// ones are refused; connections still open after `gracePeriod` are closed. Then the event
-    /// loops stop.
+    /// loops stop. Only the first call does this; later ones return at once.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async throws {
+        guard !shutDown.exchange(true, ordering: .relaxed) else { return }
         try await channel.close().get()
         let open = connections.all
         for (child, http2) in open {

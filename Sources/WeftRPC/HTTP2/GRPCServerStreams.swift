@@ -66,17 +66,19 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
             eventLoop.execute { bound.value.handlerRead(wireBytes, stream: id) }
         }
         let peer = peerIdentity()
+        // The deadline is a timer on this loop, cancelled when the stream closes first. The
+        // instant is taken before the timer is armed, so when the timer fires it has passed.
+        let deadline = head.timeout.map { ContinuousClock.now + $0 }
         let task = Task(executorPreference: handlerExecutor) { [dispatcher] in
-            await dispatcher.serve(head: head, peerIdentity: peer, requests: source, responder: responder, cancelsAtDeadline: true)
+            await dispatcher.serve(head: head, peerIdentity: peer, requests: source, responder: responder, cancelledAt: deadline)
         }
-        // The deadline is a timer on this loop, cancelled when the stream closes first.
-        let deadline = head.timeout.map { timeout in
+        let timer = head.timeout.map { timeout in
             eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsRoundedUp)) { task.cancel() }
         }
         calls[id] = ServerCall(
             deframer: MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: head.encoding),
             window: ReceiveWindow(limit: Int(connection.initialWindowSize)),
-            requests: requests, responder: responder, task: task, deadline: deadline)
+            requests: requests, responder: responder, task: task, deadline: timer)
     }
 
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {

@@ -49,19 +49,20 @@ public struct CallDispatcher: Sendable {
     public var paths: [String] { methods.keys.sorted() }
 
     /// Serves one call whose request headers were `head`; returns when it has ended.
-    /// `cancelsAtDeadline` is true when the caller cancels the serving task itself once the
-    /// call's timeout has passed (the HTTP/2 server does, with a timer on its event loop);
-    /// otherwise the handler races a timer task of the dispatcher's own.
+    /// `cancelledAt` is the call's deadline when the caller itself cancels the serving task then
+    /// (the HTTP/2 server does, with a timer on its event loop, armed when the headers arrived);
+    /// when nil the deadline runs from now and the handler races a timer task of the
+    /// dispatcher's own.
     public func serve(
         head: RequestHead, peerIdentity: String?, requests: any MessageSource, responder: any ServerResponder,
-        cancelsAtDeadline: Bool = false
+        cancelledAt enforcedDeadline: ContinuousClock.Instant? = nil
     ) async {
         guard let method = methods[head.path] else {
             await responder.finish(
                 status: Status(.unimplemented, "method \(head.path) is not implemented"), trailers: Metadata(), trailersOnly: true)
             return
         }
-        let deadline = head.timeout.map { ContinuousClock.now + $0 }
+        let deadline = enforcedDeadline ?? head.timeout.map { ContinuousClock.now + $0 }
         let context = ServerContext(
             path: head.path, requestMetadata: head.metadata, deadline: deadline, peerIdentity: peerIdentity,
             acceptedResponseEncodings: head.acceptedEncodings)
@@ -73,7 +74,7 @@ public struct CallDispatcher: Sendable {
             deadline: deadline, traceParent: head.metadata.first("traceparent").flatMap(TraceParent.init(header:)) ?? .newTrace(),
             metadata: propagated)
         let status = await InheritedCallContext.$current.withValue(inherited) {
-            await Self.run(method, requests: requests, sink: sink, context: context, deadline: deadline, cancelledAtDeadline: cancelsAtDeadline)
+            await Self.run(method, requests: requests, sink: sink, context: context, deadline: deadline, cancelledAtDeadline: enforcedDeadline != nil)
         }
         var headersSent = sink.headersSent
         if status.isOK, !headersSent {

@@ -69,6 +69,26 @@ final class BookshopUpstream: Bookshop.Handler {
         if request.finalCode != 0 { throw Status(Status.Code(rawValue: Int(request.finalCode)), "the shelf fell over") }
     }
 
+    func shelveBooks(_ requests: RequestStream<CreateBookRequest>, context: ServerContext) async throws -> ListBooksResponse {
+        count("ShelveBooks")
+        var shelved = ListBooksResponse()
+        for try await request in requests {
+            var book = request.book ?? Book()
+            book.name = request.parent + "/books/" + book.title.lowercased()
+            shelved.books.append(book)
+        }
+        return shelved
+    }
+
+    func echoBooks(_ requests: RequestStream<Book>, responses: ResponseWriter<Book>, context: ServerContext) async throws {
+        count("EchoBooks")
+        for try await book in requests {
+            var echoed = book
+            echoed.title = book.title.uppercased()
+            try await responses.write(echoed)
+        }
+    }
+
     func trouble(_ request: TroubleRequest, context: ServerContext) async throws -> TroubleResponse {
         count("Trouble")
         if request.delayMs > 0 { try await Task.sleep(for: .milliseconds(Int(request.delayMs))) }

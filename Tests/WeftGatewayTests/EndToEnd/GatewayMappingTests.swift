@@ -79,6 +79,40 @@ import WeftGateway
         #expect(reindexed.object["title"] as? String == "reindexed")
     }
 
+    @Test(arguments: HTTPVersion.allCases) func clientStreamsArriveAsNDJSON(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        // Three requests (a blank line is no request); the path variable fills each of them.
+        let lines = #"{"book": {"title": "Dune"}}"# + "\n\n" + #"{"book": {"title": "Emma"}}"# + "\n" + #"{"book": {"title": "Kim"}}"#
+        let shelved = try await curl("POST", "\(harness.base)/v1/shelves/s4/books:shelve", version: version, body: lines)
+        #expect(shelved.status == 200, "\(shelved.body)")
+        let names = (shelved.object["books"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["shelves/s4/books/dune", "shelves/s4/books/emma", "shelves/s4/books/kim"])
+        // No line at all is an empty stream, not an error.
+        let none = try await curl("POST", "\(harness.base)/v1/shelves/s4/books:shelve", version: version, body: "")
+        #expect(none.status == 200 && none.body == "{}", "\(none.body)")
+        // A bad line fails the whole request before anything reaches the upstream.
+        let before = harness.upstream.calls.withLock { $0["ShelveBooks"] ?? 0 }
+        let bad = try await curl(
+            "POST", "\(harness.base)/v1/shelves/s4/books:shelve", version: version, body: #"{"book": {}}"# + "\n" + #"{"colour": 1}"#)
+        #expect(bad.status == 400)
+        #expect((bad.object["message"] as? String)?.contains("line 2") == true, "\(bad.body)")
+        #expect(harness.upstream.calls.withLock { $0["ShelveBooks"] ?? 0 } == before)
+    }
+
+    @Test(arguments: HTTPVersion.allCases) func bidirectionalStreamsAreNDJSONBothWays(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let echoed = try await curl(
+            "POST", "\(harness.base)/v1/books:echo", version: version, body: #"{"title": "dune"}"# + "\n" + #"{"title": "kim", "pages": 3}"#)
+        #expect(echoed.status == 200)
+        #expect(echoed.headers["content-type"] == "application/x-ndjson")
+        #expect(echoed.body.split(separator: "\n").map(String.init) == [
+            #"{"result":{"title":"DUNE"}}"#, #"{"result":{"title":"KIM","pages":"3"}}"#,
+            #"{"status":{"code":0,"message":"","details":[]}}"#,
+        ])
+    }
+
     @Test func theGatewayWritesTheSameJSONAsTheGeneratedTypes() async throws {
         let harness = try await GatewayHarness.start()
         defer { Task { try? await harness.stop() } }

@@ -55,6 +55,31 @@ import WeftTLS
         #expect(harness.upstream.calls.withLock { $0["WatchShelf"] } == 1)
     }
 
+    /// A draining endpoint refuses new streams; the gateway moves new calls elsewhere but must
+    /// not cut the call still running on that connection.
+    @Test func aCallInFlightOnADrainingEndpointFinishes() async throws {
+        let (second, secondServer) = try await startBookshop()
+        let harness = try await GatewayHarness.start { configuration in
+            guard case .endpoints(let first)? = configuration.upstreams[Self.service]?.discovery else { return }
+            configuration.upstreams[Self.service]?.discovery = .endpoints(first + [Endpoint(host: "127.0.0.1", port: secondServer.port)])
+        }
+        defer { Task { try? await harness.stop(); try? await secondServer.shutdown(gracePeriod: .seconds(1)) } }
+        // Round robin: the slow call goes to the first endpoint.
+        let slow = Task { try await curl("POST", "\(harness.base)/v1/trouble", body: #"{"delayMs": 1500, "message": "slow"}"#) }
+        try await Task.sleep(for: .milliseconds(300))
+        let draining = Task { try await harness.upstreamServer.shutdown(gracePeriod: .seconds(10)) }
+        try await Task.sleep(for: .milliseconds(200))
+        for index in 0..<4 {
+            let response = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/d\(index)")
+            #expect(response.status == 200, "\(response.body)")
+        }
+        let finished = try await slow.value
+        #expect(finished.status == 200, "\(finished.body)")
+        #expect(finished.object["message"] as? String == "slow")
+        #expect(getBookCalls(second) == 4)
+        try await draining.value
+    }
+
     @Test func anEndpointThatIsDownIsSkippedAndCounted() async throws {
         let down = try await closedPort()
         let harness = try await GatewayHarness.start { configuration in
