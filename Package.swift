@@ -178,7 +178,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftGeneratedCodeTests",
-            dependencies: ["WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop"],
+            dependencies: [
+                "WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             path: "Tests/WeftGeneratedCodeTests",
             plugins: ["WeftCodegenPlugin"]
         ),

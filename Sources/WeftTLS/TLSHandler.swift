@@ -205,11 +205,9 @@ public final class TLSHandler: ChannelDuplexHandler {
         guard let ssl else { return }
         let promise = unflushedPromise
         unflushedPromise = nil
-        // Taken out while it is read, so that clearing it afterwards reuses its storage.
-        guard var plaintext = unflushed.take() else {
-            if let promise { flushCiphertext(channelContext, promise: promise) }
-            return
-        }
+        // Taken out while it is read, so that clearing it afterwards reuses its storage. (Every
+        // write, an empty one too, leaves a buffer here; no buffer means no promise either.)
+        guard var plaintext = unflushed.take() else { return }
         while plaintext.readableBytes > 0 {
             let written = plaintext.withUnsafeReadableBytes { bytes in
                 SSL_write(ssl, bytes.baseAddress, Int32(bytes.count))
