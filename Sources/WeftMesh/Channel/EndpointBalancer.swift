@@ -19,29 +19,24 @@ public struct OutlierPolicy: Sendable, Hashable {
     public init() {}
 }
 
-/// The load and health of each endpoint, and the choice of the next one: what `MeshChannel`
-/// and the gateway's upstream connections balance with. A plain value, kept under its owner's
-/// lock; `now` is passed in.
-public struct EndpointBalancer: Sendable {
-    /// One endpoint's load and health.
-    public struct Load: Sendable {
-        /// Calls picked for the endpoint and not finished yet.
-        public internal(set) var inFlight = 0
+/// The load and health of each endpoint, and the choice of the next one. A plain value, kept
+/// inside an `EndpointSet`, under its owner's lock; `now` is passed in.
+struct EndpointBalancer {
+    struct Load {
+        var inFlight = 0
         /// Exponentially weighted moving average of call latency, in seconds (0: none yet).
-        public internal(set) var latency = 0.0
+        var latency = 0.0
         var failuresInARow = 0
         var ejectedUntil: ContinuousClock.Instant?
         var timesEjected = 0
     }
 
-    public let balancing: Balancing
-    public let outliers: OutlierPolicy
-    /// Per endpoint position, its load.
-    public private(set) var loads: [Load]
+    let balancing: Balancing
+    let outliers: OutlierPolicy
+    private(set) var loads: [Load]
     private var nextInTurn = 0
 
-    /// A balancer over `count` endpoints, none loaded.
-    public init(count: Int, balancing: Balancing, outliers: OutlierPolicy) {
+    init(count: Int, balancing: Balancing, outliers: OutlierPolicy) {
         self.balancing = balancing
         self.outliers = outliers
         self.loads = Array(repeating: Load(), count: count)
@@ -49,19 +44,18 @@ public struct EndpointBalancer: Sendable {
 
     /// A new endpoint list: position `i` was endpoint `previous[i]` before (its load carries
     /// over), or is new (nil).
-    public mutating func remap(_ previous: [Int?]) {
+    mutating func remap(_ previous: [Int?]) {
         loads = previous.map { $0.map { loads[$0] } ?? Load() }
         nextInTurn = 0
     }
 
-    /// Whether the endpoint at `index` is out of rotation at `now`.
-    public func isEjected(_ index: Int, at now: ContinuousClock.Instant) -> Bool {
+    func isEjected(_ index: Int, at now: ContinuousClock.Instant) -> Bool {
         loads[index].ejectedUntil.map { $0 > now } ?? false
     }
 
     /// The endpoint for the next call among `usable` ones (not ejected; all of them when every
     /// usable endpoint is ejected), counted as in flight; nil when none is usable.
-    public mutating func pick(usable: [Int], at now: ContinuousClock.Instant, random: (Int) -> Int = { Int.random(in: 0..<$0) }) -> Int? {
+    mutating func pick(usable: [Int], at now: ContinuousClock.Instant, random: (Int) -> Int = { Int.random(in: 0..<$0) }) -> Int? {
         let healthy = usable.filter { !isEjected($0, at: now) }
         let candidates = healthy.isEmpty ? usable : healthy
         guard !candidates.isEmpty else { return nil }
@@ -89,7 +83,7 @@ public struct EndpointBalancer: Sendable {
     /// points at the endpoint. `countsAsFailure` false ends it without judging the endpoint.
     /// Records the end of a call; returns whether it got the endpoint ejected.
     @discardableResult
-    public mutating func finished(_ index: Int, latency: Duration?, countsAsFailure: Bool, at now: ContinuousClock.Instant) -> Bool {
+    mutating func finished(_ index: Int, latency: Duration?, countsAsFailure: Bool, at now: ContinuousClock.Instant) -> Bool {
         loads[index].inFlight = max(0, loads[index].inFlight - 1)
         if let latency {
             let seconds = latency.inSeconds

@@ -27,40 +27,27 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 /// endpoint, so a server going away loses no call. A connection without calls for
 /// `idleTimeout` is closed, and reopened by the next call.
 public final class MeshChannel: ClientTransport {
-    private struct EndpointState {
+    /// An endpoint's connection, or the attempt to open one.
+    private struct Connection {
         var channel: GRPCChannel?
         var connecting: Task<GRPCChannel, any Error>?
-        var failures = 0
-        var retryAt: ContinuousClock.Instant?
         /// When a call last went to the endpoint (for idle close).
         var lastUsed: ContinuousClock.Instant?
     }
 
     private struct State {
-        var addresses: [Endpoint]
-        var endpoints: [EndpointState]
-        var balancer: EndpointBalancer
+        var endpoints: EndpointSet<Connection>
         var budget: RetryBudget
         var retries = 0
-        /// Bumped by every `update(endpoints:)`; a call's slot from an older one is stale.
-        var generation = 0
         var refresher: Task<Void, Never>?
         var idleSweeper: Task<Void, Never>?
         /// Re-resolves at once, when the channel has a resolver.
         var resolveNow: (@Sendable () async -> Void)?
     }
 
-    /// One endpoint as a call holds it across the channel's lock.
-    private struct Slot {
-        let generation: Int
-        let index: Int
-        let endpoint: Endpoint
-    }
-
     /// The endpoints calls go to now.
-    public var endpoints: [Endpoint] { state.withLock { $0.addresses } }
+    public var endpoints: [Endpoint] { state.withLock { $0.endpoints.endpoints } }
     private let tls: TLSContext?
-    private let backoff: Backoff
     private let retryPolicy: RetryPolicy
     private let metrics: ChannelMetrics?
     private let state: Mutex<State>
@@ -75,13 +62,10 @@ public final class MeshChannel: ClientTransport {
     ) {
         precondition(!endpoints.isEmpty, "a MeshChannel needs at least one endpoint")
         self.tls = tls
-        self.backoff = backoff
         self.retryPolicy = retries
         self.metrics = metrics
         self.state = Mutex(State(
-            addresses: endpoints,
-            endpoints: Array(repeating: EndpointState(), count: endpoints.count),
-            balancer: EndpointBalancer(count: endpoints.count, balancing: balancing, outliers: outliers),
+            endpoints: EndpointSet(endpoints, empty: Connection(), balancing: balancing, outliers: outliers, backoff: backoff),
             budget: RetryBudget(ratio: retries.budgetRatio, minimum: retries.budgetMinimum)))
         guard let idleTimeout else { return }
         let sweeper = Task { [weak self] in
@@ -104,22 +88,23 @@ public final class MeshChannel: ClientTransport {
     /// Closes the connections that carried no new call for `idleTimeout` and have no call in
     /// flight, streaming ones included (a long Watch keeps its connection).
     private func closeConnections(idleFor idleTimeout: Duration) async {
-        func isIdle(_ state: State, _ index: Int, _ channel: GRPCChannel, now: ContinuousClock.Instant) -> Bool {
-            state.endpoints[index].channel === channel && state.balancer.loads[index].inFlight == 0
-                && (state.endpoints[index].lastUsed ?? now) + idleTimeout <= now
+        func isIdle(_ state: State, _ endpoint: Endpoint, _ channel: GRPCChannel, now: ContinuousClock.Instant) -> Bool {
+            guard let connection = state.endpoints[endpoint] else { return false }
+            return connection.channel === channel && state.endpoints.inFlight(endpoint) == 0
+                && (connection.lastUsed ?? now) + idleTimeout <= now
         }
-        let candidates: [(index: Int, channel: GRPCChannel)] = state.withLock { state in
+        let candidates: [(endpoint: Endpoint, channel: GRPCChannel)] = state.withLock { state in
             let now = ContinuousClock.now
-            return state.endpoints.indices.compactMap { index in
-                guard let channel = state.endpoints[index].channel, isIdle(state, index, channel, now: now) else { return nil }
-                return (index, channel)
+            return state.endpoints.endpoints.compactMap { endpoint in
+                guard let channel = state.endpoints[endpoint]?.channel, isIdle(state, endpoint, channel, now: now) else { return nil }
+                return (endpoint, channel)
             }
         }
-        for (index, channel) in candidates where !(await channel.hasCallsInFlight()) {
+        for (endpoint, channel) in candidates where !(await channel.hasCallsInFlight()) {
             // A call may have picked the connection meanwhile: check again before taking it.
             let taken = state.withLock { state in
-                guard index < state.endpoints.count, isIdle(state, index, channel, now: .now) else { return false }
-                state.endpoints[index].channel = nil
+                guard isIdle(state, endpoint, channel, now: .now) else { return false }
+                state.endpoints[endpoint]?.channel = nil
                 return true
             }
             guard taken else { continue }
@@ -134,9 +119,7 @@ public final class MeshChannel: ClientTransport {
     /// Per endpoint: calls in flight, and whether it is ejected now.
     public var endpointStates: [(inFlight: Int, ejected: Bool)] {
         let now = ContinuousClock.now
-        return state.withLock { state in
-            state.balancer.loads.indices.map { (state.balancer.loads[$0].inFlight, state.balancer.isEjected($0, at: now)) }
-        }
+        return state.withLock { $0.endpoints.loads(at: now) }
     }
 
     public func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
@@ -174,11 +157,11 @@ public final class MeshChannel: ClientTransport {
     public func close() async {
         let (open, tasks) = state.withLock { state in
             defer {
-                for index in state.endpoints.indices { state.endpoints[index].channel = nil }
+                for endpoint in state.endpoints.endpoints { state.endpoints[endpoint]?.channel = nil }
                 state.refresher = nil
                 state.idleSweeper = nil
             }
-            return (state.endpoints.compactMap(\.channel), [state.refresher, state.idleSweeper].compactMap { $0 })
+            return (state.endpoints.allConnections.compactMap(\.channel), [state.refresher, state.idleSweeper].compactMap { $0 })
         }
         for task in tasks { task.cancel() }
         metrics?.connections.decrement(by: Double(open.count))
@@ -189,17 +172,8 @@ public final class MeshChannel: ClientTransport {
     /// connections and load, new ones connect on first use, removed ones are closed once their
     /// calls in flight are done.
     public func update(endpoints newEndpoints: [Endpoint]) {
-        guard !newEndpoints.isEmpty else { return }
         let removed: [GRPCChannel] = state.withLock { state in
-            guard newEndpoints != state.addresses else { return [] }
-            let previous = newEndpoints.map { state.addresses.firstIndex(of: $0) }
-            let kept = Set(previous.compactMap { $0 })
-            let removed = state.endpoints.indices.filter { !kept.contains($0) }.compactMap { state.endpoints[$0].channel }
-            state.endpoints = previous.map { $0.map { state.endpoints[$0] } ?? EndpointState() }
-            state.balancer.remap(previous)
-            state.addresses = newEndpoints
-            state.generation += 1
-            return removed
+            state.endpoints.replace(with: newEndpoints)?.compactMap(\.channel) ?? []
         }
         guard !removed.isEmpty else { return }
         metrics?.connections.decrement(by: Double(removed.count))
@@ -240,16 +214,16 @@ public final class MeshChannel: ClientTransport {
     /// sent; at most one attempt per endpoint, plus one.
     private func onSomeEndpoint<Result: Sendable>(_ body: (GRPCChannel) async throws -> Result) async throws -> Result {
         var lastFailure: (any Error)?
-        let attempts = state.withLock { $0.addresses.count }
-        for _ in 0...attempts {
+        for _ in 0...endpoints.count {
             guard let slot = nextEndpoint() else { break }
             let started = ContinuousClock.now
             let channel: GRPCChannel
             do {
                 channel = try await connection(to: slot)
-            } catch {
-                finished(slot, latency: nil, countsAsFailure: true)
-                lastFailure = error
+            } catch let unreachable as Unreachable {
+                // A failed attempt counts against the endpoint once, not once per waiting call.
+                finished(slot, latency: nil, countsAsFailure: unreachable.recordedFailure)
+                lastFailure = unreachable.status
                 continue
             }
             do {
@@ -273,76 +247,79 @@ public final class MeshChannel: ClientTransport {
                 + (lastFailure.map { ": \($0)" } ?? " (all are backing off)"))
     }
 
-    /// The next endpoint, by the balancing rule, among those not backing off; counted in flight.
-    private func nextEndpoint() -> Slot? {
+    /// The next endpoint, by the balancing rule, among those connected or not backing off;
+    /// counted in flight.
+    private func nextEndpoint() -> Endpoint? {
         let now = ContinuousClock.now
         return state.withLock { state in
-            let usable = state.endpoints.indices.filter { index in
-                state.endpoints[index].channel != nil || (state.endpoints[index].retryAt.map { $0 <= now } ?? true)
-            }
-            guard let picked = state.balancer.pick(usable: usable, at: now) else { return nil }
-            state.endpoints[picked].lastUsed = now
-            return Slot(generation: state.generation, index: picked, endpoint: state.addresses[picked])
+            guard let endpoint = state.endpoints.pick(at: now, isConnected: { $0.channel != nil }) else { return nil }
+            state.endpoints[endpoint]?.lastUsed = now
+            return endpoint
         }
     }
 
-    /// Ends a call's hold on its endpoint, found by address (the list may have changed since
-    /// the call began; an endpoint that left took its load along).
-    private func finished(_ slot: Slot, latency: Duration?, countsAsFailure: Bool) {
-        let ejected = state.withLock { state in
-            guard let index = state.addresses.firstIndex(of: slot.endpoint) else { return false }
-            return state.balancer.finished(index, latency: latency, countsAsFailure: countsAsFailure, at: .now)
-        }
+    /// Ends a call's hold on its endpoint (found by address: the list may have changed since
+    /// the call began).
+    private func finished(_ endpoint: Endpoint, latency: Duration?, countsAsFailure: Bool) {
+        let ejected = state.withLock { $0.endpoints.finished(endpoint, latency: latency, countsAsFailure: countsAsFailure, at: .now) }
         if ejected { metrics?.ejections.increment() }
     }
 
-    private func connection(to slot: Slot) async throws -> GRPCChannel {
-        let (endpoint, index, generation) = (slot.endpoint, slot.index, slot.generation)
+    /// A connection attempt that failed; `recordedFailure` for the one caller that recorded it
+    /// (the others waited on the same attempt).
+    private struct Unreachable: Error {
+        let status: Status
+        let recordedFailure: Bool
+    }
+
+    /// `endpoint`'s connection, opening it (once, whoever else waits) when there is none.
+    private func connection(to endpoint: Endpoint) async throws -> GRPCChannel {
         let tls = self.tls
-        let existing: GRPCChannel? = state.withLock { state in state.generation == generation ? state.endpoints[index].channel : nil }
+        let existing: GRPCChannel? = state.withLock { $0.endpoints[endpoint]?.channel }
         if let existing { return existing }
         let attempt: Task<GRPCChannel, any Error> = state.withLock { state in
-            if state.generation == generation, let connecting = state.endpoints[index].connecting { return connecting }
+            if let connecting = state.endpoints[endpoint]?.connecting { return connecting }
             let connecting = Task { try await GRPCChannel.connect(host: endpoint.host, port: endpoint.port, tls: tls) }
-            if state.generation == generation { state.endpoints[index].connecting = connecting }
+            state.endpoints[endpoint]?.connecting = connecting
             return connecting
         }
         let channel: GRPCChannel
         do {
             channel = try await attempt.value
         } catch {
-            state.withLock { state in
-                guard let current = state.addresses.firstIndex(of: endpoint), state.endpoints[current].connecting == attempt else { return }
-                state.endpoints[current].connecting = nil
-                state.endpoints[current].failures += 1
-                state.endpoints[current].retryAt = .now + backoff.delay(afterFailures: state.endpoints[current].failures)
+            // The first waiter to get here records the failure; the endpoint backs off.
+            let recorded = state.withLock { state in
+                guard state.endpoints[endpoint]?.connecting == attempt else { return false }
+                state.endpoints[endpoint]?.connecting = nil
+                state.endpoints.connectFailed(endpoint, at: .now)
+                return true
             }
-            metrics?.connectFailures.increment()
-            throw Status(.unavailable, "\(endpoint) is unreachable: \(error)")
+            if recorded { metrics?.connectFailures.increment() }
+            throw Unreachable(status: Status(.unavailable, "\(endpoint) is unreachable: \(error)"), recordedFailure: recorded)
         }
-        // The first waiter to get here records the connection (under the endpoint's current
-        // position: the list may have changed meanwhile); the others just use it.
+        // The first waiter to get here records the connection; the others just use it.
         let (stillListed, recorded) = state.withLock { state in
-            guard let current = state.addresses.firstIndex(of: endpoint) else { return (false, false) }
-            guard state.endpoints[current].connecting == attempt else { return (true, false) }
-            state.endpoints[current] = EndpointState(channel: channel, lastUsed: .now)
+            guard let current = state.endpoints[endpoint] else { return (false, false) }
+            guard current.connecting == attempt else { return (true, false) }
+            state.endpoints[endpoint] = Connection(channel: channel, lastUsed: .now)
+            state.endpoints.connected(endpoint)
             return (true, true)
         }
         if recorded { metrics?.connections.increment() }
         guard stillListed else {
             // The endpoint left the list while connecting: the caller moves on to a listed one.
             try? await channel.close()
-            throw Status(.unavailable, "\(endpoint) left the endpoint list while connecting")
+            throw Unreachable(status: Status(.unavailable, "\(endpoint) left the endpoint list while connecting"), recordedFailure: false)
         }
         return channel
     }
 
     /// Forgets a connection that refused a call (draining after GOAWAY, or gone); the next call
     /// to its endpoint reconnects, and the calls it still carries finish before it closes.
-    private func forget(_ channel: GRPCChannel, at slot: Slot) {
+    private func forget(_ channel: GRPCChannel, at endpoint: Endpoint) {
         let forgotten = state.withLock { state in
-            guard state.generation == slot.generation, state.endpoints[slot.index].channel === channel else { return false }
-            state.endpoints[slot.index].channel = nil
+            guard state.endpoints[endpoint]?.channel === channel else { return false }
+            state.endpoints[endpoint]?.channel = nil
             return true
         }
         guard forgotten else { return }

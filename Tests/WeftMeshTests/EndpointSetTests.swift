@@ -1,0 +1,41 @@
+import Testing
+import WeftMesh
+
+/// The endpoint bookkeeping MeshChannel and the gateway share, as a plain value.
+@Suite struct EndpointSetTests {
+    let a = Endpoint(host: "10.0.0.1", port: 1)
+    let b = Endpoint(host: "10.0.0.2", port: 1)
+    let c = Endpoint(host: "10.0.0.3", port: 1)
+
+    @Test func aNewListKeepsWhatStaysAndReturnsWhatLeft() {
+        var set = EndpointSet([a, b, a], empty: "", balancing: .roundRobin)
+        #expect(set.endpoints == [a, b])  // duplicates dropped
+        set[a] = "connection to a"
+        set[b] = "connection to b"
+        let now = ContinuousClock.now
+        #expect(set.pick(at: now) { !$0.isEmpty } == a)  // a call in flight on a
+        #expect(set.replace(with: [a, b]) == nil)  // no change
+        #expect(set.replace(with: [c, a]) == ["connection to b"])
+        #expect(set.endpoints == [c, a])
+        #expect(set[a] == "connection to a" && set[c] == "" && set[b] == nil)
+        // The call that began before the change still finds its endpoint by address.
+        #expect(set.inFlight(a) == 1)
+        set.finished(a, latency: .milliseconds(1), countsAsFailure: false, at: now)
+        #expect(set.inFlight(a) == 0)
+        set.finished(b, latency: nil, countsAsFailure: true, at: now)  // left the set: nothing to do
+    }
+
+    @Test func aFailedConnectBacksOffUntilItsTimeOrAConnection() {
+        var set = EndpointSet([a, b], empty: false, balancing: .roundRobin)
+        let now = ContinuousClock.now
+        set.connectFailed(a, at: now)
+        // Skipped while backing off (at most 100 ms + 20% after a first failure)...
+        let picks = (0..<4).map { _ in set.pick(at: now) { $0 }! }
+        #expect(picks == [b, b, b, b])
+        // ...taken again after it, and at once once a connection to it opened.
+        #expect(set.pick(at: now + .seconds(1)) { $0 } == a)
+        set.connectFailed(a, at: now)
+        set.connected(a)
+        #expect(Set((0..<2).map { _ in set.pick(at: now) { $0 }! }) == [a, b])
+    }
+}
