@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import WeftMesh
 
@@ -37,5 +38,50 @@ import WeftMesh
         set.connectFailed(a, at: now)
         set.connected(a)
         #expect(Set((0..<2).map { _ in set.pick(at: now) { $0 }! }) == [a, b])
+    }
+}
+
+/// Lookups for a channel's endpoints: coalesced, spaced, stopped.
+@Suite struct EndpointRefresherTests {
+    /// A resolver that takes 100 ms and counts its lookups.
+    final class CountingResolver: EndpointResolver {
+        let lookups = Mutex(0)
+        var description: String { "counting" }
+
+        func resolve() async throws -> [Endpoint] {
+            let count = lookups.withLock { count in
+                count += 1
+                return count
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            return [Endpoint(host: "10.0.0.\(count)", port: 1)]
+        }
+    }
+
+    @Test func lookupsAreCoalescedAndSpaced() async throws {
+        let resolver = CountingResolver()
+        let delivered = Mutex<[[Endpoint]]>([])
+        let refresher = EndpointRefresher(resolver, every: .seconds(3600), minimumGap: .seconds(3600), lookUpAtOnce: false) { found in
+            delivered.withLock { $0.append(found) }
+        }
+        // Five callers at once: one lookup (the others wait for it, or come within the gap).
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<5 { group.addTask { await refresher.lookUpNow() } }
+        }
+        #expect(resolver.lookups.withLock { $0 } == 1)
+        #expect(delivered.withLock { $0 } == [[Endpoint(host: "10.0.0.1", port: 1)]])
+        await refresher.lookUpNow()
+        #expect(resolver.lookups.withLock { $0 } == 1)
+    }
+
+    @Test func afterTheGapAnotherLookupAndNoneOnceStopped() async throws {
+        let resolver = CountingResolver()
+        let refresher = EndpointRefresher(resolver, every: .seconds(3600), minimumGap: .zero, lookUpAtOnce: false) { _ in }
+        await refresher.lookUpNow()
+        await refresher.lookUpNow()
+        #expect(resolver.lookups.withLock { $0 } == 2)
+        refresher.stop()
+        await refresher.lookUpNow()
+        #expect(resolver.lookups.withLock { $0 } == 2)
     }
 }

@@ -18,8 +18,6 @@ final class UpstreamPool: Sendable {
     let name: String
     private let tls: TLSContext?
     private let metrics: ChannelMetrics
-    /// Where the endpoints come from, for a DNS upstream.
-    private let dns: DNSResolver?
     private let state: Mutex<State>
 
     /// One event loop's connection to an endpoint, or the attempt to open one.
@@ -33,10 +31,8 @@ final class UpstreamPool: Sendable {
 
     private struct State {
         var endpoints: EndpointSet<Connections>
-        var refresher: Task<Void, Never>?
-        /// The DNS lookup in progress (calls that need one wait for it), and when the last began.
-        var lookup: Task<Void, Never>?
-        var lastLookup: ContinuousClock.Instant?
+        /// Looks a DNS upstream's name up.
+        var refresher: EndpointRefresher?
         var closed = false
     }
 
@@ -46,9 +42,6 @@ final class UpstreamPool: Sendable {
         case open(GRPCChannel)
         case opening(EventLoopFuture<GRPCChannel>, isNew: Bool)
     }
-
-    /// How many DNS lookups a failing upstream may cause at most: one per this interval.
-    private static let minimumLookupInterval: Duration = .seconds(1)
 
     init(name: String, _ upstream: GatewayConfiguration.Upstream, metrics: ChannelMetrics) throws {
         self.name = name
@@ -62,26 +55,18 @@ final class UpstreamPool: Sendable {
         }
         switch upstream.discovery {
         case .endpoints(let endpoints):
-            dns = nil
             state = Mutex(State(endpoints: EndpointSet(endpoints, empty: [:], balancing: upstream.balancing)))
         case .dns(let host, let port, let refresh):
             state = Mutex(State(endpoints: EndpointSet([], empty: [:], balancing: upstream.balancing)))
-            dns = DNSResolver(host: host, port: port)
-            let refresher = Task { [weak self] in
-                while !Task.isCancelled {
-                    do {
-                        guard let pool = self else { return }  // dropped without close()
-                        await pool.resolve()
-                    }
-                    try? await Task.sleep(for: refresh)
-                }
+            let refresher = EndpointRefresher(DNSResolver(host: host, port: port), every: refresh) { [weak self] found in
+                self?.update(endpoints: found)
             }
             state.withLock { $0.refresher = refresher }
         }
     }
 
     deinit {
-        state.withLock { $0.refresher?.cancel() }
+        state.withLock { $0.refresher?.stop() }
     }
 
     /// The endpoints calls go to now.
@@ -102,11 +87,11 @@ final class UpstreamPool: Sendable {
 
     /// Stops re-resolving and closes every connection for good.
     func close() async {
-        let (open, tasks) = state.withLock { state in
+        let (open, refresher) = state.withLock { state in
             state.closed = true
-            return (Self.openChannels(state.endpoints.allConnections), [state.refresher, state.lookup].compactMap { $0 })
+            return (Self.openChannels(state.endpoints.allConnections), state.refresher)
         }
-        for task in tasks { task.cancel() }
+        refresher?.stop()
         metrics.connections.decrement(by: Double(open.count))
         for channel in open { try? await channel.close() }
     }
@@ -137,9 +122,9 @@ final class UpstreamPool: Sendable {
         _ body: @escaping @Sendable (GRPCChannel, EndpointRelease) -> EventLoopFuture<Result>
     ) -> EventLoopFuture<Result> {
         guard triesLeft > 0, let (endpoint, connection) = pick(on: eventLoop) else {
-            if dns != nil, lastFailure == nil, endpoints.isEmpty {
+            if let refresher = state.withLock({ $0.refresher }), lastFailure == nil, endpoints.isEmpty {
                 // A call before the first lookup has finished waits for one.
-                return eventLoop.makeFutureWithTask { await self.resolve() }.flatMap {
+                return eventLoop.makeFutureWithTask { await refresher.lookUpNow() }.flatMap {
                     let known = self.endpoints.count
                     guard known > 0 else { return eventLoop.makeFailedFuture(self.noEndpointTookTheCall(nil)) }
                     return self.attempt(on: eventLoop, triesLeft: known + 1, lastFailure: nil, holdsEndpoint: holdsEndpoint, body)
@@ -206,7 +191,7 @@ final class UpstreamPool: Sendable {
             return (endpoint, .opening(opening, isNew: true))
         }
         guard let (endpoint, connection) = picked else {
-            if dns != nil { Task { [weak self] in await self?.resolve() } }
+            if let refresher = state.withLock({ $0.refresher }) { Task { await refresher.lookUpNow() } }
             return nil
         }
         if case .opening(let opening, isNew: true) = connection { recordOutcome(of: opening, to: endpoint, on: eventLoop) }
@@ -272,26 +257,6 @@ final class UpstreamPool: Sendable {
         guard forgotten else { return }
         metrics.connections.decrement()
         Task { await broken.closeWhenIdle() }
-    }
-
-    /// Looks the DNS name up again (a failed lookup keeps the endpoints known): one lookup at a
-    /// time, which every caller waits for, and at most one per `minimumLookupInterval`.
-    private func resolve() async {
-        guard let dns else { return }
-        let lookup: Task<Void, Never>? = state.withLock { state in
-            if let running = state.lookup { return running }
-            guard !state.closed, state.lastLookup.map({ .now - $0 >= Self.minimumLookupInterval }) ?? true else { return nil }
-            state.lastLookup = .now
-            let lookup = Task { [weak self] in
-                let found = try? await dns.resolve()
-                guard let self else { return }
-                if let found { self.update(endpoints: found) }
-                self.state.withLock { $0.lookup = nil }
-            }
-            state.lookup = lookup
-            return lookup
-        }
-        await lookup?.value
     }
 
     private func noEndpointTookTheCall(_ lastFailure: (any Error)?) -> Status {

@@ -39,10 +39,9 @@ public final class MeshChannel: ClientTransport {
         var endpoints: EndpointSet<Connection>
         var budget: RetryBudget
         var retries = 0
-        var refresher: Task<Void, Never>?
+        /// Keeps the endpoints fresh, when they come from a resolver.
+        var refresher: EndpointRefresher?
         var idleSweeper: Task<Void, Never>?
-        /// Re-resolves at once, when the channel has a resolver.
-        var resolveNow: (@Sendable () async -> Void)?
     }
 
     /// The endpoints calls go to now.
@@ -81,7 +80,7 @@ public final class MeshChannel: ClientTransport {
     deinit {
         state.withLock { state in
             state.idleSweeper?.cancel()
-            state.refresher?.cancel()
+            state.refresher?.stop()
         }
     }
 
@@ -155,15 +154,16 @@ public final class MeshChannel: ClientTransport {
 
     /// Closes every connection (and stops re-resolving and sweeping idle connections).
     public func close() async {
-        let (open, tasks) = state.withLock { state in
+        let (open, refresher, sweeper) = state.withLock { state in
             defer {
                 for endpoint in state.endpoints.endpoints { state.endpoints[endpoint]?.channel = nil }
                 state.refresher = nil
                 state.idleSweeper = nil
             }
-            return (state.endpoints.allConnections.compactMap(\.channel), [state.refresher, state.idleSweeper].compactMap { $0 })
+            return (state.endpoints.allConnections.compactMap(\.channel), state.refresher, state.idleSweeper)
         }
-        for task in tasks { task.cancel() }
+        refresher?.stop()
+        sweeper?.cancel()
         metrics?.connections.decrement(by: Double(open.count))
         for channel in open { try? await channel.close() }
     }
@@ -193,20 +193,10 @@ public final class MeshChannel: ClientTransport {
         let channel = MeshChannel(
             endpoints: endpoints, tls: tls, balancing: balancing, outliers: outliers, retries: retries, idleTimeout: idleTimeout,
             metrics: metrics)
-        let refresher = Task { [resolver] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: refreshEvery)
-                if let found = try? await resolver.resolve() { channel.update(endpoints: found) }
-            }
-        }
-        let resolveNow: @Sendable () async -> Void = { [weak channel] in
-            guard let found = try? await resolver.resolve() else { return }
+        let refresher = EndpointRefresher(resolver, every: refreshEvery, lookUpAtOnce: false) { [weak channel] found in
             channel?.update(endpoints: found)
         }
-        channel.state.withLock { state in
-            state.refresher = refresher
-            state.resolveNow = resolveNow
-        }
+        channel.state.withLock { $0.refresher = refresher }
         return channel
     }
 
@@ -240,7 +230,7 @@ public final class MeshChannel: ClientTransport {
                 throw error
             }
         }
-        if let resolveNow = state.withLock({ $0.resolveNow }) { Task { await resolveNow() } }
+        if let refresher = state.withLock({ $0.refresher }) { Task { await refresher.lookUpNow() } }
         throw Status(
             .unavailable,
             "no endpoint of \(endpoints.map(\.description).joined(separator: ", ")) took the call"
