@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WeftGateway
 import WeftMesh
@@ -109,6 +110,31 @@ struct ConfigurationTests {
         configuration.schemaFiles = ["bookshop.proto"]
         let error = #expect(throws: GatewayStartError.self) { try Gateway(configuration: configuration) }
         #expect(error?.description == "service weft.gatewaytest.v1.Bookshop has REST routes but no upstream; add upstreams.weft.gatewaytest.v1.Bookshop to the configuration")
+    }
+
+    @Test(arguments: [
+        (#"get: "/v1/notes:stream""#, "GET /v1/notes:stream needs body: \"*\""),
+        (#"post: "/v1/notes:stream" body: "note""#, "POST /v1/notes:stream needs body: \"*\""),
+    ])
+    func aClientStreamNeedsAWholeBodyRule(_ rule: String, _ message: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            syntax = "proto3";
+            package notes.v1;
+            import "google/api/annotations.proto";
+            message Note { string note = 1; }
+            service Notes {
+              rpc Upload(stream Note) returns (Note) { option (google.api.http) = { \(rule) }; }
+            }
+            """.write(to: directory.appendingPathComponent("notes.proto"), atomically: true, encoding: .utf8)
+        var configuration = GatewayConfiguration()
+        configuration.schemaIncludePaths = [directory.path, GatewayHarness.testsDirectory]
+        configuration.schemaFiles = ["notes.proto"]
+        configuration.upstreams["notes.v1.Notes"] = .init(host: "127.0.0.1", port: 1, tls: nil)
+        let error = #expect(throws: GatewayStartError.self) { try Gateway(configuration: configuration) }
+        #expect(error?.description.contains(message) == true, "\(error?.description ?? "")")
     }
 
     @Test func aBadSchemaFailsWithItsDiagnostic() throws {

@@ -13,7 +13,7 @@ import WeftRPC
         for _ in 0..<4 {
             for index in 0..<2 {
                 _ = balancer.pick(usable: [index], at: now)
-                balancer.finished(index, latency: index == 0 ? .milliseconds(50) : .milliseconds(1), countsAsFailure: false, at: now)
+                balancer.finished(index, .succeeded(latency: index == 0 ? .milliseconds(50) : .milliseconds(1)), at: now)
             }
         }
         var random = [0, 1].makeIterator()
@@ -28,7 +28,7 @@ import WeftRPC
         let now = ContinuousClock.now
         for _ in 0..<3 {
             _ = balancer.pick(usable: [0], at: now)
-            balancer.finished(0, latency: nil, countsAsFailure: true, at: now)
+            balancer.finished(0, .endpointFailed, at: now)
         }
         #expect(balancer.isEjected(0, at: now))
         #expect((0..<6).map { _ in balancer.pick(usable: [0, 1, 2], at: now)! }.allSatisfy { $0 != 0 })
@@ -36,7 +36,7 @@ import WeftRPC
         // At most half of the endpoints are ejected at once: a second failing one stays in.
         for _ in 0..<3 {
             _ = balancer.pick(usable: [1], at: now)
-            balancer.finished(1, latency: nil, countsAsFailure: true, at: now)
+            balancer.finished(1, .endpointFailed, at: now)
         }
         #expect(!balancer.isEjected(1, at: now))
     }
@@ -90,6 +90,22 @@ import WeftRPC
 }
 
 extension BalancingTests {
+    /// A stream counts as load on its endpoint for as long as it runs, not just while it starts.
+    @Test func aStreamHoldsItsEndpointUntilItEnds() async throws {
+        let server = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .zero)])
+        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, balancing: .powerOfTwoChoices)
+        let health = Health.Client(transport: channel)
+        let whileOpen = try await health.watch(HealthCheckRequest(service: "")) { responses in
+            for try await _ in responses { return channel.endpointStates[0].inFlight }
+            return -1
+        }
+        #expect(whileOpen == 1)
+        for _ in 0..<100 where channel.endpointStates[0].inFlight != 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(channel.endpointStates[0].inFlight == 0)
+        await channel.close()
+        try await server.shutdown(gracePeriod: .seconds(1))
+    }
+
     @Test func anEjectedEndpointReturnsOnceItsTimeIsUp() async throws {
         let flaky = Delayed(delay: .zero, failing: true)
         let steady = Delayed(delay: .zero)

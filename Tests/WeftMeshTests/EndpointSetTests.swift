@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 import WeftMesh
+import WeftRPC
 
 /// The endpoint bookkeeping MeshChannel and the gateway share, as a plain value.
 @Suite struct EndpointSetTests {
@@ -11,8 +12,13 @@ import WeftMesh
     @Test func aNewListKeepsWhatStaysAndReturnsWhatLeft() {
         var set = EndpointSet([a, b, a], empty: "", balancing: .roundRobin)
         #expect(set.endpoints == [a, b])  // duplicates dropped
-        set[a] = "connection to a"
-        set[b] = "connection to b"
+        set.modify(a) { $0 = "connection to a" }
+        set.modify(b) { $0 = "connection to b" }
+        let changed: Bool? = set.modify(c) { connections in
+            connections = "never"
+            return true
+        }
+        #expect(changed == nil)  // not in the set
         let now = ContinuousClock.now
         #expect(set.pick(at: now) { !$0.isEmpty } == a)  // a call in flight on a
         #expect(set.replace(with: [a, b]) == nil)  // no change
@@ -21,9 +27,27 @@ import WeftMesh
         #expect(set[a] == "connection to a" && set[c] == "" && set[b] == nil)
         // The call that began before the change still finds its endpoint by address.
         #expect(set.inFlight(a) == 1)
-        set.finished(a, latency: .milliseconds(1), countsAsFailure: false, at: now)
+        set.finished(a, .succeeded(latency: .milliseconds(1)), at: now)
         #expect(set.inFlight(a) == 0)
-        set.finished(b, latency: nil, countsAsFailure: true, at: now)  // left the set: nothing to do
+        set.finished(b, .endpointFailed, at: now)  // left the set: nothing to do
+    }
+
+    @Test func successesEndARunOfFailuresAndStreamsGiveNoLatency() {
+        var policy = OutlierPolicy()
+        policy.consecutiveFailures = 2
+        var set = EndpointSet([a, b], empty: false, balancing: .roundRobin, outliers: policy)
+        let now = ContinuousClock.now
+        for outcome in [CallOutcome.endpointFailed, .succeeded(latency: nil), .endpointFailed] {
+            _ = set.pick(at: now) { _ in true }
+            let ejected = set.finished(a, outcome, at: now)
+            #expect(!ejected)  // never two failures in a row
+        }
+        _ = set.pick(at: now) { _ in true }
+        let ejected = set.finished(a, .endpointFailed, at: now)
+        #expect(ejected)  // the second in a row ejects
+        #expect(set.loads(at: now)[0].ejected)
+        #expect(CallOutcome.failed(Status(.unavailable, "down")) == .endpointFailed)
+        #expect(CallOutcome.failed(Status(.notFound, "no")) == .neutral)
     }
 
     @Test func aFailedConnectBacksOffUntilItsTimeOrAConnection() {

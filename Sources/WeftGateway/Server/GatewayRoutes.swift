@@ -42,10 +42,11 @@ enum GatewayRoutes {
                     guard let rule = method.httpRule else { continue }
                     let where_ = "\(file.path): rpc \(service.fullName).\(method.name)"
                     // A client stream arrives as NDJSON, one whole request message per line.
-                    if method.clientStreaming, let binding = ([rule] + rule.additionalBindings).first(where: { $0.body != "*" }) {
+                    if method.clientStreaming,
+                       let binding = ([rule] + rule.additionalBindings).first(where: { $0.body != "*" || ["GET", "DELETE"].contains($0.method) }) {
                         throw GatewayStartError(
                             "\(where_) is client-streaming, so its binding \(binding.method) \(binding.path) needs body: \"*\" "
-                                + "(each line of the NDJSON request body is one request message)")
+                                + "and a method with a body (each line of the NDJSON request body is one request message)")
                     }
                     let descriptor = MethodDescriptor(
                         name: method.name, path: "/\(service.fullName)/\(method.name)",

@@ -12,7 +12,7 @@ import WeftTLS
 /// or power of two choices, outlier ejection, backoff after failed connection attempts; one
 /// set for all loops). A call a connection refuses before sending anything moves on to the next
 /// endpoint: the upstream provably never saw it. A DNS upstream is resolved at start, again
-/// every refresh period, and at once when no endpoint takes a call.
+/// every refresh period, and on demand (at most once a second) when no endpoint takes a call.
 final class UpstreamPool: Sendable {
     /// The upstream service's name, for errors and metrics.
     let name: String
@@ -89,6 +89,7 @@ final class UpstreamPool: Sendable {
     func close() async {
         let (open, refresher) = state.withLock { state in
             state.closed = true
+            defer { state.endpoints.removeAllConnections() }
             return (Self.openChannels(state.endpoints.allConnections), state.refresher)
         }
         refresher?.stop()
@@ -140,15 +141,15 @@ final class UpstreamPool: Sendable {
         let call: @Sendable (GRPCChannel) -> EventLoopFuture<Result> = { channel in
             body(channel, EndpointRelease(pool: self, endpoint: endpoint))
                 .map { result in
-                    if !holdsEndpoint { self.finished(endpoint, latency: .now - started, countsAsFailure: false) }
+                    if !holdsEndpoint { self.finished(endpoint, .succeeded(latency: .now - started)) }
                     return result
                 }
                 .flatMapError { error in
                     guard GRPCChannel.wasNeverSent(error) else {
-                        self.finished(endpoint, latency: nil, countsAsFailure: (error as? Status)?.code == .unavailable)
+                        self.finished(endpoint, .failed(error))
                         return eventLoop.makeFailedFuture(error)
                     }
-                    self.finished(endpoint, latency: nil, countsAsFailure: false)
+                    self.finished(endpoint, .neutral)
                     self.discard(channel, at: endpoint, on: eventLoop)
                     return moveOn(error)
                 }
@@ -164,10 +165,11 @@ final class UpstreamPool: Sendable {
                     promise.completeWith(call(channel))
                 case .success:
                     // The endpoint left the list (or the gateway closed) while connecting.
-                    self.finished(endpoint, latency: nil, countsAsFailure: false)
+                    self.finished(endpoint, .neutral)
                     promise.completeWith(moveOn(Status(.unavailable, "\(endpoint) left the endpoint list while connecting")))
                 case .failure(let error):
-                    self.finished(endpoint, latency: nil, countsAsFailure: isNew)
+                    // The attempt counts against the endpoint once, for the call that started it.
+                    self.finished(endpoint, isNew ? .endpointFailed : .neutral)
                     promise.completeWith(moveOn(error))
                 }
             }
@@ -182,12 +184,11 @@ final class UpstreamPool: Sendable {
         let key = ObjectIdentifier(eventLoop)
         let picked: (Endpoint, Connection)? = state.withLock { state in
             guard !state.closed, let endpoint = state.endpoints.pick(at: now, isConnected: { $0[key]?.open != nil }) else { return nil }
-            var connections = state.endpoints[endpoint] ?? [:]
-            if let channel = connections[key]?.open { return (endpoint, .open(channel)) }
-            if let opening = connections[key]?.attempt { return (endpoint, .opening(opening, isNew: false)) }
+            let current = state.endpoints[endpoint]?[key]
+            if let channel = current?.open { return (endpoint, .open(channel)) }
+            if let opening = current?.attempt { return (endpoint, .opening(opening, isNew: false)) }
             let opening = GRPCChannel.connect(host: endpoint.host, port: endpoint.port, tls: tls, on: eventLoop)
-            connections[key] = LoopConnection(attempt: opening)
-            state.endpoints[endpoint] = connections
+            state.endpoints.modify(endpoint) { $0[key] = LoopConnection(attempt: opening) }
             return (endpoint, .opening(opening, isNew: true))
         }
         guard let (endpoint, connection) = picked else {
@@ -198,24 +199,22 @@ final class UpstreamPool: Sendable {
         return (endpoint, connection)
     }
 
-    /// Files a connection attempt's outcome under the endpoint's current position (the list
-    /// may have changed meanwhile): the open connection, or a failure that backs the endpoint off.
+    /// Files a connection attempt's outcome, if the endpoint (found by address: the list may
+    /// have changed meanwhile) still waits for it: the open connection, or a failure that backs
+    /// the endpoint off.
     private func recordOutcome(of opening: EventLoopFuture<GRPCChannel>, to endpoint: Endpoint, on eventLoop: any EventLoop) {
         let key = ObjectIdentifier(eventLoop)
         opening.whenComplete { outcome in
             let kept: Bool = self.state.withLock { state in
-                guard !state.closed, var connections = state.endpoints[endpoint], connections[key]?.attempt === opening else {
-                    return false
-                }
+                guard !state.closed, state.endpoints[endpoint]?[key]?.attempt === opening else { return false }
                 switch outcome {
                 case .success(let channel):
-                    connections[key]?.open = channel
+                    state.endpoints.modify(endpoint) { $0[key]?.open = channel }
                     state.endpoints.connected(endpoint)
                 case .failure:
-                    connections[key] = nil
+                    state.endpoints.modify(endpoint) { $0[key] = nil }
                     state.endpoints.connectFailed(endpoint, at: .now)
                 }
-                state.endpoints[endpoint] = connections
                 return true
             }
             switch outcome {
@@ -237,10 +236,10 @@ final class UpstreamPool: Sendable {
         state.withLock { $0.endpoints[endpoint]?[ObjectIdentifier(eventLoop)]?.open === channel }
     }
 
-    /// Ends a call's hold on its endpoint (under the endpoint's current position: the list may
-    /// have changed since the call began; an endpoint that left took its load along).
-    fileprivate func finished(_ endpoint: Endpoint, latency: Duration?, countsAsFailure: Bool) {
-        let ejected = state.withLock { $0.endpoints.finished(endpoint, latency: latency, countsAsFailure: countsAsFailure, at: .now) }
+    /// Ends a call's hold on its endpoint (found by address: the list may have changed since
+    /// the call began; an endpoint that left took its load along).
+    fileprivate func finished(_ endpoint: Endpoint, _ outcome: CallOutcome) {
+        let ejected = state.withLock { $0.endpoints.finished(endpoint, outcome, at: .now) }
         if ejected { metrics.ejections.increment() }
     }
 
@@ -249,9 +248,8 @@ final class UpstreamPool: Sendable {
     private func discard(_ broken: GRPCChannel, at endpoint: Endpoint, on eventLoop: any EventLoop) {
         let key = ObjectIdentifier(eventLoop)
         let forgotten: Bool = state.withLock { state in
-            guard var connections = state.endpoints[endpoint], connections[key]?.open === broken else { return false }
-            connections[key] = nil
-            state.endpoints[endpoint] = connections
+            guard state.endpoints[endpoint]?[key]?.open === broken else { return false }
+            state.endpoints.modify(endpoint) { $0[key] = nil }
             return true
         }
         guard forgotten else { return }
@@ -274,8 +272,8 @@ final class UpstreamPool: Sendable {
         let pool: UpstreamPool
         let endpoint: Endpoint
 
-        func callEnded(_ error: (any Error)?) {
-            pool.finished(endpoint, latency: nil, countsAsFailure: (error as? Status)?.code == .unavailable)
+        func callEnded(_ outcome: CallOutcome) {
+            pool.finished(endpoint, outcome)
         }
     }
 }
@@ -290,49 +288,8 @@ private struct EventLoopTransport: ClientTransport {
         let tries = pool.endpoints.count + 1
         return try await pool.attempt(on: eventLoop, triesLeft: tries, lastFailure: nil, holdsEndpoint: true) { channel, release in
             eventLoop.makeFutureWithTask { () -> any ClientCall in
-                StreamOnEndpoint(call: try await channel.startCall(method, options: options), release: release)
+                EndpointHoldingCall(try await channel.startCall(method, options: options), onEnd: release.callEnded)
             }
         }.get()
-    }
-}
-
-/// A streaming call that keeps its endpoint counted in flight until it ends (its last message,
-/// its error, or its cancellation), so balancing sees streams as load.
-private final class StreamOnEndpoint: ClientCall {
-    private let call: any ClientCall
-    private let release: UpstreamPool.EndpointRelease
-    private let ended = Atomic(false)
-
-    init(call: any ClientCall, release: UpstreamPool.EndpointRelease) {
-        self.call = call
-        self.release = release
-    }
-
-    deinit { end(nil) }
-
-    private func end(_ error: (any Error)?) {
-        guard !ended.exchange(true, ordering: .relaxed) else { return }
-        release.callEnded(error)
-    }
-
-    func send(_ message: [UInt8]) async throws { try await call.send(message) }
-    func finishRequests() async throws { try await call.finishRequests() }
-    func initialMetadata() async throws -> Metadata { try await call.initialMetadata() }
-    func trailingMetadata() async -> Metadata { await call.trailingMetadata() }
-
-    func next() async throws -> [UInt8]? {
-        do {
-            let message = try await call.next()
-            if message == nil { end(nil) }
-            return message
-        } catch {
-            end(error)
-            throw error
-        }
-    }
-
-    func cancel() {
-        call.cancel()
-        end(nil)
     }
 }

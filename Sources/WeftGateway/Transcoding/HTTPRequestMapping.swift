@@ -29,12 +29,7 @@ public struct HTTPRequestMapping: Sendable {
             // The body is the request (the query is not read): straight to binary, then the path
             // variables as fields of their own. Protobuf merging lets the later value win and
             // merges nested ones into the body's messages; path fields are never repeated.
-            guard body.isEmpty || body.first(where: { !Self.isJSONWhitespace($0) }) == UInt8(ascii: "{") else {
-                throw RequestMappingError("the request body must be a JSON object")
-            }
-            let fromBody = body.isEmpty ? [] : try schema.binary(fromJSON: body, messageType: requestType)
-            guard !pathBindings.isEmpty else { return fromBody }
-            return fromBody + (try requestBinary(pathBindings: pathBindings, query: [], into: root))
+            return try wholeBodyBinary(body) + (try pathBinary(pathBindings))
         default:
             root = .object([(bodyField, try parseBody(body))])
         }
@@ -42,18 +37,34 @@ public struct HTTPRequestMapping: Sendable {
     }
 
     /// A client stream's request messages, binary-encoded: one per non-blank line of an NDJSON
-    /// body (`body: "*"`), each with the path variables set. A bad line throws naming its number.
+    /// body, each with the path variables set (the rule's body must be `*`). A bad line throws
+    /// naming its number.
     public func requestMessages(pathBindings: [String: String], body: [UInt8]) throws -> [[UInt8]] {
+        guard bodyField == "*" else { throw RequestMappingError("a stream of requests needs the rule's body to be \"*\"") }
+        let fromPath = try pathBinary(pathBindings)
         var messages: [[UInt8]] = []
         for (index, line) in body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
         where line.contains(where: { !Self.isJSONWhitespace($0) }) {
             do {
-                messages.append(try requestBinary(pathBindings: pathBindings, query: [], body: Array(line)))
+                messages.append(try wholeBodyBinary(Array(line)) + fromPath)
             } catch {
                 throw RequestMappingError("line \(index + 1) of the request stream: \(error)")
             }
         }
         return messages
+    }
+
+    /// A whole-body (`*`) request's JSON object, encoded.
+    private func wholeBodyBinary(_ body: [UInt8]) throws -> [UInt8] {
+        guard body.isEmpty || body.first(where: { !Self.isJSONWhitespace($0) }) == UInt8(ascii: "{") else {
+            throw RequestMappingError("the request body must be a JSON object")
+        }
+        return body.isEmpty ? [] : try schema.binary(fromJSON: body, messageType: requestType)
+    }
+
+    /// The path variables alone, encoded (empty without any).
+    private func pathBinary(_ pathBindings: [String: String]) throws -> [UInt8] {
+        pathBindings.isEmpty ? [] : try requestBinary(pathBindings: pathBindings, query: [], into: .object([]))
     }
 
     private static func isJSONWhitespace(_ byte: UInt8) -> Bool {

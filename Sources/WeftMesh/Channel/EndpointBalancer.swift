@@ -1,3 +1,4 @@
+import WeftRPC
 /// How a `MeshChannel` spreads calls over its endpoints.
 public enum Balancing: Sendable, Hashable {
     /// In turn.
@@ -17,6 +18,22 @@ public struct OutlierPolicy: Sendable, Hashable {
     public var maximumEjectedFraction = 0.5
 
     public init() {}
+}
+
+/// How a call ended, as balancing judges its endpoint.
+public enum CallOutcome: Sendable, Equatable {
+    /// It succeeded; `latency` feeds the endpoint's latency average when given (a stream's
+    /// length says nothing about the endpoint's speed, so streams give none).
+    case succeeded(latency: Duration?)
+    /// It failed in a way that points at the endpoint: a connection error, UNAVAILABLE.
+    case endpointFailed
+    /// It ended saying nothing about the endpoint: cancelled, never sent, an application error.
+    case neutral
+
+    /// A failed call's outcome: UNAVAILABLE points at the endpoint, other statuses do not.
+    public static func failed(_ error: any Error) -> CallOutcome {
+        (error as? Status)?.code == .unavailable ? .endpointFailed : .neutral
+    }
 }
 
 /// The load and health of each endpoint, and the choice of the next one. A plain value, kept
@@ -79,19 +96,20 @@ struct EndpointBalancer {
         Double(loads[index].inFlight + 1) * max(loads[index].latency, 0.000_001)
     }
 
-    /// A call on `index` ended: `latency` when it succeeded, nil when it failed in a way that
-    /// points at the endpoint. `countsAsFailure` false ends it without judging the endpoint.
-    /// Records the end of a call; returns whether it got the endpoint ejected.
+    /// Records the end of a call on `index`; returns whether it got the endpoint ejected.
     @discardableResult
-    mutating func finished(_ index: Int, latency: Duration?, countsAsFailure: Bool, at now: ContinuousClock.Instant) -> Bool {
+    mutating func finished(_ index: Int, _ outcome: CallOutcome, at now: ContinuousClock.Instant) -> Bool {
         loads[index].inFlight = max(0, loads[index].inFlight - 1)
-        if let latency {
-            let seconds = latency.inSeconds
-            loads[index].latency = loads[index].latency == 0 ? seconds : 0.8 * loads[index].latency + 0.2 * seconds
+        switch outcome {
+        case .succeeded(let latency):
             loads[index].failuresInARow = 0
-        } else if countsAsFailure {
+            guard let seconds = latency?.inSeconds else { return false }
+            loads[index].latency = loads[index].latency == 0 ? seconds : 0.8 * loads[index].latency + 0.2 * seconds
+        case .endpointFailed:
             loads[index].failuresInARow += 1
             if loads[index].failuresInARow >= outliers.consecutiveFailures { return eject(index, at: now) }
+        case .neutral:
+            break
         }
         return false
     }

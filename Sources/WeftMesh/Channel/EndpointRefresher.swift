@@ -50,7 +50,8 @@ public final class EndpointRefresher: Sendable {
         await lookUp(evenIfRecent: false)
     }
 
-    /// Stops looking up; a lookup in progress delivers nothing more.
+    /// Stops looking up; a lookup in progress delivers nothing more (unless it is delivering
+    /// right now).
     public func stop() {
         let tasks = state.withLock { state in
             state.stopped = true
@@ -62,17 +63,15 @@ public final class EndpointRefresher: Sendable {
     private func lookUp(evenIfRecent: Bool) async {
         let (resolver, found, minimumGap) = (self.resolver, self.found, self.minimumGap)
         let lookup: Task<Void, Never>? = state.withLock { state in
-            if let running = state.lookup { return running }
             guard !state.stopped else { return nil }
+            if let running = state.lookup { return running }
             if !evenIfRecent, let last = state.lastLookup, ContinuousClock.now - last < minimumGap { return nil }
             state.lastLookup = .now
             let lookup = Task { [weak self] in
                 let endpoints = try? await resolver.resolve()
-                let deliver = self?.state.withLock { state in
-                    state.lookup = nil
-                    return !state.stopped
-                } ?? false
-                if deliver, let endpoints { found(endpoints) }
+                // Delivered before the next lookup may start, so lists arrive in order.
+                if let endpoints, self?.state.withLock({ !$0.stopped }) == true { found(endpoints) }
+                self?.state.withLock { $0.lookup = nil }
             }
             state.lookup = lookup
             return lookup

@@ -5,7 +5,7 @@
 /// learns it left). What `MeshChannel` and the gateway's upstreams share; a plain value, kept
 /// under its owner's lock, with `now` passed in.
 public struct EndpointSet<Connections> {
-    private struct Member {
+    fileprivate struct Member {
         let endpoint: Endpoint
         var connections: Connections
         var failures = 0
@@ -47,11 +47,20 @@ public struct EndpointSet<Connections> {
 
     /// The connections kept for `endpoint`; nil when it is not (or no longer) in the set.
     public subscript(endpoint: Endpoint) -> Connections? {
-        get { members.firstIndex { $0.endpoint == endpoint }.map { members[$0].connections } }
-        set {
-            guard let index = members.firstIndex(where: { $0.endpoint == endpoint }), let newValue else { return }
-            members[index].connections = newValue
-        }
+        members.firstIndex { $0.endpoint == endpoint }.map { members[$0].connections }
+    }
+
+    /// Changes `endpoint`'s connections in place; nil (and `body` not run) when the endpoint is
+    /// not in the set.
+    @discardableResult
+    public mutating func modify<Result>(_ endpoint: Endpoint, _ body: (inout Connections) -> Result) -> Result? {
+        guard let index = members.firstIndex(where: { $0.endpoint == endpoint }) else { return nil }
+        return body(&members[index].connections)
+    }
+
+    /// Forgets every endpoint's connections (the owner closes them).
+    public mutating func removeAllConnections() {
+        for index in members.indices { members[index].connections = empty }
     }
 
     /// The endpoint for the next call by the balancing rule, counted in flight until
@@ -64,14 +73,13 @@ public struct EndpointSet<Connections> {
         return balancer.pick(usable: usable, at: now).map { members[$0].endpoint }
     }
 
-    /// Ends a call picked for `endpoint` (see `EndpointBalancer.finished`); whether that got the
-    /// endpoint ejected. An endpoint that left the set took its load along: nothing to do.
+    /// Ends a call picked for `endpoint`; whether its outcome got the endpoint ejected (after
+    /// `OutlierPolicy.consecutiveFailures` failures in a row). An endpoint that left the set
+    /// took its load along: nothing to do.
     @discardableResult
-    public mutating func finished(
-        _ endpoint: Endpoint, latency: Duration?, countsAsFailure: Bool, at now: ContinuousClock.Instant
-    ) -> Bool {
+    public mutating func finished(_ endpoint: Endpoint, _ outcome: CallOutcome, at now: ContinuousClock.Instant) -> Bool {
         guard let index = members.firstIndex(where: { $0.endpoint == endpoint }) else { return false }
-        return balancer.finished(index, latency: latency, countsAsFailure: countsAsFailure, at: now)
+        return balancer.finished(index, outcome, at: now)
     }
 
     /// A connection attempt to `endpoint` failed: it backs off, longer after each failure in a row.
@@ -105,3 +113,6 @@ public struct EndpointSet<Connections> {
         return left
     }
 }
+
+extension EndpointSet: Sendable where Connections: Sendable {}
+extension EndpointSet.Member: Sendable where Connections: Sendable {}

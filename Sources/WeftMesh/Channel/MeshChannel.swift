@@ -42,6 +42,8 @@ public final class MeshChannel: ClientTransport {
         /// Keeps the endpoints fresh, when they come from a resolver.
         var refresher: EndpointRefresher?
         var idleSweeper: Task<Void, Never>?
+        /// Set by `close`: connections that open later are closed at once.
+        var closed = false
     }
 
     /// The endpoints calls go to now.
@@ -51,7 +53,8 @@ public final class MeshChannel: ClientTransport {
     private let metrics: ChannelMetrics?
     private let state: Mutex<State>
 
-    /// A channel over `endpoints` (TLS when `tls` is given); nothing connects until a call.
+    /// A channel over `endpoints` (TLS when `tls` is given; an endpoint listed twice counts
+    /// once); nothing connects until a call.
     /// Connections idle for `idleTimeout` close (nil keeps them). Connections, retries and
     /// ejections are reported to `metrics` when given.
     public init(
@@ -103,7 +106,7 @@ public final class MeshChannel: ClientTransport {
             // A call may have picked the connection meanwhile: check again before taking it.
             let taken = state.withLock { state in
                 guard isIdle(state, endpoint, channel, now: .now) else { return false }
-                state.endpoints[endpoint]?.channel = nil
+                state.endpoints.modify(endpoint) { $0.channel = nil }
                 return true
             }
             guard taken else { continue }
@@ -122,13 +125,16 @@ public final class MeshChannel: ClientTransport {
     }
 
     public func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
-        try await onSomeEndpoint { try await $0.startCall(method, options: options) }
+        // A stream holds its endpoint until it ends, not just while it starts.
+        try await onSomeEndpoint(holdsEndpoint: true) { channel, release in
+            EndpointHoldingCall(try await channel.startCall(method, options: options), onEnd: release)
+        }
     }
 
     public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
         state.withLock { $0.budget.callStarted() }
         guard method.idempotency != .unknown else {
-            return try await onSomeEndpoint { try await $0.unary(method, request: request, options: options) }
+            return try await onSomeEndpoint { channel, _ in try await channel.unary(method, request: request, options: options) }
         }
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
         var attempt = 1
@@ -136,7 +142,7 @@ public final class MeshChannel: ClientTransport {
             var attemptOptions = options
             if let deadline { attemptOptions.timeout = deadline - .now }
             do {
-                return try await onSomeEndpoint { try await $0.unary(method, request: request, options: attemptOptions) }
+                return try await onSomeEndpoint { channel, _ in try await channel.unary(method, request: request, options: attemptOptions) }
             } catch let status as Status where retryPolicy.retryableCodes.contains(status.code) && attempt < retryPolicy.maximumAttempts {
                 let wait = retryPolicy.backoff.delay(afterFailures: attempt)
                 if let deadline, ContinuousClock.now + wait >= deadline { throw status }
@@ -156,9 +162,10 @@ public final class MeshChannel: ClientTransport {
     public func close() async {
         let (open, refresher, sweeper) = state.withLock { state in
             defer {
-                for endpoint in state.endpoints.endpoints { state.endpoints[endpoint]?.channel = nil }
+                state.endpoints.removeAllConnections()
                 state.refresher = nil
                 state.idleSweeper = nil
+                state.closed = true
             }
             return (state.endpoints.allConnections.compactMap(\.channel), state.refresher, state.idleSweeper)
         }
@@ -201,32 +208,35 @@ public final class MeshChannel: ClientTransport {
     }
 
     /// Runs `body` on the next usable endpoint's connection, moving on while the call was never
-    /// sent; at most one attempt per endpoint, plus one.
-    private func onSomeEndpoint<Result: Sendable>(_ body: (GRPCChannel) async throws -> Result) async throws -> Result {
+    /// sent; at most one attempt per endpoint, plus one. The endpoint's call ends when `body`
+    /// returns, unless `holdsEndpoint`: then through the release `body` is given (a stream).
+    private func onSomeEndpoint<Result: Sendable>(
+        holdsEndpoint: Bool = false, _ body: (GRPCChannel, @escaping @Sendable (CallOutcome) -> Void) async throws -> Result
+    ) async throws -> Result {
         var lastFailure: (any Error)?
         for _ in 0...endpoints.count {
-            guard let slot = nextEndpoint() else { break }
+            guard let endpoint = nextEndpoint() else { break }
             let started = ContinuousClock.now
             let channel: GRPCChannel
             do {
-                channel = try await connection(to: slot)
-            } catch let unreachable as Unreachable {
+                channel = try await connection(to: endpoint)
+            } catch {
                 // A failed attempt counts against the endpoint once, not once per waiting call.
-                finished(slot, latency: nil, countsAsFailure: unreachable.recordedFailure)
-                lastFailure = unreachable.status
+                finished(endpoint, (error as? Unreachable)?.recordedFailure == true ? .endpointFailed : .neutral)
+                lastFailure = (error as? Unreachable)?.status ?? error
                 continue
             }
             do {
-                let result = try await body(channel)
-                finished(slot, latency: .now - started, countsAsFailure: false)
+                let result = try await body(channel) { [weak self] outcome in self?.finished(endpoint, outcome) }
+                if !holdsEndpoint { finished(endpoint, .succeeded(latency: .now - started)) }
                 return result
             } catch where GRPCChannel.wasNeverSent(error) {
-                finished(slot, latency: nil, countsAsFailure: false)
-                forget(channel, at: slot)
+                finished(endpoint, .neutral)
+                forget(channel, at: endpoint)
                 metrics?.neverSentRetries.increment()
                 lastFailure = error
             } catch {
-                finished(slot, latency: nil, countsAsFailure: (error as? Status)?.code == .unavailable)
+                finished(endpoint, .failed(error))
                 throw error
             }
         }
@@ -243,15 +253,15 @@ public final class MeshChannel: ClientTransport {
         let now = ContinuousClock.now
         return state.withLock { state in
             guard let endpoint = state.endpoints.pick(at: now, isConnected: { $0.channel != nil }) else { return nil }
-            state.endpoints[endpoint]?.lastUsed = now
+            state.endpoints.modify(endpoint) { $0.lastUsed = now }
             return endpoint
         }
     }
 
     /// Ends a call's hold on its endpoint (found by address: the list may have changed since
     /// the call began).
-    private func finished(_ endpoint: Endpoint, latency: Duration?, countsAsFailure: Bool) {
-        let ejected = state.withLock { $0.endpoints.finished(endpoint, latency: latency, countsAsFailure: countsAsFailure, at: .now) }
+    private func finished(_ endpoint: Endpoint, _ outcome: CallOutcome) {
+        let ejected = state.withLock { $0.endpoints.finished(endpoint, outcome, at: .now) }
         if ejected { metrics?.ejections.increment() }
     }
 
@@ -265,14 +275,21 @@ public final class MeshChannel: ClientTransport {
     /// `endpoint`'s connection, opening it (once, whoever else waits) when there is none.
     private func connection(to endpoint: Endpoint) async throws -> GRPCChannel {
         let tls = self.tls
-        let existing: GRPCChannel? = state.withLock { $0.endpoints[endpoint]?.channel }
-        if let existing { return existing }
-        let attempt: Task<GRPCChannel, any Error> = state.withLock { state in
-            if let connecting = state.endpoints[endpoint]?.connecting { return connecting }
+        let left = Unreachable(status: Status(.unavailable, "\(endpoint) left the endpoint list"), recordedFailure: false)
+        let found: Result<Task<GRPCChannel, any Error>, Unreachable>? = state.withLock { state in
+            guard !state.closed else { return .failure(Unreachable(status: Status(.unavailable, "the channel is closed"), recordedFailure: false)) }
+            guard let current = state.endpoints[endpoint] else { return .failure(left) }
+            if current.channel != nil { return nil }
+            if let connecting = current.connecting { return .success(connecting) }
             let connecting = Task { try await GRPCChannel.connect(host: endpoint.host, port: endpoint.port, tls: tls) }
-            state.endpoints[endpoint]?.connecting = connecting
-            return connecting
+            state.endpoints.modify(endpoint) { $0.connecting = connecting }
+            return .success(connecting)
         }
+        guard let found else {
+            if let existing = state.withLock({ $0.endpoints[endpoint]?.channel }) { return existing }
+            return try await connection(to: endpoint)  // closed in between: open another
+        }
+        let attempt = try found.get()
         let channel: GRPCChannel
         do {
             channel = try await attempt.value
@@ -280,26 +297,34 @@ public final class MeshChannel: ClientTransport {
             // The first waiter to get here records the failure; the endpoint backs off.
             let recorded = state.withLock { state in
                 guard state.endpoints[endpoint]?.connecting == attempt else { return false }
-                state.endpoints[endpoint]?.connecting = nil
+                state.endpoints.modify(endpoint) { $0.connecting = nil }
                 state.endpoints.connectFailed(endpoint, at: .now)
                 return true
             }
             if recorded { metrics?.connectFailures.increment() }
             throw Unreachable(status: Status(.unavailable, "\(endpoint) is unreachable: \(error)"), recordedFailure: recorded)
         }
-        // The first waiter to get here records the connection; the others just use it.
-        let (stillListed, recorded) = state.withLock { state in
-            guard let current = state.endpoints[endpoint] else { return (false, false) }
-            guard current.connecting == attempt else { return (true, false) }
-            state.endpoints[endpoint] = Connection(channel: channel, lastUsed: .now)
+        // The first waiter to get here records the connection; the others use it. One from an
+        // attempt the endpoint no longer waits for (it left the list, and came back, meanwhile)
+        // is taken when the endpoint has none, else closed.
+        enum Outcome { case recorded, alreadyRecorded, unwanted }
+        let outcome: Outcome = state.withLock { state in
+            guard let current = state.endpoints[endpoint], !state.closed else { return .unwanted }
+            if current.channel === channel { return .alreadyRecorded }
+            guard current.connecting == attempt || (current.channel == nil && current.connecting == nil) else { return .unwanted }
+            state.endpoints.modify(endpoint) { $0 = Connection(channel: channel, lastUsed: .now) }
             state.endpoints.connected(endpoint)
-            return (true, true)
+            return .recorded
         }
-        if recorded { metrics?.connections.increment() }
-        guard stillListed else {
-            // The endpoint left the list while connecting: the caller moves on to a listed one.
+        switch outcome {
+        case .recorded:
+            metrics?.connections.increment()
+        case .alreadyRecorded:
+            break
+        case .unwanted:
+            // The caller moves on to a listed endpoint; waiters on the same attempt close it again, harmlessly.
             try? await channel.close()
-            throw Unreachable(status: Status(.unavailable, "\(endpoint) left the endpoint list while connecting"), recordedFailure: false)
+            throw left
         }
         return channel
     }
@@ -309,7 +334,7 @@ public final class MeshChannel: ClientTransport {
     private func forget(_ channel: GRPCChannel, at endpoint: Endpoint) {
         let forgotten = state.withLock { state in
             guard state.endpoints[endpoint]?.channel === channel else { return false }
-            state.endpoints[endpoint]?.channel = nil
+            state.endpoints.modify(endpoint) { $0.channel = nil }
             return true
         }
         guard forgotten else { return }
