@@ -69,12 +69,12 @@ final class UpstreamPool: Sendable {
         state.withLock { $0.refresher?.stop() }
     }
 
-    /// The endpoints calls go to now.
-    var endpoints: [Endpoint] { state.withLock { $0.endpoints.endpoints } }
+    /// How many endpoints calls may go to now.
+    var endpointCount: Int { state.withLock { $0.endpoints.count } }
 
     /// A unary call from `eventLoop`; the future completes there.
     func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
-        attempt(on: eventLoop, triesLeft: endpoints.count + 1, lastFailure: nil, holdsEndpoint: false) { channel, _ in
+        attempt(on: eventLoop, triesLeft: endpointCount + 1, lastFailure: nil, holdsEndpoint: false) { channel, _ in
             channel.unaryFuture(method, request: request, options: options)
         }
         .hop(to: eventLoop)
@@ -123,10 +123,10 @@ final class UpstreamPool: Sendable {
         _ body: @escaping @Sendable (GRPCChannel, EndpointRelease) -> EventLoopFuture<Result>
     ) -> EventLoopFuture<Result> {
         guard triesLeft > 0, let (endpoint, connection) = pick(on: eventLoop) else {
-            if let refresher = state.withLock({ $0.refresher }), lastFailure == nil, endpoints.isEmpty {
+            if let refresher = state.withLock({ $0.refresher }), lastFailure == nil, endpointCount == 0 {
                 // A call before the first lookup has finished waits for one.
                 return eventLoop.makeFutureWithTask { await refresher.lookUpNow() }.flatMap {
-                    let known = self.endpoints.count
+                    let known = self.endpointCount
                     guard known > 0 else { return eventLoop.makeFailedFuture(self.noEndpointTookTheCall(nil)) }
                     return self.attempt(on: eventLoop, triesLeft: known + 1, lastFailure: nil, holdsEndpoint: holdsEndpoint, body)
                 }
@@ -285,7 +285,7 @@ private struct EventLoopTransport: ClientTransport {
 
     func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
         let eventLoop = self.eventLoop
-        let tries = pool.endpoints.count + 1
+        let tries = pool.endpointCount + 1
         return try await pool.attempt(on: eventLoop, triesLeft: tries, lastFailure: nil, holdsEndpoint: true) { channel, release in
             eventLoop.makeFutureWithTask { () -> any ClientCall in
                 EndpointHoldingCall(try await channel.startCall(method, options: options), onEnd: release.callEnded)

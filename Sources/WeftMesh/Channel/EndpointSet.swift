@@ -32,6 +32,9 @@ public struct EndpointSet<Connections> {
     /// The endpoints, in order.
     public var endpoints: [Endpoint] { members.map(\.endpoint) }
 
+    /// How many endpoints there are.
+    public var count: Int { members.count }
+
     /// Every endpoint's connections.
     public var allConnections: [Connections] { members.map(\.connections) }
 

@@ -214,7 +214,7 @@ public final class MeshChannel: ClientTransport {
         holdsEndpoint: Bool = false, _ body: (GRPCChannel, @escaping @Sendable (CallOutcome) -> Void) async throws -> Result
     ) async throws -> Result {
         var lastFailure: (any Error)?
-        for _ in 0...endpoints.count {
+        for _ in 0...state.withLock({ $0.endpoints.count }) {
             guard let endpoint = nextEndpoint() else { break }
             let started = ContinuousClock.now
             let channel: GRPCChannel
