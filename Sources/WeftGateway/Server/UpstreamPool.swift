@@ -30,7 +30,9 @@ final class UpstreamPool: Sendable {
     private typealias Connections = [ObjectIdentifier: LoopConnection]
 
     private struct State {
-        var endpoints: EndpointSet<Connections>
+        var endpoints: EndpointSet
+        /// Per listed endpoint that has any, its connections.
+        var connections: [Endpoint: Connections] = [:]
         /// Looks a DNS upstream's name up.
         var refresher: EndpointRefresher?
         var closed = false
@@ -55,9 +57,9 @@ final class UpstreamPool: Sendable {
         }
         switch upstream.discovery {
         case .endpoints(let endpoints):
-            state = Mutex(State(endpoints: EndpointSet(endpoints, empty: [:], balancing: upstream.balancing)))
+            state = Mutex(State(endpoints: EndpointSet(endpoints, balancing: upstream.balancing)))
         case .dns(let host, let port, let refresh):
-            state = Mutex(State(endpoints: EndpointSet([], empty: [:], balancing: upstream.balancing)))
+            state = Mutex(State(endpoints: EndpointSet([], balancing: upstream.balancing)))
             let refresher = EndpointRefresher(DNSResolver(host: host, port: port), every: refresh) { [weak self] found in
                 self?.update(endpoints: found)
             }
@@ -89,8 +91,8 @@ final class UpstreamPool: Sendable {
     func close() async {
         let (open, refresher) = state.withLock { state in
             state.closed = true
-            defer { state.endpoints.removeAllConnections() }
-            return (Self.openChannels(state.endpoints.allConnections), state.refresher)
+            defer { state.connections = [:] }
+            return (Self.openChannels(Array(state.connections.values)), state.refresher)
         }
         refresher?.stop()
         metrics.connections.decrement(by: Double(open.count))
@@ -102,7 +104,7 @@ final class UpstreamPool: Sendable {
     func update(endpoints newEndpoints: [Endpoint]) {
         let removed: [GRPCChannel] = state.withLock { state in
             guard !state.closed, let left = state.endpoints.replace(with: newEndpoints) else { return [] }
-            return Self.openChannels(left)
+            return Self.openChannels(left.compactMap { state.connections.removeValue(forKey: $0) })
         }
         guard !removed.isEmpty else { return }
         metrics.connections.decrement(by: Double(removed.count))
@@ -183,12 +185,15 @@ final class UpstreamPool: Sendable {
         let now = ContinuousClock.now
         let key = ObjectIdentifier(eventLoop)
         let picked: (Endpoint, Connection)? = state.withLock { state in
-            guard !state.closed, let endpoint = state.endpoints.pick(at: now, isConnected: { $0[key]?.open != nil }) else { return nil }
-            let current = state.endpoints[endpoint]?[key]
+            let connections = state.connections
+            guard !state.closed, let endpoint = state.endpoints.pick(at: now, isConnected: { connections[$0]?[key]?.open != nil }) else {
+                return nil
+            }
+            let current = connections[endpoint]?[key]
             if let channel = current?.open { return (endpoint, .open(channel)) }
             if let opening = current?.attempt { return (endpoint, .opening(opening, isNew: false)) }
             let opening = GRPCChannel.connect(host: endpoint.host, port: endpoint.port, tls: tls, on: eventLoop)
-            state.endpoints.modify(endpoint) { $0[key] = LoopConnection(attempt: opening) }
+            state.connections[endpoint, default: [:]][key] = LoopConnection(attempt: opening)
             return (endpoint, .opening(opening, isNew: true))
         }
         guard let (endpoint, connection) = picked else {
@@ -206,13 +211,14 @@ final class UpstreamPool: Sendable {
         let key = ObjectIdentifier(eventLoop)
         opening.whenComplete { outcome in
             let kept: Bool = self.state.withLock { state in
-                guard !state.closed, state.endpoints[endpoint]?[key]?.attempt === opening else { return false }
+                // Connections of an endpoint that left the list were dropped with it.
+                guard !state.closed, state.connections[endpoint]?[key]?.attempt === opening else { return false }
                 switch outcome {
                 case .success(let channel):
-                    state.endpoints.modify(endpoint) { $0[key]?.open = channel }
+                    state.connections[endpoint]?[key]?.open = channel
                     state.endpoints.connected(endpoint)
                 case .failure:
-                    state.endpoints.modify(endpoint) { $0[key] = nil }
+                    state.connections[endpoint]?[key] = nil
                     state.endpoints.connectFailed(endpoint, at: .now)
                 }
                 return true
@@ -233,7 +239,7 @@ final class UpstreamPool: Sendable {
 
     /// Whether `channel` is `eventLoop`'s open connection to `endpoint`.
     private func isOpen(_ channel: GRPCChannel, to endpoint: Endpoint, on eventLoop: any EventLoop) -> Bool {
-        state.withLock { $0.endpoints[endpoint]?[ObjectIdentifier(eventLoop)]?.open === channel }
+        state.withLock { $0.connections[endpoint]?[ObjectIdentifier(eventLoop)]?.open === channel }
     }
 
     /// Ends a call's hold on its endpoint (found by address: the list may have changed since
@@ -248,8 +254,8 @@ final class UpstreamPool: Sendable {
     private func discard(_ broken: GRPCChannel, at endpoint: Endpoint, on eventLoop: any EventLoop) {
         let key = ObjectIdentifier(eventLoop)
         let forgotten: Bool = state.withLock { state in
-            guard state.endpoints[endpoint]?[key]?.open === broken else { return false }
-            state.endpoints.modify(endpoint) { $0[key] = nil }
+            guard state.connections[endpoint]?[key]?.open === broken else { return false }
+            state.connections[endpoint]?[key] = nil
             return true
         }
         guard forgotten else { return }

@@ -36,7 +36,9 @@ public final class MeshChannel: ClientTransport {
     }
 
     private struct State {
-        var endpoints: EndpointSet<Connection>
+        var endpoints: EndpointSet
+        /// Per listed endpoint that has one, its connection or the attempt to open one.
+        var connections: [Endpoint: Connection] = [:]
         var budget: RetryBudget
         var retries = 0
         /// Keeps the endpoints fresh, when they come from a resolver.
@@ -67,7 +69,7 @@ public final class MeshChannel: ClientTransport {
         self.retryPolicy = retries
         self.metrics = metrics
         self.state = Mutex(State(
-            endpoints: EndpointSet(endpoints, empty: Connection(), balancing: balancing, outliers: outliers, backoff: backoff),
+            endpoints: EndpointSet(endpoints, balancing: balancing, outliers: outliers, backoff: backoff),
             budget: RetryBudget(ratio: retries.budgetRatio, minimum: retries.budgetMinimum)))
         guard let idleTimeout else { return }
         let sweeper = Task { [weak self] in
@@ -91,14 +93,14 @@ public final class MeshChannel: ClientTransport {
     /// flight, streaming ones included (a long Watch keeps its connection).
     private func closeConnections(idleFor idleTimeout: Duration) async {
         func isIdle(_ state: State, _ endpoint: Endpoint, _ channel: GRPCChannel, now: ContinuousClock.Instant) -> Bool {
-            guard let connection = state.endpoints[endpoint] else { return false }
+            guard let connection = state.connections[endpoint] else { return false }
             return connection.channel === channel && state.endpoints.inFlight(endpoint) == 0
                 && (connection.lastUsed ?? now) + idleTimeout <= now
         }
         let candidates: [(endpoint: Endpoint, channel: GRPCChannel)] = state.withLock { state in
             let now = ContinuousClock.now
-            return state.endpoints.endpoints.compactMap { endpoint in
-                guard let channel = state.endpoints[endpoint]?.channel, isIdle(state, endpoint, channel, now: now) else { return nil }
+            return state.connections.compactMap { endpoint, connection in
+                guard let channel = connection.channel, isIdle(state, endpoint, channel, now: now) else { return nil }
                 return (endpoint, channel)
             }
         }
@@ -106,7 +108,7 @@ public final class MeshChannel: ClientTransport {
             // A call may have picked the connection meanwhile: check again before taking it.
             let taken = state.withLock { state in
                 guard isIdle(state, endpoint, channel, now: .now) else { return false }
-                state.endpoints.modify(endpoint) { $0.channel = nil }
+                state.connections[endpoint]?.channel = nil
                 return true
             }
             guard taken else { continue }
@@ -162,12 +164,12 @@ public final class MeshChannel: ClientTransport {
     public func close() async {
         let (open, refresher, sweeper) = state.withLock { state in
             defer {
-                state.endpoints.removeAllConnections()
+                state.connections = [:]
                 state.refresher = nil
                 state.idleSweeper = nil
                 state.closed = true
             }
-            return (state.endpoints.allConnections.compactMap(\.channel), state.refresher, state.idleSweeper)
+            return (state.connections.values.compactMap(\.channel), state.refresher, state.idleSweeper)
         }
         refresher?.stop()
         sweeper?.cancel()
@@ -180,7 +182,8 @@ public final class MeshChannel: ClientTransport {
     /// calls in flight are done.
     public func update(endpoints newEndpoints: [Endpoint]) {
         let removed: [GRPCChannel] = state.withLock { state in
-            state.endpoints.replace(with: newEndpoints)?.compactMap(\.channel) ?? []
+            let left = state.endpoints.replace(with: newEndpoints) ?? []
+            return left.compactMap { state.connections.removeValue(forKey: $0)?.channel }
         }
         guard !removed.isEmpty else { return }
         metrics?.connections.decrement(by: Double(removed.count))
@@ -252,8 +255,9 @@ public final class MeshChannel: ClientTransport {
     private func nextEndpoint() -> Endpoint? {
         let now = ContinuousClock.now
         return state.withLock { state in
-            guard let endpoint = state.endpoints.pick(at: now, isConnected: { $0.channel != nil }) else { return nil }
-            state.endpoints.modify(endpoint) { $0.lastUsed = now }
+            let connections = state.connections
+            guard let endpoint = state.endpoints.pick(at: now, isConnected: { connections[$0]?.channel != nil }) else { return nil }
+            state.connections[endpoint, default: Connection()].lastUsed = now
             return endpoint
         }
     }
@@ -276,28 +280,35 @@ public final class MeshChannel: ClientTransport {
     private func connection(to endpoint: Endpoint) async throws -> GRPCChannel {
         let tls = self.tls
         let left = Unreachable(status: Status(.unavailable, "\(endpoint) left the endpoint list"), recordedFailure: false)
-        let found: Result<Task<GRPCChannel, any Error>, Unreachable>? = state.withLock { state in
-            guard !state.closed else { return .failure(Unreachable(status: Status(.unavailable, "the channel is closed"), recordedFailure: false)) }
-            guard let current = state.endpoints[endpoint] else { return .failure(left) }
-            if current.channel != nil { return nil }
-            if let connecting = current.connecting { return .success(connecting) }
+        enum Found {
+            case open(GRPCChannel)
+            case opening(Task<GRPCChannel, any Error>)
+            case refused(Unreachable)
+        }
+        let found: Found = state.withLock { state in
+            guard !state.closed else { return .refused(Unreachable(status: Status(.unavailable, "the channel is closed"), recordedFailure: false)) }
+            guard state.endpoints.contains(endpoint) else { return .refused(left) }
+            let current = state.connections[endpoint] ?? Connection()
+            if let channel = current.channel { return .open(channel) }
+            if let connecting = current.connecting { return .opening(connecting) }
             let connecting = Task { try await GRPCChannel.connect(host: endpoint.host, port: endpoint.port, tls: tls) }
-            state.endpoints.modify(endpoint) { $0.connecting = connecting }
-            return .success(connecting)
+            state.connections[endpoint, default: Connection()].connecting = connecting
+            return .opening(connecting)
         }
-        guard let found else {
-            if let existing = state.withLock({ $0.endpoints[endpoint]?.channel }) { return existing }
-            return try await connection(to: endpoint)  // closed in between: open another
+        let attempt: Task<GRPCChannel, any Error>
+        switch found {
+        case .open(let channel): return channel
+        case .refused(let unreachable): throw unreachable
+        case .opening(let connecting): attempt = connecting
         }
-        let attempt = try found.get()
         let channel: GRPCChannel
         do {
             channel = try await attempt.value
         } catch {
             // The first waiter to get here records the failure; the endpoint backs off.
             let recorded = state.withLock { state in
-                guard state.endpoints[endpoint]?.connecting == attempt else { return false }
-                state.endpoints.modify(endpoint) { $0.connecting = nil }
+                guard state.connections[endpoint]?.connecting == attempt else { return false }
+                state.connections[endpoint]?.connecting = nil
                 state.endpoints.connectFailed(endpoint, at: .now)
                 return true
             }
@@ -309,10 +320,11 @@ public final class MeshChannel: ClientTransport {
         // is taken when the endpoint has none, else closed.
         enum Outcome { case recorded, alreadyRecorded, unwanted }
         let outcome: Outcome = state.withLock { state in
-            guard let current = state.endpoints[endpoint], !state.closed else { return .unwanted }
+            guard state.endpoints.contains(endpoint), !state.closed else { return .unwanted }
+            let current = state.connections[endpoint] ?? Connection()
             if current.channel === channel { return .alreadyRecorded }
             guard current.connecting == attempt || (current.channel == nil && current.connecting == nil) else { return .unwanted }
-            state.endpoints.modify(endpoint) { $0 = Connection(channel: channel, lastUsed: .now) }
+            state.connections[endpoint] = Connection(channel: channel, lastUsed: .now)
             state.endpoints.connected(endpoint)
             return .recorded
         }
@@ -333,8 +345,8 @@ public final class MeshChannel: ClientTransport {
     /// to its endpoint reconnects, and the calls it still carries finish before it closes.
     private func forget(_ channel: GRPCChannel, at endpoint: Endpoint) {
         let forgotten = state.withLock { state in
-            guard state.endpoints[endpoint]?.channel === channel else { return false }
-            state.endpoints.modify(endpoint) { $0.channel = nil }
+            guard state.connections[endpoint]?.channel === channel else { return false }
+            state.connections[endpoint]?.channel = nil
             return true
         }
         guard forgotten else { return }
