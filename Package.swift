@@ -142,6 +142,8 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // Helpers the test targets share (running command-line peers such as curl and nghttp).
+        .target(name: "WeftTestSupport", path: "Tests/WeftTestSupport"),
         .testTarget(name: "WeftSchemaTests", dependencies: ["WeftSchema"], path: "Tests/WeftSchemaTests"),
         .testTarget(
             name: "WeftSwiftEmitterTests",
@@ -154,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "WeftHTTP2Tests",
             dependencies: [
-                "WeftHTTP2",
+                "WeftHTTP2", "WeftTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -162,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftGatewayTests",
-            dependencies: ["WeftGateway", "WeftMesh", "WeftRPC", "WeftSchema", "WeftInterop", "WeftTLS"],
+            dependencies: ["WeftGateway", "WeftMesh", "WeftRPC", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport"],
             path: "Tests/WeftGatewayTests",
             exclude: ["Golden"],
             plugins: ["WeftCodegenPlugin"]
@@ -171,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "WeftMeshTests",
             dependencies: [
-                "WeftMesh", "WeftMessages", "WeftRPC", "WeftTLS", .product(name: "Logging", package: "swift-log"),
+                "WeftMesh", "WeftMessages", "WeftRPC", "WeftTLS", "WeftTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Tests/WeftMeshTests"
@@ -179,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "WeftGeneratedCodeTests",
             dependencies: [
-                "WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop",
+                "WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop", "WeftTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             path: "Tests/WeftGeneratedCodeTests",

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import WeftMessages
 import WeftRPC
+import WeftTestSupport
 
 /// The generated stubs over real sockets and real HTTP/2 (h2c here; mutual TLS is exercised
 /// against grpcio in Tests/Interop).
@@ -51,7 +52,7 @@ import WeftRPC
         let output = try await runTool("/usr/bin/nghttp", [
             "-v", "-H", ":method: POST", "-H", "content-type: application/grpc", "-H", "te: trailers", "-H", "grpc-timeout: 300m",
             "-d", body.path, "http://127.0.0.1:\(server.port)\(Shelves.descriptor.methods[0].path)",
-        ])
+        ]).text
         #expect(output.contains("grpc-status: 4"), "\(output)")
         #expect(ContinuousClock.now - started < .seconds(10))  // the handler would take 30 s
         #expect(library.sawCancellation.withLock { $0 })

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import WeftMessages
 import WeftRPC
+import WeftTestSupport
 
 /// Compressed responses: gzip when the server (or the handler) asks for it and the client
 /// accepts it, identity otherwise; Weft's client reads both. nghttp shows what is on the wire.
@@ -41,7 +42,7 @@ import WeftRPC
         func nghttp(_ extra: [String]) async throws -> String {
             try await runTool("/usr/bin/nghttp", [
                 "-H", ":method: POST", "-H", "content-type: application/grpc", "-H", "te: trailers", "-d", body.path,
-            ] + extra + [url])
+            ] + extra + [url]).text
         }
         let accepting = try await nghttp(["-v", "-H", "grpc-accept-encoding: gzip"])
         #expect(accepting.contains("grpc-encoding: gzip"), "\(accepting)")

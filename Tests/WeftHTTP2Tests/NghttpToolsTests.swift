@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftTestSupport
 
 /// The test server against nghttp2's own command-line tools: a real, independent peer.
 @Suite(.timeLimit(.minutes(1)))
@@ -13,8 +14,8 @@ struct NghttpToolsTests {
         defer { try? FileManager.default.removeItem(at: file) }
 
         let url = "http://127.0.0.1:\(server.port)/echo"
-        let verbose = try await Tool.run("/usr/bin/nghttp", ["-v", "-d", file.path, url])
-        let plain = try await Tool.run("/usr/bin/nghttp", ["-d", file.path, url])  // the body alone
+        let verbose = try await runTool("/usr/bin/nghttp", ["-v", "-d", file.path, url])
+        let plain = try await runTool("/usr/bin/nghttp", ["-d", file.path, url])  // the body alone
 
         #expect(verbose.status == 0, "\(verbose.text.suffix(2_000))")
         #expect(verbose.text.contains(":status: 200"))
@@ -28,7 +29,7 @@ struct NghttpToolsTests {
         let server = try await TestServer()
         defer { Task { try await server.stop() } }
 
-        let result = try await Tool.run("/usr/bin/nghttp", ["-v", "http://127.0.0.1:\(server.port)/trailers-only"])
+        let result = try await runTool("/usr/bin/nghttp", ["-v", "http://127.0.0.1:\(server.port)/trailers-only"])
 
         #expect(result.status == 0, "\(result.text.suffix(2_000))")
         #expect(result.text.contains("grpc-status: 12"))
@@ -40,7 +41,7 @@ struct NghttpToolsTests {
         let server = try await TestServer()
         defer { Task { try await server.stop() } }
 
-        let result = try await Tool.run("/usr/bin/h2load", ["-n", "1000", "-c", "4", "-m", "50", "http://127.0.0.1:\(server.port)/echo"])
+        let result = try await runTool("/usr/bin/h2load", ["-n", "1000", "-c", "4", "-m", "50", "http://127.0.0.1:\(server.port)/echo"])
 
         #expect(result.status == 0, "\(result.text)")
         #expect(result.text.contains("1000 total, 1000 started, 1000 done, 1000 succeeded, 0 failed, 0 errored"), "\(result.text)")
@@ -54,7 +55,7 @@ struct NghttpToolsTests {
         try Data(repeating: 0x61, count: 40_000).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
 
-        let result = try await Tool.run(
+        let result = try await runTool(
             "/usr/bin/h2load", ["-n", "400", "-c", "4", "-m", "20", "-d", file.path, "http://127.0.0.1:\(server.port)/echo"])
 
         #expect(result.text.contains("400 total, 400 started, 400 done, 400 succeeded, 0 failed, 0 errored"), "\(result.text)")

@@ -4,6 +4,7 @@ import Testing
 import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftTestSupport
 
 /// RPC metrics on the admin port, read with curl as Prometheus would.
 @Suite struct MetricsTests {
@@ -18,7 +19,7 @@ import WeftRPC
         }
         _ = try? await Health.Client(transport: channel).check(HealthCheckRequest(service: "no.Such"))
         let admin = try #require(service.admin)
-        let metrics = get("http://127.0.0.1:\(admin.port)/metrics")
+        let metrics = try await get("http://127.0.0.1:\(admin.port)/metrics")
         #expect(metrics.contains(#"weft_rpc_server_calls_total{method="/weft.mesh.test.Echo/Say",code="OK"} 2"#))
         #expect(metrics.contains(#"weft_rpc_server_calls_total{method="/grpc.health.v1.Health/Check",code="NOT_FOUND"} 1"#))
         #expect(metrics.contains(#"weft_rpc_server_calls_duration_seconds_count{method="/weft.mesh.test.Echo/Say"} 2"#))
@@ -26,7 +27,7 @@ import WeftRPC
         #expect(metrics.contains("weft_rpc_server_connections 1"), "\(metrics)")
         #expect(metrics.contains("# HELP weft_rpc_server_calls_total Calls handled, by method and status code."))
         #expect(metrics.contains("# TYPE weft_rpc_server_calls_duration_seconds histogram"))
-        let healthz = get("http://127.0.0.1:\(admin.port)/healthz")
+        let healthz = try await get("http://127.0.0.1:\(admin.port)/healthz")
         #expect(healthz == "ok\n")
         try await channel.close()
         try await service.shutdown()
@@ -145,15 +146,7 @@ import WeftRPC
     }
 
     /// The body curl gets for `url`.
-    func get(_ url: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "--max-time", "5", url]
-        let output = Pipe()
-        process.standardOutput = output
-        try? process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    func get(_ url: String) async throws -> String {
+        try await runTool("/usr/bin/curl", ["-s", "--max-time", "5", url], includingErrors: false).text
     }
 }

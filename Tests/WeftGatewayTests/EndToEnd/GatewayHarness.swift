@@ -3,6 +3,7 @@ import Testing
 import WeftGateway
 import WeftRPC
 import WeftTLS
+import WeftTestSupport
 
 /// A bookshop upstream served over mutual TLS and a gateway in front of it, both on loopback
 /// ports, with certificates from `DevPKI` (what `weft certs` runs).
@@ -106,28 +107,7 @@ struct CurlError: Error, CustomStringConvertible {
     var description: String { "curl gave no HTTP response: \(output)" }
 }
 
-/// Runs a program to completion and returns its standard output. The blocking reads happen
-/// on a thread of their own: not on the cooperative pool, whose threads the servers under test
-/// need, and not through a `readabilityHandler`, whose teardown races libdispatch on Linux (a
-/// known crash in `_dispatch_event_loop_drain`).
+/// Runs a program to completion and returns its standard output.
 func run(_ executable: String, _ arguments: [String]) async throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    return try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            do {
-                try process.run()
-            } catch {
-                continuation.resume(throwing: error)
-                return
-            }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            continuation.resume(returning: String(decoding: data, as: UTF8.self))
-        }.start()
-    }
+    try await runTool(executable, arguments, includingErrors: false).text
 }
