@@ -3,29 +3,29 @@ import CNGHTTP2
 /// Header fields as nghttp2 name/value pairs.
 enum NGHTTP2HeaderBlock {
     /// Runs `body` with `headers` as `nghttp2_nv`s, valid only inside `body` (nghttp2 copies them
-    /// when a frame is submitted).
+    /// when a frame is submitted). Names, values and pairs live in temporary buffers (on the
+    /// stack for a typical block): no heap allocation per header block.
     static func withNameValues<Result>(_ headers: HeaderFields, _ body: (UnsafeMutableBufferPointer<nghttp2_nv>) -> Result) -> Result {
-        // One buffer holds every name and value back to back.
-        var storage: [UInt8] = []
-        storage.reserveCapacity(headers.reduce(1) { $0 + $1.name.utf8.count + $1.value.utf8.count })
-        var ranges: [(name: Range<Int>, value: Range<Int>)] = []
-        ranges.reserveCapacity(headers.count)
-        for (name, value) in headers {
-            let nameStart = storage.count
-            storage += name.utf8
-            let valueStart = storage.count
-            storage += value.utf8
-            ranges.append((nameStart..<valueStart, valueStart..<storage.count))
-        }
-        storage.append(0)  // never empty, so the base address exists even for empty fields
-        return storage.withUnsafeMutableBufferPointer { bytes in
-            let base = bytes.baseAddress!
-            var nva = ranges.map { range in
-                nghttp2_nv(
-                    name: base + range.name.lowerBound, value: base + range.value.lowerBound,
-                    namelen: range.name.count, valuelen: range.value.count, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
+        // Never empty, so the base address exists even when every field is empty.
+        let byteCount = headers.reduce(1) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: byteCount) { bytes in
+            withUnsafeTemporaryAllocation(of: nghttp2_nv.self, capacity: headers.count) { pairs in
+                let base = bytes.baseAddress!
+                var offset = 0
+                func append(_ text: String) -> (UnsafeMutablePointer<UInt8>, Int) {
+                    let start = offset
+                    offset = UnsafeMutableBufferPointer(rebasing: bytes[start...]).initialize(from: text.utf8).1 + start
+                    return (base + start, offset - start)
+                }
+                for (index, field) in headers.enumerated() {
+                    let (name, nameLength) = append(field.name)
+                    let (value, valueLength) = append(field.value)
+                    (pairs.baseAddress! + index).initialize(to: nghttp2_nv(
+                        name: name, value: value, namelen: nameLength, valuelen: valueLength, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                }
+                // nghttp2_nv is a plain C struct: nothing to deinitialize afterwards.
+                return body(pairs)
             }
-            return nva.withUnsafeMutableBufferPointer { body($0) }
         }
     }
 }
