@@ -95,5 +95,15 @@ import WeftRPC
         let trace = TraceParent.newTrace()
         #expect(TraceParent(header: trace.description) == trace)
         #expect(trace.child().traceID == trace.traceID && trace.child().parentID != trace.parentID)
+        // Every part read back exactly; a later version may add fields after a dash.
+        let header = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+        let parsed = TraceParent(header: header)
+        #expect(parsed?.description == header)
+        #expect(parsed?.parentID == "b7ad6b7169203331" && parsed?.flags == "01")
+        #expect(TraceParent(header: "01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00-future")?.flags == "00")
+        #expect(TraceParent(header: header + "x") == nil)
+        #expect(TraceParent(header: "ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01") == nil)
+        #expect(TraceParent(header: "00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01") == nil)
+        #expect(TraceParent(header: String(header.dropLast())) == nil)
     }
 }

@@ -1,57 +1,97 @@
 import Synchronization
 
 /// W3C Trace Context's `traceparent`: the trace a call belongs to and the span that made it.
+/// The ids are kept as integers and spelled out only when asked for (a served call without a
+/// trace starts one, an outgoing call makes a span: neither allocates).
 public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
-    /// 32 lowercase hex digits.
-    public let traceID: String
-    /// 16 lowercase hex digits: the calling span.
-    public let parentID: String
-    /// 2 hex digits (`01`: sampled).
-    public let flags: String
+    private let traceHigh: UInt64
+    private let traceLow: UInt64
+    private let parent: UInt64
+    private let flagBits: UInt8
 
-    /// Parses a `traceparent` header; nil when it is malformed or its ids are all zeros.
+    /// 32 lowercase hex digits.
+    public var traceID: String { Self.text(count: 32) { Self.writeHex(traceHigh, traceLow, byteCount: 16, into: $0, at: 0) } }
+    /// 16 lowercase hex digits: the calling span.
+    public var parentID: String { Self.text(count: 16) { Self.writeHex(parent, 0, byteCount: 8, into: $0, at: 0) } }
+    /// 2 hex digits (`01`: sampled).
+    public var flags: String { Self.text(count: 2) { Self.writeHex(UInt64(flagBits) << 56, 0, byteCount: 1, into: $0, at: 0) } }
+
+    /// Parses a `traceparent` header (`version-traceid-parentid-flags`, later versions may add
+    /// fields); nil when it is malformed or its ids are all zeros.
     public init?(header: String) {
-        let parts = header.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 4, parts[0].count == 2, parts[0] != "ff",
-              parts[1].count == 32, parts[2].count == 16, parts[3].count == 2,
-              parts[0...3].allSatisfy({ $0.utf8.allSatisfy(Self.isLowerHex) }),
-              parts[1].contains(where: { $0 != "0" }), parts[2].contains(where: { $0 != "0" })
-        else { return nil }
-        (traceID, parentID, flags) = (parts[1], parts[2], parts[3])
+        guard let parsed = header.utf8.withContiguousStorageIfAvailable({ Self.parse($0) }) ?? Self.parse(Array(header.utf8)[...]) else {
+            return nil
+        }
+        self = parsed
     }
 
-    private init(traceID: String, parentID: String, flags: String) {
-        (self.traceID, self.parentID, self.flags) = (traceID, parentID, flags)
+    private static func parse<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> TraceParent? where Bytes.Index == Int {
+        let bytes = bytes.prefix(56)
+        guard bytes.count >= 55, bytes[2] == UInt8(ascii: "-"), bytes[35] == UInt8(ascii: "-"), bytes[52] == UInt8(ascii: "-"),
+              bytes.count == 55 || bytes[55] == UInt8(ascii: "-"),
+              let version = number(bytes[0..<2]), version != 0xFF,
+              let high = number(bytes[3..<19]), let low = number(bytes[19..<35]), high | low != 0,
+              let parent = number(bytes[36..<52]), parent != 0,
+              let flags = number(bytes[53..<55])
+        else { return nil }
+        return TraceParent(traceHigh: high, traceLow: low, parent: parent, flagBits: UInt8(flags))
+    }
+
+    private init(traceHigh: UInt64, traceLow: UInt64, parent: UInt64, flagBits: UInt8) {
+        (self.traceHigh, self.traceLow, self.parent, self.flagBits) = (traceHigh, traceLow, parent, flagBits)
     }
 
     /// A new sampled trace.
     public static func newTrace() -> TraceParent {
-        TraceParent(traceID: randomHex(16), parentID: randomHex(8), flags: "01")
+        TraceParent(traceHigh: IDSource.next(), traceLow: IDSource.next() | 1, parent: IDSource.next() | 1, flagBits: 1)
     }
 
     /// The same trace with a new span as the parent, for an outgoing call.
     public func child() -> TraceParent {
-        TraceParent(traceID: traceID, parentID: Self.randomHex(8), flags: flags)
+        TraceParent(traceHigh: traceHigh, traceLow: traceLow, parent: IDSource.next() | 1, flagBits: flagBits)
     }
 
-    public var description: String { "00-\(traceID)-\(parentID)-\(flags)" }
-
-    private static func isLowerHex(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    /// The header value, version 00, spelled out in one go.
+    public var description: String {
+        Self.text(count: 55) { text in
+            for (index, byte) in "00-".utf8.enumerated() { text[index] = byte }
+            Self.writeHex(traceHigh, traceLow, byteCount: 16, into: text, at: 3)
+            text[35] = UInt8(ascii: "-")
+            Self.writeHex(parent, 0, byteCount: 8, into: text, at: 36)
+            text[52] = UInt8(ascii: "-")
+            Self.writeHex(UInt64(flagBits) << 56, 0, byteCount: 1, into: text, at: 53)
+        }
     }
 
-    /// `byteCount` random bytes as lowercase hex, written straight into the string's storage
-    /// (every served call without a trace starts one, every outgoing call a span).
-    private static func randomHex(_ byteCount: Int) -> String {
-        String(unsafeUninitializedCapacity: byteCount * 2) { text in
-            var bits = IDSource.next()
-            for index in 0..<byteCount {
-                if index > 0, index % 8 == 0 { bits = IDSource.next() }
-                let byte = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(index % 8)))
-                text[2 * index] = hexDigit(byte >> 4)
-                text[2 * index + 1] = hexDigit(byte & 0xF)
+    /// Lowercase hex digits as a number; nil for anything else.
+    private static func number<Digits: Collection<UInt8>>(_ digits: Digits) -> UInt64? {
+        var value: UInt64 = 0
+        for digit in digits {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(digit - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(digit - UInt8(ascii: "a") + 10)
+            default: return nil
             }
-            return byteCount * 2
+        }
+        return value
+    }
+
+    /// A string of `count` ASCII bytes that `write` fills in.
+    private static func text(count: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Void) -> String {
+        String(unsafeUninitializedCapacity: count) { text in
+            write(text)
+            return count
+        }
+    }
+
+    /// The first `byteCount` bytes of `high` then `low` (most significant first) as lowercase hex
+    /// digits, into `text` from `offset`.
+    private static func writeHex(_ high: UInt64, _ low: UInt64, byteCount: Int, into text: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        for index in 0..<byteCount {
+            let word = index < 8 ? high : low
+            let byte = UInt8(truncatingIfNeeded: word >> (56 - 8 * UInt64(index % 8)))
+            text[offset + 2 * index] = hexDigit(byte >> 4)
+            text[offset + 2 * index + 1] = hexDigit(byte & 0xF)
         }
     }
 
