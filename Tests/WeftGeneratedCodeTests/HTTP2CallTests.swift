@@ -17,14 +17,7 @@ import WeftTestSupport
         #expect(try await client.getBook(Named(displayName: "dune")).displayName == "found: dune")
         await #expect(throws: Status(.notFound, "no such book")) { try await client.getBook(Named(displayName: "missing")) }
 
-        let names = try await client.watchBooks { writer in
-            for name in ["a", "b"] { try await writer.write(Named(displayName: name)) }
-        } onResponse: { responses in
-            var names: [String] = []
-            for try await response in responses { names.append(response.displayName) }
-            return names
-        }
-        #expect(names == ["A", "B"])
+        #expect(try await client.echo(["a", "b"]) == ["A", "B"])
 
         try await channel.close()
         try await server.shutdown()

@@ -15,3 +15,15 @@ struct Library: Shelves.Handler {
         }
     }
 }
+
+extension Shelves.Client {
+    /// Sends `names` through `watchBooks` (a bidirectional stream) and collects what comes back:
+    /// from `Library`, each name in capitals.
+    func echo(_ names: [String]) async throws -> [String] {
+        try await watchBooks { writer in
+            for name in names { try await writer.write(Named(displayName: name)) }
+        } onResponse: { responses in
+            try await responses.reduce(into: [String]()) { $0.append($1.displayName) }
+        }
+    }
+}

@@ -20,14 +20,7 @@ import WeftTestSupport
         let client = Shelves.Client(transport: channel)
         let long = String(repeating: "dune ", count: 2_000)
         #expect(try await client.getBook(Named(displayName: long)).displayName == "found: " + long)
-        let names = try await client.watchBooks { writer in
-            for name in ["a", "b"] { try await writer.write(Named(displayName: name)) }
-        } onResponse: { responses in
-            var names: [String] = []
-            for try await response in responses { names.append(response.displayName) }
-            return names
-        }
-        #expect(names == ["A", "B"])
+        #expect(try await client.echo(["a", "b"]) == ["A", "B"])
         try await channel.close()
         try await server.shutdown()
     }

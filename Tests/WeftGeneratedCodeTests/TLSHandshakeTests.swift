@@ -55,14 +55,7 @@ import WeftTLS
             host: "127.0.0.1", port: server.port, tls: Self.context(.client, "client", serverName: "127.0.0.1"))
         let sizes = (0..<300).map { index in index % 50 == 49 ? 200_000 + index : index % 7 * 13 + 1 }
         let names = sizes.enumerated().map { index, size in String(repeating: Character(UnicodeScalar(UInt8(97 + index % 26))), count: size) }
-        let echoed = try await Shelves.Client(transport: channel).watchBooks { writer in
-            for name in names { try await writer.write(Named(displayName: name)) }
-        } onResponse: { responses in
-            var echoed: [String] = []
-            for try await response in responses { echoed.append(response.displayName) }
-            return echoed
-        }
-        #expect(echoed == names.map { $0.uppercased() })
+        #expect(try await Shelves.Client(transport: channel).echo(names) == names.map { $0.uppercased() })
         try await channel.close()
         try await server.shutdown()
     }

@@ -140,6 +140,12 @@ public final class Gateway: Sendable {
         /// The request messages: exactly one unless the rpc is client-streaming.
         let messages: [[UInt8]]
         let options: CallOptions
+
+        /// Sends every request message over `upstreamCall`, then half-closes.
+        func sendRequests(over upstreamCall: any ClientCall) async throws {
+            for message in messages { try await upstreamCall.send(message) }
+            try await upstreamCall.finishRequests()
+        }
     }
 
     private func plan(_ exchange: inout Exchange) -> Plan {
@@ -240,8 +246,7 @@ public final class Gateway: Sendable {
         let started = StreamStarted()
         do {
             let final = try await ClientCalls.raw(call.upstream.transport(on: eventLoop), call.target.method, options: call.options) { upstreamCall in
-                for message in call.messages { try await upstreamCall.send(message) }
-                try await upstreamCall.finishRequests()
+                try await call.sendRequests(over: upstreamCall)
                 let initial = try await upstreamCall.initialMetadata()
                 let headers = exchange.headers + Self.headers(from: initial, Metadata(), keys: configuration.forwardedResponseMetadata)
                 started.value = true
@@ -291,8 +296,7 @@ public final class Gateway: Sendable {
         let final: Status
         do {
             let raw = try await ClientCalls.raw(call.upstream.transport(on: eventLoop), call.target.method, options: call.options) { upstreamCall in
-                for message in call.messages { try await upstreamCall.send(message) }
-                try await upstreamCall.finishRequests()
+                try await call.sendRequests(over: upstreamCall)
                 return try await ClientCalls.onlyRawResponse(of: upstreamCall)
             }
             (response, final) = unaryResponse(raw, call, exchange)

@@ -41,9 +41,9 @@ enum GatewayRoutes {
                 for method in service.methods {
                     guard let rule = method.httpRule else { continue }
                     let where_ = "\(file.path): rpc \(service.fullName).\(method.name)"
+                    let bindings = [rule] + rule.additionalBindings
                     // A client stream arrives as NDJSON, one whole request message per line.
-                    if method.clientStreaming,
-                       let binding = ([rule] + rule.additionalBindings).first(where: { $0.body != "*" || ["GET", "DELETE"].contains($0.method) }) {
+                    if method.clientStreaming, let binding = bindings.first(where: { $0.body != "*" || ["GET", "DELETE"].contains($0.method) }) {
                         throw GatewayStartError(
                             "\(where_) is client-streaming, so its binding \(binding.method) \(binding.path) needs body: \"*\" "
                                 + "and a method with a body (each line of the NDJSON request body is one request message)")
@@ -53,7 +53,7 @@ enum GatewayRoutes {
                         inputType: method.inputType, outputType: method.outputType,
                         clientStreaming: method.clientStreaming, serverStreaming: method.serverStreaming,
                         idempotency: .unknown, httpRule: nil)
-                    for binding in [rule] + rule.additionalBindings {
+                    for binding in bindings {
                         let template: PathTemplate
                         do {
                             template = try PathTemplate(binding.path)

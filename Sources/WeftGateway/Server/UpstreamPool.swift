@@ -118,11 +118,11 @@ final class UpstreamPool: Sendable {
     /// Runs `body` over the next usable endpoint's connection on `eventLoop`, moving on while the
     /// connection cannot be opened or the call was never sent; at most `triesLeft` attempts
     /// (a call before a DNS upstream's first lookup waits for it). The endpoint's call ends when
-    /// `body`'s future does, unless `holdsEndpoint`: then `body` ends it through the `EndpointRelease`
-    /// it is given (a stream, which outlives its start).
+    /// `body`'s future does, unless `holdsEndpoint`: then through the release `body` is given (a
+    /// stream, which outlives its start), as in `MeshChannel`.
     fileprivate func attempt<Result: Sendable>(
         on eventLoop: any EventLoop, triesLeft: Int, lastFailure: (any Error)?, holdsEndpoint: Bool,
-        _ body: @escaping @Sendable (GRPCChannel, EndpointRelease) -> EventLoopFuture<Result>
+        _ body: @escaping @Sendable (GRPCChannel, @escaping @Sendable (CallOutcome) -> Void) -> EventLoopFuture<Result>
     ) -> EventLoopFuture<Result> {
         guard triesLeft > 0, let (endpoint, connection) = pick(on: eventLoop) else {
             if let refresher = state.withLock({ $0.refresher }), lastFailure == nil, endpointCount == 0 {
@@ -141,7 +141,7 @@ final class UpstreamPool: Sendable {
             return self.attempt(on: eventLoop, triesLeft: triesLeft - 1, lastFailure: error, holdsEndpoint: holdsEndpoint, body)
         }
         let call: @Sendable (GRPCChannel) -> EventLoopFuture<Result> = { channel in
-            body(channel, EndpointRelease(pool: self, endpoint: endpoint))
+            body(channel) { outcome in self.finished(endpoint, outcome) }
                 .map { result in
                     if !holdsEndpoint { self.finished(endpoint, .succeeded(latency: .now - started)) }
                     return result
@@ -244,7 +244,7 @@ final class UpstreamPool: Sendable {
 
     /// Ends a call's hold on its endpoint (found by address: the list may have changed since
     /// the call began; an endpoint that left took its load along).
-    fileprivate func finished(_ endpoint: Endpoint, _ outcome: CallOutcome) {
+    private func finished(_ endpoint: Endpoint, _ outcome: CallOutcome) {
         let ejected = state.withLock { $0.endpoints.finished(endpoint, outcome, at: .now) }
         if ejected { metrics.ejections.increment() }
     }
@@ -264,22 +264,10 @@ final class UpstreamPool: Sendable {
     }
 
     private func noEndpointTookTheCall(_ lastFailure: (any Error)?) -> Status {
-        let (addresses, closed) = state.withLock { ($0.endpoints.endpoints, $0.closed) }
-        if closed { return Status(.unavailable, "the gateway is shutting down") }
-        if addresses.isEmpty { return Status(.unavailable, "upstream \(name) has no endpoints yet (its DNS name has not resolved)") }
-        return Status(
-            .unavailable,
-            "no endpoint of upstream \(name) (\(addresses.map(\.description).joined(separator: ", "))) took the call"
-                + (lastFailure.map { ": \($0)" } ?? " (all are backing off)"))
-    }
-
-    /// A stream's hold on its endpoint, released once when the stream ends.
-    fileprivate struct EndpointRelease: Sendable {
-        let pool: UpstreamPool
-        let endpoint: Endpoint
-
-        func callEnded(_ outcome: CallOutcome) {
-            pool.finished(endpoint, outcome)
+        state.withLock { state in
+            if state.closed { return Status(.unavailable, "the gateway is shutting down") }
+            if state.endpoints.count == 0 { return Status(.unavailable, "upstream \(name) has no endpoints yet (its DNS name has not resolved)") }
+            return state.endpoints.noEndpointTookTheCall(upstream: name, lastFailure: lastFailure)
         }
     }
 }
@@ -294,7 +282,7 @@ private struct EventLoopTransport: ClientTransport {
         let tries = pool.endpointCount + 1
         return try await pool.attempt(on: eventLoop, triesLeft: tries, lastFailure: nil, holdsEndpoint: true) { channel, release in
             eventLoop.makeFutureWithTask { () -> any ClientCall in
-                EndpointHoldingCall(try await channel.startCall(method, options: options), onEnd: release.callEnded)
+                EndpointHoldingCall(try await channel.startCall(method, options: options), onEnd: release)
             }
         }.get()
     }

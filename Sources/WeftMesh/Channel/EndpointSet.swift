@@ -1,3 +1,5 @@
+import WeftRPC
+
 /// The endpoints one channel spreads calls over: the list, each endpoint's health (failed
 /// connection attempts and the backoff they earn) and its load (`EndpointBalancer`). Endpoints
 /// are found by address, so a call that began before the list changed still finds its own (or
@@ -74,6 +76,16 @@ public struct EndpointSet: Sendable {
         guard let index = members.firstIndex(where: { $0.endpoint == endpoint }) else { return }
         members[index].failures = 0
         members[index].retryAt = nil
+    }
+
+    /// Why a call found no endpoint: UNAVAILABLE naming `upstream` (when given) and the
+    /// endpoints, with the last attempt's failure (none: every endpoint is backing off).
+    public func noEndpointTookTheCall(upstream: String? = nil, lastFailure: (any Error)?) -> Status {
+        let listed = members.map(\.endpoint.description).joined(separator: ", ")
+        return Status(
+            .unavailable,
+            "no endpoint of " + (upstream.map { "upstream \($0) (\(listed))" } ?? listed) + " took the call"
+                + (lastFailure.map { ": \($0)" } ?? " (all are backing off)"))
     }
 
     /// Replaces the list (duplicates dropped, an empty list ignored): endpoints that stay keep

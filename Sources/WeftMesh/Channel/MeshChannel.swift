@@ -191,8 +191,9 @@ public final class MeshChannel: ClientTransport {
     }
 
     /// A channel whose endpoints come from `resolver` (e.g. `DNSResolver` for a Kubernetes
-    /// headless service): resolved now, again every `refreshEvery`, and at once when no endpoint
-    /// takes a call. Throws when the first resolution finds nothing.
+    /// headless service): resolved now, again every `refreshEvery`, and on demand (at most once a
+    /// second, see `EndpointRefresher`) when no endpoint takes a call. Throws when the first
+    /// resolution finds nothing.
     public static func resolving(
         _ resolver: any EndpointResolver, refreshEvery: Duration = .seconds(30), tls: TLSContext?,
         balancing: Balancing = .roundRobin, outliers: OutlierPolicy = OutlierPolicy(), retries: RetryPolicy = RetryPolicy(),
@@ -243,11 +244,9 @@ public final class MeshChannel: ClientTransport {
                 throw error
             }
         }
-        if let refresher = state.withLock({ $0.refresher }) { Task { await refresher.lookUpNow() } }
-        throw Status(
-            .unavailable,
-            "no endpoint of \(endpoints.map(\.description).joined(separator: ", ")) took the call"
-                + (lastFailure.map { ": \($0)" } ?? " (all are backing off)"))
+        let (refresher, refusal) = state.withLock { ($0.refresher, $0.endpoints.noEndpointTookTheCall(lastFailure: lastFailure)) }
+        if let refresher { Task { await refresher.lookUpNow() } }
+        throw refusal
     }
 
     /// The next endpoint, by the balancing rule, among those connected or not backing off;
