@@ -99,7 +99,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR := .build-fuzz
 fuzz: build
 	mkdir -p $(FUZZ_DIR)/generated $(FUZZ_DIR)/corpus
-	$(CODEGEN) --runtime-module --messages-only --proto-path ../shared/interop --out $(FUZZ_DIR)/generated ../shared/interop/interop.proto
+	$(CODEGEN) --runtime-module --messages-only --proto-path Sources/WeftInterop --out $(FUZZ_DIR)/generated Sources/WeftInterop/interop.proto
 	swiftc -O -g -sanitize=fuzzer,address -parse-as-library -D FUZZING -module-name WeftFuzz \
 	  $$(find Sources/WeftMessages -name '*.swift') $(FUZZ_DIR)/generated/interop.weft.swift \
 	  Tests/Fuzz/DecoderFuzz/DecoderFuzz.swift -o $(FUZZ_DIR)/weft-fuzz-decoder

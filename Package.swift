@@ -113,7 +113,7 @@ let package = Package(
             path: "Sources/WeftMesh",
             plugins: ["WeftCodegenPlugin"]
         ),
-        // The interop contract's types, generated on every build from ../shared/interop.
+        // The interop contract's types, generated on every build from its copy, Sources/WeftInterop/interop.proto.
         .target(
             name: "WeftInterop",
             dependencies: ["WeftMessages", "WeftRPC"],

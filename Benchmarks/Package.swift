@@ -31,7 +31,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         // interop.proto through protoc-gen-swift 1.39.0, generated once and committed (same
-        // command as the bench messages, with ../shared/interop).
+        // command as the bench messages, with -I Sources/WeftInterop).
         .target(
             name: "SwiftProtobufInterop",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]

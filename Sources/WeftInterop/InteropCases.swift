@@ -6,7 +6,7 @@ import Foundation
 import WeftMessages
 import WeftRPC
 
-/// The interop client's test cases: each drives one behaviour of ../shared/interop/interop.proto
+/// The interop client's test cases: each drives one behaviour of Sources/WeftInterop/interop.proto
 /// against any transport (HTTP/2 + mTLS to a real peer, or in-process in unit tests).
 public struct InteropCase: Sendable {
     public let name: String

@@ -11,7 +11,7 @@ import WeftTLS
 struct WeftInteropCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weft-interop",
-        abstract: "Weft's gRPC interop test service (../shared/interop/interop.proto).",
+        abstract: "Weft's gRPC interop test service (Sources/WeftInterop/interop.proto).",
         subcommands: [Server.self, Client.self]
     )
 

@@ -25,17 +25,17 @@ from grpc_tools import protoc
 
 import samples
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+ROOT = Path(__file__).resolve().parents[2]
 ABSENT = object()
 
 
 def compile_schemas(out):
     """protoc's Python classes for interop.proto and bench.proto, imported from `out`."""
     out.mkdir()
-    args = ["protoc", f"-I{SHARED / 'interop'}", f"-I{SHARED / 'bench'}", f"--python_out={out}",
+    args = ["protoc", f"-I{ROOT / 'Sources' / 'WeftInterop'}", f"-I{ROOT / 'Tests' / 'CrossLanguage' / 'CodecProbe'}", f"--python_out={out}",
             "interop.proto", "bench.proto"]
     if protoc.main(args) != 0:
-        sys.exit("protoc failed on the shared schemas")
+        sys.exit("protoc failed on interop.proto or bench.proto")
     sys.path.insert(0, str(out))
     return importlib.import_module("interop_pb2"), importlib.import_module("bench_pb2")
 

@@ -17,12 +17,12 @@ import time
 import grpc
 from grpc_tools import protoc
 
-SHARED_INTEROP = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "interop")
+INTEROP_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "WeftInterop")
 
 
 def compile_protos(out_dir):
     include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-    result = protoc.main(["protoc", f"-I{SHARED_INTEROP}", f"-I{include}", f"--python_out={out_dir}",
+    result = protoc.main(["protoc", f"-I{INTEROP_DIR}", f"-I{include}", f"--python_out={out_dir}",
                           f"--grpc_python_out={out_dir}", "interop.proto"])
     if result != 0:
         sys.exit("protoc failed")

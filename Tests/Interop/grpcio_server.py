@@ -1,4 +1,4 @@
-"""A grpcio (Python) TestService as ../shared/interop/interop.proto specifies, for running
+"""A grpcio (Python) TestService as Sources/WeftInterop/interop.proto specifies, for running
 `weft-interop client` against a gRPC implementation Weft did not write.
 
 Usage: grpcio_server.py <pki dir>  (mutual TLS; prints LISTENING 127.0.0.1:<port>, serves until killed)
@@ -12,13 +12,13 @@ from concurrent import futures
 import grpc
 from grpc_tools import protoc
 
-SHARED_INTEROP = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "interop")
+INTEROP_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "WeftInterop")
 
 
 def main():
     out_dir = tempfile.mkdtemp()
     include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-    if protoc.main(["protoc", f"-I{SHARED_INTEROP}", f"-I{include}", f"--python_out={out_dir}",
+    if protoc.main(["protoc", f"-I{INTEROP_DIR}", f"-I{include}", f"--python_out={out_dir}",
                     f"--grpc_python_out={out_dir}", "interop.proto"]) != 0:
         sys.exit("protoc failed")
     sys.path.insert(0, out_dir)

@@ -19,8 +19,8 @@ from crosscheck import CORPUS, PYTHON, ROOT, export_google_api, grpc_tools_inclu
 
 SCHEMAS = [
     (CORPUS, sorted(p.relative_to(CORPUS) for p in CORPUS.glob("good/**/*.proto"))),
-    (ROOT.parent / "shared" / "interop", [Path("interop.proto")]),
-    (ROOT.parent / "shared" / "bench", [Path("bench.proto")]),
+    (ROOT / "Sources" / "WeftInterop", [Path("interop.proto")]),
+    (ROOT / "Tests" / "CrossLanguage" / "CodecProbe", [Path("bench.proto")]),
     (ROOT / "schemas", sorted(p.relative_to(ROOT / "schemas") for p in (ROOT / "schemas").glob("**/*.proto"))),
     (ROOT / "Tests" / "WeftGeneratedCodeTests", [Path("edge_cases.proto")]),
 ]

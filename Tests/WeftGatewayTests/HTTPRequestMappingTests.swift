@@ -6,7 +6,7 @@ import WeftMessages
 
 /// HTTP requests (path variables, query string, body) into rpc request messages.
 @Suite struct HTTPRequestMappingTests {
-    let interop = try! TranscodingTests.schema("../shared/interop", "interop.proto")
+    let interop = try! TranscodingTests.schema("Sources/WeftInterop", "interop.proto")
     let catalog = try! TranscodingTests.schema("schemas", "weft/platform/catalog/v1/catalog.proto")
 
     func json(_ schema: DynamicSchema, _ binary: [UInt8], _ type: String) throws -> String {
@@ -74,7 +74,7 @@ import WeftMessages
 }
 
 @Suite struct ResponseBodyTests {
-    let interop = try! TranscodingTests.schema("../shared/interop", "interop.proto")
+    let interop = try! TranscodingTests.schema("Sources/WeftInterop", "interop.proto")
 
     @Test func responseBodySelectsOneField() throws {
         let message = KitchenSink(fInt64: 5, inner: .init(id: 1), rInt32: [1, 2])

@@ -17,7 +17,7 @@ import WeftSchema
         return DynamicSchema(files: result.files)
     }
 
-    let interop = try! TranscodingTests.schema("../shared/interop", "interop.proto")
+    let interop = try! TranscodingTests.schema("Sources/WeftInterop", "interop.proto")
 
     static let sample = KitchenSink(
         fInt32: -42, fInt64: .min, fUint32: .max, fUint64: .max, fSint32: -1, fSint64: .max, fFixed32: 1,

@@ -3,14 +3,16 @@ import Testing
 @testable import WeftSchema
 
 @Suite struct SchemaFilesTests {
-    private var sharedDirectory: URL { testsDirectory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared") }
+    private var repository: URL { testsDirectory.deletingLastPathComponent() }
+    private var interopDirectory: URL { repository.appendingPathComponent("Sources/WeftInterop") }
+    private var benchSchema: URL { repository.appendingPathComponent("Tests/CrossLanguage/CodecProbe/bench.proto") }
     private var corpus: URL { testsDirectory.appendingPathComponent("SchemaCorpus") }
 
     @Test func interopSchemaChecksClean() throws {
-        let path = sharedDirectory.appendingPathComponent("interop/interop.proto").path
-        let result = SchemaCompiler(includePaths: [sharedDirectory.path]).compile([path])
+        let path = interopDirectory.appendingPathComponent("interop.proto").path
+        let result = SchemaCompiler(includePaths: [interopDirectory.path]).compile([path])
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
-        #expect(result.requestedPaths == ["interop/interop.proto"])
+        #expect(result.requestedPaths == ["interop.proto"])
         let sink = try #require(result.message(named: "weft.interop.v1.KitchenSink"))
         #expect(sink.fields.count == 41)
         #expect(sink.fields.last?.number == 536_870_911)
@@ -19,7 +21,7 @@ import Testing
         #expect(sink.fields.first { $0.name == "r_unpacked_int32" }?.isPacked == false)
         #expect(sink.fields.first { $0.name == "f_max_tag" }?.doc == "The largest legal field number (5-byte tag on the wire).")
         #expect(result.enumeration(named: "weft.interop.v1.Color")?.values.last?.number == -1)
-        #expect(result.file(containing: "weft.interop.v1.TestService")?.path == "interop/interop.proto")
+        #expect(result.file(containing: "weft.interop.v1.TestService")?.path == "interop.proto")
         #expect(result.files.first?.doc.hasPrefix("Weft gRPC interoperability contract, version 1.") == true)
         let methods = result.files.first?.services.first?.methods ?? []
         #expect(methods.map(\.name).first == "EmptyCall")
@@ -27,12 +29,25 @@ import Testing
     }
 
     @Test func benchSchemaChecksClean() throws {
-        let result = SchemaCompiler(includePaths: []).compile([sharedDirectory.appendingPathComponent("bench/bench.proto").path])
+        let result = SchemaCompiler(includePaths: []).compile([benchSchema.path])
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         let product = try #require(result.message(named: "weft.bench.v1.Product"))
         #expect(product.fields.first { $0.name == "description" }?.doc == "~200 chars")
         #expect(product.fields.first { $0.name == "status" }?.type == .enumeration("weft.bench.v1.Status"))
         #expect(result.message(named: "weft.bench.v1.Order")?.fields.map(\.jsonName).contains("customerId") == true)
+    }
+
+    /// The repository keeps copies of the shared contracts so that a plain clone builds; where the
+    /// shared folder sits beside the repository (development machines, CI), the copies must match it.
+    @Test func contractCopiesMatchTheSharedFolderWhereItExists() throws {
+        let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
+        let copies = [("interop/interop.proto", interopDirectory.appendingPathComponent("interop.proto")),
+                      ("bench/bench.proto", benchSchema)]
+        for (sharedPath, copy) in copies {
+            let original = shared.appendingPathComponent(sharedPath)
+            guard FileManager.default.fileExists(atPath: original.path) else { continue }
+            #expect(try Data(contentsOf: copy) == Data(contentsOf: original), "\(copy.path) differs from \(original.path)")
+        }
     }
 
     @Test func bundledFilesCheckCleanAndExport() throws {

@@ -18,8 +18,8 @@ import WeftSwiftEmitter
     }
 
     static let cases: [Case] = [
-        Case(includePath: "../shared/interop", file: "interop.proto", runtimeModule: false),
-        Case(includePath: "../shared/bench", file: "bench.proto", runtimeModule: false),
+        Case(includePath: "Sources/WeftInterop", file: "interop.proto", runtimeModule: false),
+        Case(includePath: "Tests/CrossLanguage/CodecProbe", file: "bench.proto", runtimeModule: false),
         Case(includePath: "schemas", file: "weft/platform/catalog/v1/catalog.proto", runtimeModule: false),
         Case(includePath: "Tests/WeftGeneratedCodeTests", file: "edge_cases.proto", runtimeModule: false),
     ]

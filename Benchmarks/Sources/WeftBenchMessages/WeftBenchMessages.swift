@@ -1,2 +1,2 @@
-// WeftBenchMessages: the types of ../shared/bench/bench.proto, generated from the symlinked
-// schema by Weft's build plugin, exactly as a user's target gets them.
+// WeftBenchMessages: the types of bench.proto (linked to the repository's copy in Tests/CrossLanguage/CodecProbe), generated
+// by Weft's build plugin, exactly as a user's target gets them.
