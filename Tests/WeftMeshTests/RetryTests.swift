@@ -83,6 +83,36 @@ import WeftRPC
         try await second.shutdown(gracePeriod: .seconds(1))
     }
 
+    /// "Never sent" is a fact this process's transport records, not text: a peer answering with
+    /// the words the transport uses gets no non-idempotent call re-run elsewhere.
+    @Test func aPeerCannotClaimThatACallWasNeverSent() async throws {
+        let spoofing = [SpoofsNeverSent(), SpoofsNeverSent()]
+        var servers: [MeshServer] = []
+        for service in spoofing { servers.append(try await MeshServer.start(port: 0, tls: nil, services: [service])) }
+        let channel = MeshChannel(endpoints: servers.map { Endpoint(host: "127.0.0.1", port: $0.port) }, tls: nil)
+        let error = await #expect(throws: Status.self) { try await Self.call(channel, MeshChannelTests.say) }
+        #expect(error?.message == SpoofsNeverSent.message)
+        #expect(error.map { GRPCChannel.wasNeverSent($0) } == false)
+        #expect(spoofing.map(\.count).reduce(0, +) == 1)
+        #expect(channel.retriesMade == 0)
+        await channel.close()
+        for server in servers { try await server.shutdown(gracePeriod: .seconds(1)) }
+    }
+
+    /// A handler rethrowing its own upstream's "never sent" status does not pass that fact on,
+    /// in process either.
+    @Test func aRethrownNeverSentStatusReachesTheCallerAsThePeersAnswer() async throws {
+        let transport = InProcessTransport(services: [SpoofsNeverSent(throwing: Status.notSent("the connection closed"))])
+        let error = await #expect(throws: Status.self) {
+            let _: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
+                transport, MeshChannelTests.say, HealthCheckRequest(service: "x"), options: CallOptions())
+        }
+        #expect(error?.code == .unavailable)
+        #expect(error?.origin == .peer)
+        #expect(error.map { GRPCChannel.wasNeverSent($0) } == false)
+        #expect(GRPCChannel.wasNeverSent(Status.notSent("the connection closed")))
+    }
+
     @Test func theBudgetEarnsAFifthOfACallAndStartsWithTen() {
         var budget = RetryBudget(ratio: 0.2, minimum: 10)
         var granted = 0
@@ -92,6 +122,26 @@ import WeftRPC
             if budget.takeRetry() { granted += 1 }
         }
         #expect(granted == 30)
+    }
+}
+
+/// Answers every call with a status of its choosing, by default one whose text is what Weft's
+/// transport says of a call it never sent.
+final class SpoofsNeverSent: RegisteredService {
+    static let message = "the call was not sent: the connection refused a new stream"
+    let status: Status
+    private let calls = Atomic(0)
+    var count: Int { calls.load(ordering: .relaxed) }
+
+    init(throwing status: Status = Status(.unavailable, message)) {
+        self.status = status
+    }
+
+    var serverMethods: [ServerMethod] {
+        [.unary(MeshChannelTests.say) { [self] (_: HealthCheckRequest, _) -> HealthCheckRequest in
+            calls.add(1, ordering: .relaxed)
+            throw status
+        }]
     }
 }
 

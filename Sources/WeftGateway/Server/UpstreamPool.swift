@@ -168,7 +168,7 @@ final class UpstreamPool: Sendable {
                 case .success:
                     // The endpoint left the list (or the gateway closed) while connecting.
                     self.finished(endpoint, .neutral)
-                    promise.completeWith(moveOn(Status(.unavailable, "\(endpoint) left the endpoint list while connecting")))
+                    promise.completeWith(moveOn(Status.transport(.unavailable, "\(endpoint) left the endpoint list while connecting")))
                 case .failure(let error):
                     // The attempt counts against the endpoint once, for the call that started it.
                     self.finished(endpoint, isNew ? .endpointFailed : .neutral)
@@ -265,8 +265,8 @@ final class UpstreamPool: Sendable {
 
     private func noEndpointTookTheCall(_ lastFailure: (any Error)?) -> Status {
         state.withLock { state in
-            if state.closed { return Status(.unavailable, "the gateway is shutting down") }
-            if state.endpoints.count == 0 { return Status(.unavailable, "upstream \(name) has no endpoints yet (its DNS name has not resolved)") }
+            if state.closed { return Status.transport(.unavailable, "the gateway is shutting down") }
+            if state.endpoints.count == 0 { return Status.transport(.unavailable, "upstream \(name) has no endpoints yet (its DNS name has not resolved)") }
             return state.endpoints.noEndpointTookTheCall(upstream: name, lastFailure: lastFailure)
         }
     }

@@ -48,7 +48,7 @@ public struct DNSResolver: EndpointResolver {
             var list: UnsafeMutablePointer<addrinfo>?
             let result = getaddrinfo(host, String(port), &hints, &list)
             guard result == 0, let first = list else {
-                throw Status(.unavailable, "\(host) does not resolve: \(String(cString: gai_strerror(result)))")
+                throw Status.transport(.unavailable, "\(host) does not resolve: \(String(cString: gai_strerror(result)))")
             }
             defer { freeaddrinfo(first) }
             var endpoints: [Endpoint] = []

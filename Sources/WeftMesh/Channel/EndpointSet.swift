@@ -79,13 +79,15 @@ public struct EndpointSet: Sendable {
     }
 
     /// Why a call found no endpoint: UNAVAILABLE naming `upstream` (when given) and the
-    /// endpoints, with the last attempt's failure (none: every endpoint is backing off).
+    /// endpoints, with the last attempt's failure (none: every endpoint is backing off). The
+    /// call was sent nowhere.
     public func noEndpointTookTheCall(upstream: String? = nil, lastFailure: (any Error)?) -> Status {
         let listed = members.map(\.endpoint.description).joined(separator: ", ")
         return Status(
             .unavailable,
             "no endpoint of " + (upstream.map { "upstream \($0) (\(listed))" } ?? listed) + " took the call"
-                + (lastFailure.map { ": \($0)" } ?? " (all are backing off)"))
+                + (lastFailure.map { ": \($0)" } ?? " (all are backing off)"),
+            origin: .transportBeforeSending)
     }
 
     /// Replaces the list (duplicates dropped, an empty list ignored): endpoints that stay keep

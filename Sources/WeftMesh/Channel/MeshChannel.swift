@@ -200,7 +200,7 @@ public final class MeshChannel: ClientTransport {
         idleTimeout: Duration? = .seconds(300), metrics: ChannelMetrics? = nil
     ) async throws -> MeshChannel {
         let endpoints = try await resolver.resolve()
-        guard !endpoints.isEmpty else { throw Status(.unavailable, "\(resolver) resolved to no endpoints") }
+        guard !endpoints.isEmpty else { throw Status.transport(.unavailable, "\(resolver) resolved to no endpoints") }
         let channel = MeshChannel(
             endpoints: endpoints, tls: tls, balancing: balancing, outliers: outliers, retries: retries, idleTimeout: idleTimeout,
             metrics: metrics)
@@ -278,14 +278,14 @@ public final class MeshChannel: ClientTransport {
     /// `endpoint`'s connection, opening it (once, whoever else waits) when there is none.
     private func connection(to endpoint: Endpoint) async throws -> GRPCChannel {
         let tls = self.tls
-        let left = Unreachable(status: Status(.unavailable, "\(endpoint) left the endpoint list"), recordedFailure: false)
+        let left = Unreachable(status: Status(.unavailable, "\(endpoint) left the endpoint list", origin: .transportBeforeSending), recordedFailure: false)
         enum Found {
             case open(GRPCChannel)
             case opening(Task<GRPCChannel, any Error>)
             case refused(Unreachable)
         }
         let found: Found = state.withLock { state in
-            guard !state.closed else { return .refused(Unreachable(status: Status(.unavailable, "the channel is closed"), recordedFailure: false)) }
+            guard !state.closed else { return .refused(Unreachable(status: Status(.unavailable, "the channel is closed", origin: .transportBeforeSending), recordedFailure: false)) }
             guard state.endpoints.contains(endpoint) else { return .refused(left) }
             let current = state.connections[endpoint] ?? Connection()
             if let channel = current.channel { return .open(channel) }
@@ -312,7 +312,7 @@ public final class MeshChannel: ClientTransport {
                 return true
             }
             if recorded { metrics?.connectFailures.increment() }
-            throw Unreachable(status: Status(.unavailable, "\(endpoint) is unreachable: \(error)"), recordedFailure: recorded)
+            throw Unreachable(status: Status(.unavailable, "\(endpoint) is unreachable: \(error)", origin: .transportBeforeSending), recordedFailure: recorded)
         }
         // The first waiter to get here records the connection; the others use it. One from an
         // attempt the endpoint no longer waits for (it left the list, and came back, meanwhile)

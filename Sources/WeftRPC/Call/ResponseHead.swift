@@ -39,9 +39,9 @@ public enum ResponseHead {
             if let http = fields.first(where: { $0.name == ":status" })?.value, let httpStatus = Int(http), httpStatus != 200 {
                 return Status(httpStatus: httpStatus)
             }
-            return Status(.unknown, "response ended without grpc-status")
+            return Status.transport(.unknown, "response ended without grpc-status")
         }
         let message = fields.first(where: { $0.name == "grpc-message" }).map { StatusMessageCoding.decode($0.value) } ?? ""
-        return Status(Status.Code(rawValue: code), message)
+        return Status(Status.Code(rawValue: code), message, origin: .peer)
     }
 }

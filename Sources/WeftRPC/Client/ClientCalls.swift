@@ -97,7 +97,7 @@ public enum ClientCalls {
                 call.cancel()
             }
         } catch let status as Status where status.code == .cancelled && expired.isSet {
-            throw Status(.deadlineExceeded, "the deadline passed before the server answered")
+            throw Status.transport(.deadlineExceeded, "the deadline passed before the server answered")
         }
     }
 
@@ -119,7 +119,7 @@ public enum ClientCalls {
         do {
             message = try Response(serializedBytes: raw.message)
         } catch {
-            throw Status(.internal, "cannot decode \(Response.descriptor.fullName): \(error)")
+            throw Status.transport(.internal, "cannot decode \(Response.descriptor.fullName): \(error)")
         }
         return ClientResponse(message: message, initialMetadata: raw.initialMetadata, trailingMetadata: raw.trailingMetadata)
     }
@@ -135,7 +135,7 @@ private final class ExpiryFlag: Sendable {
 
 extension Status {
     /// A single-response call that ended OK without its response.
-    static let okWithoutResponse = Status(.internal, "the server ended the call with OK but sent no response")
+    static let okWithoutResponse = Status.transport(.internal, "the server ended the call with OK but sent no response")
     /// A single-response call that got two.
-    static let secondResponse = Status(.internal, "the server sent more than one response to a single-response call")
+    static let secondResponse = Status.transport(.internal, "the server sent more than one response to a single-response call")
 }

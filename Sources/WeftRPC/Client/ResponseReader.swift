@@ -24,7 +24,7 @@ actor ResponseReader {
     func initialMetadata() async throws -> Metadata {
         while headers == nil, ending == nil { await receiveEvent() }
         if let headers { return headers }
-        throw ending?.status ?? Status(.internal)
+        throw ending?.status ?? Status.transport(.internal, "the call ended without a status")
     }
 
     func next() async throws -> [UInt8]? {
@@ -45,7 +45,7 @@ actor ResponseReader {
     /// The call's final status, waiting for it (messages before it stay readable).
     func finalStatus() async -> Status {
         while ending == nil { await receiveEvent() }
-        return ending?.status ?? Status(.internal)
+        return ending?.status ?? Status.transport(.internal, "the call ended without a status")
     }
 
     func trailingMetadata() -> Metadata {
@@ -54,7 +54,7 @@ actor ResponseReader {
 
     /// Ends the call as cancelled unless it has ended already.
     func cancel() {
-        if ending == nil { ending = (Status(.cancelled, "the call was cancelled"), Metadata()) }
+        if ending == nil { ending = (Status.transport(.cancelled, "the call was cancelled"), Metadata()) }
         events.finish()
     }
 
@@ -63,7 +63,7 @@ actor ResponseReader {
         case .headers(let metadata)?: headers = metadata
         case .message(let bytes, let wireBytes)?: pendingMessages.append((bytes, wireBytes))
         case .end(let status, let trailers)?: ending = (status, trailers)
-        case nil: ending = ending ?? (Status(.cancelled, "the call was cancelled"), Metadata())
+        case nil: ending = ending ?? (Status.transport(.cancelled, "the call was cancelled"), Metadata())
         }
     }
 }

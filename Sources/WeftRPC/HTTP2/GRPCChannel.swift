@@ -91,7 +91,7 @@ public final class GRPCChannel: ClientTransport {
                 streamsPromise.futureResult.flatMap { streams in
                     // A peer that accepts TCP but never speaks HTTP/2 must not hold the connect.
                     let silence = eventLoop.scheduleTask(in: Self.settingsTimeout) {
-                        streams.value.ready.fail(Status(.unavailable, "\(host):\(port) sent no HTTP/2 SETTINGS within \(Self.settingsTimeout.nanoseconds / 1_000_000_000) s"))
+                        streams.value.ready.fail(Status.transport(.unavailable, "\(host):\(port) sent no HTTP/2 SETTINGS within \(Self.settingsTimeout.nanoseconds / 1_000_000_000) s"))
                     }
                     streams.value.ready.futureResult.whenComplete { _ in silence.cancel() }
                     return streams.value.ready.futureResult.map {
@@ -113,8 +113,8 @@ public final class GRPCChannel: ClientTransport {
         let (stream, closed) = try await channel.eventLoop.submit { [headers] in
             (streams.value.open(headers: headers, reader: reader), streams.value.closedStatus)
         }.get()
-        if let closed { throw Self.notSent(closed.message) }
-        guard stream > 0 else { throw Self.notSent("the connection refused a new stream") }
+        if let closed { throw Status.notSent(closed.message) }
+        guard stream > 0 else { throw Status.notSent("the connection refused a new stream") }
         let eventLoop = channel.eventLoop
         await reader.observeReads { wireBytes in
             eventLoop.execute { streams.value.readerTook(wireBytes, stream: stream) }
@@ -163,14 +163,10 @@ public final class GRPCChannel: ClientTransport {
 
     /// Whether `error` says a call failed before its request left this client (the connection
     /// was closed, or refused a new stream after GOAWAY): such a call may be retried anywhere.
+    /// A fact this process's transport records on the status (`Status.Origin`), never read
+    /// from a message a peer could send.
     public static func wasNeverSent(_ error: any Error) -> Bool {
-        (error as? Status).map { $0.code == .unavailable && $0.message.hasPrefix(notSentPrefix) } ?? false
-    }
-
-    private static let notSentPrefix = "the call was not sent: "
-
-    static func notSent(_ reason: String) -> Status {
-        Status(.unavailable, notSentPrefix + reason)
+        (error as? Status)?.callWasNeverSent ?? false
     }
 
     private func requestHeaders(_ method: MethodDescriptor, _ options: CallOptions) -> HeaderFields {
@@ -230,7 +226,7 @@ final class HTTP2ClientCall: ClientCall {
 
     func send(_ message: [UInt8]) async throws {
         if let ending = await reader.ending {
-            throw ending.status.isOK ? Status(.internal, "the call has already ended") : ending.status
+            throw ending.status.isOK ? Status.transport(.internal, "the call has already ended") : ending.status
         }
         let framed = try MessageFraming.frame(message, compression: compression, allocator: ByteBufferAllocator())
         let (streams, stream) = (self.streams, self.stream)
@@ -244,7 +240,7 @@ final class HTTP2ClientCall: ClientCall {
         } catch {
             // The server ended the call while we were sending: its status says why.
             let status = await reader.finalStatus()
-            throw status.isOK ? Status(.internal, "the server ended the call before reading the request") : status
+            throw status.isOK ? Status.transport(.internal, "the server ended the call before reading the request") : status
         }
     }
 

@@ -80,9 +80,9 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         headers: HeaderFields, message: ByteBuffer, timeout: Duration?, handle: UnaryCallHandle,
         promise: EventLoopPromise<RawUnaryResponse>
     ) {
-        if let closedStatus { return promise.fail(GRPCChannel.notSent(closedStatus.message)) }
+        if let closedStatus { return promise.fail(Status.notSent(closedStatus.message)) }
         let stream = connection.sendRequest(headers)
-        guard stream > 0 else { return promise.fail(GRPCChannel.notSent("the connection refused a new stream")) }
+        guard stream > 0 else { return promise.fail(Status.notSent("the connection refused a new stream")) }
         handle.stream.store(stream, ordering: .relaxed)
         let collector = UnaryCollector(promise: promise)
         calls[stream] = newCall(.unary(collector))
@@ -90,7 +90,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         if let timeout {
             let bound = NIOLoopBound(self, eventLoop: connection.eventLoop)
             collector.deadline = connection.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsRoundedUp)) {
-                bound.value.abandon(stream, Status(.deadlineExceeded, "the deadline passed before the server answered"))
+                bound.value.abandon(stream, Status.transport(.deadlineExceeded, "the deadline passed before the server answered"))
             }
         }
     }
@@ -98,7 +98,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     /// Cancels the unary call `handle` started, if it is still running.
     func cancelUnary(_ handle: UnaryCallHandle) {
         let stream = handle.stream.load(ordering: .relaxed)
-        if stream > 0 { abandon(stream, Status(.cancelled, "the call was cancelled")) }
+        if stream > 0 { abandon(stream, Status.transport(.cancelled, "the call was cancelled")) }
     }
 
     private func newCall(_ receiver: Receiver) -> CallState {
@@ -189,7 +189,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     }
 
     func connectionDidClose(error: (any Error)?, on connection: HTTP2Connection) {
-        let status = Status(.unavailable, error.map { "the connection failed: \($0)" } ?? "the connection closed")
+        let status = Status.transport(.unavailable, error.map { "the connection failed: \($0)" } ?? "the connection closed")
         closedStatus = status
         ready.fail(status)
         for id in Array(calls.keys) { end(id, status, metadata: Metadata()) }
@@ -199,10 +199,10 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         guard calls[id] != nil else { return }
         // The stream closed without trailers: reset by the server, or the connection went away.
         let status = switch errorCode {
-        case 8: Status(.cancelled, "the server cancelled the stream")
+        case 8: Status.transport(.cancelled, "the server cancelled the stream")
         // REFUSED_STREAM: the server did not process it (e.g. above its GOAWAY's last stream).
-        case 7: GRPCChannel.notSent("the server refused the stream")
-        default: Status(.unavailable, "the stream closed without a status (HTTP/2 error \(errorCode))")
+        case 7: Status.notSent("the server refused the stream")
+        default: Status.transport(.unavailable, "the stream closed without a status (HTTP/2 error \(errorCode))")
         }
         end(id, status, metadata: Metadata())
     }
@@ -229,7 +229,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
 
     /// A malformed response: the call fails with the status and its stream is reset.
     private func fail(_ id: Int32, _ error: any Error) {
-        end(id, error as? Status ?? Status(.internal, "\(error)"), metadata: Metadata())
+        end(id, (error as? Status ?? Status(.internal, "\(error)")).from(.transport), metadata: Metadata())
         connection.reset(id, errorCode: 8)
     }
 }

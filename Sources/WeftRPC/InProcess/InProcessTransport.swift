@@ -34,7 +34,7 @@ actor InProcessCall: ClientCall {
 
     func send(_ message: [UInt8]) async throws {
         if let ending = await reader.ending {
-            throw ending.status.isOK ? Status(.internal, "the call has already ended") : ending.status
+            throw ending.status.isOK ? Status.transport(.internal, "the call has already ended") : ending.status
         }
         requests.push(message)
     }
@@ -81,8 +81,9 @@ struct ServerEnd: MessageSource, ServerResponder {
         call.reader.events.push(.message(message, wireBytes: 0))
     }
 
+    /// The client reads the status as it would from a peer's trailers: only its code and message.
     func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {
-        call.reader.events.push(.end(status, trailers))
+        call.reader.events.push(.end(status.from(.peer), trailers))
         call.reader.events.finish()
     }
 }

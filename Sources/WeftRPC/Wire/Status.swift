@@ -1,5 +1,8 @@
 /// The outcome of an RPC: a code and a human-readable message (gRPC's `grpc-status` and
 /// `grpc-message`). It is also the error type calls throw.
+///
+/// Two statuses are equal when their codes and messages are; `origin` is what this process
+/// knows about where a status came from, and takes no part in equality.
 public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
     /// One of gRPC's 17 status codes. A struct rather than an enum so that a code a peer sends
     /// outside 0…16 survives (it reads as `unknown` but keeps its number).
@@ -49,14 +52,86 @@ public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Where a status came from, as this process knows it. Local knowledge only: it is never sent
+    /// on the wire, so no peer can claim an origin, and a server sending a status it caught sends
+    /// only its code and message.
+    public struct Origin: Sendable, Hashable, CustomStringConvertible {
+        private enum Kind: Sendable, Hashable {
+            case application, peer, transport, transportBeforeSending
+        }
+
+        private let kind: Kind
+
+        /// Made by code (a handler, an interceptor, the caller): the origin of every status built
+        /// with `Status.init`.
+        public static let application = Origin(kind: .application)
+        /// Read from the `grpc-status` of a peer's response (or given by an in-process server).
+        public static let peer = Origin(kind: .peer)
+        /// Made by this process's transport once the call may have reached the peer (the
+        /// connection failed, the deadline passed, the response was malformed).
+        public static let transport = Origin(kind: .transport)
+        /// Made by this process's transport for a call whose request never left it (the connection
+        /// was closed or refused a new stream, no endpoint took it): the peer saw nothing, so the
+        /// call may be retried anywhere whatever its idempotency.
+        public static let transportBeforeSending = Origin(kind: .transportBeforeSending)
+
+        /// Whether this process's transport made the status (sent or not).
+        public var isTransport: Bool { kind == .transport || kind == .transportBeforeSending }
+
+        public var description: String {
+            switch kind {
+            case .application: "application"
+            case .peer: "peer"
+            case .transport: "transport"
+            case .transportBeforeSending: "transport, before sending"
+            }
+        }
+    }
+
     public var code: Code
     /// Free text for a developer; any Unicode, percent-encoded on the wire.
     public var message: String
+    /// Where this status came from; not part of equality and never sent.
+    public private(set) var origin: Origin
 
-    /// A status with `code` and an optional message.
+    /// A status with `code` and an optional message, made by application code.
     public init(_ code: Code, _ message: String = "") {
+        self.init(code, message, origin: .application)
+    }
+
+    /// A status with a stated origin: Weft's transports mark what they make and what they read.
+    package init(_ code: Code, _ message: String, origin: Origin) {
         self.code = code
         self.message = message
+        self.origin = origin
+    }
+
+    /// A status this process's transport made.
+    package static func transport(_ code: Code, _ message: String) -> Status {
+        Status(code, message, origin: .transport)
+    }
+
+    /// The status of a call whose request never left this process (see `Origin.transportBeforeSending`).
+    package static func notSent(_ reason: String) -> Status {
+        Status(.unavailable, "the call was not sent: \(reason)", origin: .transportBeforeSending)
+    }
+
+    /// The same code and message with another origin.
+    package func from(_ origin: Origin) -> Status {
+        Status(code, message, origin: origin)
+    }
+
+    /// Whether the call this status ended never left this process, so that it may be retried
+    /// anywhere whatever its idempotency. Decided by the status's origin, never by its text.
+    public var callWasNeverSent: Bool { origin == .transportBeforeSending }
+
+    public static func == (lhs: Status, rhs: Status) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
     }
 
     /// The success status.
@@ -80,6 +155,6 @@ public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
         case 429, 502, 503, 504: code = .unavailable
         default: code = .unknown
         }
-        self.init(code, "HTTP status \(httpStatus)")
+        self.init(code, "HTTP status \(httpStatus)", origin: .transport)
     }
 }
