@@ -4,12 +4,12 @@ servers_pids=$(mktemp)
 trap 'kill -TERM $(cat "$servers_pids") 2>/dev/null || true; rm -f "$servers_pids"' EXIT
 
 # start_server LOG COMMAND…: runs COMMAND in the background (output in LOG) and prints the port
-# it announced; fails with the log when none came within 10 s.
+# it announced; fails with the log when none came within 60 s (a loaded machine starts slowly).
 start_server() {
   local log=$1; shift
   "$@" >"$log" 2>&1 &
   echo $! >>"$servers_pids"
-  for _ in $(seq 100); do
+  for _ in $(seq 600); do
     if grep -q '^LISTENING ' "$log"; then sed -n 's/^LISTENING .*:\([0-9]*\)$/\1/p' "$log" | head -1; return; fi
     sleep 0.1
   done

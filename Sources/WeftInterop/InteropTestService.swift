@@ -6,7 +6,7 @@ import Foundation
 import WeftMessages
 import WeftRPC
 
-/// `weft.interop.v1.TestService` exactly as ../shared/interop/interop.proto's comments specify:
+/// `weft.interop.v1.TestService` exactly as Sources/WeftInterop/interop.proto's comments specify:
 /// the reference server acceptance tests run against.
 public struct InteropTestService: TestService.Handler {
     public init() {}
@@ -98,8 +98,15 @@ public struct InteropTestService: TestService.Handler {
         throw Status(Status.Code(rawValue: Int(status.code)), status.message)
     }
 
+    /// The largest response payload served: twice what the contract requires to work (4 MiB),
+    /// so that a request cannot make the server allocate gigabytes.
+    static let maximumPayloadSize: Int32 = 8 << 20
+
     private func payload(size: Int32) throws -> Payload? {
         guard size >= 0 else { throw Status(.invalidArgument, "response size \(size) is negative") }
+        guard size <= Self.maximumPayloadSize else {
+            throw Status(.resourceExhausted, "response size \(size) is above the \(Self.maximumPayloadSize) bytes this server sends")
+        }
         return size == 0 ? nil : Payload(body: Data(count: Int(size)))
     }
 

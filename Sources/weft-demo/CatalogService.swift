@@ -13,10 +13,17 @@ final class InMemoryCatalog: CatalogService.Handler {
         return product
     }
 
+    /// The page size when a request gives none, and the largest one served.
+    static let (defaultPageSize, maximumPageSize) = (50, 1000)
+
     func listProducts(_ request: ListProductsRequest, context: ServerContext) async throws -> ListProductsResponse {
+        guard request.pageSize >= 0 else {
+            throw Status(.invalidArgument, "page_size must not be negative (got \(request.pageSize))")
+        }
+        let pageSize = request.pageSize == 0 ? Self.defaultPageSize : min(Int(request.pageSize), Self.maximumPageSize)
         let all = products.withLock { $0.values.sorted { $0.name < $1.name } }
         let matching = all.filter { product in request.status.map { $0 == product.status } ?? true }
-        return ListProductsResponse(products: Array(matching.prefix(Int(request.pageSize == 0 ? 50 : request.pageSize))))
+        return ListProductsResponse(products: Array(matching.prefix(pageSize)))
     }
 
     func createProduct(_ request: CreateProductRequest, context: ServerContext) async throws -> Product {
@@ -24,6 +31,7 @@ final class InMemoryCatalog: CatalogService.Handler {
             throw Status(.invalidArgument, "a product needs a title")
         }
         let words = product.title.lowercased().split { !$0.isLetter && !$0.isNumber }
+        guard !words.isEmpty else { throw Status(.invalidArgument, "a product's title needs a letter or a digit") }
         product.name = "products/" + words.joined(separator: "-")
         // The caller's SPIFFE ID, from its client certificate, goes back as trailing metadata.
         context.addTrailingMetadata(Metadata(["x-created-by": context.peerIdentity ?? "anonymous"]))

@@ -17,3 +17,16 @@ import WeftRPC
         #expect(result.passed == 1)
     }
 }
+
+/// Requests at the edges of what the reference service accepts get a status, never a crash or
+/// an allocation the request chose.
+@Suite struct InteropServiceInputTests {
+    @Test(arguments: [(Int32(-1), Status.Code.invalidArgument), (Int32.min, .invalidArgument), (Int32.max, .resourceExhausted)])
+    func outOfRangeResponseSizesAreRefused(_ size: Int32, _ code: Status.Code) async throws {
+        let client = TestService.Client(transport: InProcessTransport(services: [InteropTestService()]))
+        let error = await #expect(throws: Status.self) {
+            _ = try await client.unaryCall(SimpleRequest(responseSize: size))
+        }
+        #expect(error?.code == code)
+    }
+}

@@ -31,6 +31,13 @@ import Testing
         #expect(StatusMessageCoding.decode("50%") == "50%")
         #expect(StatusMessageCoding.decode("%zz%4") == "%zz%4")
     }
+
+    /// HTTP/2 refuses field values with surrounding whitespace (a stream carrying one is reset).
+    @Test func surroundingSpacesAreEscaped() {
+        #expect(StatusMessageCoding.encode(" no product products/ ") == "%20no product products/%20")
+        #expect(StatusMessageCoding.encode(" ") == "%20")
+        #expect(StatusMessageCoding.decode("%20no product products/%20") == " no product products/ ")
+    }
 }
 
 @Suite struct MetadataTests {
