@@ -18,6 +18,34 @@ public struct HTTP2Configuration: Sendable, Hashable {
     /// Keepalive PINGs, or nil for none. Default: a PING after 60 s without inbound bytes,
     /// the connection closed when its ACK takes longer than 20 s.
     public var keepalive: Keepalive? = Keepalive()
+    /// What the peer may do before the connection is closed with GOAWAY `ENHANCE_YOUR_CALM`.
+    public var peerLimits = PeerLimits()
+
+    /// Limits on a peer's conduct, enforced by Weft on any libnghttp2 (the counting ones) or set
+    /// explicitly on nghttp2 (the queue and SETTINGS ones). Exceeding one closes the connection
+    /// with GOAWAY `ENHANCE_YOUR_CALM`.
+    public struct PeerLimits: Sendable, Hashable {
+        /// Servers: how long a new connection may take to deliver the HTTP/2 preface and its
+        /// first SETTINGS (a TLS handshake included). Default 10 s.
+        public var prefaceTimeout: TimeAmount = .seconds(10)
+        /// How long a header block may stay unfinished (HEADERS without END_HEADERS, until its
+        /// last CONTINUATION): no other frame may use the connection meanwhile. Default 10 s.
+        public var headerBlockTimeout: TimeAmount = .seconds(10)
+        /// CONTINUATION frames accepted after one HEADERS frame. Default 8.
+        public var maximumContinuationFrames = 8
+        /// RST_STREAM frames the peer may send at once (rapid reset): a token bucket of
+        /// `resetBurst` tokens refilled at `resetsPerSecond`. Defaults 1000 and 33 a second.
+        public var resetBurst = 1000
+        public var resetsPerSecond = 33.0
+        /// SETTINGS and PING acknowledgements queued for a peer that does not read them
+        /// (nghttp2's outbound ACK limit). Default 1000.
+        public var maximumQueuedAcknowledgements = 1000
+        /// Entries accepted in one SETTINGS frame (nghttp2's limit). Default 32.
+        public var maximumSettingsEntries = 32
+
+        /// The defaults (see each property).
+        public init() {}
+    }
 
     /// How an idle connection is probed.
     public struct Keepalive: Sendable, Hashable {

@@ -3,6 +3,34 @@ import NIOCore
 /// nghttp2's callbacks, as they reach the connection: headers, data and closes go to the stream
 /// delegate; bodies are handed out zero-copy; PING ACKs drive keepalive and graceful shutdown.
 extension HTTP2Connection: NGHTTP2SessionDelegate {
+    /// Every frame header: a frame beginning is the peer's sign of life for keepalive (a byte
+    /// trickled into a frame is not), and its conduct is counted.
+    func sessionBeganFrame(type: UInt8, flags: UInt8, stream: Int32) -> Bool {
+        keepalive.receivedFrame()
+        let now = NIODeadline.now()
+        if case .calmDown(let reason) = conduct.frameBegan(type: type, flags: flags, at: now) {
+            misconduct = reason
+            return false
+        }
+        watchHeaderBlock()
+        return true
+    }
+
+    /// Keeps a timer on the header block in progress, if any: one left unfinished past its
+    /// deadline ends the connection.
+    private func watchHeaderBlock() {
+        guard let deadline = conduct.headerBlockDeadline else {
+            headerBlockTimer?.cancel()
+            headerBlockTimer = nil
+            return
+        }
+        guard headerBlockTimer == nil else { return }
+        headerBlockTimer = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            guard let self else { return }
+            headerBlockTimer = nil
+            if case .calmDown(let reason) = conduct.headerBlockTimerFired(at: .now()) { calmDown(reason) } else { watchHeaderBlock() }
+        }
+    }
     func sessionBeganHeaders(stream: Int32) {
         incomingHeaders[stream] = IncomingHeaderBlock()
     }
@@ -34,6 +62,7 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
         case .goAway(let lastStreamID, let errorCode):
             delegate?.connectionDidReceiveGoAway(lastStreamID: lastStreamID, errorCode: errorCode, on: self)
         case .settings:
+            conduct.prefaceReceived()
             delegate?.connectionDidReceiveSettings(on: self)
         }
     }

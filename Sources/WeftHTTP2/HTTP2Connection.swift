@@ -32,6 +32,11 @@ public final class HTTP2Connection {
     var inbound = InboundWindow()
     var keepalive = KeepaliveState()
     private var keepaliveTimer: Scheduled<Void>?
+    var conduct: PeerConduct
+    /// Why the peer's conduct ends the connection, once it does (see `PeerConduct`).
+    var misconduct: String?
+    private var prefaceTimer: Scheduled<Void>?
+    var headerBlockTimer: Scheduled<Void>?
     var shutdown = ShutdownState.open
     private var isClosed = false
     /// The channel is already closing (its `close` passed the handler).
@@ -81,6 +86,7 @@ public final class HTTP2Connection {
         self.role = role
         self.configuration = configuration
         self.eventLoop = eventLoop
+        self.conduct = PeerConduct(limits: configuration.peerLimits)
         self.session = try NGHTTP2Session(role: role, configuration: configuration)
         self.pending = ByteBufferAllocator().buffer(capacity: 1024)
         session.delegate = self
@@ -189,16 +195,32 @@ public final class HTTP2Connection {
 
     // MARK: Driven by the channel handler
 
-    /// The channel is active: sends the preface and SETTINGS, starts the keepalive timer.
+    /// The channel is active: sends the preface and SETTINGS, starts the keepalive timer and,
+    /// for a server, the wait for the client's preface.
     func start() {
         scheduleKeepaliveTick()
+        if role == .server, prefaceTimer == nil {
+            prefaceTimer = eventLoop.assumeIsolated().scheduleTask(in: configuration.peerLimits.prefaceTimeout) { [weak self] in
+                guard let self, case .calmDown(let reason) = conduct.prefaceTimeoutElapsed() else { return }
+                calmDown(reason)
+            }
+        }
         flush()
     }
 
-    /// Parses bytes from the peer; a connection error sends GOAWAY and closes the connection.
+    /// Ends the connection for the peer's conduct: GOAWAY `ENHANCE_YOUR_CALM`, then close.
+    func calmDown(_ reason: String) {
+        guard !isClosed else { return }
+        misconduct = misconduct ?? reason
+        session.terminate(errorCode: HTTP2ErrorCode.enhanceYourCalm)
+        flush()
+        output?.closeConnection(error: HTTP2Error.peerMisbehaved(reason))
+    }
+
+    /// Parses bytes from the peer; a connection error sends GOAWAY and closes the connection
+    /// (`ENHANCE_YOUR_CALM` for a flood, `PROTOCOL_ERROR` otherwise).
     func receive(_ buffer: ByteBuffer) {
         guard !isClosed, buffer.readableBytes > 0 else { return }
-        keepalive.receivedBytes()
         isBusy = true
         let result = buffer.withUnsafeReadableBytes { bytes in
             receiving = (buffer, bytes.baseAddress!)
@@ -207,6 +229,8 @@ public final class HTTP2Connection {
         }
         isBusy = false
         if case .failure(let error) = result {
+            if let misconduct { return calmDown(misconduct) }
+            if case HTTP2Error.peerMisbehaved(let reason) = error { return calmDown(reason) }
             session.terminate(errorCode: HTTP2ErrorCode.protocolError)
             flush()
             output?.closeConnection(error: error)
@@ -264,6 +288,8 @@ public final class HTTP2Connection {
         isClosed = true
         keepaliveTimer?.cancel()
         keepaliveTimer = nil
+        prefaceTimer?.cancel()
+        headerBlockTimer?.cancel()
         let failure = HTTP2Error.connectionClosed
         for var body in outgoing.values { body.abandon().forEach { $0.fail(failure) } }
         outgoing = [:]

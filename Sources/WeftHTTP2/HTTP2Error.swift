@@ -13,6 +13,9 @@ public enum HTTP2Error: Error, Sendable, Equatable {
     case connectionClosed
     /// No PING ACK arrived within the keepalive timeout; the connection is closed.
     case keepaliveTimeout
+    /// The peer flooded the connection or held it without progress (`PeerLimits`); the
+    /// connection is closed with GOAWAY `ENHANCE_YOUR_CALM`.
+    case peerMisbehaved(String)
 }
 
 /// HTTP/2 error codes (RFC 9113 §7), as carried by RST_STREAM and GOAWAY.

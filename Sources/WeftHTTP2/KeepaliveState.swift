@@ -13,8 +13,9 @@ struct KeepaliveState {
     private var receivedSinceTick = false
     private var awaitingAck = false
 
-    /// Bytes arrived from the peer: the connection is alive.
-    mutating func receivedBytes() {
+    /// A frame began arriving from the peer: the connection is alive. (Bytes alone are not: a
+    /// peer trickling one byte at a time into a frame would hold the connection forever.)
+    mutating func receivedFrame() {
         receivedSinceTick = true
     }
 

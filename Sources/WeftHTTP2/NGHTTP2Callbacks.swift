@@ -4,6 +4,7 @@ import CNGHTTP2
 /// session's delegate as Swift values.
 enum NGHTTP2Callbacks {
     static func install(on callbacks: OpaquePointer) {
+        nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks, beginFrame)
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, beginHeaders)
         nghttp2_session_callbacks_set_on_header_callback(callbacks, header)
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, frameReceived)
@@ -18,6 +19,13 @@ enum NGHTTP2Callbacks {
 
     private static func delegate(_ userData: UnsafeMutableRawPointer?) -> (any NGHTTP2SessionDelegate)? {
         session(userData).delegate
+    }
+
+    private static let beginFrame: nghttp2_on_begin_frame_callback = { _, header, userData in
+        guard let header else { return 0 }
+        let accepted = delegate(userData)?.sessionBeganFrame(
+            type: header.pointee.type, flags: header.pointee.flags, stream: header.pointee.stream_id) ?? true
+        return accepted ? 0 : NGHTTP2_ERR_CALLBACK_FAILURE.rawValue
     }
 
     private static let beginHeaders: nghttp2_on_begin_headers_callback = { _, frame, userData in

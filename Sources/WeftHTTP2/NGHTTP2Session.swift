@@ -20,6 +20,9 @@ final class NGHTTP2Session {
         guard nghttp2_option_new(&option) == 0, let option else { throw HTTP2Error.outOfMemory }
         defer { nghttp2_option_del(option) }
         nghttp2_option_set_no_auto_window_update(option, 1)
+        // Set explicitly rather than left to the library's defaults, which vary by version.
+        nghttp2_option_set_max_outbound_ack(option, configuration.peerLimits.maximumQueuedAcknowledgements)
+        nghttp2_option_set_max_settings(option, configuration.peerLimits.maximumSettingsEntries)
         var session: OpaquePointer?
         let created = role == .server
             ? nghttp2_session_server_new2(&session, callbacks, nil, option)
@@ -50,9 +53,13 @@ final class NGHTTP2Session {
     // MARK: Bytes in and out
 
     /// Parses `bytes` from the peer, calling the delegate for what they contain.
+    /// A flood nghttp2 detects (acknowledgements the peer does not read) throws
+    /// `HTTP2Error.peerMisbehaved`; any other failure is a protocol error.
     func receive(_ bytes: UnsafeRawBufferPointer) throws {
         let consumed = nghttp2_session_mem_recv(session, bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count)
-        if consumed < 0 { throw HTTP2Error.protocolError(Self.describe(Int32(consumed))) }
+        guard consumed < 0 else { return }
+        if consumed == NGHTTP2_ERR_FLOODED.rawValue { throw HTTP2Error.peerMisbehaved(Self.describe(Int32(consumed))) }
+        throw HTTP2Error.protocolError(Self.describe(Int32(consumed)))
     }
 
     /// The next serialized frames to write, or nil when nothing is ready. DATA frames with a
@@ -160,6 +167,8 @@ final class NGHTTP2Session {
 /// What an `NGHTTP2Session` reports while it parses and produces frames. Every call happens
 /// inside `receive` or `nextOutput`, which must not be re-entered from here.
 protocol NGHTTP2SessionDelegate: AnyObject {
+    /// A frame header arrived (its payload may follow later); false is a connection error.
+    func sessionBeganFrame(type: UInt8, flags: UInt8, stream: Int32) -> Bool
     /// A header block begins on `stream` (request, response or trailers).
     func sessionBeganHeaders(stream: Int32)
     /// One field of that block; false rejects it and resets the stream.

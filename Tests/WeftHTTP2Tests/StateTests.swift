@@ -84,7 +84,7 @@ struct KeepaliveStateTests {
         #expect(keepalive.intervalElapsed() == .sendPing)
         keepalive.receivedPingAck()
         #expect(keepalive.timeoutElapsed() == .none)
-        keepalive.receivedBytes()
+        keepalive.receivedFrame()
         #expect(keepalive.intervalElapsed() == .none)
         #expect(keepalive.intervalElapsed() == .sendPing)
     }

@@ -35,18 +35,40 @@ final class RawPeer: Sendable {
 
     /// The frames received so far, as (type, flags, stream id).
     var receivedFrames: [(type: UInt8, flags: UInt8, stream: UInt32)] {
+        receivedFramesWithPayloads.map { ($0.type, $0.flags, $0.stream) }
+    }
+
+    /// The error codes of the GOAWAY frames received so far.
+    var goAwayErrorCodes: [UInt32] {
+        receivedFramesWithPayloads.filter { $0.type == 0x7 && $0.payload.count >= 8 }.map { frame in
+            frame.payload[4...7].reduce(0) { $0 << 8 | UInt32($1) }
+        }
+    }
+
+    private var receivedFramesWithPayloads: [(type: UInt8, flags: UInt8, stream: UInt32, payload: [UInt8])] {
         var bytes = received[...]
-        var frames: [(type: UInt8, flags: UInt8, stream: UInt32)] = []
+        var frames: [(type: UInt8, flags: UInt8, stream: UInt32, payload: [UInt8])] = []
         while bytes.count >= 9 {
             let header = Array(bytes.prefix(9))
             let length = Int(header[0]) << 16 | Int(header[1]) << 8 | Int(header[2])
             let stream = (UInt32(header[5]) << 24 | UInt32(header[6]) << 16 | UInt32(header[7]) << 8 | UInt32(header[8])) & 0x7fff_ffff
             guard bytes.count >= 9 + length else { break }
-            frames.append((header[3], header[4], stream))
+            frames.append((header[3], header[4], stream, Array(bytes.dropFirst(9).prefix(length))))
             bytes = bytes.dropFirst(9 + length)
         }
         return frames
     }
+
+    /// A frame as HTTP/2 lays it out: 9-byte header, then `payload`.
+    static func frame(type: UInt8, flags: UInt8 = 0, stream: UInt32 = 0, payload: [UInt8] = []) -> [UInt8] {
+        let length = payload.count
+        return [UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff), type, flags,
+                UInt8(stream >> 24 & 0x7f), UInt8(stream >> 16 & 0xff), UInt8(stream >> 8 & 0xff), UInt8(stream & 0xff)] + payload
+    }
+
+    /// A request header block (HPACK): POST http://127.0.0.1/ (static table entries and one
+    /// literal authority).
+    static let requestHeaderBlock: [UInt8] = [0x83, 0x86, 0x84, 0x01, 0x09] + Array("127.0.0.1".utf8)
 
     func close() async throws {
         try? await channel.close()
