@@ -32,6 +32,9 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// `spiffe://weft.local/service/catalog` of the service a client means to reach; nil accepts
     /// any certificate that chains to `trustRoots`. Checked right after the handshake.
     public var expectedPeerIdentity: String?
+    /// How long a handshake may take from the connection's start; a peer that has not finished
+    /// by then (silent, or stalling half-way) is disconnected. Default 10 s; nil waits forever.
+    public var handshakeTimeout: Duration? = .seconds(10)
 
     /// Settings for `role` with the given PEM files and the defaults above.
     public init(role: Role, certificateChainPath: String, privateKeyPath: String, trustRootsPath: String, serverName: String? = nil) {

@@ -126,6 +126,10 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case handshake(String)
     /// Encrypting application data failed (the connection is closed).
     case write(String)
+    /// Reading records after the handshake failed fatally (the connection is closed).
+    case read(String)
+    /// The handshake did not finish within the configured time (the connection is closed).
+    case handshakeTimeout(Duration)
     case alpnNotNegotiated
     /// The peer's certificate chains to the trust roots but names another identity.
     case unexpectedPeer(expected: String, actual: String?)
@@ -136,6 +140,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .file(let path, let reason): "\(path): \(reason)"
         case .handshake(let reason): "TLS handshake failed: \(reason)"
         case .write(let reason): "TLS write failed: \(reason)"
+        case .read(let reason): "TLS read failed: \(reason)"
+        case .handshakeTimeout(let timeout): "TLS handshake not finished within \(timeout)"
         case .alpnNotNegotiated: "TLS handshake failed: the peer did not negotiate ALPN h2"
         case .unexpectedPeer(let expected, let actual):
             "TLS peer is \(actual ?? "a certificate without a URI SAN"), not the expected \(expected)"

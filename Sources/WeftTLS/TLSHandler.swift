@@ -12,7 +12,12 @@ public struct TLSHandshakeCompleted: Sendable {
 /// `SSL_write` and the write BIO's ciphertext goes to the socket. Confined to the channel's event
 /// loop like the handler itself. A failed handshake (no client certificate, a foreign CA, an
 /// expired certificate, a wrong server name, no ALPN h2, a peer other than the expected
-/// identity) closes the connection.
+/// identity, a handshake not finished within `TLSConfiguration.handshakeTimeout`) closes the
+/// connection, as does a fatal error reading records after it.
+///
+/// OpenSSL reports failures through a per-thread error queue: it is cleared before every
+/// handshake step, read and write, so a stale error left by another connection on the same
+/// event loop cannot fail this one.
 public final class TLSHandler: ChannelDuplexHandler {
     public typealias InboundIn = ByteBuffer
     public typealias InboundOut = ByteBuffer
@@ -43,6 +48,8 @@ public final class TLSHandler: ChannelDuplexHandler {
     private var ciphertext: ByteBuffer?
     /// The peer's identity, known once the handshake is done.
     public private(set) var peer: PeerIdentity?
+    /// Ends a handshake that takes longer than `TLSConfiguration.handshakeTimeout`.
+    private var handshakeTimer: Scheduled<Void>?
 
     public init(context: TLSContext) {
         self.context = context
@@ -74,12 +81,24 @@ public final class TLSHandler: ChannelDuplexHandler {
                 _ = weft_ssl_set_expected_peer_name(ssl, name)
             }
         }
-        if channelContext.channel.isActive { advanceHandshake(channelContext) }
+        if channelContext.channel.isActive { startHandshake(channelContext) }
     }
 
     public func channelActive(context channelContext: ChannelHandlerContext) {
-        advanceHandshake(channelContext)
+        startHandshake(channelContext)
         channelContext.fireChannelActive()
+    }
+
+    private func startHandshake(_ channelContext: ChannelHandlerContext) {
+        if handshakeTimer == nil, let timeout = context.configuration.handshakeTimeout {
+            let bound = NIOLoopBound((self, channelContext), eventLoop: channelContext.eventLoop)
+            handshakeTimer = channelContext.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+                let (handler, channelContext) = bound.value
+                guard handler.state == .handshaking else { return }
+                handler.fail(TLSError.handshakeTimeout(timeout), channelContext)
+            }
+        }
+        advanceHandshake(channelContext)
     }
 
     public func channelRead(context channelContext: ChannelHandlerContext, data: NIOAny) {
@@ -127,6 +146,7 @@ public final class TLSHandler: ChannelDuplexHandler {
     }
 
     public func handlerRemoved(context channelContext: ChannelHandlerContext) {
+        handshakeTimer?.cancel()
         failUnsent(ChannelError.ioOnClosedChannel)
     }
 
@@ -134,6 +154,7 @@ public final class TLSHandler: ChannelDuplexHandler {
 
     private func advanceHandshake(_ channelContext: ChannelHandlerContext) {
         guard state == .handshaking, let ssl else { return }
+        ERR_clear_error()
         let result = SSL_do_handshake(ssl)
         flushCiphertext(channelContext)
         if result == 1 {
@@ -145,6 +166,7 @@ public final class TLSHandler: ChannelDuplexHandler {
                 return fail(TLSError.unexpectedPeer(expected: expected, actual: identity?.uri), channelContext)
             }
             state = .established
+            handshakeTimer?.cancel()
             peer = identity
             channelContext.fireUserInboundEventTriggered(TLSHandshakeCompleted(peer: peer))
             let writes = pendingWrites
@@ -169,17 +191,26 @@ public final class TLSHandler: ChannelDuplexHandler {
             // Grow only when little room is left: asking for a whole record's room before every
             // SSL_read reallocated the buffer on every read, even when one record was all there was.
             let room = buffer.writableBytes >= 2048 ? 1 : Self.readChunk
+            var result: Int32 = 0
+            ERR_clear_error()
             let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { bytes in
-                Int(max(0, SSL_read(ssl, bytes.baseAddress, Int32(bytes.count))))
+                result = SSL_read(ssl, bytes.baseAddress, Int32(bytes.count))
+                return Int(max(0, result))
             }
             if read > 0 { continue }
-            let error = SSL_get_error(ssl, 0)
-            if error == SSL_ERROR_ZERO_RETURN {
+            switch SSL_get_error(ssl, result) {
+            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+                break
+            case SSL_ERROR_ZERO_RETURN:
                 // The peer sent close_notify.
                 flushCiphertext(channelContext)
                 if buffer.readableBytes > 0 { channelContext.fireChannelRead(wrapInboundOut(buffer)) }
                 channelContext.close(promise: nil)
                 return
+            default:
+                // A record that fails to decrypt or a protocol violation: nothing more can be read.
+                if buffer.readableBytes > 0 { channelContext.fireChannelRead(wrapInboundOut(buffer)) }
+                return fail(TLSError.read(TLSContext.lastError()), channelContext)
             }
             break
         }
@@ -209,6 +240,7 @@ public final class TLSHandler: ChannelDuplexHandler {
         // write, an empty one too, leaves a buffer here; no buffer means no promise either.)
         guard var plaintext = unflushed.take() else { return }
         while plaintext.readableBytes > 0 {
+            ERR_clear_error()
             let written = plaintext.withUnsafeReadableBytes { bytes in
                 SSL_write(ssl, bytes.baseAddress, Int32(bytes.count))
             }
