@@ -181,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "WeftGeneratedCodeTests",
             dependencies: [
-                "WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop", "WeftTestSupport",
+                "WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop", "WeftTestSupport", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             path: "Tests/WeftGeneratedCodeTests",
