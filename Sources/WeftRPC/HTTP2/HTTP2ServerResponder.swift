@@ -1,18 +1,14 @@
 import NIOCore
-import Synchronization
 import WeftHTTP2
 
-/// Sends one call's response over its HTTP/2 stream, hopping onto the connection's event loop.
+/// Sends one call's response over its HTTP/2 stream. Every decision is taken on the
+/// connection's event loop by the call's `ServerCallLifecycle`: a handler running on that loop
+/// (the default) acts at once; one running elsewhere hops onto the loop, in order.
 final class HTTP2ServerResponder: ServerResponder {
-    let connection: NIOLoopBound<HTTP2Connection>
-    let eventLoop: any EventLoop
-    let stream: Int32
-    /// Set once the call has ended (normally, or failed by the transport): later sends are dropped.
-    private let ended = Atomic(false)
-    /// Set once the response headers went out: an ending must then be trailers, not Trailers-Only.
-    private let headersSent = Atomic(false)
-    /// Bytes queued by `send` and not yet written.
-    private let unsent = Atomic(0)
+    private let connection: NIOLoopBound<HTTP2Connection>
+    private let eventLoop: any EventLoop
+    private let stream: Int32
+    private let lifecycle: NIOLoopBoundBox<ServerCallLifecycle>
     /// How many unsent bytes a call may queue before `send` waits for them to go out.
     static let unsentLimit = 64 * 1024
 
@@ -20,74 +16,84 @@ final class HTTP2ServerResponder: ServerResponder {
         self.connection = connection
         self.eventLoop = eventLoop
         self.stream = stream
+        self.lifecycle = NIOLoopBoundBox(ServerCallLifecycle(unsentLimit: Self.unsentLimit), eventLoop: eventLoop)
     }
 
-    /// Queues the headers on the event loop without waiting: later sends and the ending are
-    /// queued behind them, in order.
+    /// Sends the headers unless the call has ended; later sends and the ending follow them.
     func sendHeaders(_ metadata: Metadata, compression: CompressionAlgorithm) async throws {
-        headersSent.store(true, ordering: .relaxed)
-        onLoop { connection, stream in
-            connection.sendHeaders(
-                ResponseHead.initialHeaders(metadata: metadata, encoding: compression), stream: stream, endStream: false)
+        let (connection, lifecycle, stream) = (self.connection, self.lifecycle, self.stream)
+        onLoop {
+            guard lifecycle.value.headersRequested() else { return }
+            connection.value.sendHeaders(ResponseHead.initialHeaders(metadata: metadata, encoding: compression), stream: stream, endStream: false)
         }
     }
 
-    /// Queues one message. It waits only while more than `unsentLimit` bytes of this call are
-    /// still unsent, which the client's window paces: a handler that writes faster than the
-    /// client reads waits here, while a small response costs no round trip to the event loop.
+    /// Queues one message (dropped once the call has ended). It waits only while more than
+    /// `unsentLimit` bytes of this call are still unsent, which the client's window paces: a
+    /// handler that writes faster than the client reads waits here. A handler on the event loop
+    /// pays no round trip for a small response; one elsewhere waits for its hop onto the loop.
     func send(_ message: [UInt8], compression: CompressionAlgorithm) async throws {
-        guard !ended.load(ordering: .relaxed) else { return }
         let framed = try MessageFraming.frame(message, compression: compression, allocator: ByteBufferAllocator())
-        let size = framed.readableBytes
-        let mustWait = unsent.add(size, ordering: .relaxed).newValue > Self.unsentLimit
-        let sent = eventLoop.makePromise(of: Void.self)
-        sent.futureResult.whenComplete { [self] _ in unsent.subtract(size, ordering: .relaxed) }
-        let queued = onLoop { connection, stream in connection.sendData(framed, stream: stream, sent: sent) }
-        // The call ended meanwhile: nothing will complete the promise but this.
-        if !queued { sent.fail(Status(.cancelled, "the call ended before the response was sent")) }
-        guard mustWait else { return }
+        let sent: EventLoopFuture<Void>?
+        if eventLoop.inEventLoop {
+            sent = queue(framed)
+        } else {
+            let queued = eventLoop.makePromise(of: EventLoopFuture<Void>?.self)
+            eventLoop.execute { [self] in queued.succeed(queue(framed)) }
+            sent = try await queued.futureResult.get()
+        }
         do {
-            try await sent.futureResult.get()
+            try await sent?.get()
         } catch {
             throw Status(.cancelled, "the stream closed before the response was sent")
         }
     }
 
-    func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {
-        guard !ended.exchange(true, ordering: .relaxed) else { return }
-        onLoop(evenIfEnded: true) { connection, stream in
-            if trailersOnly {
-                connection.sendHeaders(ResponseHead.trailersOnly(status: status, metadata: trailers), stream: stream, endStream: true)
-            } else {
-                connection.endStream(stream, trailers: ResponseHead.trailers(status: status, metadata: trailers))
-            }
-        }
+    /// Queues `framed` on the stream (on the event loop): the future to wait for before the
+    /// handler goes on, nil when it need not wait (or the message was dropped).
+    private func queue(_ framed: ByteBuffer) -> EventLoopFuture<Void>? {
+        let size = framed.readableBytes
+        guard case .send(let waitUntilSent) = lifecycle.value.messageWritten(size: size) else { return nil }
+        let sent = eventLoop.makePromise(of: Void.self)
+        let lifecycle = self.lifecycle
+        sent.futureResult.whenComplete { _ in lifecycle.value.messageLeft(size: size) }
+        connection.value.sendData(framed, stream: stream, sent: sent)
+        return waitUntilSent ? sent.futureResult : nil
     }
 
-    /// Ends the call with `status` because of what the transport saw (an oversize message), before
-    /// the handler does; called on the event loop.
+    /// Ends the call with `status`: trailers after headers, a Trailers-Only response before
+    /// them, nothing when the call has ended already (the lifecycle knows which; `trailersOnly`
+    /// is the dispatcher's view of the same fact).
+    func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {
+        onLoop { [self] in end(with: status, trailers: trailers) }
+    }
+
+    /// Ends the call with `status` because of what the transport saw (an oversize message),
+    /// before the handler does; called on the event loop.
     func failFromTransport(_ status: Status) {
-        guard !ended.exchange(true, ordering: .relaxed) else { return }
-        if headersSent.load(ordering: .relaxed) {
-            connection.value.endStream(stream, trailers: ResponseHead.trailers(status: status, metadata: Metadata()))
-        } else {
-            connection.value.sendHeaders(ResponseHead.trailersOnly(status: status), stream: stream, endStream: true)
-        }
+        end(with: status, trailers: Metadata())
     }
 
     /// The connection closed (on the event loop, before its loop may stop): the handler's later
     /// sends and its ending are dropped instead of being queued on a connection that is gone.
     func connectionClosed() {
-        ended.store(true, ordering: .relaxed)
+        lifecycle.value.connectionClosed()
     }
 
-    /// Runs `body` on the event loop, after everything this call queued before; false when the
-    /// call has ended and `body` will not run.
-    @discardableResult
-    private func onLoop(evenIfEnded: Bool = false, _ body: @escaping @Sendable (HTTP2Connection, Int32) -> Void) -> Bool {
-        guard evenIfEnded || !ended.load(ordering: .relaxed) else { return false }
-        let (connection, stream) = (self.connection, self.stream)
-        eventLoop.execute { body(connection.value, stream) }
-        return true
+    private func end(with status: Status, trailers: Metadata) {
+        switch lifecycle.value.end() {
+        case .trailersOnly:
+            connection.value.sendHeaders(ResponseHead.trailersOnly(status: status, metadata: trailers), stream: stream, endStream: true)
+        case .trailers:
+            connection.value.endStream(stream, trailers: ResponseHead.trailers(status: status, metadata: trailers))
+        case .none:
+            break
+        }
+    }
+
+    /// Runs `body` on the event loop: now when already there, else after everything this call
+    /// queued before.
+    private func onLoop(_ body: @escaping @Sendable () -> Void) {
+        if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
     }
 }
