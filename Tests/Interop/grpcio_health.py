@@ -12,7 +12,7 @@ import threading
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpcio_client import credentials, start_server
+from grpcio_client import HANG_GUARD, credentials, start_server
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -34,12 +34,12 @@ def main():
     failures = []
     server, health = start(binary, pki)
     try:
-        overall = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
+        overall = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=HANG_GUARD)
         check(failures, "check_server", overall.status == SERVING, overall)
-        service = health.Check(health_pb2.HealthCheckRequest(service="weft.interop.v1.TestService"), timeout=5)
+        service = health.Check(health_pb2.HealthCheckRequest(service="weft.interop.v1.TestService"), timeout=HANG_GUARD)
         check(failures, "check_service", service.status == SERVING, service)
         try:
-            health.Check(health_pb2.HealthCheckRequest(service="no.Such"), timeout=5)
+            health.Check(health_pb2.HealthCheckRequest(service="no.Such"), timeout=HANG_GUARD)
             check(failures, "check_unknown_service", False, "no error")
         except grpc.RpcError as error:
             check(failures, "check_unknown_service", error.code() == grpc.StatusCode.NOT_FOUND, error.code())
@@ -48,18 +48,18 @@ def main():
 
         def watch():
             try:
-                for response in health.Watch(health_pb2.HealthCheckRequest(service=""), timeout=20):
+                for response in health.Watch(health_pb2.HealthCheckRequest(service=""), timeout=HANG_GUARD):
                     seen.put(response.status)
             except grpc.RpcError as error:
                 seen.put(error.code())
 
         threading.Thread(target=watch, daemon=True).start()
-        first = seen.get(timeout=10)
+        first = seen.get(timeout=HANG_GUARD)
         check(failures, "watch_starts_serving", first == SERVING, first)
         server.send_signal(signal.SIGTERM)
-        after = seen.get(timeout=10)
+        after = seen.get(timeout=HANG_GUARD)
         check(failures, "watch_sees_drain", after == NOT_SERVING, after)
-        server.wait(timeout=15)
+        server.wait(timeout=HANG_GUARD)
         check(failures, "sigterm_drains_and_exits", server.returncode == 0, server.returncode)
     finally:
         if server.poll() is None:
@@ -67,7 +67,7 @@ def main():
 
     quiet, health = start(binary, pki, "--no-health")
     try:
-        health.Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
+        health.Check(health_pb2.HealthCheckRequest(service=""), timeout=HANG_GUARD)
         check(failures, "no_health_flag", False, "no error")
     except grpc.RpcError as error:
         check(failures, "no_health_flag", error.code() == grpc.StatusCode.UNIMPLEMENTED, error.code())

@@ -13,7 +13,7 @@ import grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, unknown_fields
 from grpc_reflection.v1alpha import reflection_pb2
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
-from grpcio_client import credentials, start_server
+from grpcio_client import HANG_GUARD, credentials, start_server
 
 V1_METHOD = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
 V1ALPHA_METHOD = "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"
@@ -48,7 +48,7 @@ def ask(channel, method, *requests):
     call = channel.stream_stream(
         method, request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
         response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)
-    return list(call(iter(requests), timeout=10))
+    return list(call(iter(requests), timeout=HANG_GUARD))
 
 
 def interop_cases(failures, channel):
@@ -76,7 +76,7 @@ def interop_cases(failures, channel):
     call = channel.unary_unary(
         "/weft.interop.v1.TestService/UnaryCall", request_serializer=request_class.SerializeToString,
         response_deserializer=response_class.FromString)
-    response = call(request, timeout=10)
+    response = call(request, timeout=HANG_GUARD)
     check(failures, "call_from_reflected_descriptors",
           len(response.payload.body) == 7 and response.received_payload_size == len(b"reflected"), response)
 
@@ -146,14 +146,14 @@ def main():
         interop_cases(failures, channel)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=HANG_GUARD)
 
     server, channel = start([demo, "serve", pki, "0"], pki)
     try:
         catalog_cases(failures, channel)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=HANG_GUARD)
 
     server, channel = interop_server(interop, pki, "--no-reflection")
     try:
@@ -163,7 +163,7 @@ def main():
         check(failures, "no_reflection_flag", error.code() == grpc.StatusCode.UNIMPLEMENTED, error.code())
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=HANG_GUARD)
 
     print(f"{check.count - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0

@@ -23,7 +23,8 @@ server_log="$pki/server.log"
 $python -B Tests/Interop/grpcio_server.py "$pki" >"$server_log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$pki"' EXIT
-for _ in $(seq 100); do grep -q LISTENING "$server_log" && break; sleep 0.1; done
+# Up to 60 s: importing grpc and compiling the protos is slow on a loaded machine.
+for _ in $(seq 600); do grep -q LISTENING "$server_log" && break; sleep 0.1; done
 target=$(sed -n 's/^LISTENING //p' "$server_log")
 [ -n "$target" ] || { cat "$server_log"; exit 1; }
 "$interop" client --target "$target" --tls-ca "$pki/ca.pem" --tls-cert "$pki/client.pem" --tls-key "$pki/client.key"

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "Interop"))
 import grpc  # noqa: E402
 from grpc_health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase  # noqa: E402
-from grpcio_client import compile_protos, credentials  # noqa: E402
+from grpcio_client import HANG_GUARD, compile_protos, credentials  # noqa: E402
 
 TEST_SERVICE = "weft.interop.v1.TestService"
 failures = []
@@ -31,6 +31,22 @@ def check(name, condition, detail=""):
     print(("PASS " if condition else "FAIL ") + name + ("" if condition else f": {detail}"))
     if not condition:
         failures.append(name)
+
+
+def wait_for(condition, interval=0.05):
+    """Polls `condition` until it holds; whether it did within HANG_GUARD seconds (a guard
+    against hangs, never a measure of speed)."""
+    deadline = time.monotonic() + HANG_GUARD
+    while True:
+        if condition():
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+
+
+def get_metrics(admin):
+    return urllib.request.urlopen(f"http://{admin}/metrics", timeout=HANG_GUARD).read().decode()
 
 
 def free_port():
@@ -73,53 +89,59 @@ def main():
         import interop_pb2_grpc as pb_grpc
 
         port = free_port()
-        server, address, admin = start(weft, write_config(work, pki), {"WEFT_LISTEN": f"127.0.0.1:{port}"})
+        # A drain grace period ten times what the in-flight call below needs (and well inside the
+        # wait for the process to exit, should a connection outlast the drain).
+        config = write_config(work, pki, limits={"drainSeconds": 30})
+        server, address, admin = start(weft, config, {"WEFT_LISTEN": f"127.0.0.1:{port}"})
         try:
             check("environment_overrides_listen", address == f"127.0.0.1:{port}", address)
             channel = grpc.secure_channel(address, credentials(pki))
             stub = pb_grpc.TestServiceStub(channel)
-            reply = stub.UnaryCall(pb.SimpleRequest(response_size=5), timeout=10)
+            reply = stub.UnaryCall(pb.SimpleRequest(response_size=5), timeout=HANG_GUARD)
             check("unary_call", len(reply.payload.body) == 5, reply)
-            stub.EmptyCall(pb.Empty(), timeout=10)
+            stub.EmptyCall(pb.Empty(), timeout=HANG_GUARD)
             check("allowed_caller", True)
             other = pb_grpc.TestServiceStub(grpc.secure_channel(address, credentials(pki, client="other")))
             try:
-                other.EmptyCall(pb.Empty(), timeout=10)
+                other.EmptyCall(pb.Empty(), timeout=HANG_GUARD)
                 check("caller_outside_allow_list_denied", False, "the call succeeded")
             except grpc.RpcError as error:
                 check("caller_outside_allow_list_denied", error.code() == grpc.StatusCode.PERMISSION_DENIED, error.code())
 
-            health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=TEST_SERVICE), timeout=10)
+            health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=TEST_SERVICE), timeout=HANG_GUARD)
             check("health_serving", health.status == health_pb2.HealthCheckResponse.SERVING, health)
             services = set(ProtoReflectionDescriptorDatabase(channel).get_services())
             check("reflection_lists_the_service", TEST_SERVICE in services, sorted(services))
-            metrics = urllib.request.urlopen(f"http://{admin}/metrics", timeout=10).read().decode()
+            metrics = get_metrics(admin)
             check("metrics_count_calls",
                   f'method="/{TEST_SERVICE}/UnaryCall",code="OK"' in metrics and 'code="PERMISSION_DENIED"' in metrics,
                   metrics[:400])
 
-            # A call taking a second is in flight when SIGTERM arrives: it must finish, and the
-            # process must exit cleanly after the drain.
-            slow = pb.StreamingOutputCallRequest(response_parameters=[pb.ResponseParameters(size=3, interval_us=1_000_000)])
+            # A call taking a few seconds is in flight when SIGTERM arrives (the admin port's
+            # in-flight gauge says it reached the server): it must finish, and the process must
+            # exit cleanly after the drain.
+            slow = pb.StreamingOutputCallRequest(response_parameters=[pb.ResponseParameters(size=3, interval_us=3_000_000)])
             result = {}
             thread = threading.Thread(target=lambda: result.update(
-                replies=[len(r.payload.body) for r in stub.StreamingOutputCall(slow, timeout=20)]))
+                replies=[len(r.payload.body) for r in stub.StreamingOutputCall(slow, timeout=HANG_GUARD)]))
             thread.start()
-            time.sleep(0.3)
+            in_flight = f'weft_rpc_server_calls_in_flight{{method="/{TEST_SERVICE}/StreamingOutputCall"}} 1'
+            check("slow_call_in_flight", wait_for(lambda: in_flight in get_metrics(admin)), get_metrics(admin)[-600:])
             server.send_signal(signal.SIGTERM)
-            thread.join(timeout=20)
+            thread.join(timeout=HANG_GUARD)
             check("in_flight_call_finishes_during_drain", result.get("replies") == [3], result)
-            code = server.wait(timeout=20)
+            code = server.wait(timeout=HANG_GUARD)
             check("exit_status_after_drain", code == 0, code)
         finally:
             if server.poll() is None:
                 server.kill()
 
         broken = write_config(work, pki, tls=None)
-        refused = subprocess.run([weft, "serve", "--config", str(broken)], capture_output=True, text=True, timeout=30)
+        refused = subprocess.run([weft, "serve", "--config", str(broken)], capture_output=True, text=True, timeout=HANG_GUARD)
         check("bad_configuration_names_the_key", refused.returncode != 0 and "configuration key tls" in refused.stderr,
               (refused.returncode, refused.stderr))
-        unknown = subprocess.run([weft, "serve", "--config", str(broken), "no.Such"], capture_output=True, text=True, timeout=30)
+        unknown = subprocess.run([weft, "serve", "--config", str(broken), "no.Such"], capture_output=True, text=True,
+                                 timeout=HANG_GUARD)
         check("unknown_service_refused", unknown.returncode != 0 and "not a built-in service" in unknown.stderr,
               (unknown.returncode, unknown.stderr))
     print(f"{len(failures)} failed")

@@ -1,5 +1,4 @@
 import Foundation
-import Dispatch
 import Synchronization
 import Testing
 import WeftMessages
@@ -27,9 +26,10 @@ import WeftTestSupport
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [SlowLibrary()], threads: 1)
         let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let started = ContinuousClock.now
+        // DEADLINE_EXCEEDED is the proof: the handler would have answered (OK), much later.
         await #expect { try await Shelves.Client(transport: channel).getBook(Named(), options: CallOptions(timeout: .milliseconds(200))) }
             throws: { ($0 as? Status)?.code == .deadlineExceeded }
-        #expect(ContinuousClock.now - started < .seconds(10))  // the handler would take 30 s
+        #expect(ContinuousClock.now - started < hangGuard)  // a guard only: the handler would take SlowLibrary.pause
         try await channel.close()
         try await server.shutdown()
     }
@@ -47,15 +47,44 @@ import WeftTestSupport
             "-d", body.path, "http://127.0.0.1:\(server.port)\(Shelves.descriptor.methods[0].path)",
         ]).text
         #expect(output.contains("grpc-status: 4"), "\(output)")
-        #expect(ContinuousClock.now - started < .seconds(10))  // the handler would take 30 s
+        #expect(ContinuousClock.now - started < hangGuard)  // a guard only: the handler would take SlowLibrary.pause
         #expect(library.sawCancellation.withLock { $0 })
         try await server.shutdown()
     }
 
+    /// Only the first shutdown drains; a second returns at once, even while the first is still
+    /// waiting for a call, and one after the event loops have stopped neither throws nor crashes
+    /// (SWIFTNIO_STRICT turns work scheduled on a stopped loop into a crash).
     @Test func shuttingDownTwiceIsHarmless() async throws {
-        let server = try await GRPCServer.start(port: 0, tls: nil, services: [Library()], threads: 1)
+        let handler = Held()
+        defer { handler.release.open() }
+        let server = try await GRPCServer.start(port: 0, tls: nil, services: [handler], threads: 1)
+        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let client = Shelves.Client(transport: channel)
+        let held = Task { try await client.getBook(Named(displayName: "held")) }
+        let reached = try await waitUntil { handler.started.load(ordering: .relaxed) }
+        try #require(reached, "the call never reached its handler")
+
+        let firstEnded = Gate()  // opened when the first shutdown returns
+        let first = Task {
+            try await server.shutdown(gracePeriod: hangGuard)
+            firstEnded.open()
+        }
+        // The connection refuses new calls once the first shutdown's drain has begun.
+        let refusal = try await firstRefusal(client)
+        #expect(refusal?.code == .unavailable, "\(String(describing: refusal))")
+        // The held call keeps the first shutdown draining; the second does not wait for it.
+        try await server.shutdown(gracePeriod: hangGuard)
+        #expect(!firstEnded.isOpen, "the second shutdown waited for the first one's drain")
+
+        handler.release.open()
+        #expect(try await held.value.displayName == "done: held")
+        try await first.value
+        #expect(firstEnded.isOpen)
+        // Its event loops are gone by now: a third shutdown returns too, and the server stays shut.
         try await server.shutdown(gracePeriod: .milliseconds(100))
-        try await server.shutdown(gracePeriod: .milliseconds(100))  // its event loops are gone by now
+        await #expect { try await client.getBook(Named(displayName: "after")) } throws: { ($0 as? Status)?.code == .unavailable }
+        try await channel.close()
     }
 
     @Test func aClosedServerFailsCallsWithUnavailable() async throws {
@@ -95,15 +124,16 @@ import WeftTestSupport
         let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let received = try await Shelves.Client(transport: channel).watchBooks { _ in } onResponse: { responses in
             // Do not read: the handler must stall, far short of its 2,000 messages. Sample until
-            // the count holds still (the machine may be busy; a stall is what ends the loop).
+            // the count holds still (the machine may be busy; a stall is what ends the wait).
+            // Flow control caps what can go out unread, however long that takes.
             var previous = -1
-            var current = flood.written.withLock { $0 }
-            for _ in 0..<50 where current != previous || current == 0 {
-                try await Task.sleep(for: .milliseconds(300))
-                previous = current
-                current = flood.written.withLock { $0 }
+            let stalled = try await waitUntil(interval: .milliseconds(300)) {
+                let current = flood.written.withLock { $0 }
+                defer { previous = current }
+                return current == previous && current > 0
             }
-            #expect(current == previous && current > 0, "the handler never stalled (\(current) written)")
+            let current = flood.written.withLock { $0 }
+            #expect(stalled, "the handler never stalled (\(current) written)")
             #expect(current < 1_000, "\(current) messages went out unread")
             // Reading resumes the stream to its end.
             var count = 0
@@ -118,44 +148,81 @@ import WeftTestSupport
 
 /// Graceful shutdown: GOAWAY lets calls in flight finish and refuses new ones.
 @Suite struct DrainTests {
-    /// Answers after a pause, so a call is in flight while the server shuts down.
-    struct Unhurried: Shelves.Handler {
-        func getBook(_ request: Named, context: ServerContext) async throws -> Named {
-            try await Task.sleep(for: .milliseconds(400))
-            return Named(displayName: "done: " + request.displayName)
-        }
-
-        func watchBooks(_ requests: RequestStream<Named>, responses: ResponseWriter<Named>, context: ServerContext) async throws {}
-    }
-
     @Test func inFlightCallsFinishAndNewOnesAreRefused() async throws {
-        let server = try await GRPCServer.start(port: 0, tls: nil, services: [Unhurried()], threads: 1)
+        let handler = Held()
+        defer { handler.release.open() }
+        let server = try await GRPCServer.start(port: 0, tls: nil, services: [handler], threads: 1)
         let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let client = Shelves.Client(transport: channel)
-        let inFlight = Task { try await client.getBook(Named(displayName: "a")) }
-        try await Task.sleep(for: .milliseconds(100))
+        let inFlight = Task { try await client.getBook(Named(displayName: "held")) }
+        let reached = try await waitUntil { handler.started.load(ordering: .relaxed) }
+        try #require(reached, "the call never reached its handler")
+
+        // A grace period the drain never needs: it ends when the call does. Had it waited for
+        // the grace period instead, it could not have returned before the grace period passed.
+        let gracePeriod = hangGuard
         let started = ContinuousClock.now
-        let shutdown = Task { try await server.shutdown(gracePeriod: .seconds(30)) }
-        #expect(try await inFlight.value.displayName == "done: a")
+        let shutdown = Task { try await server.shutdown(gracePeriod: gracePeriod) }
+        // Once new calls are refused the drain is under way, with the call still in its handler.
+        let refusal = try await firstRefusal(client)
+        #expect(refusal?.code == .unavailable, "\(String(describing: refusal))")
+        handler.release.open()
+        #expect(try await inFlight.value.displayName == "done: held")
         try await shutdown.value
-        #expect(ContinuousClock.now - started < .seconds(10), "the drain waited for the grace period, not the call")
+        #expect(ContinuousClock.now - started < gracePeriod, "the drain waited for the grace period, not the call")
         await #expect { try await client.getBook(Named(displayName: "b")) }
             throws: { ($0 as? Status)?.code == .unavailable }
         try await channel.close()
     }
 }
 
+/// Holds a call named "held" in its handler until `release` opens (noting that it got there);
+/// answers any other call at once. Either way the answer is "done: <name>".
+final class Held: Shelves.Handler {
+    let started = Atomic(false)
+    let release = Gate()
+
+    func getBook(_ request: Named, context: ServerContext) async throws -> Named {
+        if request.displayName == "held" {
+            started.store(true, ordering: .relaxed)
+            await release.wait()
+        }
+        return Named(displayName: "done: " + request.displayName)
+    }
+
+    func watchBooks(_ requests: RequestStream<Named>, responses: ResponseWriter<Named>, context: ServerContext) async throws {}
+}
+
+/// Makes calls until one fails, which happens once the server's drain has begun (GOAWAY: the
+/// connection refuses new streams); that failure as a status, nil if every call succeeded for as
+/// long as `waitUntil` waits. Calls made before the drain are answered at once by `Held`.
+func firstRefusal(_ client: Shelves.Client) async throws -> Status? {
+    var refusal: Status?
+    _ = try await waitUntil {
+        do {
+            _ = try await client.getBook(Named(displayName: "probe"))
+            return false
+        } catch {
+            refusal = error as? Status ?? Status(.unknown, "\(type(of: error)): \(error)")
+            return true
+        }
+    }
+    return refusal
+}
+
 /// A handler still running when the server's event loops stop goes on elsewhere and ends: its
 /// task ran on the loop, and a stopped loop would drop it for good.
 @Suite struct HandlerOutlivesTheServerTests {
     final class Stubborn: Shelves.Handler {
+        let started = Atomic(false)
         let finished = Atomic(false)
+        /// Opened by the test once the server has shut down.
+        let resume = Gate()
 
         func getBook(_ request: Named, context: ServerContext) async throws -> Named {
-            // Waits in a way cancellation does not cut short, past the server's shutdown.
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(500)) { continuation.resume() }
-            }
+            started.store(true, ordering: .relaxed)
+            // Waits in a way cancellation does not cut short, until the server's shutdown is over.
+            await resume.wait()
             finished.store(true, ordering: .relaxed)
             return request
         }
@@ -165,13 +232,16 @@ import WeftTestSupport
 
     @Test func aHandlerResumingAfterShutdownStillFinishes() async throws {
         let handler = Stubborn()
+        defer { handler.resume.open() }
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [handler], threads: 1)
         let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
-        let call = Task { try? await Shelves.Client(transport: channel).getBook(Named(), options: CallOptions(timeout: .seconds(30))) }
-        try await Task.sleep(for: .milliseconds(100))
+        let call = Task { try? await Shelves.Client(transport: channel).getBook(Named(), options: CallOptions(timeout: hangGuard)) }
+        let reached = try await waitUntil { handler.started.load(ordering: .relaxed) }
+        try #require(reached, "the call never reached its handler")
         try await server.shutdown(gracePeriod: .zero)
-        for _ in 0..<100 where !handler.finished.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(50)) }
-        let finished = handler.finished.load(ordering: .relaxed)
+        // The loops have stopped; only now does the handler resume.
+        handler.resume.open()
+        let finished = try await waitUntil { handler.finished.load(ordering: .relaxed) }
         #expect(finished)
         _ = await call.value
         try await channel.close()

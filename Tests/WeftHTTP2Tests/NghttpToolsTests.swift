@@ -3,7 +3,8 @@ import Testing
 import WeftTestSupport
 
 /// The test server against nghttp2's own command-line tools: a real, independent peer.
-@Suite(.timeLimit(.minutes(1)))
+// A guard against hangs only, generous for a loaded machine (the trait counts in minutes).
+@Suite(.timeLimit(.minutes(10)))
 struct NghttpToolsTests {
     @Test func nghttpPostsABodyAndGetsItBackWithTrailers() async throws {
         let server = try await TestServer()

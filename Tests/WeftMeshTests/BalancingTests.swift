@@ -3,6 +3,7 @@ import Testing
 @testable import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftTestSupport
 
 /// Power of two choices and outlier ejection: the balancer alone, then over real servers.
 @Suite struct BalancingTests {
@@ -42,7 +43,10 @@ import WeftRPC
     }
 
     @Test func aSlowEndpointGetsFewerCallsUnderPowerOfTwoChoices() async throws {
-        let slow = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .milliseconds(100))])
+        // Slow by a margin no loaded machine closes: the quick endpoint, however delayed its calls,
+        // still looks far less busy. (The slow one gets the first few calls, made before its
+        // latency is known, and hardly any after.)
+        let slow = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .seconds(1))])
         let fast = Delayed(delay: .zero)
         let quick = try await MeshServer.start(port: 0, tls: nil, services: [fast])
         let channel = MeshChannel(
@@ -100,8 +104,8 @@ extension BalancingTests {
             return -1
         }
         #expect(whileOpen == 1)
-        for _ in 0..<100 where channel.endpointStates[0].inFlight != 0 { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(channel.endpointStates[0].inFlight == 0)
+        let released = try await waitUntil { channel.endpointStates[0].inFlight == 0 }
+        #expect(released)
         await channel.close()
         try await server.shutdown(gracePeriod: .seconds(1))
     }
@@ -124,7 +128,8 @@ extension BalancingTests {
         #expect(flaky.count == 2)
         // Healed while out of rotation: once the ejection ends, it takes its share again.
         flaky.setFailing(false)
-        for _ in 0..<100 where channel.endpointStates[0].ejected { try await Task.sleep(for: .milliseconds(50)) }
+        let returned = try await waitUntil { !channel.endpointStates[0].ejected }
+        try #require(returned, "the ejection never ended")
         for _ in 0..<10 { _ = try await Delayed.call(channel) }
         #expect(!channel.endpointStates[0].ejected)
         #expect(flaky.count >= 2 + 4, "the returned endpoint took \(flaky.count - 2) of 10 calls")

@@ -3,6 +3,7 @@ import Testing
 import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftTestSupport
 
 /// Endpoint lists that change under a MeshChannel: by hand, from a resolver, from DNS.
 @Suite struct DiscoveryTests {
@@ -24,7 +25,8 @@ import WeftRPC
         for _ in 0..<5 { _ = try await Delayed.call(channel) }
         #expect(first.count == 5)
         resolver.current.withLock { $0 = [Endpoint(host: "127.0.0.1", port: serverB.port)] }
-        for _ in 0..<100 where channel.endpoints.first?.port != serverB.port { try await Task.sleep(for: .milliseconds(10)) }
+        let followed = try await waitUntil { channel.endpoints.first?.port == serverB.port }
+        try #require(followed, "the channel never took the new endpoint list")
         for _ in 0..<5 { _ = try await Delayed.call(channel) }
         #expect(first.count == 5 && second.count == 5)
         await channel.close()

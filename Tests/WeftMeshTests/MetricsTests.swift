@@ -55,15 +55,17 @@ import WeftTestSupport
         let echo = Delayed(delay: .zero)
         let server = try await MeshServer.start(port: 0, tls: nil, services: [echo])
         let registry = PrometheusRegistry()
+        // Long enough that a call (connect included) on a loaded machine never outlasts it, so
+        // the connection is still open when each call's check runs.
         let channel = MeshChannel(
-            endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, idleTimeout: .milliseconds(200),
+            endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, idleTimeout: .seconds(2),
             metrics: ChannelMetrics(upstream: "idle", factory: registry))
         let open = #"weft_rpc_client_connections{upstream="idle"} 1"#
         let closed = #"weft_rpc_client_connections{upstream="idle"} 0"#
         _ = try await Delayed.call(channel)
         #expect(registry.render().contains(open))
-        for _ in 0..<100 where !registry.render().contains(closed) { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(registry.render().contains(closed))
+        let idleClosed = try await waitUntil { registry.render().contains(closed) }
+        #expect(idleClosed)
         _ = try await Delayed.call(channel)
         #expect(registry.render().contains(open))
         #expect(echo.count == 2)
@@ -147,6 +149,6 @@ import WeftTestSupport
 
     /// The body curl gets for `url`.
     func get(_ url: String) async throws -> String {
-        try await runTool("/usr/bin/curl", ["-s", "--max-time", "5", url], includingErrors: false).text
+        try await runTool("/usr/bin/curl", ["-s", "--max-time", "120", url], includingErrors: false).text  // a hang guard only
     }
 }

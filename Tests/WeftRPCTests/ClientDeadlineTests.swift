@@ -32,6 +32,8 @@ import WeftMessages
             let _: ClientResponse<Google_Protobuf_Empty> = try await ClientCalls.unary(
                 SilentTransport(), method, Google_Protobuf_Empty(), options: CallOptions(timeout: .milliseconds(100)))
         }
-        #expect(ContinuousClock.now - started < .seconds(10))  // the server never answers; slack for a loaded machine
+        // The server never answers: the status is the proof. The bound only guards against a timer
+        // that fires very late, generously (a loaded machine, tests in parallel on two cores).
+        #expect(ContinuousClock.now - started < .seconds(120))
     }
 }

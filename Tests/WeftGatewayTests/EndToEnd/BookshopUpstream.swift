@@ -1,12 +1,15 @@
 import Synchronization
 import WeftMessages
 import WeftRPC
+import WeftTestSupport
 
 /// The upstream the end-to-end tests put behind the gateway: each rpc answers with what it was
 /// asked, so a test sees exactly how the gateway mapped its HTTP request.
 final class BookshopUpstream: Bookshop.Handler {
     /// Calls that reached the upstream, per rpc name.
     let calls = Mutex([String: Int]())
+    /// Holds Trouble calls whose message is "hold" (once counted) until a test opens it.
+    let held = Gate()
 
     private func count(_ rpc: String) {
         calls.withLock { $0[rpc, default: 0] += 1 }
@@ -91,6 +94,9 @@ final class BookshopUpstream: Bookshop.Handler {
 
     func trouble(_ request: TroubleRequest, context: ServerContext) async throws -> TroubleResponse {
         count("Trouble")
+        if request.message == "hold" {
+            while !held.isOpen { try await Task.sleep(for: .milliseconds(10)) }  // cancellation ends the wait
+        }
         if request.delayMs > 0 { try await Task.sleep(for: .milliseconds(Int(request.delayMs))) }
         if request.code != 0 { throw Status(Status.Code(rawValue: Int(request.code)), request.message) }
         var seen: [String] = []

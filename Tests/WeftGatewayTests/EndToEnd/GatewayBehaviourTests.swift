@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WeftGateway
 import WeftRPC
+import WeftTestSupport
 
 /// The gateway's error paths, streaming, protection and operational endpoints, through curl
 /// against a real upstream over mutual TLS.
@@ -52,12 +53,11 @@ import WeftRPC
         }
         defer { Task { try? await harness.stop() } }
         let started = ContinuousClock.now
-        let slow = try await curl("POST", "\(harness.base)/v1/trouble", body: #"{"delayMs": 10000}"#)
+        let slow = try await curl("POST", "\(harness.base)/v1/trouble", body: #"{"delayMs": 600000}"#)
+        // 504 is the proof: the upstream would have answered (200), ten minutes later.
         #expect(slow.status == 504)
         #expect(slow.object["code"] as? Int == 4)
-        // Well before the upstream would answer, with room for a loaded machine (a full parallel
-        // test run once took 2.3 s here).
-        #expect(ContinuousClock.now - started < .seconds(6))
+        #expect(ContinuousClock.now - started < hangGuard)  // a guard only, far below the upstream's delay
     }
 
     @Test(arguments: HTTPVersion.allCases) func serverStreamingAsNDJSONAndServerSentEvents(_ version: HTTPVersion) async throws {
@@ -108,23 +108,29 @@ import WeftRPC
     }
 
     @Test func aFailingUpstreamOpensTheBreakerAndARecoveredOneClosesIt() async throws {
+        // Open long enough that the requests made while it is open (each a curl process, slow on
+        // a loaded machine) all fall inside it; the test then waits out exactly this long.
+        let openDuration = Duration.seconds(5)
         let harness = try await GatewayHarness.start {
             $0.circuitBreaker.consecutiveFailures = 3
-            $0.circuitBreaker.openDuration = .milliseconds(500)
+            $0.circuitBreaker.openDuration = openDuration
         }
         defer { Task { try? await harness.stop() } }
         let trouble = "\(harness.base)/v1/trouble"
         // NOT_FOUND is the upstream answering sensibly: it does not count.
         for _ in 0..<4 { #expect(try await curl("POST", trouble, body: #"{"code":5}"#).status == 404) }
         for _ in 0..<3 { #expect(try await curl("POST", trouble, body: #"{"code":14}"#).status == 503) }
+        // The breaker opened before the third failure's answer went out, so before this instant.
+        let opened = ContinuousClock.now
         let open = try await curl("POST", trouble, body: #"{"message":"hello"}"#)
         #expect(open.status == 503)
-        #expect(open.headers["retry-after"] == "1")
+        // Whole seconds until it half-opens, rounded up: at most the open duration.
+        #expect((1...5).contains(Int(open.headers["retry-after"] ?? "") ?? 0), "\(open.headers)")
         #expect((open.object["message"] as? String)?.contains("circuit breaker is open") == true)
         #expect(harness.upstream.calls.withLock { $0["Trouble"] } == 7)
         let metrics = try await curl("GET", "\(harness.base)/metrics")
         #expect(metrics.body.contains(#"weft_gateway_circuit_state{upstream="weft.gatewaytest.v1.Bookshop"} 1"#))
-        try await Task.sleep(for: .milliseconds(600))
+        try await Task.sleep(until: opened + openDuration, clock: .continuous)
         // Half-open: one probe goes through, succeeds, and closes the breaker.
         #expect(try await curl("POST", trouble, body: #"{"message":"probe"}"#).status == 200)
         #expect(try await curl("POST", trouble, body: #"{"message":"again"}"#).status == 200)
@@ -133,16 +139,22 @@ import WeftRPC
     }
 
     @Test func theBulkheadRefusesExcessCallsAtOnce() async throws {
-        let harness = try await GatewayHarness.start { $0.maximumConcurrentCallsPerUpstream = 1 }
+        let harness = try await GatewayHarness.start {
+            $0.maximumConcurrentCallsPerUpstream = 1
+            $0.routes["weft.gatewaytest.v1.Bookshop.Trouble"] = .init(timeout: hangGuard)  // held, not timed out
+        }
         defer { Task { try? await harness.stop() } }
-        let slow = Task { try await curl("POST", "\(harness.base)/v1/trouble", body: #"{"delayMs": 3000}"#) }
-        while harness.upstream.calls.withLock({ $0["Trouble"] }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-        let started = ContinuousClock.now
+        defer { harness.upstream.held.open() }
+        // The one call allowed is held upstream until the excess call has had its answer, so that
+        // answer came at once: it cannot have waited for the held call to end.
+        let held = Task { try await curl("POST", "\(harness.base)/v1/trouble", body: #"{"message": "hold"}"#) }
+        let reached = try await waitUntil { harness.upstream.calls.withLock { $0["Trouble"] } != nil }
+        try #require(reached, "the held call never reached the upstream")
         let excess = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1")
+        harness.upstream.held.open()
         #expect(excess.status == 503)
         #expect((excess.object["message"] as? String)?.contains("1 calls in flight") == true)
-        #expect(ContinuousClock.now - started < .seconds(2))  // at once, not after the slow call
-        #expect(try await slow.value.status == 200)
+        #expect(try await held.value.status == 200)
         #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1").status == 200)
     }
 

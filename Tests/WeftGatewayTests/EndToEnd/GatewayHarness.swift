@@ -81,7 +81,8 @@ func curl(
     _ method: String, _ url: String, version: HTTPVersion = .http1, headers: [String] = [], body: String? = nil,
     extra: [String] = []
 ) async throws -> CurlResponse {
-    var arguments = ["-s", "-i", version.curlFlag, "-X", method, "--max-time", "20", "-H", "Expect:"]
+    // --max-time guards against a hang only; generous, so a loaded machine never trips it.
+    var arguments = ["-s", "-i", version.curlFlag, "-X", method, "--max-time", "120", "-H", "Expect:"]
     for header in headers { arguments += ["-H", header] }
     if let body { arguments += ["--data-binary", body, "-H", "content-type: application/json"] }
     arguments += extra + [url]

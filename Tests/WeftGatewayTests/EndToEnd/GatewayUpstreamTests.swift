@@ -3,6 +3,7 @@ import WeftGateway
 import WeftMesh
 import WeftRPC
 import WeftTLS
+import WeftTestSupport
 
 /// Upstreams of several endpoints behind the gateway: calls spread by the mesh's balancing,
 /// an endpoint that is down or goes away loses no request, and a DNS name resolves to its
@@ -62,21 +63,37 @@ import WeftTLS
         let harness = try await GatewayHarness.start { configuration in
             guard case .endpoints(let first)? = configuration.upstreams[Self.service]?.discovery else { return }
             configuration.upstreams[Self.service]?.discovery = .endpoints(first + [Endpoint(host: "127.0.0.1", port: secondServer.port)])
+            configuration.routes["\(Self.service).Trouble"] = .init(timeout: hangGuard)  // held, not timed out
         }
         defer { Task { try? await harness.stop(); try? await secondServer.shutdown(gracePeriod: .seconds(1)) } }
-        // Round robin: the slow call goes to the first endpoint.
-        let slow = Task { try await curl("POST", "\(harness.base)/v1/trouble", body: #"{"delayMs": 1500, "message": "slow"}"#) }
-        try await Task.sleep(for: .milliseconds(300))
-        let draining = Task { try await harness.upstreamServer.shutdown(gracePeriod: .seconds(10)) }
-        try await Task.sleep(for: .milliseconds(200))
+        defer { harness.upstream.held.open() }
+        // Round robin: the held call goes to the first endpoint, and stays there until released.
+        let held = Task { try await curl("POST", "\(harness.base)/v1/trouble", body: #"{"message": "hold"}"#) }
+        let reached = try await waitUntil { harness.upstream.calls.withLock { $0["Trouble"] } == 1 }
+        try #require(reached, "the held call never reached the first endpoint")
+        // A grace period the drain never needs: it ends with the held call.
+        let draining = Task { try await harness.upstreamServer.shutdown(gracePeriod: hangGuard) }
+        // The gateway learns of the drain from the first endpoint's GOAWAY; from then on no call
+        // reaches it. Probe (GetFile, not counted below) until two in a row have missed it: round
+        // robin sends one of any two there while it takes calls.
+        var missesInARow = 0
+        let movedOn = try await waitUntil {
+            let before = harness.upstream.calls.withLock { $0["GetFile"] ?? 0 }
+            guard try await curl("GET", "\(harness.base)/v1/files/probe").status == 200 else { return false }
+            let reachedFirst = harness.upstream.calls.withLock { $0["GetFile"] ?? 0 } > before
+            missesInARow = reachedFirst ? 0 : missesInARow + 1
+            return missesInARow >= 2
+        }
+        try #require(movedOn, "calls kept reaching the draining endpoint")
         for index in 0..<4 {
             let response = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/d\(index)")
             #expect(response.status == 200, "\(response.body)")
         }
-        let finished = try await slow.value
-        #expect(finished.status == 200, "\(finished.body)")
-        #expect(finished.object["message"] as? String == "slow")
         #expect(getBookCalls(second) == 4)
+        harness.upstream.held.open()
+        let finished = try await held.value
+        #expect(finished.status == 200, "\(finished.body)")
+        #expect(finished.object["message"] as? String == "hold")
         try await draining.value
     }
 
