@@ -51,11 +51,13 @@ crosslang-test: build python-deps
 interop-test: build python-deps
 	Tests/Interop/run.sh
 
-# `weft serve` as a process: mesh configuration, mTLS, policy, health, reflection, metrics, SIGTERM.
+# `weft serve` as a process: mesh configuration, mTLS, policy, health, reflection, metrics, SIGTERM;
+# connection limits, stalled handshakes and memory after thousands of them.
 mesh-cli-test: build python-deps
 	pki=$$(mktemp -d) && trap 'rm -rf "$$pki"' EXIT && \
 	.build/debug/weft certs --out "$$pki" --service interop --service client --service other >/dev/null && \
-	$(PYTHON) -B Tests/Mesh/serve.py .build/debug/weft "$$pki"
+	$(PYTHON) -B Tests/Mesh/serve.py .build/debug/weft "$$pki" && \
+	$(PYTHON) -B Tests/Mesh/connections.py .build/debug/weft "$$pki"
 
 # `weft gateway` as a process: configuration file, mTLS upstream, curl, SIGTERM.
 gateway-cli-test: build

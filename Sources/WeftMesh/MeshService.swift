@@ -1,5 +1,6 @@
 import CoreMetrics
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 import WeftRPC
@@ -53,7 +54,9 @@ public final class MeshService: Service, Sendable {
         }
     ) async throws -> MeshService {
         let serverTLS = try configuration.tls.map { files in
-            try TLSContext(.server(certificateChain: files.certificateChain, privateKey: files.privateKey, trustRoots: files.trustRoots))
+            var tls = TLSConfiguration.server(certificateChain: files.certificateChain, privateKey: files.privateKey, trustRoots: files.trustRoots)
+            tls.handshakeTimeout = configuration.tlsHandshakeTimeout
+            return try TLSContext(tls)
         }
         var policy: [any ServerInterceptor] = []
         if !configuration.authorizationRules.isEmpty || !configuration.allowsUnlistedCallers {
@@ -63,9 +66,16 @@ public final class MeshService: Service, Sendable {
         let factory = metricsFactory ?? PrometheusRegistry()
         let connections = Meter(label: "weft_rpc_server_connections", factory: factory)
         (factory as? PrometheusRegistry)?.describe("weft_rpc_server_connections", help: "Client connections open now.")
+        let refused = Counter(label: "weft_rpc_server_connections_refused_total", factory: factory)
+        (factory as? PrometheusRegistry)?.describe(
+            "weft_rpc_server_connections_refused_total", help: "Connections closed on arrival: limits.maxConnections were open.")
         var serverConfiguration = GRPCServer.Configuration()
         serverConfiguration.maximumReceiveMessageSize = configuration.maximumReceiveMessageBytes
         serverConfiguration.connectionCountChanged = { connections.set($0) }
+        serverConfiguration.maximumConnections = configuration.maximumConnections
+        serverConfiguration.connectionRefused = { refused.increment() }
+        serverConfiguration.http2.peerLimits.prefaceTimeout = TimeAmount(configuration.prefaceTimeout)
+        serverConfiguration.http2.peerLimits.headerBlockTimeout = TimeAmount(configuration.headerBlockTimeout)
         serverConfiguration.propagatedMetadataKeys = configuration.propagatedMetadataKeys
         let counting = RPCMetricsInterceptor(factory: factory)
         let logging = CallLogInterceptor(logger: Logger(label: "weft.\(configuration.service)"))

@@ -68,7 +68,9 @@ import WeftTLS
              "upstreams": {"inventory": {"endpoints": ["10.0.0.1:7002", "10.0.0.2:7002"], "balancing": "p2c", "identity": "inventory"},
                            "search": {"dns": "search.shop.svc:7003", "refreshSeconds": 5, "identity": "spiffe://other.test/service/search"}},
              "authorization": {"rules": {"shop.Catalog/Delete": ["spiffe://shop.test/service/admin"]}, "allowUnlisted": false},
-             "limits": {"maxReceiveMessageBytes": 1024, "drainSeconds": 3}, "health": false}
+             "limits": {"maxReceiveMessageBytes": 1024, "drainSeconds": 3, "maxConnections": 50, "tlsHandshakeSeconds": 4,
+                        "prefaceSeconds": 5, "headerBlockSeconds": 6},
+             "health": false}
             """.utf8), baseDirectory: "/etc/weft",
             environment: ["WEFT_LISTEN": "127.0.0.1:9000", "WEFT_UPSTREAM_INVENTORY": "127.0.0.1:1,127.0.0.1:2", "WEFT_UPSTREAM_BILLING": "b:3"])
         #expect(parsed.identity == "spiffe://shop.test/service/catalog")
@@ -86,6 +88,11 @@ import WeftTLS
         #expect(keptOpen.upstreams["b"]?.idleTimeout == nil)
         #expect(parsed.authorizationRules == ["shop.Catalog/Delete": ["spiffe://shop.test/service/admin"]] && !parsed.allowsUnlistedCallers)
         #expect(parsed.maximumReceiveMessageBytes == 1024 && parsed.drainGracePeriod == .seconds(3) && !parsed.servesHealth)
+        #expect(parsed.maximumConnections == 50 && parsed.tlsHandshakeTimeout == .seconds(4))
+        #expect(parsed.prefaceTimeout == .seconds(5) && parsed.headerBlockTimeout == .seconds(6))
+        let defaults = MeshConfiguration(service: "a")
+        #expect(defaults.maximumConnections == 10_000 && defaults.tlsHandshakeTimeout == .seconds(10))
+        #expect(defaults.prefaceTimeout == .seconds(10) && defaults.headerBlockTimeout == .seconds(10))
     }
 
     @Test(arguments: [

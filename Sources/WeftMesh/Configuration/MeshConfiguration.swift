@@ -23,6 +23,14 @@ public struct MeshConfiguration: Sendable {
     public var maximumReceiveMessageBytes = 4 * 1024 * 1024
     /// How long calls in flight may take to finish after SIGTERM.
     public var drainGracePeriod: Duration = .seconds(10)
+    /// The most client connections open at once (more are closed as they are accepted).
+    public var maximumConnections = 10_000
+    /// How long a client may take to finish its TLS handshake.
+    public var tlsHandshakeTimeout: Duration = .seconds(10)
+    /// How long a new connection may take to send its HTTP/2 preface and SETTINGS, and a header
+    /// block may stay unfinished.
+    public var prefaceTimeout: Duration = .seconds(10)
+    public var headerBlockTimeout: Duration = .seconds(10)
     /// Whether `grpc.health.v1.Health` is served.
     public var servesHealth = true
     /// Request metadata a handler's outgoing calls carry on, besides deadline and `traceparent`.
@@ -96,9 +104,15 @@ public struct MeshConfiguration: Sendable {
             if let flag = fields["allowUnlisted"] { allowsUnlistedCallers = try reader.bool(flag, at: "authorization.allowUnlisted") }
         }
         if let value = top["limits"] {
-            let fields = try reader.object(value, at: "limits", allowed: ["maxReceiveMessageBytes", "drainSeconds"])
+            let fields = try reader.object(value, at: "limits", allowed: [
+                "maxReceiveMessageBytes", "drainSeconds", "maxConnections", "tlsHandshakeSeconds", "prefaceSeconds", "headerBlockSeconds",
+            ])
             if let v = fields["maxReceiveMessageBytes"] { maximumReceiveMessageBytes = try reader.count(v, at: "limits.maxReceiveMessageBytes") }
             if let v = fields["drainSeconds"] { drainGracePeriod = .seconds(try reader.count(v, at: "limits.drainSeconds")) }
+            if let v = fields["maxConnections"] { maximumConnections = try reader.count(v, at: "limits.maxConnections") }
+            if let v = fields["tlsHandshakeSeconds"] { tlsHandshakeTimeout = .seconds(try reader.count(v, at: "limits.tlsHandshakeSeconds")) }
+            if let v = fields["prefaceSeconds"] { prefaceTimeout = .seconds(try reader.count(v, at: "limits.prefaceSeconds")) }
+            if let v = fields["headerBlockSeconds"] { headerBlockTimeout = .seconds(try reader.count(v, at: "limits.headerBlockSeconds")) }
         }
         if let value = top["health"] { servesHealth = try reader.bool(value, at: "health") }
         if let value = top["reflection"] { servesReflection = try reader.bool(value, at: "reflection") }

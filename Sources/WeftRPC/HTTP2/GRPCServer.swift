@@ -15,6 +15,11 @@ public final class GRPCServer: Sendable {
         /// Called with the number of open connections each time one opens or closes (to set a
         /// metrics gauge, say).
         public var connectionCountChanged: (@Sendable (Int) -> Void)?
+        /// The most connections open at once; one more is closed as soon as it is accepted.
+        /// Default 10,000.
+        public var maximumConnections = 10_000
+        /// Called each time a connection is refused for `maximumConnections` (to count refusals).
+        public var connectionRefused: (@Sendable () -> Void)?
         /// Whether handlers run on the event loop of their call's connection (no thread hop
         /// between the network and the handler: the lowest latency) rather than on Swift's global
         /// executor. Turn it off for handlers that block or compute for long, which would hold
@@ -61,14 +66,23 @@ public final class GRPCServer: Sendable {
             services: services, interceptors: interceptors, propagatedMetadataKeys: configuration.propagatedMetadataKeys,
             responseCompression: configuration.responseCompression)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let connections = ConnectionRegistry(countChanged: configuration.connectionCountChanged)
+        let trimmer = MemoryTrimmer()
+        let countChanged = configuration.connectionCountChanged
+        let connections = ConnectionRegistry(maximum: configuration.maximumConnections) { count in
+            countChanged?(count)
+            trimmer.connectionsChanged(to: count)
+        }
         let loopsStopping = EventLoopTaskExecutor.Shutdown()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard connections.admit(channel) else {
+                    configuration.connectionRefused?()
+                    return channel.close()
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     let tlsHandler = tls.map(TLSHandler.init(context:))
                     if let tlsHandler { try channel.pipeline.syncOperations.addHandler(tlsHandler) }
                     let http2 = HTTP2ConnectionHandler(role: .server, configuration: configuration.http2) { connection in
@@ -79,7 +93,7 @@ public final class GRPCServer: Sendable {
                                 peerIdentity: { tlsHandler?.peer?.description })
                     }
                     try channel.pipeline.syncOperations.addHandler(http2)
-                    connections.add(channel, http2: NIOLoopBound(http2, eventLoop: channel.eventLoop))
+                    connections.attach(http2: NIOLoopBound(http2, eventLoop: channel.eventLoop), to: channel)
                 }
             }
             .bind(host: host, port: port)
@@ -107,30 +121,50 @@ public final class GRPCServer: Sendable {
     }
 }
 
-/// The server's open connections, for draining them on shutdown.
+/// The server's open connections, at most `maximum`, for draining them on shutdown.
 final class ConnectionRegistry: Sendable {
-    private let entries = Mutex<[ObjectIdentifier: (any Channel, NIOLoopBound<HTTP2ConnectionHandler>)]>([:])
-    private let countChanged: (@Sendable (Int) -> Void)?
+    private struct Entry {
+        let channel: any Channel
+        var http2: NIOLoopBound<HTTP2ConnectionHandler>?
+    }
 
-    init(countChanged: (@Sendable (Int) -> Void)?) {
+    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    private let maximum: Int
+    private let countChanged: @Sendable (Int) -> Void
+
+    init(maximum: Int, countChanged: @escaping @Sendable (Int) -> Void) {
+        self.maximum = maximum
         self.countChanged = countChanged
     }
 
-    func add(_ channel: any Channel, http2: NIOLoopBound<HTTP2ConnectionHandler>) {
+    /// Counts `channel` in unless `maximum` connections are open already; it is counted out
+    /// when it closes.
+    func admit(_ channel: any Channel) -> Bool {
         let key = ObjectIdentifier(channel)
         // Reported under the lock: connections on different event loops report in order.
-        entries.withLock { entries in
-            entries[key] = (channel, http2)
-            countChanged?(entries.count)
+        let admitted = entries.withLock { entries in
+            guard entries.count < maximum else { return false }
+            entries[key] = Entry(channel: channel)
+            countChanged(entries.count)
+            return true
         }
+        guard admitted else { return false }
         channel.closeFuture.whenComplete { [weak self] _ in
             guard let self else { return }
             self.entries.withLock { entries in
                 entries.removeValue(forKey: key)
-                countChanged?(entries.count)
+                countChanged(entries.count)
             }
         }
+        return true
     }
 
-    var all: [(any Channel, NIOLoopBound<HTTP2ConnectionHandler>)] { entries.withLock { Array($0.values) } }
+    /// The HTTP/2 handler of an admitted connection, for draining it.
+    func attach(http2: NIOLoopBound<HTTP2ConnectionHandler>, to channel: any Channel) {
+        entries.withLock { $0[ObjectIdentifier(channel)]?.http2 = http2 }
+    }
+
+    var all: [(any Channel, NIOLoopBound<HTTP2ConnectionHandler>)] {
+        entries.withLock { $0.values.compactMap { entry in entry.http2.map { (entry.channel, $0) } } }
+    }
 }
