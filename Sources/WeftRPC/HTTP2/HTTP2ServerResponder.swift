@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 import WeftHTTP2
 
 /// Sends one call's response over its HTTP/2 stream. Every decision is taken on the
@@ -9,6 +10,10 @@ final class HTTP2ServerResponder: ServerResponder {
     private let eventLoop: any EventLoop
     private let stream: Int32
     private let lifecycle: NIOLoopBoundBox<ServerCallLifecycle>
+    /// Cleared on the event loop when the connection closes, which happens before its loop may
+    /// stop: a handler elsewhere then stops hopping onto a loop that may be gone. The one fact
+    /// shared across threads; every decision about the call is the lifecycle's, on the loop.
+    private let connectionOpen = Atomic(true)
     /// How many unsent bytes a call may queue before `send` waits for them to go out.
     static let unsentLimit = 64 * 1024
 
@@ -37,6 +42,8 @@ final class HTTP2ServerResponder: ServerResponder {
         let sent: EventLoopFuture<Void>?
         if eventLoop.inEventLoop {
             sent = queue(framed)
+        } else if !connectionOpen.load(ordering: .acquiring) {
+            return
         } else {
             let queued = eventLoop.makePromise(of: EventLoopFuture<Void>?.self)
             eventLoop.execute { [self] in queued.succeed(queue(framed)) }
@@ -77,6 +84,7 @@ final class HTTP2ServerResponder: ServerResponder {
     /// The connection closed (on the event loop, before its loop may stop): the handler's later
     /// sends and its ending are dropped instead of being queued on a connection that is gone.
     func connectionClosed() {
+        connectionOpen.store(false, ordering: .releasing)
         lifecycle.value.connectionClosed()
     }
 
@@ -92,8 +100,12 @@ final class HTTP2ServerResponder: ServerResponder {
     }
 
     /// Runs `body` on the event loop: now when already there, else after everything this call
-    /// queued before.
+    /// queued before; not at all once the connection has closed (the loop may have stopped).
     private func onLoop(_ body: @escaping @Sendable () -> Void) {
-        if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
+        if eventLoop.inEventLoop {
+            body()
+        } else if connectionOpen.load(ordering: .acquiring) {
+            eventLoop.execute(body)
+        }
     }
 }
