@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CoreMetrics
 import Logging
 import NIOCore
@@ -11,9 +16,11 @@ import WeftTLS
 /// channels to its upstreams, and SIGTERM handling (drain, then exit).
 ///
 /// ```swift
-/// let configuration = try MeshConfiguration(contentsOf: "mesh.json")
-/// try await MeshService.run(configuration, services: [MyCatalog()])  // returns after the drain
+/// await MeshService.run(configurationFile: "mesh.json", services: [MyCatalog()])  // returns after the drain
 /// ```
+///
+/// A service that cannot start (a mistake in its configuration, a certificate file missing, its
+/// port taken) prints one line saying why to standard error and exits with status 1.
 ///
 /// It is a swift-service-lifecycle `Service`, so it can also join a `ServiceGroup` of the
 /// process's other services: `run()` serves until the group shuts down gracefully, then drains.
@@ -74,11 +81,15 @@ public final class MeshService: Service, Sendable {
         serverConfiguration.connectionCountChanged = { connections.set($0) }
         serverConfiguration.maximumConnections = configuration.maximumConnections
         serverConfiguration.connectionRefused = { refused.increment() }
+        let logger = Logger(label: "weft.\(configuration.service)")
+        serverConfiguration.connectionFailed = { peer, error in
+            logger.warning("connection from \(peer) failed: \(error)")
+        }
         serverConfiguration.http2.peerLimits.prefaceTimeout = TimeAmount(configuration.prefaceTimeout)
         serverConfiguration.http2.peerLimits.headerBlockTimeout = TimeAmount(configuration.headerBlockTimeout)
         serverConfiguration.propagatedMetadataKeys = configuration.propagatedMetadataKeys
         let counting = RPCMetricsInterceptor(factory: factory)
-        let logging = CallLogInterceptor(logger: Logger(label: "weft.\(configuration.service)"))
+        let logging = CallLogInterceptor(logger: logger)
         let server = try await MeshServer.start(
             host: configuration.host, port: configuration.port, tls: serverTLS, services: services,
             interceptors: [counting, logging] + policy + interceptors, configuration: serverConfiguration, health: configuration.servesHealth,
@@ -135,12 +146,48 @@ public final class MeshService: Service, Sendable {
         }
     }
 
-    /// Starts `services` and serves them until SIGTERM or SIGINT, then drains for the configured
-    /// grace period: the whole life of a mesh service in one call.
+    /// Reads the configuration file (with the process's `WEFT_*` overrides), starts `services`
+    /// and serves them until SIGTERM or SIGINT, then drains for the configured grace period: the
+    /// whole life of a mesh service in one call, meant for its `main`. When it cannot start, or
+    /// the drain fails, it prints one line saying why to standard error and exits with status 1.
+    /// `started` hears of the service once it listens (e.g. to print its port).
     public static func run(
-        _ configuration: MeshConfiguration, services: [any RegisteredService], interceptors: [any ServerInterceptor] = []
-    ) async throws {
-        try await start(configuration, services: services, interceptors: interceptors).runUntilTerminated()
+        configurationFile path: String, services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
+        started: (MeshService) -> Void = { _ in }
+    ) async {
+        let configuration: MeshConfiguration
+        do {
+            configuration = try MeshConfiguration(contentsOf: path)
+        } catch {
+            exitAfterFailing("cannot start: \(error)")
+        }
+        await run(configuration, services: services, interceptors: interceptors, started: started)
+    }
+
+    /// `run(configurationFile:services:interceptors:started:)` with a configuration already read.
+    public static func run(
+        _ configuration: MeshConfiguration, services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
+        started: (MeshService) -> Void = { _ in }
+    ) async {
+        let service: MeshService
+        do {
+            service = try await start(configuration, services: services, interceptors: interceptors)
+        } catch {
+            exitAfterFailing("\(configuration.service) cannot start: \(error)")
+        }
+        started(service)
+        do {
+            try await service.runUntilTerminated()
+        } catch {
+            exitAfterFailing("\(configuration.service) did not stop cleanly: \(error)")
+        }
+    }
+
+    /// Writes `line` to standard error and exits with status 1.
+    private static func exitAfterFailing(_ line: String) -> Never {
+        let text = "weft: \(line)\n"
+        _ = text.withCString { write(2, $0, strlen($0)) }  // standard error, unbuffered
+        exit(1)
     }
 
     /// Serves until SIGTERM or SIGINT, then drains: `run()` in a service group of its own.

@@ -137,7 +137,7 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .setup(let reason): "TLS setup failed: \(reason)"
-        case .file(let path, let reason): "\(path): \(reason)"
+        case .file(let path, let reason): "cannot load TLS file \(path): \(reason)"
         case .handshake(let reason): "TLS handshake failed: \(reason)"
         case .write(let reason): "TLS write failed: \(reason)"
         case .read(let reason): "TLS read failed: \(reason)"

@@ -178,7 +178,7 @@ public final class TLSHandler: ChannelDuplexHandler {
         }
         let error = SSL_get_error(ssl, result)
         if error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE { return }
-        fail(TLSError.handshake(TLSContext.lastError()), channelContext)
+        fail(TLSError.handshake(Self.handshakeFailure(ssl)), channelContext)
     }
 
     /// The most plaintext one TLS record carries.
@@ -298,6 +298,15 @@ public final class TLSHandler: ChannelDuplexHandler {
         failUnsent(error)
         channelContext.fireErrorCaught(error)
         channelContext.close(promise: nil)
+    }
+
+    /// OpenSSL's reason, with why the peer's certificate was refused when that was the cause
+    /// ("certificate verify failed (certificate has expired)").
+    private static func handshakeFailure(_ ssl: OpaquePointer) -> String {
+        let reason = TLSContext.lastError()
+        let verification = SSL_get_verify_result(ssl)
+        guard verification != X509_V_OK, let text = X509_verify_cert_error_string(verification) else { return reason }
+        return "\(reason) (\(String(cString: text)))"
     }
 
     private static func peerIdentity(_ ssl: OpaquePointer) -> PeerIdentity? {

@@ -17,8 +17,9 @@ struct GatewayCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let file = try ConfigurationFile(path: config)
-        let configuration = try GatewayConfiguration(json: file.bytes, baseDirectory: file.baseDirectory)
+        let configuration = try ConfigurationFile(path: config).read { bytes, baseDirectory in
+            try GatewayConfiguration(json: bytes, baseDirectory: baseDirectory)
+        }
         let printLine: @Sendable (String) -> Void = { line in Self.emit(line) }
         let accessLog = quiet ? nil : printLine
         let gateway = try Gateway(configuration: configuration, accessLog: accessLog)

@@ -29,13 +29,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        let configuration = try MeshConfiguration(contentsOf: config)
+    /// `MeshService.run`, as a service's own `main` would call it: a service that cannot start
+    /// says why in one line on standard error and exits with status 1.
+    func run() async {
         let names = services.isEmpty ? Self.builtIn.keys.sorted() : services
-        let service = try await MeshService.start(configuration, services: names.compactMap { Self.builtIn[$0]?() })
-        var listening = "LISTENING \(configuration.host):\(service.server.port)"
-        if let admin = service.admin, let address = configuration.admin { listening += " admin \(address.host):\(admin.port)" }
-        FileHandle.standardOutput.write(Data((listening + "\n").utf8))
-        try await service.runUntilTerminated()
+        await MeshService.run(configurationFile: config, services: names.compactMap { Self.builtIn[$0]?() }) { service in
+            let configuration = service.configuration
+            var listening = "LISTENING \(configuration.host):\(service.server.port)"
+            if let admin = service.admin, let address = configuration.admin { listening += " admin \(address.host):\(admin.port)" }
+            FileHandle.standardOutput.write(Data((listening + "\n").utf8))
+        }
     }
 }

@@ -81,6 +81,32 @@ def start(weft, config, environment=None):
     return server, words[1], words[3]
 
 
+def refuses_to_start(weft, config, expected):
+    """Whether `weft serve` exits with status 1 and one line on standard error containing
+    `expected` (no crash report)."""
+    result = subprocess.run([weft, "serve", "--config", str(config)], capture_output=True, text=True, timeout=HANG_GUARD)
+    lines = result.stderr.strip().splitlines()
+    return result.returncode == 1 and len(lines) == 1 and expected in lines[0], (result.returncode, result.stderr)
+
+
+def check_start_failures(weft, work, pki):
+    """A service that cannot start says why in one line and exits 1."""
+    bad_json = Path(work) / "bad.json"
+    bad_json.write_text('{"service": "a",\n  "insecure": true,\n  "limits": {"drainSeconds": 3,}\n}')
+    check("json_syntax_error_names_line_and_column", *refuses_to_start(weft, bad_json, "bad.json:3:32: not valid JSON"))
+    typo = write_config(work, pki, limts={})
+    check("misspelt_key_gets_a_suggestion", *refuses_to_start(weft, typo, "configuration key limts is not a known setting; did you mean limits?"))
+    missing = write_config(work, pki, tls={"ca": f"{pki}/ca.pem", "certificate": f"{work}/nowhere.pem", "key": f"{pki}/interop.key"})
+    check("missing_certificate_names_the_file", *refuses_to_start(weft, missing, f"cannot load TLS file {work}/nowhere.pem"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = write_config(work, pki, listen=f"127.0.0.1:{port}")
+        check("busy_port_names_the_address", *refuses_to_start(weft, busy, f"cannot listen on 127.0.0.1:{port}: Address already in use"))
+    check("missing_configuration_file_named", *refuses_to_start(weft, Path(work) / "none.json", "cannot read the configuration file"))
+
+
 def main():
     weft, pki = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as work:
@@ -144,6 +170,7 @@ def main():
                                  timeout=HANG_GUARD)
         check("unknown_service_refused", unknown.returncode != 0 and "not a built-in service" in unknown.stderr,
               (unknown.returncode, unknown.stderr))
+        check_start_failures(weft, work, pki)
     print(f"{len(failures)} failed")
     return 1 if failures else 0
 

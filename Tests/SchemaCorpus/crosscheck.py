@@ -8,11 +8,10 @@ For every good/**/*.proto and bad/**/*.proto, runs protoc (grpc_tools from the p
 and `WEFT_CODEGEN --check --proto-path <this dir> FILE`. Fails unless both accept or both
 reject each file, and unless good/ files are accepted and bad/ files rejected.
 
-Weft's bundled google/api files are read from the one copy in
-codegen/Sources/WeftSchema/BundledSchemas.swift, so protoc sees exactly what Weft ships.
+Weft's bundled google/api files come from `WEFT_CODEGEN --export-google-api`, so protoc sees
+exactly what Weft ships.
 """
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -21,22 +20,14 @@ from pathlib import Path
 CORPUS = Path(__file__).resolve().parent
 ROOT = CORPUS.parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-BUNDLED = ROOT / "codegen" / "Sources" / "WeftSchema" / "BundledSchemas.swift"
 
 
-def export_google_api(directory: Path) -> None:
-    """Writes the bundled google/api/*.proto literals out, de-indented as Swift does."""
-    source = BUNDLED.read_text()
-    pattern = re.compile(r'"(google/api/[^"]+\.proto)": #"""\n(.*?)\n([ \t]*)"""#', re.S)
-    found = 0
-    for path, body, indent in pattern.findall(source):
-        lines = [line[len(indent):] if line.startswith(indent) else line.lstrip() for line in body.split("\n")]
-        target = directory / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n".join(lines) + "\n")
-        found += 1
-    if found == 0:
-        sys.exit(f"no google/api files found in {BUNDLED}")
+def export_google_api(weft: str, directory: Path) -> None:
+    """Writes the bundled google/api/*.proto files out with `weft-codegen --export-google-api`
+    (what a grpcio user runs too), so protoc sees exactly what Weft ships."""
+    result = subprocess.run([weft, "--export-google-api", str(directory)], capture_output=True, text=True)
+    if result.returncode != 0 or not (directory / "google" / "api" / "annotations.proto").exists():
+        sys.exit(f"weft-codegen --export-google-api failed: {result.stderr}")
 
 
 def grpc_tools_include() -> str:
@@ -54,7 +45,7 @@ def main() -> int:
     files = sorted(CORPUS.glob("good/**/*.proto")) + sorted(CORPUS.glob("bad/**/*.proto"))
     failures = []
     with tempfile.TemporaryDirectory() as temp:
-        export_google_api(Path(temp))
+        export_google_api(weft, Path(temp))
         includes = ["-I", str(CORPUS), "-I", grpc_tools_include(), "-I", temp]
         for path in files:
             relative = path.relative_to(CORPUS)

@@ -67,7 +67,7 @@ def main() -> int:
     checked = 0
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)
-        export_google_api(temp / "api")
+        export_google_api(weft, temp / "api")
         register_http_extension(temp / "api")
         from google.protobuf import descriptor_pb2, text_format
 

@@ -82,7 +82,8 @@ struct ConfigurationTests {
     }
 
     @Test(arguments: [
-        (#"{"listn": "1:2"}"#, "configuration key listn is not a known setting; use one of:"),
+        (#"{"listn": "1:2"}"#, "configuration key listn is not a known setting; did you mean listen? (use one of:"),
+        (#"{"xyzzy": 1}"#, "configuration key xyzzy is not a known setting; use one of:"),
         (#"{"listen": "localhost"}"#, #"configuration key listen must be "host:port""#),
         (#"{"upstreams": {"a.B": {"address": "h:1"}}}"#, "configuration key upstreams.a.B.tls is required: upstreams use mutual TLS"),
         (#"{"upstreams": {"a.B": {"address": "h:1", "tls": {"ca": "c"}}}}"#, "configuration key upstreams.a.B.tls.certificate is required"),
@@ -95,7 +96,8 @@ struct ConfigurationTests {
         (#"{"limits": {"maxBodyBytes": -1}}"#, "configuration key limits.maxBodyBytes must be a whole number above 0"),
         (#"{"circuitBreaker": {"failureRatio": 2}}"#, "configuration key circuitBreaker.failureRatio must be between 0 and 1"),
         (#"{"cors": {"allowedOrigins": "*"}}"#, "configuration key cors.allowedOrigins must be an array of strings"),
-        (#"{"listen": "#, "configuration key (file) is not valid JSON"),
+        (#"{"listen": "#, "configuration:1:12: not valid JSON"),
+        ("{\n  \"listen\": \"a:1\",\n}", "configuration:3:1: not valid JSON"),
         (#"{"jwt": {"keys": [{"algorithm": "HS256", "publicKey": "k"}]}}"#, #"configuration key jwt.keys[0].algorithm must be "ES256" or "EdDSA""#),
         (#"{"jwt": {"issuer": "x"}}"#, "configuration key jwt.keys must list at least one key"),
     ])

@@ -93,6 +93,24 @@ import WeftTestSupport
         try await server.shutdown()
     }
 
+    /// A refused handshake is reported once, with the reason and the peer's address.
+    @Test func aRefusedHandshakeIsReportedOnceWithThePeer() async throws {
+        let reports = Mutex<[(String, String)]>([])
+        var configuration = GRPCServer.Configuration()
+        configuration.connectionFailed = { peer, error in reports.withLock { $0.append((peer, "\(error)")) } }
+        let server = try await GRPCServer.start(
+            port: 0, tls: Self.context(.server, "server"), services: [WhoAmI()], configuration: configuration, threads: 1)
+        _ = await connectionRefusal(server.port, clientTLS: try Self.context(.client, "expired", serverName: "127.0.0.1"))
+        let reported = try await waitUntil { !reports.withLock { $0 }.isEmpty }
+        try await server.shutdown()
+        #expect(reported)
+        let list = reports.withLock { $0 }
+        #expect(list.count == 1)
+        #expect(list.first?.0.hasPrefix("127.0.0.1:") == true, "\(list)")
+        #expect(list.first?.1.contains("TLS handshake failed") == true, "\(list)")
+        #expect(list.first?.1.contains("certificate has expired") == true, "\(list)")
+    }
+
     @Test func tls12IsRefusedByDefaultAndAcceptedWhenConfigured() async throws {
         let strict = try await GRPCServer.start(port: 0, tls: Self.context(.server, "server"), services: [WhoAmI()], threads: 1)
         #expect(try await opensslClientConnects(port: strict.port, arguments: ["-tls1_2"]) == false)

@@ -22,6 +22,11 @@ import Testing
         #expect(Status(httpStatus: 500).code == .unknown)
     }
 
+    @Test func serverFaultsAreTheCodesThatNeedAnOperator() {
+        let faults = (0...16).map { Status.Code(rawValue: $0) }.filter(\.isServerFault).map(\.description)
+        #expect(faults == ["UNKNOWN", "DEADLINE_EXCEEDED", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS"])
+    }
+
     @Test func messagesArePercentEncodedExactly() {
         let message = "héllo 100% \t\n 🌍 ~"
         let encoded = StatusMessageCoding.encode(message)

@@ -50,6 +50,12 @@ import Testing
         }
     }
 
+    /// A file asked for that does not exist is named as such, not as an import.
+    @Test func aMissingRequestedFileIsNotCalledAnImport() {
+        let result = SchemaCompiler(includePaths: [interopDirectory.path]).compile(["nowhere.proto"])
+        #expect(result.diagnostics.map(\.message) == ["schema file \"nowhere.proto\" was not found in the include paths or the bundled files"])
+    }
+
     @Test func bundledFilesCheckCleanAndExport() throws {
         let paths = BundledSchemas.files.keys.sorted()
         let result = SchemaCompiler(includePaths: []).compile(paths)

@@ -14,11 +14,25 @@ public struct ConfigurationFile: Sendable {
     /// Reads `path`; a file that cannot be read is a `ConfigurationError` naming it.
     public init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(key: "file", problem: "\(path) cannot be read: check the path given to --config")
+            throw ConfigurationError(key: "", problem: "cannot read the configuration file \(path): check the path")
         }
         bytes = Array(data)
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         baseDirectory = directory.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : directory
+        self.path = path
+    }
+
+    /// The path the file was read from.
+    public let path: String
+
+    /// What `body` makes of the file; a `ConfigurationError` it throws names the file.
+    public func read<Value>(_ body: ([UInt8], String) throws -> Value) throws -> Value {
+        do {
+            return try body(bytes, baseDirectory)
+        } catch var error as ConfigurationError {
+            error.file = path
+            throw error
+        }
     }
 }
 
@@ -26,7 +40,8 @@ extension MeshConfiguration {
     /// Reads the JSON file at `path` (relative paths in it are relative to its directory), then
     /// applies the `WEFT_*` overrides of `environment` (the process's by default).
     public init(contentsOf path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let file = try ConfigurationFile(path: path)
-        try self.init(json: file.bytes, baseDirectory: file.baseDirectory, environment: environment)
+        self = try ConfigurationFile(path: path).read { bytes, baseDirectory in
+            try MeshConfiguration(json: bytes, baseDirectory: baseDirectory, environment: environment)
+        }
     }
 }

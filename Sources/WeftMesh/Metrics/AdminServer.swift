@@ -29,8 +29,7 @@ public final class AdminServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(AdminHandler(metrics: metrics, healthy: healthy))
                 }
             }
-            .bind(host: host, port: port)
-            .get()
+            .bindListening(host: host, port: port, group: group)
         return AdminServer(channel: channel, group: group)
     }
 

@@ -3,10 +3,14 @@ import WeftRPC
 
 /// One structured log entry per call (swift-log): call id, method, caller identity, status code,
 /// duration, and the trace id, so a call can be followed across services. OK calls log at
-/// `okLevel` (debug: hidden at swift-log's default level), failed ones at `failureLevel`.
+/// `okLevel` (debug: hidden at swift-log's default level); calls that end with an outcome the
+/// caller caused or expects (NOT_FOUND, INVALID_ARGUMENT, a cancelled call…) at
+/// `expectedFailureLevel` (info); those that point at a problem of the service or its
+/// dependencies (`Status.Code.isServerFault`) at `failureLevel` (warning).
 public struct CallLogInterceptor: ServerInterceptor {
     public let logger: Logger
     public var okLevel: Logger.Level = .debug
+    public var expectedFailureLevel: Logger.Level = .info
     public var failureLevel: Logger.Level = .warning
 
     public init(logger: Logger = Logger(label: "weft.rpc")) {
@@ -33,7 +37,7 @@ public struct CallLogInterceptor: ServerInterceptor {
             metadata["code"] = "\(status.code)"
             metadata["message"] = "\(status.message)"
             metadata["duration_ms"] = "\((ContinuousClock.now - started).inSeconds * 1000)"
-            logger.log(level: failureLevel, "call failed", metadata: metadata)
+            logger.log(level: status.code.isServerFault ? failureLevel : expectedFailureLevel, "call failed", metadata: metadata)
             throw error
         }
     }

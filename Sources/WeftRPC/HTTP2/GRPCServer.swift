@@ -20,6 +20,10 @@ public final class GRPCServer: Sendable {
         public var maximumConnections = 10_000
         /// Called each time a connection is refused for `maximumConnections` (to count refusals).
         public var connectionRefused: (@Sendable () -> Void)?
+        /// Called once for a connection that ends in an error (a refused TLS handshake: a foreign
+        /// or expired certificate, none at all, no ALPN h2; an HTTP/2 protocol error), with the
+        /// peer's address, to log it.
+        public var connectionFailed: (@Sendable (_ peer: String, _ error: any Error) -> Void)?
         /// Whether handlers run on the event loop of their call's connection (no thread hop
         /// between the network and the handler: the lowest latency) rather than on Swift's global
         /// executor. Turn it off for handlers that block or compute for long, which would hold
@@ -93,11 +97,13 @@ public final class GRPCServer: Sendable {
                                 peerIdentity: { tlsHandler?.peer?.description })
                     }
                     try channel.pipeline.syncOperations.addHandler(http2)
+                    if let report = configuration.connectionFailed {
+                        try channel.pipeline.syncOperations.addHandler(ConnectionFailureReporter(report: report))
+                    }
                     connections.attach(http2: NIOLoopBound(http2, eventLoop: channel.eventLoop), to: channel)
                 }
             }
-            .bind(host: host, port: port)
-            .get()
+            .bindListening(host: host, port: port, group: group)
         return GRPCServer(channel: channel, group: group, connections: connections, loopsStopping: loopsStopping)
     }
 

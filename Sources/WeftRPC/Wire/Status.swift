@@ -45,6 +45,14 @@ public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
             Self.names.indices.contains(rawValue) ? Self.names[rawValue] : "CODE_\(rawValue)"
         }
 
+        /// Whether the code points at a problem of the server or what it depends on (UNKNOWN,
+        /// DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS) rather than at
+        /// the request or the caller (NOT_FOUND, INVALID_ARGUMENT, CANCELLED…): what deserves an
+        /// operator's attention.
+        public var isServerFault: Bool {
+            [Self.unknown, .deadlineExceeded, .unimplemented, .internal, .unavailable, .dataLoss].contains(self)
+        }
+
         /// The code for a canonical name (`NOT_FOUND`), nil for an unknown name.
         public init?(name: String) {
             guard let index = Self.names.firstIndex(of: name) else { return nil }

@@ -30,7 +30,8 @@ struct ImportLoader {
             return true
         }
         guard let source = tree.find(path) else {
-            log.error("import \"\(path)\" was not found in the include paths or the bundled files", at: importedAt)
+            let what = importedAt == nil ? "schema file" : "import"
+            log.error("\(what) \"\(path)\" was not found in the include paths or the bundled files", at: importedAt)
             return false
         }
         let text: String

@@ -37,10 +37,20 @@ struct WeftCodegen: ParsableCommand {
     @Flag(name: .long, help: "With --descriptor-set-out, include every imported file too (dependencies first).")
     var includeImports = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Write the bundled google/api/*.proto files (which google.api.http rules import) into this directory and exit.",
+        discussion: "protoc and grpcio-tools need them to compile a Weft schema with HTTP rules."))
+    var exportGoogleApi: String?
+
     @Argument(help: "Schema files or directories.")
-    var inputs: [String]
+    var inputs: [String] = []
+
+    func validate() throws {
+        if exportGoogleApi == nil, inputs.isEmpty { throw ValidationError("Give at least one schema file or directory.") }
+    }
 
     func run() throws {
+        if let exportGoogleApi { return try Self.export(prefix: "google/api/", into: exportGoogleApi) }
         let files = try SchemaInputs.expand(inputs)
         let includePaths = protoPath.isEmpty ? SchemaInputs.implicitIncludePaths(for: inputs) : protoPath
         let result = SchemaCompiler(includePaths: includePaths).compile(files)
@@ -56,6 +66,16 @@ struct WeftCodegen: ParsableCommand {
             guard let file = result.files.first(where: { $0.path == path }) else { continue }
             let generated = emitter.emit(file, allFiles: result.files)
             try GeneratedOutput.write(generated, under: out)
+        }
+    }
+
+    /// Writes the bundled schema files whose import paths start with `prefix` under `directory`.
+    private static func export(prefix: String, into directory: String) throws {
+        for (path, text) in BundledSchemas.files where path.hasPrefix(prefix) {
+            let target = URL(fileURLWithPath: directory).appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data((text + "\n").utf8).write(to: target)
+            print(target.path)
         }
     }
 
