@@ -1,4 +1,5 @@
 import Synchronization
+import WeftMesh
 import WeftMessages
 import WeftRPC
 
@@ -92,6 +93,11 @@ final class BookshopUpstream: Bookshop.Handler {
     func trouble(_ request: TroubleRequest, context: ServerContext) async throws -> TroubleResponse {
         count("Trouble")
         if request.delayMs > 0 { try await Task.sleep(for: .milliseconds(Int(request.delayMs))) }
+        if request.dependencyPort != 0 {
+            let dependency = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: Int(request.dependencyPort))], tls: nil)
+            defer { Task { await dependency.close() } }
+            _ = try await Bookshop.Client(transport: dependency).trouble(TroubleRequest())
+        }
         if request.code != 0 { throw Status(Status.Code(rawValue: Int(request.code)), request.message) }
         var seen: [String] = []
         for (key, value) in context.requestMetadata {
