@@ -75,7 +75,7 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
         pending[id]?.refused = true  // dispatched: later frames are ignored
         let gatewayRequest = GatewayRequest(
             method: request.method, target: request.target, headers: request.headers, body: request.body, clientAddress: clientAddress)
-        let writer = HTTP2ResponseWriter(stream: connection.stream(id))
+        let writer = HTTP2ResponseWriter(stream: connection.stream(id), headOnly: request.method == "HEAD")
         switch gateway.begin(gatewayRequest, on: connection.eventLoop) {
         case .complete(let answer):
             answer.whenSuccess { response in writer.write(response) }
@@ -96,6 +96,9 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
 /// Writes one response on an HTTP/2 stream, from any Task.
 struct HTTP2ResponseWriter: GatewayResponseWriter {
     let stream: HTTP2StreamHandle
+    /// The request is HEAD: the header block ends the stream, with the `content-length` a GET's
+    /// answer would have.
+    let headOnly: Bool
 
     func respond(status: Int, headers: HTTPFields, body: [UInt8]) async {
         write(GatewayResponse(status: status, headers: headers, body: body))
@@ -105,12 +108,13 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
     func write(_ response: GatewayResponse) {
         var block = Self.block(response.status, response.headers)
         block.append(("content-length", String(response.body.count)))
-        stream.sendHeaders(block, endStream: response.body.isEmpty)
-        if !response.body.isEmpty { _ = stream.sendData(ByteBuffer(bytes: response.body), endStream: true) }
+        let bodyFollows = !response.body.isEmpty && !headOnly
+        stream.sendHeaders(block, endStream: !bodyFollows)
+        if bodyFollows { _ = stream.sendData(ByteBuffer(bytes: response.body), endStream: true) }
     }
 
     func startStream(status: Int, headers: HTTPFields) async throws {
-        stream.sendHeaders(Self.block(status, headers), endStream: false)
+        stream.sendHeaders(Self.block(status, headers), endStream: headOnly)
     }
 
     func writeChunk(_ bytes: [UInt8]) async throws {
@@ -122,6 +126,8 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
     }
 
     func endStream() async {
+        // A HEAD answer's header block ended the stream already.
+        guard !headOnly else { return }
         try? await stream.endStream(trailers: nil).get()
     }
 

@@ -162,7 +162,7 @@ public final class Gateway: Sendable {
         if request.method == "OPTIONS", request.header("access-control-request-method") != nil {
             return .answer(preflight(&exchange))
         }
-        if request.method == "GET", let builtIn = builtIn(request.path) {
+        if request.method == "GET" || request.method == "HEAD", let builtIn = builtIn(request.path) {
             exchange.routeLabel = request.path
             return .answer(exchange.response(builtIn.status, contentType: builtIn.contentType, body: builtIn.body))
         }
@@ -261,6 +261,11 @@ public final class Gateway: Sendable {
                 started.value = true
                 try await writer.startStream(
                     status: 200, headers: headers + [("content-type", format.contentType), ("cache-control", "no-cache")])
+                // HEAD wants the head alone: the call ends here (and is cancelled upstream).
+                guard exchange.request.method != "HEAD" else {
+                    await writer.endStream()
+                    return Status(.ok)
+                }
                 func write(_ chunk: [UInt8]) async throws {
                     do {
                         try await writer.writeChunk(chunk)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WeftGateway
 import WeftRPC
+import WeftTestSupport
 
 /// The gateway's error paths, streaming, protection and operational endpoints, through curl
 /// against a real upstream over mutual TLS.
@@ -14,7 +15,7 @@ import WeftRPC
         #expect(unknownRoute.object["code"] as? Int == 5)
         let wrongMethod = try await curl("PUT", "\(harness.base)/v1/shelves/s1/books", version: version, body: "{}")
         #expect(wrongMethod.status == 405)
-        #expect(wrongMethod.headers["allow"] == "GET, POST")
+        #expect(wrongMethod.headers["allow"] == "GET, HEAD, POST")
         let badJSON = try await curl("POST", "\(harness.base)/v1/shelves/s1/books", version: version, body: #"{"title": "#)
         #expect(badJSON.status == 400)
         #expect(badJSON.object["code"] as? Int == 3)
@@ -32,6 +33,41 @@ import WeftRPC
         #expect(missing.object["details"] as? [Any] != nil)
         // After all that, the same connection-less client still gets answers.
         #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", version: version).status == 200)
+    }
+
+    /// HEAD answers wherever GET does (RFC 9110 §9.3.2): the same status and headers, no body.
+    @Test(arguments: HTTPVersion.allCases) func headAnswersLikeGetWithoutABody(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        for path in ["/healthz", "/readyz", "/openapi.json", "/v1/shelves/s1/books/b1", "/v1/shelves/s1/books/missing"] {
+            let get = try await curl("GET", harness.base + path, version: version)
+            let head = try await curl("HEAD", harness.base + path, version: version, extra: ["--head"])
+            #expect(head.status == get.status, "\(path)")
+            #expect(head.headers["content-length"] != nil && head.headers["content-length"] == get.headers["content-length"], "\(path)")
+            #expect(head.headers["content-type"] == get.headers["content-type"], "\(path)")
+            #expect(head.body.isEmpty, "\(path): \(head.body)")
+        }
+        let stream = try await curl("HEAD", "\(harness.base)/v1/shelves/s1:watch?count=2", version: version, extra: ["--head"])
+        #expect(stream.status == 200)
+        #expect(stream.headers["content-type"] == "application/x-ndjson")
+        #expect(stream.body.isEmpty, "\(stream.body)")
+    }
+
+    /// A HEAD answer leaves nothing behind on a kept-alive HTTP/1.1 connection (a stray body would
+    /// be read as the next answer's status line), and sends no DATA frame over HTTP/2.
+    @Test func headSendsNoBodyBytes() async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let urls = ["\(harness.base)/v1/shelves/s1:watch?count=2", "\(harness.base)/openapi.json", "\(harness.base)/v1/shelves/s1/books/b1"]
+        let twice = try await runTool("/usr/bin/curl", ["-s", "-v", "--http1.1", "--head", "--max-time", "20"] + urls)
+        #expect(twice.status == 0, "\(twice.text)")
+        #expect(twice.text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 == 6, "\(twice.text)")  // sent and received
+        #expect(twice.text.contains("Re-using existing connection") || twice.text.contains("Reusing existing"), "\(twice.text)")
+        for url in urls {
+            let frames = try await runTool("/usr/bin/nghttp", ["-v", "-H", ":method: HEAD", url])
+            #expect(frames.text.contains("recv HEADERS frame"), "\(frames.text)")
+            #expect(!frames.text.contains("recv DATA frame"), "\(frames.text)")
+        }
     }
 
     @Test func anUpstreamMustPresentTheConfiguredIdentity() async throws {
