@@ -203,9 +203,14 @@ public final class Gateway: Sendable {
                 return .answer(exchange.failure(429, Status(.resourceExhausted, "rate limit exceeded for this caller; retry later")))
             }
         }
+        let isStream = target.method.clientStreaming
+        if !request.body.isEmpty, target.mapping.takesBody, !RequestContentType.accepts(request.header("content-type"), stream: isStream) {
+            return .answer(exchange.failure(
+                415, Status(.invalidArgument, "the request body is read as JSON: send Content-Type: \(RequestContentType.expected(stream: isStream))")))
+        }
         let messages: [[UInt8]]
         do {
-            messages = target.method.clientStreaming
+            messages = isStream
                 ? try target.mapping.requestMessages(pathBindings: bindings, body: request.body)
                 : [try target.mapping.requestBinary(pathBindings: bindings, query: request.query, body: request.body)]
         } catch {
