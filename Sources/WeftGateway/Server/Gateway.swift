@@ -216,6 +216,16 @@ public final class Gateway: Sendable {
         } catch {
             return .answer(exchange.failure(400, Status(.invalidArgument, "\(error)")))
         }
+        let timeout: Duration
+        do {
+            let route = configuration.timeout(for: target.methodKey)
+            timeout = try ClientTimeout.requested(by: request).map { min(route, $0) } ?? route
+        } catch {
+            return .answer(exchange.failure(400, Status(.invalidArgument, error.description)))
+        }
+        guard timeout > .zero else {
+            return .answer(exchange.failure(504, Status(.deadlineExceeded, "the request's timeout had passed when it arrived")))
+        }
         guard let upstream = upstreams[target.service] else {
             return .answer(exchange.internalFailure(Status(.internal, "no upstream for \(target.service)")))
         }
@@ -226,7 +236,7 @@ public final class Gateway: Sendable {
         let call = UpstreamCall(
             upstream: upstream, target: target, messages: messages,
             options: CallOptions(
-                timeout: configuration.timeout(for: target.methodKey),
+                timeout: timeout,
                 metadata: forwardedMetadata(request, requestID: exchange.requestID, claims: claims)))
         switch (target.method.clientStreaming, target.method.serverStreaming) {
         case (_, true): return .stream(call)

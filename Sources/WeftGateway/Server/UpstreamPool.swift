@@ -74,10 +74,12 @@ final class UpstreamPool: Sendable {
     /// How many endpoints calls may go to now.
     var endpointCount: Int { state.withLock { $0.endpoints.count } }
 
-    /// A unary call from `eventLoop`; the future completes there.
+    /// A unary call from `eventLoop`; the future completes there. The timeout runs from now:
+    /// an attempt on another endpoint gets what is left of it.
     func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
-        attempt(on: eventLoop, triesLeft: endpointCount + 1, lastFailure: nil, holdsEndpoint: false) { channel, _ in
-            channel.unaryFuture(method, request: request, options: options)
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        return attempt(on: eventLoop, triesLeft: endpointCount + 1, lastFailure: nil, holdsEndpoint: false) { channel, _ in
+            channel.unaryFuture(method, request: request, options: options.remaining(until: deadline))
         }
         .hop(to: eventLoop)
     }
@@ -280,10 +282,22 @@ private struct EventLoopTransport: ClientTransport {
     func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
         let eventLoop = self.eventLoop
         let tries = pool.endpointCount + 1
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
         return try await pool.attempt(on: eventLoop, triesLeft: tries, lastFailure: nil, holdsEndpoint: true) { channel, release in
             eventLoop.makeFutureWithTask { () -> any ClientCall in
-                EndpointHoldingCall(try await channel.startCall(method, options: options), onEnd: release)
+                EndpointHoldingCall(try await channel.startCall(method, options: options.remaining(until: deadline)), onEnd: release)
             }
         }.get()
+    }
+}
+
+extension CallOptions {
+    /// These options with what is left until `deadline` as the timeout (none without one), so a
+    /// call moved to another endpoint does not start its whole timeout again.
+    fileprivate func remaining(until deadline: ContinuousClock.Instant?) -> CallOptions {
+        guard let deadline else { return self }
+        var options = self
+        options.timeout = deadline - .now
+        return options
     }
 }

@@ -103,6 +103,11 @@ final class BookshopUpstream: Bookshop.Handler {
         for (key, value) in context.requestMetadata {
             if case .text(let text) = value { seen.append("\(key)=\(text)") }
         }
+        // What is left of the call's deadline, in whole milliseconds.
+        if let deadline = context.deadline {
+            let (seconds, attoseconds) = (deadline - .now).components
+            seen.append("deadline-ms=\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)")
+        }
         return TroubleResponse(message: request.message, metadata: seen)
     }
 }
