@@ -62,7 +62,8 @@ public final class Gateway: Sendable {
         }
     }
 
-    /// From now on `/readyz` answers 503, so load balancers stop sending new requests.
+    /// From now on `/readyz` answers 503, so load balancers stop sending new requests (it also
+    /// does while no upstream can be reached).
     public func startDraining() {
         draining.store(true, ordering: .relaxed)
     }
@@ -85,6 +86,12 @@ public final class Gateway: Sendable {
         case .answer(let response):
             ended(exchange, status: response.status, outcome: exchange.outcome, started: started)
             return .complete(eventLoop.makeSucceededFuture(response))
+        case .readiness:
+            let answered = readiness(on: eventLoop).map { [exchange] status, state in
+                self.ended(exchange, status: status, outcome: nil, started: started)
+                return exchange.response(status, contentType: "application/json", body: Array(#"{"status":"\#(state)"}"#.utf8))
+            }
+            return .complete(answered)
         case .unary(let call):
             let answered = call.upstream.unary(on: eventLoop, call.target.method, request: call.messages[0], options: call.options)
                 .map { [exchange] raw in self.unaryResponse(raw, call, exchange) }
@@ -135,6 +142,8 @@ public final class Gateway: Sendable {
     /// What a request needs: an answer now, or an upstream call (admitted by the protections).
     private enum Plan {
         case answer(GatewayResponse)
+        /// `/readyz`, which may have to try an upstream first.
+        case readiness
         case unary(UpstreamCall)
         /// Server-streaming or bidirectional: the answer is a stream.
         case stream(UpstreamCall)
@@ -162,9 +171,15 @@ public final class Gateway: Sendable {
         if request.method == "OPTIONS", request.header("access-control-request-method") != nil {
             return .answer(preflight(&exchange))
         }
-        if request.method == "GET" || request.method == "HEAD", let builtIn = builtIn(request.path) {
-            exchange.routeLabel = request.path
-            return .answer(exchange.response(builtIn.status, contentType: builtIn.contentType, body: builtIn.body))
+        if request.method == "GET" || request.method == "HEAD" {
+            if request.path == "/readyz" {
+                exchange.routeLabel = request.path
+                return .readiness
+            }
+            if let builtIn = builtIn(request.path) {
+                exchange.routeLabel = request.path
+                return .answer(exchange.response(builtIn.status, contentType: builtIn.contentType, body: builtIn.body))
+            }
         }
         switch routes.match(method: request.method, path: request.path) {
         case .notFound:
@@ -359,14 +374,22 @@ public final class Gateway: Sendable {
         return exchange.response(204, contentType: nil, body: [])
     }
 
+    /// `/readyz`'s HTTP status and state: 503 while draining; else ready while any upstream
+    /// can be reached (or there is none), which may take trying to connect to one. Upstreams
+    /// are not named: the answer is for load balancers.
+    private func readiness(on eventLoop: any EventLoop) -> EventLoopFuture<(Int, String)> {
+        if draining.load(ordering: .relaxed) { return eventLoop.makeSucceededFuture((503, "draining")) }
+        guard !upstreams.isEmpty else { return eventLoop.makeSucceededFuture((200, "ready")) }
+        let probes = upstreams.values.map { $0.probe(on: eventLoop) }
+        return EventLoopFuture.whenAllSucceed(probes, on: eventLoop).map { reachable in
+            reachable.contains(true) ? (200, "ready") : (503, "no upstream reachable")
+        }
+    }
+
     private func builtIn(_ path: String) -> (status: Int, contentType: String, body: [UInt8])? {
         switch path {
         case "/healthz":
             return (200, "application/json", Array(#"{"status":"ok"}"#.utf8))
-        case "/readyz":
-            return draining.load(ordering: .relaxed)
-                ? (503, "application/json", Array(#"{"status":"draining"}"#.utf8))
-                : (200, "application/json", Array(#"{"status":"ready"}"#.utf8))
         case "/metrics":
             return (200, "text/plain; version=0.0.4", Array(metrics.render(protection: protection).utf8))
         case "/openapi.json":

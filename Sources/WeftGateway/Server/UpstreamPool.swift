@@ -89,6 +89,36 @@ final class UpstreamPool: Sendable {
         EventLoopTransport(pool: self, eventLoop: eventLoop)
     }
 
+    /// Whether the upstream can be reached, for readiness: true when some event loop has a live
+    /// connection to it; otherwise `eventLoop` tries one endpoint the balancing rule picks (a
+    /// dead connection found there is dropped and the next pick tried, once), waiting at most
+    /// `connectWait` for a connection being opened. False when no endpoint may be tried now
+    /// (all backing off, or none known yet).
+    func probe(on eventLoop: any EventLoop, connectWait: TimeAmount = .seconds(1), triesLeft: Int = 2) -> EventLoopFuture<Bool> {
+        let live = state.withLock { state in
+            state.connections.values.contains { $0.values.contains { $0.open?.isActive == true } }
+        }
+        guard !live, triesLeft > 0, let (endpoint, connection) = pick(on: eventLoop) else { return eventLoop.makeSucceededFuture(live) }
+        // A probe is no call: the endpoint's load goes back at once.
+        finished(endpoint, .neutral)
+        switch connection {
+        case .open(let channel) where channel.isActive:
+            // Opened since the look above.
+            return eventLoop.makeSucceededFuture(true)
+        case .open(let dead):
+            discard(dead, at: endpoint, on: eventLoop)
+            return probe(on: eventLoop, connectWait: connectWait, triesLeft: triesLeft - 1)
+        case .opening(let opening, _):
+            let answer = eventLoop.makePromise(of: Bool.self)
+            let timer = eventLoop.scheduleTask(in: connectWait) { answer.succeed(false) }
+            opening.hop(to: eventLoop).whenComplete { outcome in
+                timer.cancel()
+                answer.succeed((try? outcome.get())?.isActive == true)
+            }
+            return answer.futureResult
+        }
+    }
+
     /// Stops re-resolving and closes every connection for good.
     func close() async {
         let (open, refresher) = state.withLock { state in

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WeftGateway
+import WeftMesh
 import WeftRPC
 import WeftTestSupport
 
@@ -39,7 +40,8 @@ import WeftTestSupport
     @Test(arguments: HTTPVersion.allCases) func headAnswersLikeGetWithoutABody(_ version: HTTPVersion) async throws {
         let harness = try await GatewayHarness.start()
         defer { Task { try? await harness.stop() } }
-        for path in ["/healthz", "/readyz", "/openapi.json", "/v1/shelves/s1/books/b1", "/v1/shelves/s1/books/missing"] {
+        // The route first: its call opens the upstream connection `/readyz` then finds.
+        for path in ["/v1/shelves/s1/books/b1", "/v1/shelves/s1/books/missing", "/healthz", "/readyz", "/openapi.json"] {
             let get = try await curl("GET", harness.base + path, version: version)
             let head = try await curl("HEAD", harness.base + path, version: version, extra: ["--head"])
             #expect(head.status == get.status, "\(path)")
@@ -204,6 +206,43 @@ import WeftTestSupport
         #expect(response.object["code"] as? Int == 14)
     }
 
+    /// `/readyz`'s status once it is `expected`, or its last one after 30 s of asking.
+    func readyzStatus(_ harness: GatewayHarness, becomes expected: Int) async throws -> Int {
+        var status = 0
+        for _ in 0..<150 {
+            status = try await curl("GET", "\(harness.base)/readyz").status
+            if status == expected { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return status
+    }
+
+    /// Ready while an upstream can be reached: a load balancer stops sending requests that
+    /// could only fail, and sends them again once the upstream is back.
+    @Test func notReadyWhileNoUpstreamCanBeReached() async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.server.shutdown() } }
+        #expect(try await readyzStatus(harness, becomes: 200) == 200)
+        try await harness.upstreamServer.shutdown(gracePeriod: .milliseconds(10))
+        #expect(try await readyzStatus(harness, becomes: 503) == 503)
+        let notReady = try await curl("GET", "\(harness.base)/readyz")
+        #expect(notReady.body == #"{"status":"no upstream reachable"}"#)
+    }
+
+    @Test func notReadyWhenTheOnlyEndpointIsClosed() async throws {
+        let closed = try await GatewayHarness.start()
+        let port = closed.upstreamServer.port
+        try await closed.stop()
+        let harness = try await GatewayHarness.start { configuration in
+            configuration.upstreams["weft.gatewaytest.v1.Bookshop"]?.discovery = .endpoints([Endpoint(host: "127.0.0.1", port: port)])
+        }
+        defer { Task { try? await harness.stop() } }
+        let notReady = try await curl("GET", "\(harness.base)/readyz")
+        #expect(notReady.status == 503)
+        #expect(notReady.body == #"{"status":"no upstream reachable"}"#)
+        #expect(try await curl("GET", "\(harness.base)/healthz").status == 200)
+    }
+
     @Test func headersBecomeMetadataAndBack() async throws {
         let harness = try await GatewayHarness.start {
             $0.forwardedRequestHeaders = ["x-tenant"]
@@ -249,7 +288,7 @@ import WeftTestSupport
         let simple = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", headers: ["Origin: https://shop.example"])
         #expect(simple.headers["access-control-allow-origin"] == "https://shop.example")
         #expect(try await curl("GET", "\(harness.base)/healthz").body == #"{"status":"ok"}"#)
-        #expect(try await curl("GET", "\(harness.base)/readyz").status == 200)
+        #expect(try await readyzStatus(harness, becomes: 200) == 200)
         let openAPI = try await curl("GET", "\(harness.base)/openapi.json")
         #expect((openAPI.object["paths"] as? [String: Any])?["/v1/{name}:archive"] != nil)
         let metrics = try await curl("GET", "\(harness.base)/metrics")
