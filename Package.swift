@@ -164,7 +164,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftGatewayTests",
-            dependencies: ["WeftGateway", "WeftMesh", "WeftRPC", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport"],
+            dependencies: [
+                "WeftGateway", "WeftMesh", "WeftRPC", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/WeftGatewayTests",
             exclude: ["Golden"],
             plugins: ["WeftCodegenPlugin"]

@@ -26,7 +26,7 @@ cat >"$work/gateway.json" <<JSON
 }
 JSON
 gateway=$(start_server "$work/gateway.log" "$bin/weft" gateway --quiet --config "$work/gateway.json")
-curl -sf -X POST "http://127.0.0.1:$gateway/v1/products" -d '{"title":"bench","price":{"currency":"EUR","minorUnits":"100"}}' >/dev/null
+curl -sf -X POST "http://127.0.0.1:$gateway/v1/products" -H 'content-type: application/json' -d '{"title":"bench","price":{"currency":"EUR","minorUnits":"100"}}' >/dev/null
 # GetProductRequest{name: "products/bench"} in a gRPC frame: flag 0, length 16, field 1.
 printf '\x00\x00\x00\x00\x10\x0a\x0eproducts/bench' >"$work/get.bin"
 

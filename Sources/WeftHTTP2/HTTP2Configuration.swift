@@ -13,7 +13,9 @@ public struct HTTP2Configuration: Sendable, Hashable {
     /// SETTINGS_MAX_FRAME_SIZE: the largest frame payload the peer may send. Default 16 KiB.
     public var maximumFrameSize: UInt32 = 1 << 14
     /// SETTINGS_MAX_HEADER_LIST_SIZE: the largest header block (HPACK-decoded, 32 bytes of
-    /// overhead per field) accepted; a larger one resets its stream. Default 16 KiB.
+    /// overhead per field) accepted; a larger one is not kept but reported to the delegate
+    /// (`stream(_:didReceiveOversizeHeaders:endStream:on:)`), which by default resets its
+    /// stream. Default 16 KiB.
     public var maximumHeaderListSize: UInt32 = 16 * 1024
     /// Keepalive PINGs, or nil for none. Default: a PING after 60 s without inbound bytes,
     /// the connection closed when its ACK takes longer than 20 s.

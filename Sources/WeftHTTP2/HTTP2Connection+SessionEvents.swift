@@ -35,20 +35,20 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
         incomingHeaders[stream] = IncomingHeaderBlock()
     }
 
-    func sessionReceivedHeader(name: String, value: String, stream: Int32) -> Bool {
+    func sessionReceivedHeader(name: String, value: String, stream: Int32) {
         // Mutated in place: a copy taken out of the dictionary would copy the fields every time.
-        guard incomingHeaders[stream, default: IncomingHeaderBlock()].append(name, value, limit: Int(configuration.maximumHeaderListSize)) else {
-            incomingHeaders[stream] = nil
-            return false
-        }
-        return true
+        incomingHeaders[stream, default: IncomingHeaderBlock()].append(name, value, limit: Int(configuration.maximumHeaderListSize))
     }
 
     func sessionReceived(_ frame: NGHTTP2Frame) {
         switch frame {
         case .headers(let stream, let endStream):
-            let headers = incomingHeaders.removeValue(forKey: stream)?.fields ?? []
-            delegate?.stream(stream, didReceiveHeaders: headers, endStream: endStream, on: self)
+            let block = incomingHeaders.removeValue(forKey: stream) ?? IncomingHeaderBlock()
+            if block.overflowed {
+                delegate?.stream(stream, didReceiveOversizeHeaders: block.size, endStream: endStream, on: self)
+            } else {
+                delegate?.stream(stream, didReceiveHeaders: block.fields, endStream: endStream, on: self)
+            }
         case .endOfData(let stream):
             delegate?.stream(stream, didReceiveData: ByteBuffer(), endStream: true, on: self)
         case .pingAck(Self.keepalivePingPayload):

@@ -56,17 +56,24 @@ public final class HTTP2Connection {
     /// A header block being received.
     struct IncomingHeaderBlock {
         var fields: HeaderFields = []
+        /// The block's size so far (RFC 9113 §6.5.2: each field counts its name, value and 32 bytes).
         var size = 0
+        /// The block outgrew its limit: its fields are no longer kept, only counted.
+        private(set) var overflowed = false
 
-        /// Adds a field unless the block would outgrow `limit` (RFC 9113 §6.5.2: each field
-        /// counts its name, value and 32 bytes).
-        mutating func append(_ name: String, _ value: String, limit: Int) -> Bool {
+        /// Adds a field, or only counts it once the block has outgrown `limit` (its fields are
+        /// dropped then: however large the block gets, it holds no more than `limit`).
+        mutating func append(_ name: String, _ value: String, limit: Int) {
             size += name.utf8.count + value.utf8.count + 32
-            guard size <= limit else { return false }
+            guard !overflowed else { return }
+            guard size <= limit else {
+                overflowed = true
+                fields = []
+                return
+            }
             // Room for a typical gRPC header block at once, not grown field by field.
             if fields.isEmpty { fields.reserveCapacity(12) }
             fields.append((name, value))
-            return true
         }
     }
 

@@ -16,6 +16,10 @@ import NIOCore
 public protocol HTTP2StreamDelegate: AnyObject {
     /// A header block: the request (server) or response (client) headers, or trailers.
     func stream(_ id: Int32, didReceiveHeaders headers: HeaderFields, endStream: Bool, on connection: HTTP2Connection)
+    /// A header block larger than `HTTP2Configuration.maximumHeaderListSize`: `size` bytes as
+    /// RFC 9113 §6.5.2 counts them (its fields were not kept). The stream is still open, so a
+    /// server may answer it (e.g. HTTP 431); by default it is reset with INTERNAL_ERROR.
+    func stream(_ id: Int32, didReceiveOversizeHeaders size: Int, endStream: Bool, on connection: HTTP2Connection)
     /// A chunk of a stream's body (empty with `endStream` when the body ends without trailers).
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection)
     /// The stream is over; `errorCode` is 0 for a normal close, else the RST_STREAM code (e.g.
@@ -33,6 +37,10 @@ public protocol HTTP2StreamDelegate: AnyObject {
 }
 
 extension HTTP2StreamDelegate {
+    /// Resets the stream with INTERNAL_ERROR.
+    public func stream(_ id: Int32, didReceiveOversizeHeaders size: Int, endStream: Bool, on connection: HTTP2Connection) {
+        connection.reset(id, errorCode: HTTP2ErrorCode.internalError)
+    }
     /// Ignores GOAWAY (its refused streams still close with REFUSED_STREAM).
     public func connectionDidReceiveGoAway(lastStreamID: Int32, errorCode: UInt32, on connection: HTTP2Connection) {}
     /// Ignores the peer's SETTINGS (nghttp2 applies them).

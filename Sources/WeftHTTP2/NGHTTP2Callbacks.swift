@@ -36,12 +36,11 @@ enum NGHTTP2Callbacks {
 
     private static let header: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, userData in
         guard let frame, let name, let value else { return 0 }
-        let accepted = delegate(userData)?.sessionReceivedHeader(
+        delegate(userData)?.sessionReceivedHeader(
             name: String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
             value: String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self),
-            stream: frame.pointee.hd.stream_id) ?? true
-        // A temporal failure makes nghttp2 reset this stream only.
-        return accepted ? 0 : NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue
+            stream: frame.pointee.hd.stream_id)
+        return 0
     }
 
     private static let frameReceived: nghttp2_on_frame_recv_callback = { _, frame, userData in

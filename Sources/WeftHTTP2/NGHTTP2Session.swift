@@ -171,8 +171,8 @@ protocol NGHTTP2SessionDelegate: AnyObject {
     func sessionBeganFrame(type: UInt8, flags: UInt8, stream: Int32) -> Bool
     /// A header block begins on `stream` (request, response or trailers).
     func sessionBeganHeaders(stream: Int32)
-    /// One field of that block; false rejects it and resets the stream.
-    func sessionReceivedHeader(name: String, value: String, stream: Int32) -> Bool
+    /// One field of that block.
+    func sessionReceivedHeader(name: String, value: String, stream: Int32)
     /// A frame that completed: a header block, the end of a body, a PING ACK or a GOAWAY.
     func sessionReceived(_ frame: NGHTTP2Frame)
     /// DATA payload bytes for `stream`; they point into the buffer given to `receive`.

@@ -23,7 +23,7 @@ for _ in $(seq 600); do grep -q '^LISTENING ' "$work/gateway.log" && break; slee
 port=$(sed -n 's/^LISTENING .*:\([0-9]*\)$/\1/p' "$work/gateway.log")
 [ -n "$port" ] || { cat "$work/gateway.log"; exit 1; }
 fail() { echo "FAIL $*"; cat "$work/gateway.log"; exit 1; }
-created=$(curl -s -X POST "http://127.0.0.1:$port/v1/products" -d '{"title":"Cli test"}')
+created=$(curl -s -X POST "http://127.0.0.1:$port/v1/products" -H 'content-type: application/json' -d '{"title":"Cli test"}')
 [ "$created" = '{"name":"products/cli-test","title":"Cli test"}' ] || fail "create: $created"
 fetched=$(curl -s "http://127.0.0.1:$port/v1/products/cli-test")
 [ "$fetched" = "$created" ] || fail "get: $fetched"
@@ -58,6 +58,7 @@ POST /v1/products []
 POST /v1/products null
 CASES
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/products?pageSize=-1")" = 400 ] || fail "a negative page size is not 400"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/products" -d '{"title":"form"}')" = 415 ] || fail "a form body is not 415"
 [ "$(curl -s "http://127.0.0.1:$port/v1/products/cli-test")" = "$created" ] || fail "the catalog stopped serving after the extremes"
 kill -TERM $gateway_pid
 wait $gateway_pid || fail "exit status $? after SIGTERM"

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WeftGateway
+@testable import WeftGateway
 import WeftRPC
 
 @Suite struct ResponseTests {
@@ -21,6 +21,17 @@ import WeftRPC
         #expect(json["code"] as? Int == 5)
         #expect(json["message"] as? String == "no \"x\" ☺")
         #expect((json["details"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func concealedFailuresKeepTheirCodeAndNameTheRequest() {
+        let concealed = ErrorResponse.concealed(Status(.deadlineExceeded, "10.0.0.7:8443 did not answer"), requestID: "r-9")
+        #expect(concealed == Status(.deadlineExceeded, "the service did not answer in time (request id r-9)"))
+        #expect(ErrorResponse.concealed(Status(.dataLoss, "x"), requestID: "r-9").message == "the service failed (request id r-9)")
+    }
+
+    /// A status message in the access log cannot end its field or its line.
+    @Test func accessLogFieldsAreEscaped() {
+        #expect(AccessLog.escaped("say \"hi\" \\ bye\r\nnext=1") == #"say \"hi\" \\ bye\r\nnext=1"#)
     }
 
     @Test func streamsEndWithTheirStatus() {

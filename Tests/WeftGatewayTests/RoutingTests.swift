@@ -75,9 +75,31 @@ import Testing
             Issue.record("PUT should be 405")
             return
         }
-        #expect(allowed == ["DELETE", "GET"])
+        #expect(allowed == ["DELETE", "GET", "HEAD"])
         guard case .notFound = routes.match(method: "GET", path: "/v2/nothing") else {
             Issue.record("unknown path should be 404")
+            return
+        }
+    }
+
+    /// HEAD is answered wherever GET is (RFC 9110 §9.3.2), unless HEAD has a route of its own.
+    @Test func headTakesTheGetRouteUnlessBoundItself() throws {
+        guard case .found("get", let bindings) = try table().match(method: "HEAD", path: "/v1/products/p1") else {
+            Issue.record("HEAD should take the GET route")
+            return
+        }
+        #expect(bindings == ["name": "products/p1"])
+        guard case .methodNotAllowed(let allowed) = try table().match(method: "HEAD", path: "/v1/products") else {
+            Issue.record("HEAD of a POST-only path should be 405")
+            return
+        }
+        #expect(allowed == ["POST"])
+        let own = try RouteTable([
+            .init(method: "GET", template: PathTemplate("/v1/{id}"), target: "get"),
+            .init(method: "HEAD", template: PathTemplate("/v1/{id}"), target: "head"),
+        ])
+        guard case .found("head", _) = own.match(method: "HEAD", path: "/v1/x") else {
+            Issue.record("a HEAD route of its own should win")
             return
         }
     }

@@ -38,6 +38,20 @@ struct NghttpToolsTests {
         #expect(!result.text.contains("recv DATA"))
     }
 
+    /// A header block over `maximumHeaderListSize` resets its stream (the delegate's default),
+    /// not the connection.
+    @Test func anOversizeHeaderBlockResetsItsStreamOnly() async throws {
+        let server = try await TestServer()
+        defer { Task { try await server.stop() } }
+        let big = String(repeating: "y", count: 20_000)
+
+        let result = try await runTool(
+            "/usr/bin/nghttp", ["-v", "-H", "x-big: \(big)", "http://127.0.0.1:\(server.port)/trailers-only"])
+
+        #expect(result.text.contains("recv RST_STREAM frame") && result.text.contains("error_code=INTERNAL_ERROR"), "\(result.text.suffix(2_000))")
+        #expect(!result.text.contains("recv GOAWAY"), "\(result.text.suffix(2_000))")
+    }
+
     @Test func h2loadCompletesAThousandRequestsOnFourConnections() async throws {
         let server = try await TestServer()
         defer { Task { try await server.stop() } }

@@ -40,7 +40,7 @@ import WeftTLS
         #expect(try await say(as: "orders") == "hi")
         let error = await #expect(throws: Status.self) { try await say(as: "intruder") }
         #expect(error?.code == .permissionDenied)
-        #expect(error?.message == "spiffe://weft.local/service/intruder may not call /weft.mesh.test.Echo/Say")
+        #expect(error?.message == "this caller may not call /weft.mesh.test.Echo/Say")
         #expect(denied.withLock { $0 } == ["spiffe://weft.local/service/intruder /weft.mesh.test.Echo/Say"])
         // Health has no rule and stays open to every caller with a certificate.
         let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: Self.clientTLS("intruder"))

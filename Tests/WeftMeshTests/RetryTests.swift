@@ -113,6 +113,24 @@ import WeftRPC
         #expect(GRPCChannel.wasNeverSent(Status.notSent("the connection closed")))
     }
 
+    /// A handler that lets its own outgoing call's transport failure escape answers with that
+    /// code and general words: the transport's text may name endpoints or identities. A peer's
+    /// answer rethrown, and a status of the handler's own, go out as they are.
+    @Test(arguments: [
+        (Status.transport(.deadlineExceeded, "10.1.2.3:8443 did not answer"), "a call this service depends on failed"),
+        (Status.notSent("no endpoint of 10.1.2.3:8443 took the call"), "a call this service depends on failed"),
+        (Status(.notFound, "no order 7", origin: .peer), "no order 7"),
+        (Status(.failedPrecondition, "the basket is empty"), "the basket is empty"),
+    ]) func aRethrownTransportStatusKeepsItsCodeButNotItsWords(_ thrown: Status, _ sent: String) async throws {
+        let transport = InProcessTransport(services: [SpoofsNeverSent(throwing: thrown)])
+        let error = await #expect(throws: Status.self) {
+            let _: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
+                transport, MeshChannelTests.say, HealthCheckRequest(service: "x"), options: CallOptions())
+        }
+        #expect(error?.code == thrown.code)
+        #expect(error?.message == sent)
+    }
+
     @Test func theBudgetEarnsAFifthOfACallAndStartsWithTen() {
         var budget = RetryBudget(ratio: 0.2, minimum: 10)
         var granted = 0

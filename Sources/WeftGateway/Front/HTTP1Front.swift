@@ -46,7 +46,8 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
                 headers: head.headers.map { ($0.name, $0.value) }, body: body,
                 clientAddress: context.channel.remoteAddress?.ipAddress ?? "unknown")
             body = []
-            let writer = HTTP1ResponseWriter(context: NIOLoopBound(context, eventLoop: context.eventLoop), keepAlive: head.isKeepAlive)
+            let writer = HTTP1ResponseWriter(
+                context: NIOLoopBound(context, eventLoop: context.eventLoop), keepAlive: head.isKeepAlive, headOnly: head.method == .HEAD)
             switch gateway.begin(request, on: context.eventLoop) {
             case .complete(let answer):
                 answer.whenSuccess { response in writer.write(status: response.status, headers: response.headers, body: response.body) }
@@ -60,7 +61,8 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
     private func refuse(_ context: ChannelHandlerContext, _ status: Int, _ message: String) {
         refused = true
         let code: Status.Code = status == 413 || status == 431 ? .resourceExhausted : .invalidArgument
-        let writer = HTTP1ResponseWriter(context: NIOLoopBound(context, eventLoop: context.eventLoop), keepAlive: false)
+        let writer = HTTP1ResponseWriter(
+            context: NIOLoopBound(context, eventLoop: context.eventLoop), keepAlive: false, headOnly: head?.method == .HEAD)
         writer.write(status: status, headers: [("content-type", "application/json")], body: ErrorResponse.body(for: Status(code, message)))
     }
 }
@@ -69,6 +71,9 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
 struct HTTP1ResponseWriter: GatewayResponseWriter {
     let context: NIOLoopBound<ChannelHandlerContext>
     let keepAlive: Bool
+    /// The request is HEAD: no body goes out (NIOHTTP1's encoder refuses one), while the head
+    /// keeps the framing headers a GET's answer would have.
+    let headOnly: Bool
 
     func respond(status: Int, headers: HTTPFields, body: [UInt8]) async {
         let eventLoop = context.eventLoop
@@ -85,7 +90,7 @@ struct HTTP1ResponseWriter: GatewayResponseWriter {
         var head = responseHead(status: status, headers: headers)
         head.headers.replaceOrAdd(name: "content-length", value: String(body.count))
         context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
-        if !body.isEmpty {
+        if !body.isEmpty, !headOnly {
             context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         }
         return end(context)

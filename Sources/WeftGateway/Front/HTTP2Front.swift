@@ -3,7 +3,8 @@ import WeftHTTP2
 import WeftRPC
 
 /// The gateway's HTTP/2 front for one connection (nghttp2 via WeftHTTP2): gathers each
-/// stream's request, refuses oversize bodies, and hands complete requests to the `Gateway`.
+/// stream's request, refuses oversize header blocks and bodies, and hands complete requests to
+/// the `Gateway`.
 /// Lives on the connection's event loop.
 final class HTTP2FrontStreams: HTTP2StreamDelegate {
     private struct PendingRequest {
@@ -40,12 +41,27 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
             }
         }
         pending[id] = request
-        if let length = request.headers.first(where: { $0.name == "content-length" }).flatMap({ Int($0.value) }),
+        // Measured as HTTP/1.1 measures it (the target and each field with ": " and CRLF), so
+        // one limit means the same on both.
+        let headerBytes = request.headers.reduce(request.target.utf8.count) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        if headerBytes > gateway.configuration.maximumHeaderBytes {
+            refuse(id, 431, on: connection, "the request's header block is \(headerBytes) bytes; the limit is \(gateway.configuration.maximumHeaderBytes)")
+        } else if let length = request.headers.first(where: { $0.name == "content-length" }).flatMap({ Int($0.value) }),
            length > gateway.configuration.maximumBodyBytes {
-            refuse(id, on: connection, "the request body is \(length) bytes; the limit is \(gateway.configuration.maximumBodyBytes)")
+            refuse(id, 413, on: connection, "the request body is \(length) bytes; the limit is \(gateway.configuration.maximumBodyBytes)")
         } else if endStream {
             dispatch(id, on: connection)
         }
+    }
+
+    /// A header block past what the connection keeps (twice the limit): 431 without reading it.
+    func stream(_ id: Int32, didReceiveOversizeHeaders size: Int, endStream: Bool, on connection: HTTP2Connection) {
+        guard pending[id] == nil else {
+            // Trailers of a request being read: the request is refused as a whole.
+            return refuse(id, 431, on: connection, "the request's trailers exceed the header limit of \(gateway.configuration.maximumHeaderBytes) bytes")
+        }
+        pending[id] = PendingRequest()
+        refuse(id, 431, on: connection, "the request's header block is over \(gateway.configuration.maximumHeaderBytes) bytes, the limit")
     }
 
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
@@ -55,7 +71,7 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
         guard !request.refused else { return }
         if request.body.count + data.readableBytes > gateway.configuration.maximumBodyBytes {
             pending[id] = request
-            return refuse(id, on: connection, "the request body exceeds the limit of \(gateway.configuration.maximumBodyBytes) bytes")
+            return refuse(id, 413, on: connection, "the request body exceeds the limit of \(gateway.configuration.maximumBodyBytes) bytes")
         }
         request.body += data.readableBytesView
         pending[id] = request
@@ -75,7 +91,7 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
         pending[id]?.refused = true  // dispatched: later frames are ignored
         let gatewayRequest = GatewayRequest(
             method: request.method, target: request.target, headers: request.headers, body: request.body, clientAddress: clientAddress)
-        let writer = HTTP2ResponseWriter(stream: connection.stream(id))
+        let writer = HTTP2ResponseWriter(stream: connection.stream(id), headOnly: request.method == "HEAD")
         switch gateway.begin(gatewayRequest, on: connection.eventLoop) {
         case .complete(let answer):
             answer.whenSuccess { response in writer.write(response) }
@@ -84,11 +100,14 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
         }
     }
 
-    private func refuse(_ id: Int32, on connection: HTTP2Connection, _ message: String) {
+    /// Answers an oversize request with `status` (413 or 431, RESOURCE_EXHAUSTED) and ignores
+    /// the rest of its stream.
+    private func refuse(_ id: Int32, _ status: Int, on connection: HTTP2Connection, _ message: String) {
+        guard pending[id]?.refused == false else { return }
         pending[id]?.refused = true
         let body = ErrorResponse.body(for: Status(.resourceExhausted, message))
         connection.sendHeaders(
-            [(":status", "413"), ("content-type", "application/json"), ("content-length", String(body.count))], stream: id, endStream: false)
+            [(":status", String(status)), ("content-type", "application/json"), ("content-length", String(body.count))], stream: id, endStream: false)
         connection.sendData(ByteBuffer(bytes: body), stream: id, endStream: true)
     }
 }
@@ -96,6 +115,9 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
 /// Writes one response on an HTTP/2 stream, from any Task.
 struct HTTP2ResponseWriter: GatewayResponseWriter {
     let stream: HTTP2StreamHandle
+    /// The request is HEAD: the header block ends the stream, with the `content-length` a GET's
+    /// answer would have.
+    let headOnly: Bool
 
     func respond(status: Int, headers: HTTPFields, body: [UInt8]) async {
         write(GatewayResponse(status: status, headers: headers, body: body))
@@ -105,12 +127,13 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
     func write(_ response: GatewayResponse) {
         var block = Self.block(response.status, response.headers)
         block.append(("content-length", String(response.body.count)))
-        stream.sendHeaders(block, endStream: response.body.isEmpty)
-        if !response.body.isEmpty { _ = stream.sendData(ByteBuffer(bytes: response.body), endStream: true) }
+        let bodyFollows = !response.body.isEmpty && !headOnly
+        stream.sendHeaders(block, endStream: !bodyFollows)
+        if bodyFollows { _ = stream.sendData(ByteBuffer(bytes: response.body), endStream: true) }
     }
 
     func startStream(status: Int, headers: HTTPFields) async throws {
-        stream.sendHeaders(Self.block(status, headers), endStream: false)
+        stream.sendHeaders(Self.block(status, headers), endStream: headOnly)
     }
 
     func writeChunk(_ bytes: [UInt8]) async throws {
@@ -122,6 +145,8 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
     }
 
     func endStream() async {
+        // A HEAD answer's header block ended the stream already.
+        guard !headOnly else { return }
         try? await stream.endStream(trailers: nil).get()
     }
 

@@ -40,13 +40,24 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
+    /// The front's HTTP/2 settings: header blocks are kept up to twice the gateway's header
+    /// limit (HTTP/2 counts 32 bytes more per field than the front's HTTP/1.1-style measure,
+    /// which decides the 431), and only counted beyond, so a block's size bounds its memory.
+    static func http2Configuration(for configuration: GatewayConfiguration) -> HTTP2Configuration {
+        var http2 = HTTP2Configuration.defaults
+        http2.maximumHeaderListSize = UInt32(clamping: 2 * configuration.maximumHeaderBytes)
+        return http2
+    }
+
     private func install(http2: Bool, context: ChannelHandlerContext) throws {
         let pipeline = context.pipeline.syncOperations
         let gateway = self.gateway
         if http2 {
             let clientAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
             try pipeline.addHandler(
-                HTTP2ConnectionHandler(role: .server) { _ in HTTP2FrontStreams(gateway: gateway, clientAddress: clientAddress) },
+                HTTP2ConnectionHandler(role: .server, configuration: Self.http2Configuration(for: gateway.configuration)) { _ in
+                    HTTP2FrontStreams(gateway: gateway, clientAddress: clientAddress)
+                },
                 position: .after(self))
         } else {
             try pipeline.addHandler(HTTP1FrontHandler(gateway: gateway), position: .after(self))

@@ -22,6 +22,23 @@ public enum ErrorResponse {
         }
     }
 
+    /// What a client is told of a failure whose details are internal (a status its upstream did
+    /// not send, or a server error of the gateway's own): `status`'s code, so the HTTP status
+    /// stays, and a general message with the request id under which the access log keeps the
+    /// complete status.
+    public static func concealed(_ status: Status, requestID: String) -> Status {
+        let what = switch status.code {
+        case .unavailable: "the service is unavailable"
+        case .deadlineExceeded: "the service did not answer in time"
+        case .cancelled: "the call was cancelled"
+        case .resourceExhausted: "the service is overloaded"
+        case .unimplemented: "the service does not offer this call"
+        case .unauthenticated, .permissionDenied: "the service refused the gateway's call"
+        default: "the service failed"
+        }
+        return Status(status.code, "\(what) (request id \(requestID))")
+    }
+
     /// The JSON body for `status`.
     public static func body(for status: Status) -> [UInt8] {
         JSONValue.object([

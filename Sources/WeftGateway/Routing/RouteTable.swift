@@ -38,19 +38,26 @@ public struct RouteTable<Target: Sendable>: Sendable {
         self.routes = routes.sorted { Self.isMoreSpecific($0.template, than: $1.template) }
     }
 
-    /// The route for `method` and `path` (without the query string).
+    /// The route for `method` and `path` (without the query string). HEAD takes the GET route
+    /// unless a route is bound to HEAD itself (RFC 9110 §9.3.2), and `Allow` lists HEAD wherever
+    /// it lists GET.
     public func match(method: String, path: String) -> Match {
         guard let requestPath = RequestPath(path) else { return .notFound }
         let method = method.uppercased()
-        var allowed: [String] = []
-        for route in routes {
-            if route.method == method {
-                guard let bindings = route.template.match(requestPath) else { continue }
-                return .found(route.target, bindings: bindings)
-            }
-            if !allowed.contains(route.method), route.template.matches(requestPath) { allowed.append(route.method) }
-        }
+        if let found = route(method, requestPath) { return found }
+        if method == "HEAD", let found = route("GET", requestPath) { return found }
+        var allowed: Set<String> = []
+        for route in routes where route.template.matches(requestPath) { allowed.insert(route.method) }
+        if allowed.contains("GET") { allowed.insert("HEAD") }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed.sorted())
+    }
+
+    /// The most specific route bound to `method` that matches `path`.
+    private func route(_ method: String, _ path: RequestPath) -> Match? {
+        for route in routes where route.method == method {
+            if let bindings = route.template.match(path) { return .found(route.target, bindings: bindings) }
+        }
+        return nil
     }
 
     /// Segment by segment, a literal beats `*`, which beats `**`; a verb beats none; on a tie the

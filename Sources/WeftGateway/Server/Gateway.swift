@@ -62,7 +62,8 @@ public final class Gateway: Sendable {
         }
     }
 
-    /// From now on `/readyz` answers 503, so load balancers stop sending new requests.
+    /// From now on `/readyz` answers 503, so load balancers stop sending new requests (it also
+    /// does while no upstream can be reached).
     public func startDraining() {
         draining.store(true, ordering: .relaxed)
     }
@@ -83,18 +84,25 @@ public final class Gateway: Sendable {
         exchange.headers += corsHeaders(for: request)
         switch plan(&exchange) {
         case .answer(let response):
-            ended(exchange, status: response.status, started: started)
+            ended(exchange, status: response.status, outcome: exchange.outcome, started: started)
             return .complete(eventLoop.makeSucceededFuture(response))
+        case .readiness:
+            let answered = readiness(on: eventLoop).map { [exchange] status, state in
+                self.ended(exchange, status: status, outcome: nil, started: started)
+                return exchange.response(status, contentType: "application/json", body: Array(#"{"status":"\#(state)"}"#.utf8))
+            }
+            return .complete(answered)
         case .unary(let call):
             let answered = call.upstream.unary(on: eventLoop, call.target.method, request: call.messages[0], options: call.options)
                 .map { [exchange] raw in self.unaryResponse(raw, call, exchange) }
                 .recover { [exchange] error in
-                    let status = error as? Status ?? Status(.unavailable, "\(error)")
-                    return (exchange.failure(ErrorResponse.httpStatus(for: status.code), status), status)
+                    var exchange = exchange
+                    let status = Self.status(of: error)
+                    return (exchange.upstreamFailure(status), status)
                 }
                 .map { [exchange] response, status in
                     self.protection.finish(upstream: call.target.service, status: status, now: .now)
-                    self.ended(exchange, status: response.status, started: started)
+                    self.ended(exchange, status: response.status, outcome: status, started: started)
                     return response
                 }
             return .complete(answered)
@@ -102,30 +110,40 @@ public final class Gateway: Sendable {
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.stream(call, exchange, on: eventLoop, writer: writer)
                 self.protection.finish(upstream: call.target.service, status: final, now: .now)
-                self.ended(exchange, status: httpStatus, started: started)
+                self.ended(exchange, status: httpStatus, outcome: final, started: started)
             }
         case .clientStream(let call):
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.clientStream(call, exchange, on: eventLoop, writer: writer)
                 self.protection.finish(upstream: call.target.service, status: final, now: .now)
-                self.ended(exchange, status: httpStatus, started: started)
+                self.ended(exchange, status: httpStatus, outcome: final, started: started)
             }
         }
     }
 
-    /// Counts and logs a finished request.
-    private func ended(_ exchange: Exchange, status: Int, started: ContinuousClock.Instant) {
+    /// Counts and logs a finished request; a failure's complete status (`outcome`, whatever
+    /// the client was told) ends the log line.
+    private func ended(_ exchange: Exchange, status: Int, outcome: Status?, started: ContinuousClock.Instant) {
         inFlight.subtract(1, ordering: .relaxed)
         let duration = ContinuousClock.now - started
         metrics.record(route: exchange.routeLabel, status: status, duration: duration)
-        accessLog?(
-            "\(exchange.request.clientAddress) \"\(exchange.request.method) \(exchange.request.path)\" \(status) "
-                + "\(duration.milliseconds)ms route=\(exchange.routeLabel) id=\(exchange.requestID)")
+        guard let accessLog else { return }
+        var line = "\(exchange.request.clientAddress) \"\(exchange.request.method) \(exchange.request.path)\" \(status) "
+            + "\(duration.milliseconds)ms route=\(exchange.routeLabel) id=\(exchange.requestID)"
+        if let outcome, !outcome.isOK { line += " error=\"\(AccessLog.escaped("\(outcome.code): \(outcome.message)"))\"" }
+        accessLog(line)
+    }
+
+    /// An upstream call's error as a status: a transport failure when it is not one already.
+    private static func status(of error: any Error) -> Status {
+        error as? Status ?? Status.transport(.unavailable, "\(error)")
     }
 
     /// What a request needs: an answer now, or an upstream call (admitted by the protections).
     private enum Plan {
         case answer(GatewayResponse)
+        /// `/readyz`, which may have to try an upstream first.
+        case readiness
         case unary(UpstreamCall)
         /// Server-streaming or bidirectional: the answer is a stream.
         case stream(UpstreamCall)
@@ -153,9 +171,15 @@ public final class Gateway: Sendable {
         if request.method == "OPTIONS", request.header("access-control-request-method") != nil {
             return .answer(preflight(&exchange))
         }
-        if request.method == "GET", let builtIn = builtIn(request.path) {
-            exchange.routeLabel = request.path
-            return .answer(exchange.response(builtIn.status, contentType: builtIn.contentType, body: builtIn.body))
+        if request.method == "GET" || request.method == "HEAD" {
+            if request.path == "/readyz" {
+                exchange.routeLabel = request.path
+                return .readiness
+            }
+            if let builtIn = builtIn(request.path) {
+                exchange.routeLabel = request.path
+                return .answer(exchange.response(builtIn.status, contentType: builtIn.contentType, body: builtIn.body))
+            }
         }
         switch routes.match(method: request.method, path: request.path) {
         case .notFound:
@@ -194,16 +218,31 @@ public final class Gateway: Sendable {
                 return .answer(exchange.failure(429, Status(.resourceExhausted, "rate limit exceeded for this caller; retry later")))
             }
         }
+        let isStream = target.method.clientStreaming
+        if !request.body.isEmpty, target.mapping.takesBody, !RequestContentType.accepts(request.header("content-type"), stream: isStream) {
+            return .answer(exchange.failure(
+                415, Status(.invalidArgument, "the request body is read as JSON: send Content-Type: \(RequestContentType.expected(stream: isStream))")))
+        }
         let messages: [[UInt8]]
         do {
-            messages = target.method.clientStreaming
+            messages = isStream
                 ? try target.mapping.requestMessages(pathBindings: bindings, body: request.body)
                 : [try target.mapping.requestBinary(pathBindings: bindings, query: request.query, body: request.body)]
         } catch {
             return .answer(exchange.failure(400, Status(.invalidArgument, "\(error)")))
         }
+        let timeout: Duration
+        do {
+            let route = configuration.timeout(for: target.methodKey)
+            timeout = try ClientTimeout.requested(by: request).map { min(route, $0) } ?? route
+        } catch {
+            return .answer(exchange.failure(400, Status(.invalidArgument, error.description)))
+        }
+        guard timeout > .zero else {
+            return .answer(exchange.failure(504, Status(.deadlineExceeded, "the request's timeout had passed when it arrived")))
+        }
         guard let upstream = upstreams[target.service] else {
-            return .answer(exchange.failure(500, Status(.internal, "no upstream for \(target.service)")))
+            return .answer(exchange.internalFailure(Status(.internal, "no upstream for \(target.service)")))
         }
         if let refusal = protection.admit(upstream: target.service, now: .now) {
             if let retryAfter = refusal.retryAfter { exchange.headers.append(("retry-after", String(max(1, retryAfter.wholeSecondsUp)))) }
@@ -212,7 +251,7 @@ public final class Gateway: Sendable {
         let call = UpstreamCall(
             upstream: upstream, target: target, messages: messages,
             options: CallOptions(
-                timeout: configuration.timeout(for: target.methodKey),
+                timeout: timeout,
                 metadata: forwardedMetadata(request, requestID: exchange.requestID, claims: claims)))
         switch (target.method.clientStreaming, target.method.serverStreaming) {
         case (_, true): return .stream(call)
@@ -223,15 +262,15 @@ public final class Gateway: Sendable {
 
     /// A unary call's answer as JSON, and the status the breaker records.
     private func unaryResponse(_ raw: RawUnaryResponse, _ call: UpstreamCall, _ exchange: Exchange) -> (GatewayResponse, Status) {
+        var exchange = exchange
         do {
             let json = try schema.responseJSON(
                 fromBinary: raw.message, messageType: call.target.method.outputType, responseBody: call.target.responseBody)
-            var exchange = exchange
             exchange.headers += Self.headers(from: raw.initialMetadata, raw.trailingMetadata, keys: configuration.forwardedResponseMetadata)
             return (exchange.response(200, contentType: "application/json", body: json), Status(.ok))
         } catch {
             let status = Status(.internal, "the upstream's response could not be transcoded: \(error)")
-            return (exchange.failure(500, status), status)
+            return (exchange.internalFailure(status), status)
         }
     }
 
@@ -252,6 +291,11 @@ public final class Gateway: Sendable {
                 started.value = true
                 try await writer.startStream(
                     status: 200, headers: headers + [("content-type", format.contentType), ("cache-control", "no-cache")])
+                // HEAD wants the head alone: the call ends here (and is cancelled upstream).
+                guard exchange.request.method != "HEAD" else {
+                    await writer.endStream()
+                    return Status(.ok)
+                }
                 func write(_ chunk: [UInt8]) async throws {
                     do {
                         try await writer.writeChunk(chunk)
@@ -270,7 +314,7 @@ public final class Gateway: Sendable {
                 } catch let error as TranscodingError {
                     final = Status(.internal, "the upstream's response could not be transcoded: \(error)")
                 }
-                try await write(format.statusChunk(final))
+                try await write(format.statusChunk(exchange.shown(final)))
                 await writer.endStream()
                 return final
             }
@@ -278,10 +322,11 @@ public final class Gateway: Sendable {
         } catch is ClientGone {
             return (499, Status(.cancelled, "the client went away"))
         } catch {
-            let status = error as? Status ?? Status(.unavailable, "\(error)")
+            let status = Self.status(of: error)
             // Mid-stream, only the client can have failed: nothing more can be written.
             guard !started.value else { return (499, status) }
-            let response = exchange.failure(ErrorResponse.httpStatus(for: status.code), status)
+            var exchange = exchange
+            let response = exchange.upstreamFailure(status)
             await writer.respond(status: response.status, headers: response.headers, body: response.body)
             return (response.status, status)
         }
@@ -301,8 +346,9 @@ public final class Gateway: Sendable {
             }
             (response, final) = unaryResponse(raw, call, exchange)
         } catch {
-            final = error as? Status ?? Status(.unavailable, "\(error)")
-            response = exchange.failure(ErrorResponse.httpStatus(for: final.code), final)
+            final = Self.status(of: error)
+            var exchange = exchange
+            response = exchange.upstreamFailure(final)
         }
         await writer.respond(status: response.status, headers: response.headers, body: response.body)
         return (response.status, final)
@@ -328,14 +374,22 @@ public final class Gateway: Sendable {
         return exchange.response(204, contentType: nil, body: [])
     }
 
+    /// `/readyz`'s HTTP status and state: 503 while draining; else ready while any upstream
+    /// can be reached (or there is none), which may take trying to connect to one. Upstreams
+    /// are not named: the answer is for load balancers.
+    private func readiness(on eventLoop: any EventLoop) -> EventLoopFuture<(Int, String)> {
+        if draining.load(ordering: .relaxed) { return eventLoop.makeSucceededFuture((503, "draining")) }
+        guard !upstreams.isEmpty else { return eventLoop.makeSucceededFuture((200, "ready")) }
+        let probes = upstreams.values.map { $0.probe(on: eventLoop) }
+        return EventLoopFuture.whenAllSucceed(probes, on: eventLoop).map { reachable in
+            reachable.contains(true) ? (200, "ready") : (503, "no upstream reachable")
+        }
+    }
+
     private func builtIn(_ path: String) -> (status: Int, contentType: String, body: [UInt8])? {
         switch path {
         case "/healthz":
             return (200, "application/json", Array(#"{"status":"ok"}"#.utf8))
-        case "/readyz":
-            return draining.load(ordering: .relaxed)
-                ? (503, "application/json", Array(#"{"status":"draining"}"#.utf8))
-                : (200, "application/json", Array(#"{"status":"ready"}"#.utf8))
         case "/metrics":
             return (200, "text/plain; version=0.0.4", Array(metrics.render(protection: protection).utf8))
         case "/openapi.json":
@@ -430,31 +484,6 @@ public struct GatewayResponse: Sendable {
     public var status: Int
     public var headers: HTTPFields
     public var body: [UInt8]
-}
-
-/// One request's answer in the making: the headers gathered so far.
-struct Exchange: Sendable {
-    let request: GatewayRequest
-    let requestID: String
-    var headers: HTTPFields = []
-    var routeLabel = "-"
-
-    init(request: GatewayRequest, requestID: String) {
-        self.request = request
-        self.requestID = requestID
-        // Room for the usual response headers at once (request id, rate limits, content type).
-        headers.reserveCapacity(8)
-    }
-
-    func response(_ status: Int, contentType: String?, body: [UInt8]) -> GatewayResponse {
-        var headers = self.headers
-        if let contentType { headers.append(("content-type", contentType)) }
-        return GatewayResponse(status: status, headers: headers, body: body)
-    }
-
-    func failure(_ httpStatus: Int, _ status: Status) -> GatewayResponse {
-        response(httpStatus, contentType: "application/json", body: ErrorResponse.body(for: status))
-    }
 }
 
 /// Whether a stream's head went out; set inside the streaming call, read after it.

@@ -46,6 +46,8 @@ public struct GatewayRequest: Sendable {
 
 /// Where the gateway writes its answer; each front (HTTP/1.1, HTTP/2) implements it. A handler
 /// calls either `respond` once, or `startStream`, any number of `writeChunk`s and `endStream`.
+/// A writer for a HEAD request sends heads only: `respond` keeps the body's `content-length`
+/// but not the body, and the gateway ends a stream right after `startStream`.
 public protocol GatewayResponseWriter: Sendable {
     /// A complete response.
     func respond(status: Int, headers: HTTPFields, body: [UInt8]) async

@@ -37,7 +37,8 @@ final class GatewayProtection: Sendable {
         }
     }
 
-    /// Admits a call to `upstream`: nil when admitted (it must be `finish`ed), else why not.
+    /// Admits a call to `upstream`: nil when admitted (it must be `finish`ed), else why not, in
+    /// words for the client (the upstream is not named: the access log's route names it).
     func admit(upstream: String, now: ContinuousClock.Instant) -> (status: Status, retryAfter: Duration?)? {
         state.withLock { state in
             let guarded: UpstreamGuard
@@ -48,14 +49,14 @@ final class GatewayProtection: Sendable {
                 state.upstreams[upstream] = guarded
             }
             guard guarded.bulkhead.tryEnter() else {
-                return (Status(.unavailable, "upstream \(upstream) has \(maximumConcurrentCalls) calls in flight, the most allowed"), nil)
+                return (Status(.unavailable, "the service has \(maximumConcurrentCalls) calls in flight, the most allowed; retry later"), nil)
             }
             switch guarded.breaker.allow(at: now) {
             case .allow:
                 return nil
             case .reject(let retryAfter):
                 guarded.bulkhead.leave()
-                return (Status(.unavailable, "upstream \(upstream) is failing; its circuit breaker is open"), retryAfter)
+                return (Status(.unavailable, "the service is failing; its circuit breaker is open"), retryAfter)
             }
         }
     }

@@ -74,10 +74,12 @@ final class UpstreamPool: Sendable {
     /// How many endpoints calls may go to now.
     var endpointCount: Int { state.withLock { $0.endpoints.count } }
 
-    /// A unary call from `eventLoop`; the future completes there.
+    /// A unary call from `eventLoop`; the future completes there. The timeout runs from now:
+    /// an attempt on another endpoint gets what is left of it.
     func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
-        attempt(on: eventLoop, triesLeft: endpointCount + 1, lastFailure: nil, holdsEndpoint: false) { channel, _ in
-            channel.unaryFuture(method, request: request, options: options)
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        return attempt(on: eventLoop, triesLeft: endpointCount + 1, lastFailure: nil, holdsEndpoint: false) { channel, _ in
+            channel.unaryFuture(method, request: request, options: options.remaining(until: deadline))
         }
         .hop(to: eventLoop)
     }
@@ -85,6 +87,36 @@ final class UpstreamPool: Sendable {
     /// A transport whose calls go over `eventLoop`'s connections (for streaming calls).
     func transport(on eventLoop: any EventLoop) -> some ClientTransport {
         EventLoopTransport(pool: self, eventLoop: eventLoop)
+    }
+
+    /// Whether the upstream can be reached, for readiness: true when some event loop has a live
+    /// connection to it; otherwise `eventLoop` tries one endpoint the balancing rule picks (a
+    /// dead connection found there is dropped and the next pick tried, once), waiting at most
+    /// `connectWait` for a connection being opened. False when no endpoint may be tried now
+    /// (all backing off, or none known yet).
+    func probe(on eventLoop: any EventLoop, connectWait: TimeAmount = .seconds(1), triesLeft: Int = 2) -> EventLoopFuture<Bool> {
+        let live = state.withLock { state in
+            state.connections.values.contains { $0.values.contains { $0.open?.isActive == true } }
+        }
+        guard !live, triesLeft > 0, let (endpoint, connection) = pick(on: eventLoop) else { return eventLoop.makeSucceededFuture(live) }
+        // A probe is no call: the endpoint's load goes back at once.
+        finished(endpoint, .neutral)
+        switch connection {
+        case .open(let channel) where channel.isActive:
+            // Opened since the look above.
+            return eventLoop.makeSucceededFuture(true)
+        case .open(let dead):
+            discard(dead, at: endpoint, on: eventLoop)
+            return probe(on: eventLoop, connectWait: connectWait, triesLeft: triesLeft - 1)
+        case .opening(let opening, _):
+            let answer = eventLoop.makePromise(of: Bool.self)
+            let timer = eventLoop.scheduleTask(in: connectWait) { answer.succeed(false) }
+            opening.hop(to: eventLoop).whenComplete { outcome in
+                timer.cancel()
+                answer.succeed((try? outcome.get())?.isActive == true)
+            }
+            return answer.futureResult
+        }
     }
 
     /// Stops re-resolving and closes every connection for good.
@@ -280,10 +312,22 @@ private struct EventLoopTransport: ClientTransport {
     func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
         let eventLoop = self.eventLoop
         let tries = pool.endpointCount + 1
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
         return try await pool.attempt(on: eventLoop, triesLeft: tries, lastFailure: nil, holdsEndpoint: true) { channel, release in
             eventLoop.makeFutureWithTask { () -> any ClientCall in
-                EndpointHoldingCall(try await channel.startCall(method, options: options), onEnd: release)
+                EndpointHoldingCall(try await channel.startCall(method, options: options.remaining(until: deadline)), onEnd: release)
             }
         }.get()
+    }
+}
+
+extension CallOptions {
+    /// These options with what is left until `deadline` as the timeout (none without one), so a
+    /// call moved to another endpoint does not start its whole timeout again.
+    fileprivate func remaining(until deadline: ContinuousClock.Instant?) -> CallOptions {
+        guard let deadline else { return self }
+        var options = self
+        options.timeout = deadline - .now
+        return options
     }
 }

@@ -18,6 +18,9 @@ public struct HTTPRequestMapping: Sendable {
         self.bodyField = body
     }
 
+    /// Whether the rule reads the request body (`body` is `*` or a field).
+    public var takesBody: Bool { !bodyField.isEmpty }
+
     /// The request message, binary-encoded. Bad input throws an error whose description says
     /// what was wrong (the gateway answers it with 400).
     public func requestBinary(pathBindings: [String: String], query: [(String, String)], body: [UInt8]) throws -> [UInt8] {

@@ -2,8 +2,9 @@ import WeftRPC
 
 /// Which callers (SPIFFE IDs from their client certificates) may call which services and
 /// methods. A method's own rule wins over its service's; services and methods without a rule
-/// follow `allowsUnlisted`. A refused call ends with PERMISSION_DENIED and is reported to
-/// `onDenied` (a log line, a metric).
+/// follow `allowsUnlisted`. A refused call ends with PERMISSION_DENIED, whose message does not
+/// name the caller (it may travel on, through a gateway, to whoever the caller serves), and is
+/// reported with the caller to `onDenied` (a log line, a metric).
 public struct AuthorizationPolicy: ServerInterceptor {
     /// Allowed callers per `package.Service` or `package.Service/Method`; `*` allows any caller
     /// with a certificate.
@@ -37,7 +38,8 @@ public struct AuthorizationPolicy: ServerInterceptor {
         let caller = call.context.peerIdentity
         guard allows(caller, path: call.context.path) else {
             onDenied(call.context.path, caller)
-            throw Status(.permissionDenied, "\(caller ?? "a caller without a certificate") may not call \(call.context.path)")
+            // The caller's identity goes to `onDenied`, not into the answer.
+            throw Status(.permissionDenied, "\(caller == nil ? "a caller without a certificate" : "this caller") may not call \(call.context.path)")
         }
         try await next(call)
     }

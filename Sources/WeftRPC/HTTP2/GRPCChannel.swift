@@ -17,6 +17,9 @@ public final class GRPCChannel: ClientTransport {
     /// The event loop the connection lives on.
     public var eventLoop: any EventLoop { channel.eventLoop }
 
+    /// Whether the connection is still up (callable from any thread).
+    public var isActive: Bool { channel.isActive }
+
     private init(
         channel: any Channel, ownedGroup: MultiThreadedEventLoopGroup?, streams: NIOLoopBound<GRPCClientStreams>, authority: String,
         scheme: String

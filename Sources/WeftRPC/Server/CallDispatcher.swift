@@ -20,6 +20,9 @@ public struct CallDispatcher: Sendable {
     /// `baggage` (which travel with `traceparent`) and `x-request-id`.
     public static let defaultPropagatedMetadataKeys: Set<String> = ["tracestate", "baggage", "x-request-id"]
 
+    /// The message sent for a status the handler's own outgoing call's transport made.
+    static let dependencyFailed = "a call this service depends on failed"
+
     private let methods: [String: ServerMethod]
     private let propagatedMetadataKeys: Set<String>
     private let responseCompression: CompressionAlgorithm
@@ -114,13 +117,18 @@ public struct CallDispatcher: Sendable {
         }
     }
 
-    /// The handler's outcome as a status.
+    /// The handler's outcome as a status. A status this process's transport made (the handler's
+    /// own outgoing call failed and it let that escape) keeps its code but not its message,
+    /// which may name endpoints, certificates or identities the caller has no business seeing;
+    /// interceptors, which run inside the method, still see it whole.
     private static func runHandler(
         _ method: ServerMethod, requests: any MessageSource, sink: HeadersFirstSink, context: ServerContext
     ) async -> Status {
         do {
             try await method.run(requests, sink, context)
             return .ok
+        } catch let status as Status where status.origin.isTransport {
+            return Status(status.code, dependencyFailed)
         } catch let status as Status {
             return status
         } catch is CancellationError {

@@ -1,4 +1,5 @@
 import Synchronization
+import WeftMesh
 import WeftMessages
 import WeftRPC
 import WeftTestSupport
@@ -98,10 +99,20 @@ final class BookshopUpstream: Bookshop.Handler {
             while !held.isOpen { try await Task.sleep(for: .milliseconds(10)) }  // cancellation ends the wait
         }
         if request.delayMs > 0 { try await Task.sleep(for: .milliseconds(Int(request.delayMs))) }
+        if request.dependencyPort != 0 {
+            let dependency = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: Int(request.dependencyPort))], tls: nil)
+            defer { Task { await dependency.close() } }
+            _ = try await Bookshop.Client(transport: dependency).trouble(TroubleRequest())
+        }
         if request.code != 0 { throw Status(Status.Code(rawValue: Int(request.code)), request.message) }
         var seen: [String] = []
         for (key, value) in context.requestMetadata {
             if case .text(let text) = value { seen.append("\(key)=\(text)") }
+        }
+        // What is left of the call's deadline, in whole milliseconds.
+        if let deadline = context.deadline {
+            let (seconds, attoseconds) = (deadline - .now).components
+            seen.append("deadline-ms=\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)")
         }
         return TroubleResponse(message: request.message, metadata: seen)
     }

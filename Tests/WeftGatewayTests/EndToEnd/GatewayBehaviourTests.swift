@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WeftGateway
+import WeftMesh
 import WeftRPC
 import WeftTestSupport
 
@@ -15,7 +16,7 @@ import WeftTestSupport
         #expect(unknownRoute.object["code"] as? Int == 5)
         let wrongMethod = try await curl("PUT", "\(harness.base)/v1/shelves/s1/books", version: version, body: "{}")
         #expect(wrongMethod.status == 405)
-        #expect(wrongMethod.headers["allow"] == "GET, POST")
+        #expect(wrongMethod.headers["allow"] == "GET, HEAD, POST")
         let badJSON = try await curl("POST", "\(harness.base)/v1/shelves/s1/books", version: version, body: #"{"title": "#)
         #expect(badJSON.status == 400)
         #expect(badJSON.object["code"] as? Int == 3)
@@ -35,15 +36,54 @@ import WeftTestSupport
         #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", version: version).status == 200)
     }
 
+    /// HEAD answers wherever GET does (RFC 9110 §9.3.2): the same status and headers, no body.
+    @Test(arguments: HTTPVersion.allCases) func headAnswersLikeGetWithoutABody(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        // The route first: its call opens the upstream connection `/readyz` then finds.
+        for path in ["/v1/shelves/s1/books/b1", "/v1/shelves/s1/books/missing", "/healthz", "/readyz", "/openapi.json"] {
+            let get = try await curl("GET", harness.base + path, version: version)
+            let head = try await curl("HEAD", harness.base + path, version: version, extra: ["--head"])
+            #expect(head.status == get.status, "\(path)")
+            #expect(head.headers["content-length"] != nil && head.headers["content-length"] == get.headers["content-length"], "\(path)")
+            #expect(head.headers["content-type"] == get.headers["content-type"], "\(path)")
+            #expect(head.body.isEmpty, "\(path): \(head.body)")
+        }
+        let stream = try await curl("HEAD", "\(harness.base)/v1/shelves/s1:watch?count=2", version: version, extra: ["--head"])
+        #expect(stream.status == 200)
+        #expect(stream.headers["content-type"] == "application/x-ndjson")
+        #expect(stream.body.isEmpty, "\(stream.body)")
+    }
+
+    /// A HEAD answer leaves nothing behind on a kept-alive HTTP/1.1 connection (a stray body would
+    /// be read as the next answer's status line), and sends no DATA frame over HTTP/2.
+    @Test func headSendsNoBodyBytes() async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let urls = ["\(harness.base)/v1/shelves/s1:watch?count=2", "\(harness.base)/openapi.json", "\(harness.base)/v1/shelves/s1/books/b1"]
+        let twice = try await runTool("/usr/bin/curl", ["-s", "-v", "--http1.1", "--head", "--max-time", "20"] + urls)
+        #expect(twice.status == 0, "\(twice.text)")
+        #expect(twice.text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 == 6, "\(twice.text)")  // sent and received
+        #expect(twice.text.contains("Re-using existing connection") || twice.text.contains("Reusing existing"), "\(twice.text)")
+        for url in urls {
+            let frames = try await runTool("/usr/bin/nghttp", ["-v", "-H", ":method: HEAD", url])
+            #expect(frames.text.contains("recv HEADERS frame"), "\(frames.text)")
+            #expect(!frames.text.contains("recv DATA frame"), "\(frames.text)")
+        }
+    }
+
     @Test func anUpstreamMustPresentTheConfiguredIdentity() async throws {
         let upstream = "weft.gatewaytest.v1.Bookshop"
         let right = try await GatewayHarness.start { $0.upstreams[upstream]?.tls?.identity = "spiffe://weft.local/service/bookshop" }
         #expect(try await curl("GET", "\(right.base)/v1/shelves/s1/books/b1").status == 200)
         try await right.stop()
         let wrong = try await GatewayHarness.start { $0.upstreams[upstream]?.tls?.identity = "spiffe://weft.local/service/billing" }
-        let refused = try await curl("GET", "\(wrong.base)/v1/shelves/s1/books/b1")
+        let refused = try await curl("GET", "\(wrong.base)/v1/shelves/s1/books/b1", headers: ["X-Request-Id: wrong-identity"])
         #expect(refused.status == 503, "\(refused.body)")
-        #expect(refused.body.contains("billing"), "\(refused.body)")
+        // Which identities were expected and found is for the operator, not the client.
+        #expect(!refused.body.contains("spiffe") && !refused.body.contains("billing"), "\(refused.body)")
+        let logged = await wrong.accessLog.line(forRequest: "wrong-identity")
+        #expect(logged?.contains("billing") == true, "\(logged ?? "no line")")
         try await wrong.stop()
     }
 
@@ -127,6 +167,7 @@ import WeftTestSupport
         // Whole seconds until it half-opens, rounded up: at most the open duration.
         #expect((1...5).contains(Int(open.headers["retry-after"] ?? "") ?? 0), "\(open.headers)")
         #expect((open.object["message"] as? String)?.contains("circuit breaker is open") == true)
+        #expect(!open.body.contains("Bookshop"), "\(open.body)")
         #expect(harness.upstream.calls.withLock { $0["Trouble"] } == 7)
         let metrics = try await curl("GET", "\(harness.base)/metrics")
         #expect(metrics.body.contains(#"weft_gateway_circuit_state{upstream="weft.gatewaytest.v1.Bookshop"} 1"#))
@@ -154,16 +195,27 @@ import WeftTestSupport
         harness.upstream.held.open()
         #expect(excess.status == 503)
         #expect((excess.object["message"] as? String)?.contains("1 calls in flight") == true)
+        #expect(!excess.body.contains("Bookshop"), "\(excess.body)")
         #expect(try await held.value.status == 200)
         #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1").status == 200)
     }
 
-    @Test func anOversizeHeaderBlockIs431() async throws {
-        let harness = try await GatewayHarness.start { $0.maximumHeaderBytes = 2048 }
-        defer { Task { try? await harness.stop() } }
-        let response = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", headers: ["X-Big: " + String(repeating: "y", count: 4000)])
-        #expect(response.status == 431)
-        #expect(response.object["code"] as? Int == 8)
+    /// `limits.maxHeaderBytes` holds on both protocols, below and above HTTP/2's default header
+    /// list size, and a block past what HTTP/2 keeps is still answered (431, not a reset).
+    @Test(arguments: HTTPVersion.allCases) func anOversizeHeaderBlockIs431(_ version: HTTPVersion) async throws {
+        let cases: [(limit: Int?, headerBytes: Int, status: Int)] = [(2048, 4000, 431), (nil, 20_000, 431), (64 * 1024, 20_000, 200), (nil, 40_000, 431)]
+        for (limit, headerBytes, status) in cases {
+            let harness = try await GatewayHarness.start { configuration in
+                if let limit { configuration.maximumHeaderBytes = limit }
+            }
+            let response = try await curl(
+                "GET", "\(harness.base)/v1/shelves/s1/books/b1", version: version, headers: ["X-Big: " + String(repeating: "y", count: headerBytes)])
+            #expect(response.status == status, "limit \(limit.map(String.init) ?? "default"), \(headerBytes) bytes: \(response.body)")
+            if status == 431 { #expect(response.object["code"] as? Int == 8) }
+            // The connection serves on: the next request on a new one is answered.
+            #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", version: version).status == 200)
+            try await harness.stop()
+        }
     }
 
     @Test func anUnreachableUpstreamIs503() async throws {
@@ -173,6 +225,43 @@ import WeftTestSupport
         let response = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1")
         #expect(response.status == 503)
         #expect(response.object["code"] as? Int == 14)
+    }
+
+    /// `/readyz`'s status once it is `expected`, or its last one after 30 s of asking.
+    func readyzStatus(_ harness: GatewayHarness, becomes expected: Int) async throws -> Int {
+        var status = 0
+        for _ in 0..<150 {
+            status = try await curl("GET", "\(harness.base)/readyz").status
+            if status == expected { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return status
+    }
+
+    /// Ready while an upstream can be reached: a load balancer stops sending requests that
+    /// could only fail, and sends them again once the upstream is back.
+    @Test func notReadyWhileNoUpstreamCanBeReached() async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.server.shutdown() } }
+        #expect(try await readyzStatus(harness, becomes: 200) == 200)
+        try await harness.upstreamServer.shutdown(gracePeriod: .milliseconds(10))
+        #expect(try await readyzStatus(harness, becomes: 503) == 503)
+        let notReady = try await curl("GET", "\(harness.base)/readyz")
+        #expect(notReady.body == #"{"status":"no upstream reachable"}"#)
+    }
+
+    @Test func notReadyWhenTheOnlyEndpointIsClosed() async throws {
+        let closed = try await GatewayHarness.start()
+        let port = closed.upstreamServer.port
+        try await closed.stop()
+        let harness = try await GatewayHarness.start { configuration in
+            configuration.upstreams["weft.gatewaytest.v1.Bookshop"]?.discovery = .endpoints([Endpoint(host: "127.0.0.1", port: port)])
+        }
+        defer { Task { try? await harness.stop() } }
+        let notReady = try await curl("GET", "\(harness.base)/readyz")
+        #expect(notReady.status == 503)
+        #expect(notReady.body == #"{"status":"no upstream reachable"}"#)
+        #expect(try await curl("GET", "\(harness.base)/healthz").status == 200)
     }
 
     @Test func headersBecomeMetadataAndBack() async throws {
@@ -220,7 +309,7 @@ import WeftTestSupport
         let simple = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", headers: ["Origin: https://shop.example"])
         #expect(simple.headers["access-control-allow-origin"] == "https://shop.example")
         #expect(try await curl("GET", "\(harness.base)/healthz").body == #"{"status":"ok"}"#)
-        #expect(try await curl("GET", "\(harness.base)/readyz").status == 200)
+        #expect(try await readyzStatus(harness, becomes: 200) == 200)
         let openAPI = try await curl("GET", "\(harness.base)/openapi.json")
         #expect((openAPI.object["paths"] as? [String: Any])?["/v1/{name}:archive"] != nil)
         let metrics = try await curl("GET", "\(harness.base)/metrics")

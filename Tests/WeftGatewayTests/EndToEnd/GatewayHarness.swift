@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WeftGateway
 import WeftRPC
@@ -21,6 +22,8 @@ struct GatewayHarness {
     let upstream: BookshopUpstream
     let upstreamServer: GRPCServer
     let server: GatewayServer
+    /// The gateway's access log lines so far.
+    let accessLog: AccessLogLines
 
     /// `http://127.0.0.1:<port>`.
     var base: String { "http://127.0.0.1:\(server.port)" }
@@ -43,13 +46,33 @@ struct GatewayHarness {
                 trustRootsPath: "\(pki)/ca.pem", certificateChainPath: "\(pki)/\(clientCertificate).pem",
                 privateKeyPath: "\(pki)/\(clientCertificate).key"))
         configure(&configuration)
-        let server = try await GatewayServer.start(try Gateway(configuration: configuration), threads: 1)
-        return GatewayHarness(upstream: upstream, upstreamServer: upstreamServer, server: server)
+        let accessLog = AccessLogLines()
+        let server = try await GatewayServer.start(try Gateway(configuration: configuration, accessLog: accessLog.append), threads: 1)
+        return GatewayHarness(upstream: upstream, upstreamServer: upstreamServer, server: server, accessLog: accessLog)
     }
 
     func stop() async throws {
         try await server.shutdown(gracePeriod: .seconds(1))
         try await upstreamServer.shutdown(gracePeriod: .seconds(1))
+    }
+}
+
+/// Collects a gateway's access log.
+final class AccessLogLines: Sendable {
+    private let lines = Mutex([String]())
+
+    func append(_ line: String) {
+        lines.withLock { $0.append(line) }
+    }
+
+    /// The line of the request with id `requestID`: a streamed answer is logged once it has been
+    /// written, so the line may come just after the client has its answer (waits up to 10 s).
+    func line(forRequest requestID: String) async -> String? {
+        for _ in 0..<1000 {
+            if let line = lines.withLock({ $0.first { $0.contains(" id=\(requestID)") } }) { return line }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
     }
 }
 

@@ -113,6 +113,36 @@ import WeftGateway
         ])
     }
 
+    /// A body is read as JSON only when it says it is: anything else is 415 before the upstream
+    /// sees it. A 405 still comes first.
+    @Test(arguments: HTTPVersion.allCases) func aBodyMustBeSentAsJSON(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let book = #"{"title":"a"}"#
+        let cases: [(method: String, path: String, curlArguments: [String], status: Int, rpc: String)] = [
+            ("POST", "/v1/shelves/s1/books", ["-d", book], 415, "CreateBook"),  // curl's default: a form
+            ("POST", "/v1/shelves/s1/books", ["--data-binary", book, "-H", "content-type: text/plain"], 415, "CreateBook"),
+            ("POST", "/v1/shelves/s1/books", ["--data-binary", book, "-H", "content-type:"], 415, "CreateBook"),
+            ("POST", "/v1/shelves/s1/books", ["--data-binary", book, "-H", "content-type: application/json; charset=latin1"], 415, "CreateBook"),
+            ("POST", "/v1/shelves/s1/books", ["--data-binary", book, "-H", "content-type: application/x-ndjson"], 415, "CreateBook"),
+            ("PUT", "/v1/shelves/s1/books", ["--data-binary", book, "-H", "content-type: text/plain"], 405, "CreateBook"),
+            ("POST", "/v1/shelves/s1/books", ["--data-binary", book, "-H", "Content-Type: Application/JSON; charset=UTF-8"], 200, "CreateBook"),
+            ("PATCH", "/v1/shelves/s1/books/b2", ["--data-binary", book, "-H", "content-type: application/merge-patch+json"], 200, "UpdateBook"),
+            ("POST", "/v1/shelves/s4/books:shelve", ["--data-binary", #"{"book": {}}"#, "-H", "content-type: application/x-ndjson"], 200, "ShelveBooks"),
+            ("POST", "/v1/books:echo", ["--data-binary", book, "-H", "content-type: application/jsonl"], 200, "EchoBooks"),
+        ]
+        for (method, path, curlArguments, status, rpc) in cases {
+            let before = harness.upstream.calls.withLock { $0[rpc] ?? 0 }
+            let response = try await curl(method, harness.base + path, version: version, extra: curlArguments)
+            #expect(response.status == status, "\(method) \(path) \(curlArguments): \(response.body)")
+            #expect(harness.upstream.calls.withLock { $0[rpc] ?? 0 } == before + (status == 200 ? 1 : 0), "\(curlArguments)")
+            if status == 415 {
+                #expect(response.object["code"] as? Int == 3)
+                #expect((response.object["message"] as? String)?.contains("Content-Type: application/json") == true, "\(response.body)")
+            }
+        }
+    }
+
     @Test func theGatewayWritesTheSameJSONAsTheGeneratedTypes() async throws {
         let harness = try await GatewayHarness.start()
         defer { Task { try? await harness.stop() } }

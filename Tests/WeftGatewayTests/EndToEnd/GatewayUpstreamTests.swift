@@ -115,13 +115,36 @@ import WeftTestSupport
         #expect(metrics.contains("weft_rpc_client_connections{upstream=\"\(Self.service)\"} 1"), "\(metrics)")
     }
 
-    @Test func everyEndpointDownAnswers503NamingThem() async throws {
+    /// The client learns that the service is unavailable and the request's id; the endpoints
+    /// tried are the gateway's business, in its access log.
+    @Test func everyEndpointDownAnswers503NamingThemOnlyInTheLog() async throws {
         let down = try await closedPort()
         let harness = try await GatewayHarness.start { $0.upstreams[Self.service]?.discovery = .endpoints([Endpoint(host: "127.0.0.1", port: down)]) }
         defer { Task { try? await harness.stop() } }
-        let refused = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1")
+        let refused = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1", headers: ["X-Request-Id: all-down-1"])
         #expect(refused.status == 503)
-        #expect(refused.body.contains("127.0.0.1:\(down)"), "\(refused.body)")
+        #expect(refused.object["code"] as? Int == 14)
+        #expect(!refused.body.contains("127.0.0.1") && !refused.body.contains(String(down)), "\(refused.body)")
+        #expect((refused.object["message"] as? String)?.contains("all-down-1") == true, "\(refused.body)")
+        let logged = await harness.accessLog.line(forRequest: "all-down-1")
+        #expect(logged?.contains("error=\"UNAVAILABLE: ") == true, "\(logged ?? "no line")")
+        #expect(logged?.contains("127.0.0.1:\(down)") == true, "\(logged ?? "no line")")
+    }
+
+    /// An upstream whose own dependency is down answers with that dependency's code; neither
+    /// the upstream nor the gateway passes on where the dependency was.
+    @Test func anUpstreamsFailedDependencyIsNotDescribed() async throws {
+        let down = try await closedPort()
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let failed = try await curl(
+            "POST", "\(harness.base)/v1/trouble", headers: ["X-Request-Id: dependency-1"], body: #"{"dependencyPort": \#(down)}"#)
+        #expect(failed.status == 503, "\(failed.body)")
+        #expect(failed.object["code"] as? Int == 14)
+        #expect(!failed.body.contains("127.0.0.1") && !failed.body.contains(String(down)), "\(failed.body)")
+        #expect(failed.object["message"] as? String == "a call this service depends on failed")
+        let logged = await harness.accessLog.line(forRequest: "dependency-1")
+        #expect(logged?.contains(#"error="UNAVAILABLE: a call this service depends on failed""#) == true, "\(logged ?? "no line")")
     }
 
     @Test func aDNSNameResolvesToTheEndpoints() async throws {
