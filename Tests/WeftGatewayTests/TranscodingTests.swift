@@ -76,11 +76,39 @@ import WeftSchema
         }
     }
 
+    /// A known field number with another wire type is an unknown field to protobuf, and JSON has
+    /// no unknown fields: the occurrence is left out, as the generated decoder's JSON does.
+    @Test func anOccurrenceWithAnotherWireTypeIsLeftOut() throws {
+        let cases: [(binary: [UInt8], json: String)] = [
+            ([0x0D, 1, 2, 3, 4, 0x72, 1, 0x78], #"{"fString":"x"}"#),  // f_int32 as fixed32, f_string "x"
+            ([0x88, 0x01, 7], "{}"),  // inner (a message) as a varint
+            ([0x90, 0x03, 7], "{}"),  // m_string_int64 (a map) as a varint
+            ([0xB8, 0x04, 3, 0xB0, 0x04, 9], #"{"cInt64":"3"}"#),  // c_int64, then c_string as a varint
+            ([0xA0, 0x01, 5, 0xA2, 0x01, 2, 1, 2, 0xA5, 0x01, 1, 0, 0, 0], #"{"rInt32":[5,1,2]}"#),  // r_int32 as fixed32 last
+        ]
+        for (binary, json) in cases {
+            let dynamic = try interop.json(fromBinary: binary, messageType: "weft.interop.v1.KitchenSink")
+            #expect(String(decoding: dynamic, as: UTF8.self) == json)
+            #expect(dynamic == (try KitchenSink(serializedBytes: binary).jsonUTF8Bytes()))
+        }
+    }
+
     @Test func wellKnownTypesRoundTripInTheirJSONForms() throws {
         let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
         let json = #"{"at":"1970-01-01T00:00:01.500Z","timeout":"-1.500s","maybeCount":0,"maybeName":"n","nothing":{},"history":["2024-02-29T23:00:00Z"],"attributes":{"size":42,"tags":["a",null,true],"nested":{"x":null}},"anything":null,"list":[1.5,"s"]}"#
         let binary = try edge.binary(fromJSON: Array(json.utf8), messageType: "weft.test.edge.WellKnown")
         let back = try edge.json(fromBinary: binary, messageType: "weft.test.edge.WellKnown")
         #expect(try jsonObject(back) == jsonObject(Array(json.utf8)))
+    }
+
+    @Test func wellKnownTypesLeaveOutOccurrencesWithAnotherWireType() throws {
+        let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
+        let at: [UInt8] = [0x09, 1, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x80, 0xCA, 0xB5, 0xEE, 0x01]  // seconds as fixed64, nanos
+        let maybeCount: [UInt8] = [0x0D, 7, 0, 0, 0]  // the wrapped int32 as fixed32
+        let anything: [UInt8] = [0x11, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F, 0x18, 0x01]  // number_value 1.5, string_value as a varint
+        let binary = [0x0A, UInt8(at.count)] + at + [0x1A, UInt8(maybeCount.count)] + maybeCount
+            + [0x42, UInt8(anything.count)] + anything
+        let json = try edge.json(fromBinary: binary, messageType: "weft.test.edge.WellKnown")
+        #expect(String(decoding: json, as: UTF8.self) == #"{"at":"1970-01-01T00:00:00.500Z","maybeCount":0,"anything":1.5}"#)
     }
 }

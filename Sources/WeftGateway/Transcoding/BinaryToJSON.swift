@@ -19,15 +19,16 @@ extension DynamicSchema {
         writer.beginObject()
         let printDefaults = writer.options.alwaysPrintDefaults
         // Of a oneof's members only the one that came last on the wire is set.
-        var oneofWinners: [Int: Int32] = [:]
+        var oneofWinners: [Int: (number: Int32, position: Int)] = [:]
         for field in message.fields {
-            guard let index = field.oneofIndex, let last = fields.lastPosition(of: field.number) else { continue }
-            if let current = oneofWinners[index], fields.lastPosition(of: current)! > last { continue }
-            oneofWinners[index] = field.number
+            guard let index = field.oneofIndex,
+                  let last = fields.lastPosition(of: field.number, accepting: WireTypes(field)) else { continue }
+            if let current = oneofWinners[index], current.position > last { continue }
+            oneofWinners[index] = (field.number, last)
         }
         for field in message.fields {
-            if let index = field.oneofIndex, oneofWinners[index] != field.number { continue }
-            let occurrences = fields.values(of: field.number)
+            if let index = field.oneofIndex, oneofWinners[index]?.number != field.number { continue }
+            let occurrences = fields.values(of: field.number, accepting: WireTypes(field))
             guard try isPrinted(field, occurrences, printDefaults: printDefaults) else { continue }
             writer.writeMapKey(writer.options.preserveProtoNames ? field.name : field.jsonName)
             try writeFieldValue(field, occurrences, to: &writer)
@@ -57,8 +58,9 @@ extension DynamicSchema {
             writer.beginObject()
             for occurrence in occurrences {
                 let entry = try RawFields(occurrence.bytes)
-                writer.writeMapKey(try RawScalar.mapKeyText(keyType, entry.values(of: 1).last))
-                try writeSingular(valueType, entry.values(of: 2), to: &writer)
+                let key = entry.values(of: 1, accepting: WireTypes(.scalar(keyType))).last
+                writer.writeMapKey(try RawScalar.mapKeyText(keyType, key))
+                try writeSingular(valueType, entry.values(of: 2, accepting: WireTypes(valueType)), to: &writer)
             }
             writer.endObject()
         case (.repeated, let type):
@@ -80,7 +82,7 @@ extension DynamicSchema {
         guard let field = message.fields.first(where: { $0.name == responseBody }) else {
             throw TranscodingError("\(messageType) has no field \(responseBody) for response_body")
         }
-        let occurrences = try RawFields(bytes).values(of: field.number)
+        let occurrences = try RawFields(bytes).values(of: field.number, accepting: WireTypes(field))
         var writer = JSONWriter(options: options)
         if occurrences.isEmpty, field.type.isMessage, field.label != .repeated {
             writer.writeNull()

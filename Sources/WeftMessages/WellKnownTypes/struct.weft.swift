@@ -183,11 +183,7 @@ extension Google_Protobuf_Struct {
                     }
                 }
                 self.fields[key] = value
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -268,11 +264,7 @@ extension Google_Protobuf_Value {
                 if case .listValue(let existing)? = self.kind { value = existing }
                 try reader.readMessage(into: &value)
                 self.kind = .listValue(value)
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -336,11 +328,7 @@ extension Google_Protobuf_ListValue {
                 var value = Google_Protobuf_Value()
                 try reader.readMessage(into: &value)
                 self.values.append(value)
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

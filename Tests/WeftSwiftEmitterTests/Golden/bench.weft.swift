@@ -346,11 +346,7 @@ extension Dimensions {
             case 9: self.w = try reader.readDouble()
             case 17: self.h = try reader.readDouble()
             case 25: self.d = try reader.readDouble()
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -485,11 +481,7 @@ extension Product {
                 try reader.readMessage(into: &value)
                 self.dimensions = value
             case 88: self.status = Status(rawValue: try reader.readEnum())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -639,11 +631,7 @@ extension LineItem {
             case 10: self.sku = try reader.readString()
             case 16: self.quantity = try reader.readInt32()
             case 24: self.unitPriceCents = try reader.readInt64()
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -736,11 +724,7 @@ extension Order {
             case 32: self.totalCents = try reader.readInt64()
             case 40: self.state = OrderState(rawValue: try reader.readEnum())
             case 50: self.notes.append(try reader.readString())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

@@ -540,11 +540,7 @@ extension Money {
             switch tag {
             case 10: self.currency = try reader.readString()
             case 16: self.minorUnits = try reader.readInt64()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -675,11 +671,7 @@ extension Product {
                 self.createTime = value
             case 72: self.fulfillment = .shippingWeightGrams(try reader.readInt32())
             case 82: self.fulfillment = .venueId(try reader.readString())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -825,11 +817,7 @@ extension GetProductRequest {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.name = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -889,11 +877,7 @@ extension ListProductsRequest {
             case 8: self.pageSize = try reader.readInt32()
             case 18: self.pageToken = try reader.readString()
             case 24: self.status = ProductStatus(rawValue: try reader.readEnum())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -970,11 +954,7 @@ extension ListProductsResponse {
                 try reader.readMessage(into: &value)
                 self.products.append(value)
             case 18: self.nextPageToken = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1045,11 +1025,7 @@ extension CreateProductRequest {
                 var value = self.product ?? Product()
                 try reader.readMessage(into: &value)
                 self.product = value
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1105,11 +1081,7 @@ extension DeleteProductRequest {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.name = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

@@ -947,11 +947,7 @@ extension TreeNode {
                 if case .aliasOf(let existing)? = self.payload { value = existing }
                 try reader.readMessage(into: &value)
                 self.payload = .aliasOf(value)
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1073,11 +1069,7 @@ extension Ping {
                 try reader.readMessage(into: &value)
                 self.pong = value
             case 16: self.depth = try reader.readInt32()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1145,11 +1137,7 @@ extension Pong {
                 var value = self.ping ?? Ping()
                 try reader.readMessage(into: &value)
                 self.ping = value
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1235,11 +1223,7 @@ extension Keywords {
             case 42: self.unknownFields_ = try reader.readBytes()
             case 48: self.`in` = try reader.readInt32()
             case 58: self.type = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1326,11 +1310,7 @@ extension StringMessage {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.value = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1395,11 +1375,7 @@ extension UsesString {
                 var value = StringMessage()
                 try reader.readMessage(into: &value)
                 self.texts.append(value)
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1482,11 +1458,7 @@ extension Awkward {
             case 8: self.writer = .tag(try reader.readInt32())
             case 18: self.writer = .text(try reader.readString())
             case 24: self.shade = Shade(rawValue: try reader.readEnum())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1642,11 +1614,7 @@ extension WellKnown {
                 var value = self.list ?? Google_Protobuf_ListValue()
                 try reader.readMessage(into: &value)
                 self.list = value
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7, 8, 9: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -2099,11 +2067,7 @@ extension MapKeys {
                     }
                 }
                 self.blobs[key] = value
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -2382,11 +2346,7 @@ extension Named {
             case 16: self.priority = Priority(rawValue: try reader.readEnum())
             case 26: try reader.readPackedEnum(into: &self.history)
             case 24: self.history.append(Priority(rawValue: try reader.readEnum()))
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -2462,11 +2422,7 @@ extension ResultMessage {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.value = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -2516,11 +2472,7 @@ extension ClientMessage {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.name = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

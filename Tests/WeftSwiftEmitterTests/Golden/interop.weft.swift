@@ -1023,10 +1023,7 @@ extension Empty {
 
     public mutating func decodeFields(from reader: inout WireReader) throws {
         while let tag = try reader.nextTag() {
-            switch tag {
-            default:
-                try reader.skipField(tag: tag, into: &unknownFields)
-            }
+            try reader.skipField(tag: tag, into: &unknownFields)
         }
     }
 }
@@ -1068,11 +1065,7 @@ extension Payload {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.body = try reader.readBytes()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1127,11 +1120,7 @@ extension EchoStatus {
             switch tag {
             case 8: self.code = try reader.readInt32()
             case 18: self.message = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1207,11 +1196,7 @@ extension SimpleRequest {
                 var value = self.responseStatus ?? EchoStatus()
                 try reader.readMessage(into: &value)
                 self.responseStatus = value
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1298,11 +1283,7 @@ extension SimpleResponse {
                 try reader.readMessage(into: &value)
                 self.payload = value
             case 16: self.receivedPayloadSize = try reader.readInt32()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1371,11 +1352,7 @@ extension ResponseParameters {
             switch tag {
             case 8: self.size = try reader.readInt32()
             case 16: self.intervalUs = try reader.readInt32()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1457,11 +1434,7 @@ extension StreamingOutputCallRequest {
                 var value = self.responseStatus ?? EchoStatus()
                 try reader.readMessage(into: &value)
                 self.responseStatus = value
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1552,11 +1525,7 @@ extension StreamingOutputCallResponse {
                 var value = self.payload ?? Payload()
                 try reader.readMessage(into: &value)
                 self.payload = value
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1617,11 +1586,7 @@ extension StreamingInputCallRequest {
                 var value = self.payload ?? Payload()
                 try reader.readMessage(into: &value)
                 self.payload = value
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1677,11 +1642,7 @@ extension StreamingInputCallResponse {
         while let tag = try reader.nextTag() {
             switch tag {
             case 8: self.aggregatedPayloadSize = try reader.readInt32()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -2034,11 +1995,7 @@ extension KitchenSink {
                 try reader.readMessage(into: &value)
                 self.choice = .cInner(value)
             case 4294967288: self.fMaxTag = try reader.readUInt32()
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 40, 41, 42, 50, 51, 52, 60, 61, 70, 71, 72, 536870911: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -2506,11 +2463,7 @@ extension KitchenSink.Inner {
             case 18: self.label = try reader.readString()
             case 26: try reader.readPackedSInt32(into: &self.marks)
             case 24: self.marks.append(try reader.readSInt32())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
