@@ -93,6 +93,32 @@ import WeftSchema
         }
     }
 
+    /// A map key that occurs again replaces its value, as in protobuf, and keys are told apart by
+    /// their bytes: a precomposed "é" and "e" with a combining accent are two keys.
+    @Test func mapKeysAreWrittenOnceAndToldApartByTheirBytes() throws {
+        func entry(_ key: String, _ value: UInt8) -> [UInt8] {
+            let entry = [0x0A, UInt8(key.utf8.count)] + Array(key.utf8) + [0x10, value]
+            return [0x92, 0x03, UInt8(entry.count)] + entry  // m_string_int64
+        }
+        let cases: [(binary: [UInt8], json: String)] = [
+            (entry("k", 1) + entry("k", 2), #"{"mStringInt64":{"k":"2"}}"#),
+            (entry("k", 1) + entry("j", 2) + entry("k", 3), #"{"mStringInt64":{"k":"3","j":"2"}}"#),
+            (entry("\u{E9}", 1) + entry("e\u{301}", 2), #"{"mStringInt64":{"\#u{E9}":"1","e\#u{301}":"2"}}"#),
+        ]
+        for (binary, json) in cases {
+            let dynamic = try interop.json(fromBinary: binary, messageType: "weft.interop.v1.KitchenSink")
+            #expect(Array(String(decoding: dynamic, as: UTF8.self).unicodeScalars) == Array(json.unicodeScalars))
+        }
+        // A Struct is a map too.
+        let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
+        let one: [UInt8] = [0x0A, 0x07, 0x0A, 0x01, 0x6B, 0x12, 0x02, 0x08, 0x00]  // "k": null
+        let two: [UInt8] = [0x0A, 0x07, 0x0A, 0x01, 0x6B, 0x12, 0x02, 0x20, 0x01]  // "k": true
+        let attributes = one + two
+        let binary = [0x3A, UInt8(attributes.count)] + attributes
+        let structJSON = try edge.json(fromBinary: binary, messageType: "weft.test.edge.WellKnown")
+        #expect(String(decoding: structJSON, as: UTF8.self) == #"{"attributes":{"k":true}}"#)
+    }
+
     @Test func wellKnownTypesRoundTripInTheirJSONForms() throws {
         let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
         let json = #"{"at":"1970-01-01T00:00:01.500Z","timeout":"-1.500s","maybeCount":0,"maybeName":"n","nothing":{},"history":["2024-02-29T23:00:00Z"],"attributes":{"size":42,"tags":["a",null,true],"nested":{"x":null}},"anything":null,"list":[1.5,"s"]}"#

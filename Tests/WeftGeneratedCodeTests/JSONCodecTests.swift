@@ -47,6 +47,16 @@ import WeftMessages
         #expect(decoded == KitchenSink())
     }
 
+    /// Map keys are told apart by their bytes, as in protobuf: these two are equal as Swift
+    /// Strings (canonically equivalent) but not as protobuf strings.
+    @Test func stringMapKeysAreToldApartByTheirBytes() throws {
+        let decoded = try KitchenSink(jsonString: #"{"mStringInt64":{"\u00e9":"1","e\u0301":"2"}}"#)
+        #expect(decoded.mStringInt64.count == 2)
+        #expect(decoded.mStringInt64["\u{E9}"] == 1)
+        #expect(decoded.mStringInt64["e\u{301}"] == 2)
+        #expect(try KitchenSink(jsonString: try decoded.jsonString()) == decoded)
+    }
+
     @Test func unknownFieldsAreRejectedWithTheirPathUnlessIgnored() throws {
         let input = #"{"inner": {"id": 1, "colour": 2}}"#
         #expect {

@@ -71,6 +71,14 @@ import WeftMessages
         #expect(try WellKnown(jsonString: try message.jsonString()) == message)
     }
 
+    @Test func structKeysAreToldApartByTheirBytes() throws {
+        let message = try WellKnown(jsonString: #"{"attributes":{"\u00e9":1,"e\u0301":2}}"#)
+        #expect(message.attributes?.fields.count == 2)
+        #expect(message.attributes?.fields["e\u{301}"]?.kind == .numberValue(2))
+        #expect(try WellKnown(serializedBytes: message.serializedBytes()) == message)
+        #expect(try WellKnown(jsonString: try message.jsonString()) == message)
+    }
+
     @Test func everyMapKeyKindRoundTrips() throws {
         let message = MapKeys(
             byInt32: [-1: "a"], byInt64: [Int64.min: "b"], byUint32: [UInt32.max: "c"], byUint64: [UInt64.max: "d"],

@@ -55,14 +55,7 @@ extension DynamicSchema {
     func writeFieldValue(_ field: FieldDecl, _ occurrences: [RawValue], to writer: inout JSONWriter) throws {
         switch (field.label, field.type) {
         case (_, .map(let keyType, let valueType)):
-            writer.beginObject()
-            for occurrence in occurrences {
-                let entry = try RawFields(occurrence.bytes)
-                let key = entry.values(of: 1, accepting: WireTypes(.scalar(keyType))).last
-                writer.writeMapKey(try RawScalar.mapKeyText(keyType, key))
-                try writeSingular(valueType, entry.values(of: 2, accepting: WireTypes(valueType)), to: &writer)
-            }
-            writer.endObject()
+            try writeMap(key: keyType, value: valueType, occurrences, to: &writer)
         case (.repeated, let type):
             writer.beginArray()
             for element in try repeatedValues(type, occurrences) { try writeSingular(type, [element], to: &writer) }
@@ -70,6 +63,33 @@ extension DynamicSchema {
         case (_, let type):
             try writeSingular(type, occurrences, to: &writer)
         }
+    }
+
+    /// Writes a map's entries as one JSON object. A key that occurs again replaces its value
+    /// where it first appeared, as in protobuf; keys are told apart by their UTF-8 bytes
+    /// (`ProtoString`), not by `String`'s Unicode equivalence.
+    func writeMap(
+        key keyType: ScalarType, value valueType: FieldType, _ occurrences: [RawValue], to writer: inout JSONWriter
+    ) throws {
+        var entries: [(key: String, value: [RawValue])] = []
+        var positions: [ProtoString: Int] = [:]
+        for occurrence in occurrences {
+            let entry = try RawFields(occurrence.bytes)
+            let key = try RawScalar.mapKeyText(keyType, entry.values(of: 1, accepting: WireTypes(.scalar(keyType))).last)
+            let value = entry.values(of: 2, accepting: WireTypes(valueType))
+            if let position = positions[ProtoString(key)] {
+                entries[position].value = value
+            } else {
+                positions[ProtoString(key)] = entries.count
+                entries.append((key, value))
+            }
+        }
+        writer.beginObject()
+        for (key, value) in entries {
+            writer.writeMapKey(key)
+            try writeSingular(valueType, value, to: &writer)
+        }
+        writer.endObject()
     }
 
     /// The JSON an HTTP response carries under a rule's `response_body`: the whole message for

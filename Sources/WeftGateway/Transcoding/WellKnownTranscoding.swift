@@ -84,14 +84,8 @@ extension DynamicSchema {
         case "google.protobuf.Duration":
             writer.writeDuration(seconds: int64(1), nanos: int32(2))
         case "google.protobuf.Struct":
-            writer.beginObject()
-            for entry in fields.values(of: 1, accepting: .lengthDelimited) {
-                let entryFields = try RawFields(entry.bytes)
-                writer.writeMapKey(try RawScalar.mapKeyText(.string, entryFields.values(of: 1, accepting: .lengthDelimited).last))
-                let value = entryFields.values(of: 2, accepting: .lengthDelimited)
-                try writeSingular(.message("google.protobuf.Value"), value, to: &writer)
-            }
-            writer.endObject()
+            let entries = fields.values(of: 1, accepting: .lengthDelimited)
+            try writeMap(key: .string, value: .message("google.protobuf.Value"), entries, to: &writer)
         case "google.protobuf.ListValue":
             writer.beginArray()
             for value in fields.values(of: 1, accepting: .lengthDelimited) {

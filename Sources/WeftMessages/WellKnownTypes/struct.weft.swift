@@ -60,7 +60,7 @@ public enum Google_Protobuf_NullValue: WeftEnum {
 /// A JSON object.
 public struct Google_Protobuf_Struct: WeftMessage {
     /// Unordered map of dynamically typed values.
-    public var fields: [String: Google_Protobuf_Value] = [:]
+    public var fields: [ProtoString: Google_Protobuf_Value] = [:]
     public var unknownFields = UnknownFields()
 
     /// A message with every field at its default.
@@ -68,7 +68,7 @@ public struct Google_Protobuf_Struct: WeftMessage {
 
     /// A message with the given fields; the others keep their defaults.
     public init(
-        fields: [String: Google_Protobuf_Value] = [:]
+        fields: [ProtoString: Google_Protobuf_Value] = [:]
     ) {
         self.fields = fields
     }
@@ -154,7 +154,7 @@ extension Google_Protobuf_Struct {
             writer.writeTag(10)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(18)
             let mark = writer.beginLengthDelimited()
             value.encode(to: &writer)
@@ -182,7 +182,7 @@ extension Google_Protobuf_Struct {
                         }
                     }
                 }
-                self.fields[key] = value
+                self.fields[ProtoString(key)] = value
             default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
@@ -193,7 +193,7 @@ extension Google_Protobuf_Struct {
     public func writeJSON(to writer: inout JSONWriter) {
         writer.beginObject()
         for (key, value) in fields {
-            writer.writeMapKey(key)
+            writer.writeMapKey(key.string)
             writer.writeMessage(value)
         }
         writer.endObject()
@@ -204,7 +204,7 @@ extension Google_Protobuf_Struct {
         while let key = try reader.nextKey() {
             var value = Google_Protobuf_Value()
             try reader.readMessage(into: &value)
-            fields[key] = value
+            fields[ProtoString(key)] = value
         }
     }
 

@@ -188,7 +188,7 @@ public struct Product: WeftMessage {
     /// 5 entries
     public var tags: [String] = []
     /// 5 entries
-    public var attributes: [String: String] = [:]
+    public var attributes: [ProtoString: String] = [:]
     public var stock: Int32 = 0
     public var active: Bool = false
     public var dimensions: Dimensions? = nil
@@ -206,7 +206,7 @@ public struct Product: WeftMessage {
         priceCents: Int64 = 0,
         currency: String = "",
         tags: [String] = [],
-        attributes: [String: String] = [:],
+        attributes: [ProtoString: String] = [:],
         stock: Int32 = 0,
         active: Bool = false,
         dimensions: Dimensions? = nil,
@@ -423,7 +423,7 @@ extension Product {
             writer.writeTag(58)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(18)
             writer.writeString(value)
             writer.endLengthDelimited(entryMark)
@@ -473,7 +473,7 @@ extension Product {
                         }
                     }
                 }
-                self.attributes[key] = value
+                self.attributes[ProtoString(key)] = value
             case 64: self.stock = try reader.readInt32()
             case 72: self.active = try reader.readBool()
             case 82:
@@ -522,7 +522,7 @@ extension Product {
             writer.writeKey("attributes")
             writer.beginObject()
             for (key, value) in self.attributes {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeString(value)
             }
             writer.endObject()
@@ -571,7 +571,7 @@ extension Product {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         self.attributes[key] = try reader.readString()
                     }
                 }

@@ -116,7 +116,7 @@ public struct Product: WeftMessage {
     public var description: String = ""
     public var price: Money? = nil
     public var tags: [String] = []
-    public var attributes: [String: String] = [:]
+    public var attributes: [ProtoString: String] = [:]
     public var status: ProductStatus = .unspecified
     public var createTime: Google_Protobuf_Timestamp? = nil
     /// How the product is fulfilled.
@@ -141,7 +141,7 @@ public struct Product: WeftMessage {
         description: String = "",
         price: Money? = nil,
         tags: [String] = [],
-        attributes: [String: String] = [:],
+        attributes: [ProtoString: String] = [:],
         status: ProductStatus = .unspecified,
         createTime: Google_Protobuf_Timestamp? = nil,
         fulfillment: Fulfillment? = nil
@@ -610,7 +610,7 @@ extension Product {
             writer.writeTag(50)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(18)
             writer.writeString(value)
             writer.endLengthDelimited(entryMark)
@@ -663,7 +663,7 @@ extension Product {
                         }
                     }
                 }
-                self.attributes[key] = value
+                self.attributes[ProtoString(key)] = value
             case 56: self.status = ProductStatus(rawValue: try reader.readEnum())
             case 66:
                 var value = self.createTime ?? Google_Protobuf_Timestamp()
@@ -708,7 +708,7 @@ extension Product {
             writer.writeKey("attributes")
             writer.beginObject()
             for (key, value) in self.attributes {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeString(value)
             }
             writer.endObject()
@@ -763,7 +763,7 @@ extension Product {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         self.attributes[key] = try reader.readString()
                     }
                 }

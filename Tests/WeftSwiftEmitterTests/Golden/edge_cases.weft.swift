@@ -451,8 +451,8 @@ public struct MapKeys: WeftMessage {
     public var bySfixed32: [Int32: String] = [:]
     public var bySfixed64: [Int64: String] = [:]
     public var byBool: [Bool: String] = [:]
-    public var priorities: [String: Priority] = [:]
-    public var blobs: [String: Data] = [:]
+    public var priorities: [ProtoString: Priority] = [:]
+    public var blobs: [ProtoString: Data] = [:]
     public var unknownFields = UnknownFields()
 
     /// A message with every field at its default.
@@ -471,8 +471,8 @@ public struct MapKeys: WeftMessage {
         bySfixed32: [Int32: String] = [:],
         bySfixed64: [Int64: String] = [:],
         byBool: [Bool: String] = [:],
-        priorities: [String: Priority] = [:],
-        blobs: [String: Data] = [:]
+        priorities: [ProtoString: Priority] = [:],
+        blobs: [ProtoString: Data] = [:]
     ) {
         self.byInt32 = byInt32
         self.byInt64 = byInt64
@@ -1863,7 +1863,7 @@ extension MapKeys {
             writer.writeTag(98)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(16)
             writer.writeEnum(value.rawValue)
             writer.endLengthDelimited(entryMark)
@@ -1872,7 +1872,7 @@ extension MapKeys {
             writer.writeTag(106)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(18)
             writer.writeBytes(value)
             writer.endLengthDelimited(entryMark)
@@ -2052,7 +2052,7 @@ extension MapKeys {
                         }
                     }
                 }
-                self.priorities[key] = value
+                self.priorities[ProtoString(key)] = value
             case 106:
                 var key: String = ""
                 var value: Data = Data()
@@ -2066,7 +2066,7 @@ extension MapKeys {
                         }
                     }
                 }
-                self.blobs[key] = value
+                self.blobs[ProtoString(key)] = value
             default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
@@ -2181,7 +2181,7 @@ extension MapKeys {
             writer.writeKey("priorities")
             writer.beginObject()
             for (key, value) in self.priorities {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeEnum(value)
             }
             writer.endObject()
@@ -2190,7 +2190,7 @@ extension MapKeys {
             writer.writeKey("blobs")
             writer.beginObject()
             for (key, value) in self.blobs {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeBytes(value)
             }
             writer.endObject()
@@ -2294,7 +2294,7 @@ extension MapKeys {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         if let value: Priority = try reader.readEnum() {
                             self.priorities[key] = value
                         }
@@ -2304,7 +2304,7 @@ extension MapKeys {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         self.blobs[key] = try reader.readBytes()
                     }
                 }

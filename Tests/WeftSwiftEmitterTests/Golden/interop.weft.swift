@@ -474,9 +474,9 @@ public struct KitchenSink: WeftMessage {
     public var rBytes: [Data] = []
     public var rInner: [KitchenSink.Inner] = []
     /// Maps.
-    public var mStringInt64: [String: Int64] = [:]
+    public var mStringInt64: [ProtoString: Int64] = [:]
     public var mInt32String: [Int32: String] = [:]
-    public var mStringInner: [String: KitchenSink.Inner] = [:]
+    public var mStringInner: [ProtoString: KitchenSink.Inner] = [:]
     /// Explicit presence: a field set to its default value (0 / "") must still
     /// be present after a round trip, and an unset one must stay absent.
     public var oInt32: Int32? = nil
@@ -563,9 +563,9 @@ public struct KitchenSink: WeftMessage {
         rString: [String] = [],
         rBytes: [Data] = [],
         rInner: [KitchenSink.Inner] = [],
-        mStringInt64: [String: Int64] = [:],
+        mStringInt64: [ProtoString: Int64] = [:],
         mInt32String: [Int32: String] = [:],
-        mStringInner: [String: KitchenSink.Inner] = [:],
+        mStringInner: [ProtoString: KitchenSink.Inner] = [:],
         oInt32: Int32? = nil,
         oString: String? = nil,
         choice: Choice? = nil,
@@ -1834,7 +1834,7 @@ extension KitchenSink {
             writer.writeTag(402)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(16)
             writer.writeInt64(value)
             writer.endLengthDelimited(entryMark)
@@ -1852,7 +1852,7 @@ extension KitchenSink {
             writer.writeTag(418)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(18)
             let mark = writer.beginLengthDelimited()
             value.encode(to: &writer)
@@ -1956,7 +1956,7 @@ extension KitchenSink {
                         }
                     }
                 }
-                self.mStringInt64[key] = value
+                self.mStringInt64[ProtoString(key)] = value
             case 410:
                 var key: Int32 = 0
                 var value: String = ""
@@ -1984,7 +1984,7 @@ extension KitchenSink {
                         }
                     }
                 }
-                self.mStringInner[key] = value
+                self.mStringInner[ProtoString(key)] = value
             case 480: self.oInt32 = try reader.readInt32()
             case 490: self.oString = try reader.readString()
             case 562: self.choice = .cString(try reader.readString())
@@ -2168,7 +2168,7 @@ extension KitchenSink {
             writer.writeKey(protoNames ? "m_string_int64" : "mStringInt64")
             writer.beginObject()
             for (key, value) in self.mStringInt64 {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeInt64(value)
             }
             writer.endObject()
@@ -2186,7 +2186,7 @@ extension KitchenSink {
             writer.writeKey(protoNames ? "m_string_inner" : "mStringInner")
             writer.beginObject()
             for (key, value) in self.mStringInner {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeMessage(value)
             }
             writer.endObject()
@@ -2380,7 +2380,7 @@ extension KitchenSink {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         self.mStringInt64[key] = try reader.readInt64()
                     }
                 }
@@ -2396,7 +2396,7 @@ extension KitchenSink {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         var value = KitchenSink.Inner()
                         try reader.readMessage(into: &value)
                         self.mStringInner[key] = value

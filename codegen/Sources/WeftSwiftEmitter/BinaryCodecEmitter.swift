@@ -53,7 +53,7 @@ struct BinaryCodecEmitter {
             out.block("for (key, value) in \(value)") { out in
                 out.line("writer.writeTag(\(field.tag(wireType: 2)))")
                 out.line("let entryMark = writer.beginLengthDelimited()")
-                writeValue(.scalar(key), "key", tag: 1 << 3 | key.wireType, into: &out)
+                writeValue(.scalar(key), key.mapKeyValue("key"), tag: 1 << 3 | key.wireType, into: &out)
                 writeValue(valueKind, "value", tag: 2 << 3 | valueKind.wireType, into: &out)
                 out.line("writer.endLengthDelimited(entryMark)")
             }
@@ -187,7 +187,7 @@ struct BinaryCodecEmitter {
             out.line("            }")
             out.line("        }")
             out.line("    }")
-            out.line("    \(property)[key] = value")
+            out.line("    \(property)[\(key.mapKey("key"))] = value")
         }
     }
 

@@ -101,7 +101,7 @@ struct JSONCodecEmitter {
     /// Map keys are JSON strings whatever their proto type.
     private func mapKeyText(_ key: ScalarType) -> String {
         switch key {
-        case .string: "key"
+        case .string: "key.string"
         case .bool: "key ? \"true\" : \"false\""
         default: "String(key)"
         }
@@ -206,7 +206,7 @@ struct JSONCodecEmitter {
 
     private func parseMapKey(_ key: ScalarType) -> String {
         switch key {
-        case .string: "mapKey"
+        case .string: "ProtoString(mapKey)"
         case .bool: "try reader.parseMapKeyBool(mapKey)"
         default: "try reader.parseMapKey\(key.swiftType)(mapKey)"
         }
