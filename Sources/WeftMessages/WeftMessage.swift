@@ -18,6 +18,7 @@ public protocol WeftMessage: Sendable, Hashable, Codable {
     /// Writes this message as one JSON object (proto3 JSON mapping).
     func writeJSON(to writer: inout JSONWriter)
     /// Reads one JSON object (the reader is positioned at a value; `null` handling is done by the
-    /// caller) and merges its fields into self.
+    /// caller) and merges its fields into self. An object setting two members of one oneof is
+    /// refused (a member given as `null` sets nothing and does not count).
     mutating func mergeJSON(from reader: inout JSONReader) throws
 }

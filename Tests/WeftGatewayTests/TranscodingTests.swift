@@ -119,6 +119,28 @@ import WeftSchema
         #expect(String(decoding: structJSON, as: UTF8.self) == #"{"attributes":{"k":true}}"#)
     }
 
+    /// Two members of one oneof in one JSON object are refused, as the generated reader does; a
+    /// null member does not count, except a google.protobuf.Value member's.
+    @Test func twoMembersOfAOneofAreRefused() throws {
+        func binary(_ json: String, _ schema: DynamicSchema, _ type: String) throws -> [UInt8] {
+            try schema.binary(fromJSON: Array(json.utf8), messageType: type)
+        }
+        let sink = "weft.interop.v1.KitchenSink"
+        #expect {
+            try binary(#"{"cString":"x","cInt64":"1"}"#, interop, sink)
+        } throws: { "\($0)".contains("cInt64") && "\($0)".contains("choice") }
+        #expect(throws: JSONDecodingError.self) { try binary(#"{"cInt64":"1","cInt64":"2"}"#, interop, sink) }
+        #expect(throws: JSONDecodingError.self) { try binary(#"{"inner":{},"cInner":{"id":1},"c_string":""}"#, interop, sink) }
+        for json in [#"{"cString":null,"cInt64":"1"}"#, #"{"cInt64":"1","cString":null}"#] {
+            #expect(try KitchenSink(serializedBytes: binary(json, interop, sink)) == KitchenSink(choice: .cInt64(1)))
+        }
+        let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
+        let valueInOneof = "weft.test.edge.ValueInOneof"
+        #expect(throws: JSONDecodingError.self) { try binary(#"{"number":1,"any":null}"#, edge, valueInOneof) }
+        #expect(throws: JSONDecodingError.self) { try binary(#"{"any":null,"number":1}"#, edge, valueInOneof) }
+        #expect(try binary(#"{"any":null}"#, edge, valueInOneof) == [0x0A, 0x02, 0x08, 0x00])
+    }
+
     @Test func wellKnownTypesRoundTripInTheirJSONForms() throws {
         let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
         let json = #"{"at":"1970-01-01T00:00:01.500Z","timeout":"-1.500s","maybeCount":0,"maybeName":"n","nothing":{},"history":["2024-02-29T23:00:00Z"],"attributes":{"size":42,"tags":["a",null,true],"nested":{"x":null}},"anything":null,"list":[1.5,"s"]}"#

@@ -734,6 +734,7 @@ extension Product {
     }
 
     public mutating func mergeJSON(from reader: inout JSONReader) throws {
+        var fulfillmentSeen = false
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
@@ -784,10 +785,12 @@ extension Product {
                 }
             case "shippingWeightGrams", "shipping_weight_grams":
                 if !reader.readNull() {
+                    try reader.claimOneof(&fulfillmentSeen, "fulfillment")
                     self.fulfillment = .shippingWeightGrams(try reader.readInt32())
                 }
             case "venueId", "venue_id":
                 if !reader.readNull() {
+                    try reader.claimOneof(&fulfillmentSeen, "fulfillment")
                     self.fulfillment = .venueId(try reader.readString())
                 }
             default: try reader.unknownField(key)

@@ -2219,6 +2219,7 @@ extension KitchenSink {
     }
 
     public mutating func mergeJSON(from reader: inout JSONReader) throws {
+        var choiceSeen = false
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
@@ -2408,14 +2409,17 @@ extension KitchenSink {
                 self.oString = try reader.readNull() ? nil : reader.readString()
             case "cString", "c_string":
                 if !reader.readNull() {
+                    try reader.claimOneof(&choiceSeen, "choice")
                     self.choice = .cString(try reader.readString())
                 }
             case "cInt64", "c_int64":
                 if !reader.readNull() {
+                    try reader.claimOneof(&choiceSeen, "choice")
                     self.choice = .cInt64(try reader.readInt64())
                 }
             case "cInner", "c_inner":
                 if !reader.readNull() {
+                    try reader.claimOneof(&choiceSeen, "choice")
                     var value = KitchenSink.Inner()
                     if case .cInner(let existing)? = self.choice { value = existing }
                     try reader.readMessage(into: &value)
