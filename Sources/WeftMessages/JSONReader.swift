@@ -236,6 +236,15 @@ public struct JSONReader {
         try skipValue()
     }
 
+    /// Claims a oneof for the member about to be read: throws when `claimed` says a member of
+    /// oneof `name` was already read in this JSON object (protobuf refuses two), else sets it.
+    /// Generated `mergeJSON` keeps one flag per oneof, local to the object being read.
+    @inlinable
+    public func claimOneof(_ claimed: inout Bool, _ name: String) throws {
+        if claimed { throw error("more than one field of oneof \"\(name)\" is set") }
+        claimed = true
+    }
+
     /// The kinds of JSON value, for readers (like `google.protobuf.Value`'s) that accept any.
     public enum ValueKind: Sendable {
         case null, bool, number, string, array, object

@@ -8,8 +8,6 @@ public struct WireDecodingError: Error, CustomStringConvertible, Sendable, Hasha
         case malformedVarint
         /// A tag with field number 0, a field number above 2^29-1, or wire type 6 or 7.
         case invalidTag(UInt64)
-        /// A known field arrived with a wire type its declared type cannot have.
-        case wrongWireType(fieldNumber: Int32, wireType: UInt32)
         /// A string field held bytes that are not valid UTF-8.
         case invalidUTF8
         /// A length prefix larger than 2 GiB - 1.
@@ -35,11 +33,6 @@ public struct WireDecodingError: Error, CustomStringConvertible, Sendable, Hasha
         self.path = path
     }
 
-    /// The error a generated decoder throws when a known field arrives with the wrong wire type.
-    public static func wrongWireType(fieldNumber: Int32, wireType: UInt32 = 0) -> WireDecodingError {
-        WireDecodingError(.wrongWireType(fieldNumber: fieldNumber, wireType: wireType))
-    }
-
     /// The field path joined with dots, e.g. `Order.items.sku`.
     public var fieldPath: String { path.joined(separator: ".") }
 
@@ -51,8 +44,6 @@ public struct WireDecodingError: Error, CustomStringConvertible, Sendable, Hasha
         case .malformedVarint: what = "malformed varint (longer than 10 bytes or over 64 bits)"
         case .invalidTag(let tag):
             what = "invalid tag \(tag) (field number \(tag >> 3), wire type \(tag & 7))"
-        case .wrongWireType(let number, let wireType):
-            what = "field \(number) arrived with wrong wire type \(wireType)"
         case .invalidUTF8: what = "string field is not valid UTF-8"
         case .lengthTooLarge(let length): what = "length prefix \(length) exceeds the 2 GiB limit"
         case .recursionLimitExceeded: what = "nesting exceeds the recursion limit"

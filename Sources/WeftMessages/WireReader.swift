@@ -78,11 +78,6 @@ public struct WireReader {
         return UInt32(truncatingIfNeeded: raw)
     }
 
-    /// The error to throw when a known field's tag carries a wire type its type cannot have.
-    public func wrongWireType(tag: UInt32) -> WireDecodingError {
-        error(.wrongWireType(fieldNumber: Int32(bitPattern: tag >> 3), wireType: tag & 7))
-    }
-
     // MARK: Varints
 
     /// Reads a base-128 varint of at most 10 bytes.

@@ -24,6 +24,18 @@ import WeftMessages
             fInt64: -9, fBool: true, fString: "from path", color: .red, inner: .init(id: 5), rInt32: [1, 2]))
     }
 
+    @Test func twoMembersOfAOneofFromTheQueryAreRefused() throws {
+        let mapping = HTTPRequestMapping(schema: interop, requestType: "weft.interop.v1.KitchenSink", body: "")
+        #expect {
+            try mapping.requestBinary(pathBindings: [:], query: [("cString", "a"), ("cInt64", "1")], body: [])
+        } throws: { "\($0)".contains("choice") }
+        #expect(throws: (any Error).self) {
+            try mapping.requestBinary(pathBindings: ["c_string": "a"], query: [("cInt64", "1")], body: [])
+        }
+        let one = try mapping.requestBinary(pathBindings: [:], query: [("cInt64", "1")], body: [])
+        #expect(try KitchenSink(serializedBytes: one).choice == .cInt64(1))
+    }
+
     @Test func pathVariablesAndBodyField() throws {
         let get = HTTPRequestMapping(schema: catalog, requestType: "weft.platform.catalog.v1.GetProductRequest", body: "")
         let getBinary = try get.requestBinary(pathBindings: ["name": "products/p 1"], query: [], body: [])

@@ -76,11 +76,87 @@ import WeftSchema
         }
     }
 
+    /// A known field number with another wire type is an unknown field to protobuf, and JSON has
+    /// no unknown fields: the occurrence is left out, as the generated decoder's JSON does.
+    @Test func anOccurrenceWithAnotherWireTypeIsLeftOut() throws {
+        let cases: [(binary: [UInt8], json: String)] = [
+            ([0x0D, 1, 2, 3, 4, 0x72, 1, 0x78], #"{"fString":"x"}"#),  // f_int32 as fixed32, f_string "x"
+            ([0x88, 0x01, 7], "{}"),  // inner (a message) as a varint
+            ([0x90, 0x03, 7], "{}"),  // m_string_int64 (a map) as a varint
+            ([0xB8, 0x04, 3, 0xB0, 0x04, 9], #"{"cInt64":"3"}"#),  // c_int64, then c_string as a varint
+            ([0xA0, 0x01, 5, 0xA2, 0x01, 2, 1, 2, 0xA5, 0x01, 1, 0, 0, 0], #"{"rInt32":[5,1,2]}"#),  // r_int32 as fixed32 last
+        ]
+        for (binary, json) in cases {
+            let dynamic = try interop.json(fromBinary: binary, messageType: "weft.interop.v1.KitchenSink")
+            #expect(String(decoding: dynamic, as: UTF8.self) == json)
+            #expect(dynamic == (try KitchenSink(serializedBytes: binary).jsonUTF8Bytes()))
+        }
+    }
+
+    /// A map key that occurs again replaces its value, as in protobuf, and keys are told apart by
+    /// their bytes: a precomposed "é" and "e" with a combining accent are two keys.
+    @Test func mapKeysAreWrittenOnceAndToldApartByTheirBytes() throws {
+        func entry(_ key: String, _ value: UInt8) -> [UInt8] {
+            let entry = [0x0A, UInt8(key.utf8.count)] + Array(key.utf8) + [0x10, value]
+            return [0x92, 0x03, UInt8(entry.count)] + entry  // m_string_int64
+        }
+        let cases: [(binary: [UInt8], json: String)] = [
+            (entry("k", 1) + entry("k", 2), #"{"mStringInt64":{"k":"2"}}"#),
+            (entry("k", 1) + entry("j", 2) + entry("k", 3), #"{"mStringInt64":{"k":"3","j":"2"}}"#),
+            (entry("\u{E9}", 1) + entry("e\u{301}", 2), #"{"mStringInt64":{"\#u{E9}":"1","e\#u{301}":"2"}}"#),
+        ]
+        for (binary, json) in cases {
+            let dynamic = try interop.json(fromBinary: binary, messageType: "weft.interop.v1.KitchenSink")
+            #expect(Array(String(decoding: dynamic, as: UTF8.self).unicodeScalars) == Array(json.unicodeScalars))
+        }
+        // A Struct is a map too.
+        let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
+        let one: [UInt8] = [0x0A, 0x07, 0x0A, 0x01, 0x6B, 0x12, 0x02, 0x08, 0x00]  // "k": null
+        let two: [UInt8] = [0x0A, 0x07, 0x0A, 0x01, 0x6B, 0x12, 0x02, 0x20, 0x01]  // "k": true
+        let attributes = one + two
+        let binary = [0x3A, UInt8(attributes.count)] + attributes
+        let structJSON = try edge.json(fromBinary: binary, messageType: "weft.test.edge.WellKnown")
+        #expect(String(decoding: structJSON, as: UTF8.self) == #"{"attributes":{"k":true}}"#)
+    }
+
+    /// Two members of one oneof in one JSON object are refused, as the generated reader does; a
+    /// null member does not count, except a google.protobuf.Value member's.
+    @Test func twoMembersOfAOneofAreRefused() throws {
+        func binary(_ json: String, _ schema: DynamicSchema, _ type: String) throws -> [UInt8] {
+            try schema.binary(fromJSON: Array(json.utf8), messageType: type)
+        }
+        let sink = "weft.interop.v1.KitchenSink"
+        #expect {
+            try binary(#"{"cString":"x","cInt64":"1"}"#, interop, sink)
+        } throws: { "\($0)".contains("cInt64") && "\($0)".contains("choice") }
+        #expect(throws: JSONDecodingError.self) { try binary(#"{"cInt64":"1","cInt64":"2"}"#, interop, sink) }
+        #expect(throws: JSONDecodingError.self) { try binary(#"{"inner":{},"cInner":{"id":1},"c_string":""}"#, interop, sink) }
+        for json in [#"{"cString":null,"cInt64":"1"}"#, #"{"cInt64":"1","cString":null}"#] {
+            #expect(try KitchenSink(serializedBytes: binary(json, interop, sink)) == KitchenSink(choice: .cInt64(1)))
+        }
+        let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
+        let valueInOneof = "weft.test.edge.ValueInOneof"
+        #expect(throws: JSONDecodingError.self) { try binary(#"{"number":1,"any":null}"#, edge, valueInOneof) }
+        #expect(throws: JSONDecodingError.self) { try binary(#"{"any":null,"number":1}"#, edge, valueInOneof) }
+        #expect(try binary(#"{"any":null}"#, edge, valueInOneof) == [0x0A, 0x02, 0x08, 0x00])
+    }
+
     @Test func wellKnownTypesRoundTripInTheirJSONForms() throws {
         let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
         let json = #"{"at":"1970-01-01T00:00:01.500Z","timeout":"-1.500s","maybeCount":0,"maybeName":"n","nothing":{},"history":["2024-02-29T23:00:00Z"],"attributes":{"size":42,"tags":["a",null,true],"nested":{"x":null}},"anything":null,"list":[1.5,"s"]}"#
         let binary = try edge.binary(fromJSON: Array(json.utf8), messageType: "weft.test.edge.WellKnown")
         let back = try edge.json(fromBinary: binary, messageType: "weft.test.edge.WellKnown")
         #expect(try jsonObject(back) == jsonObject(Array(json.utf8)))
+    }
+
+    @Test func wellKnownTypesLeaveOutOccurrencesWithAnotherWireType() throws {
+        let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
+        let at: [UInt8] = [0x09, 1, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x80, 0xCA, 0xB5, 0xEE, 0x01]  // seconds as fixed64, nanos
+        let maybeCount: [UInt8] = [0x0D, 7, 0, 0, 0]  // the wrapped int32 as fixed32
+        let anything: [UInt8] = [0x11, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F, 0x18, 0x01]  // number_value 1.5, string_value as a varint
+        let binary = [0x0A, UInt8(at.count)] + at + [0x1A, UInt8(maybeCount.count)] + maybeCount
+            + [0x42, UInt8(anything.count)] + anything
+        let json = try edge.json(fromBinary: binary, messageType: "weft.test.edge.WellKnown")
+        #expect(String(decoding: json, as: UTF8.self) == #"{"at":"1970-01-01T00:00:00.500Z","maybeCount":0,"anything":1.5}"#)
     }
 }

@@ -50,6 +50,31 @@ import WeftMessages
         #expect(merged.choice == .cInner(.init(id: 5, label: "z")))  // the selected oneof message merges
     }
 
+    /// protobuf tells string map keys apart by their bytes: a precomposed "é" and "e" with a
+    /// combining accent are two keys, though Swift's String calls them equal.
+    @Test func stringMapKeysAreToldApartByTheirBytes() throws {
+        var writer = WireWriter()
+        for (key, value) in [("\u{E9}", Int64(1)), ("e\u{301}", 2)] {
+            writer.writeTag(50 << 3 | 2)  // m_string_int64
+            let entry = writer.beginLengthDelimited()
+            writer.writeTag(1 << 3 | 2)
+            writer.writeString(key)
+            writer.writeTag(2 << 3)
+            writer.writeInt64(value)
+            writer.endLengthDelimited(entry)
+        }
+        let bytes = writer.finish()
+        // What Python protobuf writes for the same two entries.
+        #expect(bytes == [0x92, 0x03, 0x06, 0x0A, 0x02, 0xC3, 0xA9, 0x10, 0x01,
+                          0x92, 0x03, 0x07, 0x0A, 0x03, 0x65, 0xCC, 0x81, 0x10, 0x02])
+        let decoded = try KitchenSink(serializedBytes: bytes)
+        #expect(decoded.mStringInt64.count == 2)
+        #expect(decoded.mStringInt64["\u{E9}"] == 1)
+        #expect(decoded.mStringInt64["e\u{301}"] == 2)
+        #expect(try KitchenSink(serializedBytes: decoded.serializedBytes()) == decoded)
+        #expect(try KitchenSink(serializedBytes: decoded.serializedBytes()).mStringInt64.count == 2)
+    }
+
     @Test func unknownFieldsArePreservedAndReEmitted() throws {
         // Interop's Empty declares no fields, so every KitchenSink field is unknown to it.
         let original = Fixtures.kitchenSink.serializedBytes()

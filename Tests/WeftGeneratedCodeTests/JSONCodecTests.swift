@@ -47,6 +47,42 @@ import WeftMessages
         #expect(decoded == KitchenSink())
     }
 
+    /// Map keys are told apart by their bytes, as in protobuf: these two are equal as Swift
+    /// Strings (canonically equivalent) but not as protobuf strings.
+    @Test func stringMapKeysAreToldApartByTheirBytes() throws {
+        let decoded = try KitchenSink(jsonString: #"{"mStringInt64":{"\u00e9":"1","e\u0301":"2"}}"#)
+        #expect(decoded.mStringInt64.count == 2)
+        #expect(decoded.mStringInt64["\u{E9}"] == 1)
+        #expect(decoded.mStringInt64["e\u{301}"] == 2)
+        #expect(try KitchenSink(jsonString: try decoded.jsonString()) == decoded)
+    }
+
+    /// protobuf's JSON parsers refuse an object that sets two members of one oneof (or one
+    /// member twice); a null member sets nothing and does not count.
+    @Test func twoMembersOfAOneofAreRefused() throws {
+        #expect {
+            try KitchenSink(jsonString: #"{"cString":"x","cInt64":"1"}"#)
+        } throws: { error in
+            String(describing: error).contains("cInt64") && String(describing: error).contains("choice")
+        }
+        for input in [#"{"c_string":"x","cInner":{}}"#, #"{"cInt64":"1","cInt64":"2"}"#, #"{"cInner":{},"cString":""}"#] {
+            #expect(throws: JSONDecodingError.self, "\(input)") { try KitchenSink(jsonString: input) }
+        }
+        #expect(try KitchenSink(jsonString: #"{"cString":null,"cInt64":"1"}"#).choice == .cInt64(1))
+        #expect(try KitchenSink(jsonString: #"{"cInt64":"1","cString":null}"#).choice == .cInt64(1))
+        // Each JSON object is checked on its own: objects of other messages, and an object merged
+        // into a message whose oneof is already set.
+        let tree = try TreeNode(jsonString: #"{"weight":"1","left":{"aliasOf":{}},"children":[{"weight":"2"},{"aliasOf":{}}]}"#)
+        #expect(tree.payload == .weight(1))
+        #expect(tree.children.map(\.payload) == [.weight(2), .aliasOf(TreeNode())])
+        var merged = KitchenSink(choice: .cString("x"))
+        try Array(#"{"cInt64":"1"}"#.utf8).withUnsafeBytes { bytes in
+            var reader = JSONReader(bytes)
+            try merged.mergeJSON(from: &reader)
+        }
+        #expect(merged.choice == .cInt64(1))
+    }
+
     @Test func unknownFieldsAreRejectedWithTheirPathUnlessIgnored() throws {
         let input = #"{"inner": {"id": 1, "colour": 2}}"#
         #expect {

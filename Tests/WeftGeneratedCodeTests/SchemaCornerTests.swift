@@ -72,6 +72,25 @@ import WeftTestSupport
         #expect(try WellKnown(jsonString: try message.jsonString()) == message)
     }
 
+    @Test func structKeysAreToldApartByTheirBytes() throws {
+        let message = try WellKnown(jsonString: #"{"attributes":{"\u00e9":1,"e\u0301":2}}"#)
+        #expect(message.attributes?.fields.count == 2)
+        #expect(message.attributes?.fields["e\u{301}"]?.kind == .numberValue(2))
+        #expect(try WellKnown(serializedBytes: message.serializedBytes()) == message)
+        #expect(try WellKnown(jsonString: try message.jsonString()) == message)
+    }
+
+    /// Two members of one oneof in one JSON object are refused, in every message: a null member
+    /// does not count, except a google.protobuf.Value member's, for which null is a value.
+    @Test func twoMembersOfAOneofAreRefused() throws {
+        #expect(throws: JSONDecodingError.self) { try TreeNode(jsonString: #"{"weight":"1","aliasOf":{}}"#) }
+        #expect(throws: JSONDecodingError.self) { try Awkward(jsonString: #"{"tag":1,"text":"t"}"#) }
+        #expect(throws: JSONDecodingError.self) { try ValueInOneof(jsonString: #"{"number":1,"any":null}"#) }
+        #expect(throws: JSONDecodingError.self) { try ValueInOneof(jsonString: #"{"any":null,"number":1}"#) }
+        #expect(try ValueInOneof(jsonString: #"{"any":null}"#).pick == .any(Google_Protobuf_Value(kind: .nullValue(.nullValue))))
+        #expect(try Awkward(jsonString: #"{"tag":null,"text":"t"}"#).writer == .text("t"))
+    }
+
     @Test func everyMapKeyKindRoundTrips() throws {
         let message = MapKeys(
             byInt32: [-1: "a"], byInt64: [Int64.min: "b"], byUint32: [UInt32.max: "c"], byUint64: [UInt64.max: "d"],

@@ -101,9 +101,7 @@ struct Item: WeftMessage {
             switch tag {
             case 10: sku = try reader.readString()
             case 16: quantity = try reader.readInt32()
-            default:
-                if tag >> 3 == 1 || tag >> 3 == 2 { throw reader.wrongWireType(tag: tag) }
-                try reader.skipField(tag: tag, into: &unknownFields)
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -281,9 +279,7 @@ struct Order: WeftMessage {
                 try reader.readMessage(into: &child)
                 children.append(child)
             case 93: score = try reader.readFloat()
-            default:
-                if (1...11).contains(tag >> 3) { throw reader.wrongWireType(tag: tag) }
-                try reader.skipField(tag: tag, into: &unknownFields)
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

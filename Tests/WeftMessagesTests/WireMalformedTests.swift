@@ -69,12 +69,13 @@ struct WireMalformedTests {
         #expect(try readWire(bytes) { try $0.nextTag() } == tag)
     }
 
-    @Test func wrongWireTypeNamesTheField() {
-        // Field 2 (item, a message) sent as a varint.
-        let error = orderError([0x10, 0x01])
-        #expect(error?.kind == .wrongWireType(fieldNumber: 2, wireType: 0))
-        #expect(error?.fieldPath == "Order.item")
-        #expect(WireDecodingError.wrongWireType(fieldNumber: 3).kind == .wrongWireType(fieldNumber: 3, wireType: 0))
+    @Test func aKnownFieldWithAnotherWireTypeIsKeptAsUnknown() throws {
+        // Field 2 (item, a message) sent as a varint, then field 1 (id) as it should be.
+        let order = try Order(serializedBytes: [0x10, 0x01, 0x0A, 0x01, 0x61])
+        #expect(order.item == nil)
+        #expect(order.id == "a")
+        #expect(order.unknownFields.bytes == [0x10, 0x01])
+        #expect(order.serializedBytes() == [0x0A, 0x01, 0x61, 0x10, 0x01])
     }
 
     @Test func invalidUTF8NamesTheNestedField() throws {
@@ -101,7 +102,7 @@ struct WireMalformedTests {
         let error = try #require(orderError(bytes))
         #expect(error.kind == .truncated)
         #expect(error.fieldPath == "Order.children.item.sku")
-        // items map entry whose value has a bad wire type for quantity.
+        // items map entry whose value holds a fixed32 (kept as unknown) cut short.
         let entry: [UInt8] = [0x0A, 0x01, 0x61, 0x12, 0x02, 0x15, 0x00]
         let mapError = try #require(orderError([0x22, UInt8(entry.count)] + entry))
         #expect(mapError.fieldPath == "Order.items.value.quantity")

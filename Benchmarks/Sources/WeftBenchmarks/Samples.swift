@@ -1,5 +1,6 @@
 import SwiftProtobufBenchMessages
 import WeftBenchMessages
+import WeftMessages
 
 /// The benchmark messages of ../shared/README.md, built identically for both libraries so
 /// every run measures the same bytes.
@@ -7,12 +8,14 @@ enum Samples {
     static let description = String(repeating: "Hand-made oak table, oiled finish. ", count: 6).prefix(200)
     static let tags = ["furniture", "oak", "handmade", "dining", "eco"]
     static let attributes = ["color": "natural", "material": "oak", "finish": "oil", "origin": "PT", "warranty": "5y"]
+    /// `attributes` for Weft, whose string map keys are `ProtoString`s (compared by their bytes).
+    static let weftAttributes = Dictionary(uniqueKeysWithValues: attributes.map { (ProtoString($0.key), $0.value) })
     static let notes = ["leave at the door", "gift wrap", "call before delivery"]
 
     static func weftProduct() -> WeftBenchMessages.Product {
         WeftBenchMessages.Product(
             id: "p-000123", name: "Oak dining table", description: String(description),
-            priceCents: 129_900, currency: "EUR", tags: tags, attributes: attributes, stock: 42,
+            priceCents: 129_900, currency: "EUR", tags: tags, attributes: weftAttributes, stock: 42,
             active: true, dimensions: WeftBenchMessages.Dimensions(w: 180, h: 75, d: 90),
             status: .published
         )

@@ -19,15 +19,16 @@ extension DynamicSchema {
         writer.beginObject()
         let printDefaults = writer.options.alwaysPrintDefaults
         // Of a oneof's members only the one that came last on the wire is set.
-        var oneofWinners: [Int: Int32] = [:]
+        var oneofWinners: [Int: (number: Int32, position: Int)] = [:]
         for field in message.fields {
-            guard let index = field.oneofIndex, let last = fields.lastPosition(of: field.number) else { continue }
-            if let current = oneofWinners[index], fields.lastPosition(of: current)! > last { continue }
-            oneofWinners[index] = field.number
+            guard let index = field.oneofIndex,
+                  let last = fields.lastPosition(of: field.number, accepting: WireTypes(field)) else { continue }
+            if let current = oneofWinners[index], current.position > last { continue }
+            oneofWinners[index] = (field.number, last)
         }
         for field in message.fields {
-            if let index = field.oneofIndex, oneofWinners[index] != field.number { continue }
-            let occurrences = fields.values(of: field.number)
+            if let index = field.oneofIndex, oneofWinners[index]?.number != field.number { continue }
+            let occurrences = fields.values(of: field.number, accepting: WireTypes(field))
             guard try isPrinted(field, occurrences, printDefaults: printDefaults) else { continue }
             writer.writeMapKey(writer.options.preserveProtoNames ? field.name : field.jsonName)
             try writeFieldValue(field, occurrences, to: &writer)
@@ -54,13 +55,7 @@ extension DynamicSchema {
     func writeFieldValue(_ field: FieldDecl, _ occurrences: [RawValue], to writer: inout JSONWriter) throws {
         switch (field.label, field.type) {
         case (_, .map(let keyType, let valueType)):
-            writer.beginObject()
-            for occurrence in occurrences {
-                let entry = try RawFields(occurrence.bytes)
-                writer.writeMapKey(try RawScalar.mapKeyText(keyType, entry.values(of: 1).last))
-                try writeSingular(valueType, entry.values(of: 2), to: &writer)
-            }
-            writer.endObject()
+            try writeMap(key: keyType, value: valueType, occurrences, to: &writer)
         case (.repeated, let type):
             writer.beginArray()
             for element in try repeatedValues(type, occurrences) { try writeSingular(type, [element], to: &writer) }
@@ -68,6 +63,33 @@ extension DynamicSchema {
         case (_, let type):
             try writeSingular(type, occurrences, to: &writer)
         }
+    }
+
+    /// Writes a map's entries as one JSON object. A key that occurs again replaces its value
+    /// where it first appeared, as in protobuf; keys are told apart by their UTF-8 bytes
+    /// (`ProtoString`), not by `String`'s Unicode equivalence.
+    func writeMap(
+        key keyType: ScalarType, value valueType: FieldType, _ occurrences: [RawValue], to writer: inout JSONWriter
+    ) throws {
+        var entries: [(key: String, value: [RawValue])] = []
+        var positions: [ProtoString: Int] = [:]
+        for occurrence in occurrences {
+            let entry = try RawFields(occurrence.bytes)
+            let key = try RawScalar.mapKeyText(keyType, entry.values(of: 1, accepting: WireTypes(.scalar(keyType))).last)
+            let value = entry.values(of: 2, accepting: WireTypes(valueType))
+            if let position = positions[ProtoString(key)] {
+                entries[position].value = value
+            } else {
+                positions[ProtoString(key)] = entries.count
+                entries.append((key, value))
+            }
+        }
+        writer.beginObject()
+        for (key, value) in entries {
+            writer.writeMapKey(key)
+            try writeSingular(valueType, value, to: &writer)
+        }
+        writer.endObject()
     }
 
     /// The JSON an HTTP response carries under a rule's `response_body`: the whole message for
@@ -80,7 +102,7 @@ extension DynamicSchema {
         guard let field = message.fields.first(where: { $0.name == responseBody }) else {
             throw TranscodingError("\(messageType) has no field \(responseBody) for response_body")
         }
-        let occurrences = try RawFields(bytes).values(of: field.number)
+        let occurrences = try RawFields(bytes).values(of: field.number, accepting: WireTypes(field))
         var writer = JSONWriter(options: options)
         if occurrences.isEmpty, field.type.isMessage, field.label != .repeated {
             writer.writeNull()

@@ -4,7 +4,8 @@ import WeftSchema
 /// proto3 JSON → protobuf binary for a message known only from its schema, with the mapping the
 /// generated `mergeJSON` uses: JSON or proto names, quoted or bare numbers, enum names or
 /// numbers, base64 bytes, the well-known types' JSON forms; unknown fields are errors with
-/// their path unless the options say to ignore them.
+/// their path unless the options say to ignore them; an object setting two members of one
+/// oneof is an error.
 extension DynamicSchema {
     /// The binary encoding of the `messageType` message that `json` describes.
     public func binary(fromJSON json: [UInt8], messageType: String, options: JSONDecodingOptions = .init()) throws -> [UInt8] {
@@ -23,6 +24,9 @@ extension DynamicSchema {
     func writeMessage(_ message: MessageDecl, from reader: inout JSONReader, to writer: inout WireWriter) throws {
         if try writeWellKnown(message.fullName, from: &reader, to: &writer) { return }
         let fields = fieldsByKey[message.fullName] ?? [:]
+        // Per oneof, whether this JSON object has set a member: protobuf refuses a second. A null
+        // member sets nothing and claims nothing (but null is a google.protobuf.Value's value).
+        var oneofsClaimed = [Bool](repeating: false, count: message.oneofs.count)
         try reader.beginObject()
         while let key = try reader.nextKey() {
             guard let field = fields[key] else {
@@ -31,6 +35,7 @@ extension DynamicSchema {
             }
             let nullIsValue = field.type == .message("google.protobuf.Value") && field.label != .repeated
             if !nullIsValue, reader.readNull() { continue }
+            if let index = field.oneofIndex { try reader.claimOneof(&oneofsClaimed[index], message.oneofs[index].name) }
             try writeFieldValue(field, from: &reader, to: &writer)
         }
     }

@@ -19,6 +19,17 @@ enum RawValue: Sendable {
         return nil
     }
 
+    /// The wire type the value came with: 0 varint, 1 fixed 64-bit, 2 length-delimited, 5 fixed
+    /// 32-bit.
+    var wireType: UInt32 {
+        switch self {
+        case .varint: 0
+        case .fixed64: 1
+        case .bytes: 2
+        case .fixed32: 5
+        }
+    }
+
     /// The payload of a length-delimited value; empty for the other wire types.
     var bytes: ArraySlice<UInt8> {
         if case .bytes(let bytes) = self { return bytes }
@@ -57,16 +68,18 @@ struct RawFields {
         }
     }
 
-    /// Every occurrence of field `number`, in wire order.
-    func values(of number: Int32) -> [RawValue] {
+    /// Every occurrence of field `number` with a wire type in `wireTypes`, in wire order.
+    func values(of number: Int32, accepting wireTypes: WireTypes) -> [RawValue] {
         var values: [RawValue] = []
-        for entry in entries where entry.number == number { values.append(entry.value) }
+        for entry in entries where entry.number == number && wireTypes.contains(wireType: entry.value.wireType) {
+            values.append(entry.value)
+        }
         return values
     }
 
-    /// Where field `number` last occurred, nil when it did not.
-    func lastPosition(of number: Int32) -> Int? {
-        entries.lastIndex { $0.number == number }
+    /// Where field `number` last occurred with a wire type in `wireTypes`, nil when it did not.
+    func lastPosition(of number: Int32, accepting wireTypes: WireTypes) -> Int? {
+        entries.lastIndex { $0.number == number && wireTypes.contains(wireType: $0.value.wireType) }
     }
 }
 

@@ -75,43 +75,42 @@ extension DynamicSchema {
 extension DynamicSchema {
     /// Writes a well-known type's JSON form; false when `fullName` is an ordinary message.
     func writeWellKnownJSON(_ fullName: String, fields: RawFields, to writer: inout JSONWriter) throws -> Bool {
-        func int64(_ number: Int32) -> Int64 { Int64(bitPattern: fields.values(of: number).last?.varint ?? 0) }
-        func int32(_ number: Int32) -> Int32 { Int32(truncatingIfNeeded: fields.values(of: number).last?.varint ?? 0) }
+        func values(_ number: Int32, _ type: FieldType) -> [RawValue] { fields.values(of: number, accepting: WireTypes(type)) }
+        func int64(_ number: Int32) -> Int64 { Int64(bitPattern: values(number, .scalar(.int64)).last?.varint ?? 0) }
+        func int32(_ number: Int32) -> Int32 { Int32(truncatingIfNeeded: values(number, .scalar(.int32)).last?.varint ?? 0) }
         switch fullName {
         case "google.protobuf.Timestamp":
             writer.writeTimestamp(seconds: int64(1), nanos: int32(2))
         case "google.protobuf.Duration":
             writer.writeDuration(seconds: int64(1), nanos: int32(2))
         case "google.protobuf.Struct":
-            writer.beginObject()
-            for entry in fields.values(of: 1) {
-                let entryFields = try RawFields(entry.bytes)
-                writer.writeMapKey(try RawScalar.mapKeyText(.string, entryFields.values(of: 1).last))
-                try writeSingular(.message("google.protobuf.Value"), entryFields.values(of: 2), to: &writer)
-            }
-            writer.endObject()
+            let entries = fields.values(of: 1, accepting: .lengthDelimited)
+            try writeMap(key: .string, value: .message("google.protobuf.Value"), entries, to: &writer)
         case "google.protobuf.ListValue":
             writer.beginArray()
-            for value in fields.values(of: 1) {
+            for value in fields.values(of: 1, accepting: .lengthDelimited) {
                 try writeSingular(.message("google.protobuf.Value"), [value], to: &writer)
             }
             writer.endArray()
         case "google.protobuf.Value":
-            // The kind set last wins, as with any oneof; none set is null.
-            let kind = (1...6).max { (fields.lastPosition(of: $0) ?? -1) < (fields.lastPosition(of: $1) ?? -1) }
-            switch kind.flatMap({ fields.lastPosition(of: $0) == nil ? nil : $0 }) {
-            case 2: try RawScalar.writeJSON(.double, fields.values(of: 2).last, to: &writer)
-            case 3: try RawScalar.writeJSON(.string, fields.values(of: 3).last, to: &writer)
-            case 4: try RawScalar.writeJSON(.bool, fields.values(of: 4).last, to: &writer)
-            case 5: try writeSingular(.message("google.protobuf.Struct"), fields.values(of: 5), to: &writer)
-            case 6: try writeSingular(.message("google.protobuf.ListValue"), fields.values(of: 6), to: &writer)
-            default: writer.writeNull()
+            // The kind set last wins, as with any oneof; none set, or null_value, is null.
+            let kinds: [(number: Int32, type: FieldType)] = [
+                (1, .enumeration("google.protobuf.NullValue")), (2, .scalar(.double)), (3, .scalar(.string)),
+                (4, .scalar(.bool)), (5, .message("google.protobuf.Struct")), (6, .message("google.protobuf.ListValue")),
+            ]
+            let set = kinds.compactMap { kind in
+                fields.lastPosition(of: kind.number, accepting: WireTypes(kind.type)).map { (kind: kind, position: $0) }
+            }
+            if let last = set.max(by: { $0.position < $1.position })?.kind, last.number != 1 {
+                try writeSingular(last.type, values(last.number, last.type), to: &writer)
+            } else {
+                writer.writeNull()
             }
         default:
             guard fullName.hasPrefix("google.protobuf."), fullName.hasSuffix("Value"),
                   let wrapper = messages[fullName], let field = wrapper.fields.first, case .scalar(let type) = field.type
             else { return false }
-            try RawScalar.writeJSON(type, fields.values(of: 1).last, to: &writer)
+            try RawScalar.writeJSON(type, values(1, field.type).last, to: &writer)
         }
         return true
     }

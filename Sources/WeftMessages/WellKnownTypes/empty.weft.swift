@@ -33,10 +33,7 @@ extension Google_Protobuf_Empty {
 
     public mutating func decodeFields(from reader: inout WireReader) throws {
         while let tag = try reader.nextTag() {
-            switch tag {
-            default:
-                try reader.skipField(tag: tag, into: &unknownFields)
-            }
+            try reader.skipField(tag: tag, into: &unknownFields)
         }
     }
 }

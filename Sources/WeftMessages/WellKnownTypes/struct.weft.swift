@@ -60,7 +60,7 @@ public enum Google_Protobuf_NullValue: WeftEnum {
 /// A JSON object.
 public struct Google_Protobuf_Struct: WeftMessage {
     /// Unordered map of dynamically typed values.
-    public var fields: [String: Google_Protobuf_Value] = [:]
+    public var fields: [ProtoString: Google_Protobuf_Value] = [:]
     public var unknownFields = UnknownFields()
 
     /// A message with every field at its default.
@@ -68,7 +68,7 @@ public struct Google_Protobuf_Struct: WeftMessage {
 
     /// A message with the given fields; the others keep their defaults.
     public init(
-        fields: [String: Google_Protobuf_Value] = [:]
+        fields: [ProtoString: Google_Protobuf_Value] = [:]
     ) {
         self.fields = fields
     }
@@ -154,7 +154,7 @@ extension Google_Protobuf_Struct {
             writer.writeTag(10)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(18)
             let mark = writer.beginLengthDelimited()
             value.encode(to: &writer)
@@ -182,12 +182,8 @@ extension Google_Protobuf_Struct {
                         }
                     }
                 }
-                self.fields[key] = value
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+                self.fields[ProtoString(key)] = value
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -197,7 +193,7 @@ extension Google_Protobuf_Struct {
     public func writeJSON(to writer: inout JSONWriter) {
         writer.beginObject()
         for (key, value) in fields {
-            writer.writeMapKey(key)
+            writer.writeMapKey(key.string)
             writer.writeMessage(value)
         }
         writer.endObject()
@@ -208,7 +204,7 @@ extension Google_Protobuf_Struct {
         while let key = try reader.nextKey() {
             var value = Google_Protobuf_Value()
             try reader.readMessage(into: &value)
-            fields[key] = value
+            fields[ProtoString(key)] = value
         }
     }
 
@@ -268,11 +264,7 @@ extension Google_Protobuf_Value {
                 if case .listValue(let existing)? = self.kind { value = existing }
                 try reader.readMessage(into: &value)
                 self.kind = .listValue(value)
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -336,11 +328,7 @@ extension Google_Protobuf_ListValue {
                 var value = Google_Protobuf_Value()
                 try reader.readMessage(into: &value)
                 self.values.append(value)
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

@@ -61,11 +61,7 @@ extension Google_Protobuf_Timestamp {
             switch tag {
             case 8: self.seconds = try reader.readInt64()
             case 16: self.nanos = try reader.readInt32()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

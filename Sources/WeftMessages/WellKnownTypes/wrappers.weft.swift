@@ -241,11 +241,7 @@ extension Google_Protobuf_DoubleValue {
         while let tag = try reader.nextTag() {
             switch tag {
             case 9: self.value = try reader.readDouble()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -282,11 +278,7 @@ extension Google_Protobuf_FloatValue {
         while let tag = try reader.nextTag() {
             switch tag {
             case 13: self.value = try reader.readFloat()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -323,11 +315,7 @@ extension Google_Protobuf_Int64Value {
         while let tag = try reader.nextTag() {
             switch tag {
             case 8: self.value = try reader.readInt64()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -364,11 +352,7 @@ extension Google_Protobuf_UInt64Value {
         while let tag = try reader.nextTag() {
             switch tag {
             case 8: self.value = try reader.readUInt64()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -405,11 +389,7 @@ extension Google_Protobuf_Int32Value {
         while let tag = try reader.nextTag() {
             switch tag {
             case 8: self.value = try reader.readInt32()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -446,11 +426,7 @@ extension Google_Protobuf_UInt32Value {
         while let tag = try reader.nextTag() {
             switch tag {
             case 8: self.value = try reader.readUInt32()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -487,11 +463,7 @@ extension Google_Protobuf_BoolValue {
         while let tag = try reader.nextTag() {
             switch tag {
             case 8: self.value = try reader.readBool()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -528,11 +500,7 @@ extension Google_Protobuf_StringValue {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.value = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -569,11 +537,7 @@ extension Google_Protobuf_BytesValue {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.value = try reader.readBytes()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

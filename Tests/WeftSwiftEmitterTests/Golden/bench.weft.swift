@@ -188,7 +188,7 @@ public struct Product: WeftMessage {
     /// 5 entries
     public var tags: [String] = []
     /// 5 entries
-    public var attributes: [String: String] = [:]
+    public var attributes: [ProtoString: String] = [:]
     public var stock: Int32 = 0
     public var active: Bool = false
     public var dimensions: Dimensions? = nil
@@ -206,7 +206,7 @@ public struct Product: WeftMessage {
         priceCents: Int64 = 0,
         currency: String = "",
         tags: [String] = [],
-        attributes: [String: String] = [:],
+        attributes: [ProtoString: String] = [:],
         stock: Int32 = 0,
         active: Bool = false,
         dimensions: Dimensions? = nil,
@@ -346,11 +346,7 @@ extension Dimensions {
             case 9: self.w = try reader.readDouble()
             case 17: self.h = try reader.readDouble()
             case 25: self.d = try reader.readDouble()
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -427,7 +423,7 @@ extension Product {
             writer.writeTag(58)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(18)
             writer.writeString(value)
             writer.endLengthDelimited(entryMark)
@@ -477,7 +473,7 @@ extension Product {
                         }
                     }
                 }
-                self.attributes[key] = value
+                self.attributes[ProtoString(key)] = value
             case 64: self.stock = try reader.readInt32()
             case 72: self.active = try reader.readBool()
             case 82:
@@ -485,11 +481,7 @@ extension Product {
                 try reader.readMessage(into: &value)
                 self.dimensions = value
             case 88: self.status = Status(rawValue: try reader.readEnum())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -530,7 +522,7 @@ extension Product {
             writer.writeKey("attributes")
             writer.beginObject()
             for (key, value) in self.attributes {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeString(value)
             }
             writer.endObject()
@@ -579,7 +571,7 @@ extension Product {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         self.attributes[key] = try reader.readString()
                     }
                 }
@@ -639,11 +631,7 @@ extension LineItem {
             case 10: self.sku = try reader.readString()
             case 16: self.quantity = try reader.readInt32()
             case 24: self.unitPriceCents = try reader.readInt64()
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -736,11 +724,7 @@ extension Order {
             case 32: self.totalCents = try reader.readInt64()
             case 40: self.state = OrderState(rawValue: try reader.readEnum())
             case 50: self.notes.append(try reader.readString())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

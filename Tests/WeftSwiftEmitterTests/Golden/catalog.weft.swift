@@ -116,7 +116,7 @@ public struct Product: WeftMessage {
     public var description: String = ""
     public var price: Money? = nil
     public var tags: [String] = []
-    public var attributes: [String: String] = [:]
+    public var attributes: [ProtoString: String] = [:]
     public var status: ProductStatus = .unspecified
     public var createTime: Google_Protobuf_Timestamp? = nil
     /// How the product is fulfilled.
@@ -141,7 +141,7 @@ public struct Product: WeftMessage {
         description: String = "",
         price: Money? = nil,
         tags: [String] = [],
-        attributes: [String: String] = [:],
+        attributes: [ProtoString: String] = [:],
         status: ProductStatus = .unspecified,
         createTime: Google_Protobuf_Timestamp? = nil,
         fulfillment: Fulfillment? = nil
@@ -540,11 +540,7 @@ extension Money {
             switch tag {
             case 10: self.currency = try reader.readString()
             case 16: self.minorUnits = try reader.readInt64()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -614,7 +610,7 @@ extension Product {
             writer.writeTag(50)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(18)
             writer.writeString(value)
             writer.endLengthDelimited(entryMark)
@@ -667,7 +663,7 @@ extension Product {
                         }
                     }
                 }
-                self.attributes[key] = value
+                self.attributes[ProtoString(key)] = value
             case 56: self.status = ProductStatus(rawValue: try reader.readEnum())
             case 66:
                 var value = self.createTime ?? Google_Protobuf_Timestamp()
@@ -675,11 +671,7 @@ extension Product {
                 self.createTime = value
             case 72: self.fulfillment = .shippingWeightGrams(try reader.readInt32())
             case 82: self.fulfillment = .venueId(try reader.readString())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -716,7 +708,7 @@ extension Product {
             writer.writeKey("attributes")
             writer.beginObject()
             for (key, value) in self.attributes {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeString(value)
             }
             writer.endObject()
@@ -742,6 +734,7 @@ extension Product {
     }
 
     public mutating func mergeJSON(from reader: inout JSONReader) throws {
+        var fulfillmentSeen = false
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
@@ -771,7 +764,7 @@ extension Product {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         self.attributes[key] = try reader.readString()
                     }
                 }
@@ -792,10 +785,12 @@ extension Product {
                 }
             case "shippingWeightGrams", "shipping_weight_grams":
                 if !reader.readNull() {
+                    try reader.claimOneof(&fulfillmentSeen, "fulfillment")
                     self.fulfillment = .shippingWeightGrams(try reader.readInt32())
                 }
             case "venueId", "venue_id":
                 if !reader.readNull() {
+                    try reader.claimOneof(&fulfillmentSeen, "fulfillment")
                     self.fulfillment = .venueId(try reader.readString())
                 }
             default: try reader.unknownField(key)
@@ -825,11 +820,7 @@ extension GetProductRequest {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.name = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -889,11 +880,7 @@ extension ListProductsRequest {
             case 8: self.pageSize = try reader.readInt32()
             case 18: self.pageToken = try reader.readString()
             case 24: self.status = ProductStatus(rawValue: try reader.readEnum())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -970,11 +957,7 @@ extension ListProductsResponse {
                 try reader.readMessage(into: &value)
                 self.products.append(value)
             case 18: self.nextPageToken = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1045,11 +1028,7 @@ extension CreateProductRequest {
                 var value = self.product ?? Product()
                 try reader.readMessage(into: &value)
                 self.product = value
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1105,11 +1084,7 @@ extension DeleteProductRequest {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.name = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

@@ -439,6 +439,37 @@ public struct WellKnown: WeftMessage {
     )
 }
 
+/// A google.protobuf.Value member reads JSON null as a value, so it claims its oneof.
+public struct ValueInOneof: WeftMessage {
+    public var pick: Pick? = nil
+    public var unknownFields = UnknownFields()
+
+    /// The field set in oneof `pick`.
+    public enum Pick: Sendable, Hashable {
+        case `any`(Google_Protobuf_Value)
+        case number(Int32)
+    }
+
+    /// A message with every field at its default.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        pick: Pick? = nil
+    ) {
+        self.pick = pick
+    }
+
+    /// The schema facts later layers need (names, numbers, JSON names).
+    public static let descriptor = MessageDescriptor(
+        fullName: "weft.test.edge.ValueInOneof",
+        fields: [
+            FieldDescriptor(number: 1, name: "any", jsonName: "any"),
+            FieldDescriptor(number: 2, name: "number", jsonName: "number"),
+        ]
+    )
+}
+
 public struct MapKeys: WeftMessage {
     public var byInt32: [Int32: String] = [:]
     public var byInt64: [Int64: String] = [:]
@@ -451,8 +482,8 @@ public struct MapKeys: WeftMessage {
     public var bySfixed32: [Int32: String] = [:]
     public var bySfixed64: [Int64: String] = [:]
     public var byBool: [Bool: String] = [:]
-    public var priorities: [String: Priority] = [:]
-    public var blobs: [String: Data] = [:]
+    public var priorities: [ProtoString: Priority] = [:]
+    public var blobs: [ProtoString: Data] = [:]
     public var unknownFields = UnknownFields()
 
     /// A message with every field at its default.
@@ -471,8 +502,8 @@ public struct MapKeys: WeftMessage {
         bySfixed32: [Int32: String] = [:],
         bySfixed64: [Int64: String] = [:],
         byBool: [Bool: String] = [:],
-        priorities: [String: Priority] = [:],
-        blobs: [String: Data] = [:]
+        priorities: [ProtoString: Priority] = [:],
+        blobs: [ProtoString: Data] = [:]
     ) {
         self.byInt32 = byInt32
         self.byInt64 = byInt64
@@ -615,42 +646,43 @@ private let schemaFiles: [SchemaFileDescriptor] = [
             MhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Ugdub3RoaW5nEjQKB2hpc3RvcnkYBiADKAsyGi5nb29nbGUucHJvdG9idWYuVGlt\
             ZXN0YW1wUgdoaXN0b3J5EjcKCmF0dHJpYnV0ZXMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0UgphdHRyaWJ1dGVz\
             EjIKCGFueXRoaW5nGAggASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlUghhbnl0aGluZxIuCgRsaXN0GAkgASgLMhouZ29v\
-            Z2xlLnByb3RvYnVmLkxpc3RWYWx1ZVIEbGlzdCKyDQoHTWFwS2V5cxI/CghieV9pbnQzMhgBIAMoCzIkLndlZnQudGVzdC5l\
-            ZGdlLk1hcEtleXMuQnlJbnQzMkVudHJ5UgdieUludDMyEj8KCGJ5X2ludDY0GAIgAygLMiQud2VmdC50ZXN0LmVkZ2UuTWFw\
-            S2V5cy5CeUludDY0RW50cnlSB2J5SW50NjQSQgoJYnlfdWludDMyGAMgAygLMiUud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5C\
-            eVVpbnQzMkVudHJ5UghieVVpbnQzMhJCCglieV91aW50NjQYBCADKAsyJS53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5VWlu\
-            dDY0RW50cnlSCGJ5VWludDY0EkIKCWJ5X3NpbnQzMhgFIAMoCzIlLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlTaW50MzJF\
-            bnRyeVIIYnlTaW50MzISQgoJYnlfc2ludDY0GAYgAygLMiUud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeVNpbnQ2NEVudHJ5\
-            UghieVNpbnQ2NBJFCgpieV9maXhlZDMyGAcgAygLMiYud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeUZpeGVkMzJFbnRyeVIJ\
-            YnlGaXhlZDMyEkUKCmJ5X2ZpeGVkNjQYCCADKAsyJi53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5Rml4ZWQ2NEVudHJ5Ugli\
-            eUZpeGVkNjQSSAoLYnlfc2ZpeGVkMzIYCSADKAsyJy53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5U2ZpeGVkMzJFbnRyeVIK\
-            YnlTZml4ZWQzMhJICgtieV9zZml4ZWQ2NBgKIAMoCzInLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlTZml4ZWQ2NEVudHJ5\
-            UgpieVNmaXhlZDY0EjwKB2J5X2Jvb2wYCyADKAsyIy53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5Qm9vbEVudHJ5UgZieUJv\
-            b2wSRwoKcHJpb3JpdGllcxgMIAMoCzInLndlZnQudGVzdC5lZGdlLk1hcEtleXMuUHJpb3JpdGllc0VudHJ5Ugpwcmlvcml0\
-            aWVzEjgKBWJsb2JzGA0gAygLMiIud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CbG9ic0VudHJ5UgVibG9icxo6CgxCeUludDMy\
-            RW50cnkSEAoDa2V5GAEgASgFUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo6CgxCeUludDY0RW50cnkSEAoDa2V5\
-            GAEgASgDUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo7Cg1CeVVpbnQzMkVudHJ5EhAKA2tleRgBIAEoDVIDa2V5\
-            EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaOwoNQnlVaW50NjRFbnRyeRIQCgNrZXkYASABKARSA2tleRIUCgV2YWx1ZRgC\
-            IAEoCVIFdmFsdWU6AjgBGjsKDUJ5U2ludDMyRW50cnkSEAoDa2V5GAEgASgRUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVl\
-            OgI4ARo7Cg1CeVNpbnQ2NEVudHJ5EhAKA2tleRgBIAEoElIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaPAoOQnlG\
-            aXhlZDMyRW50cnkSEAoDa2V5GAEgASgHUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo8Cg5CeUZpeGVkNjRFbnRy\
-            eRIQCgNrZXkYASABKAZSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGj0KD0J5U2ZpeGVkMzJFbnRyeRIQCgNrZXkY\
-            ASABKA9SA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGj0KD0J5U2ZpeGVkNjRFbnRyeRIQCgNrZXkYASABKBBSA2tl\
-            eRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGjkKC0J5Qm9vbEVudHJ5EhAKA2tleRgBIAEoCFIDa2V5EhQKBXZhbHVlGAIg\
-            ASgJUgV2YWx1ZToCOAEaVwoPUHJpb3JpdGllc0VudHJ5EhAKA2tleRgBIAEoCVIDa2V5Ei4KBXZhbHVlGAIgASgOMhgud2Vm\
-            dC50ZXN0LmVkZ2UuUHJpb3JpdHlSBXZhbHVlOgI4ARo4CgpCbG9ic0VudHJ5EhAKA2tleRgBIAEoCVIDa2V5EhQKBXZhbHVl\
-            GAIgASgMUgV2YWx1ZToCOAEikgEKBU5hbWVkEhsKDGRpc3BsYXlfbmFtZRgBIAEoCVIFbGFiZWwSNAoIcHJpb3JpdHkYAiAB\
-            KA4yGC53ZWZ0LnRlc3QuZWRnZS5Qcmlvcml0eVIIcHJpb3JpdHkSNgoHaGlzdG9yeRgDIAMoDjIYLndlZnQudGVzdC5lZGdl\
-            LlByaW9yaXR5QgIQAFIHaGlzdG9yeSIeCgZSZXN1bHQSFAoFdmFsdWUYASABKAlSBXZhbHVlIhwKBkNsaWVudBISCgRuYW1l\
-            GAEgASgJUgRuYW1lKmIKCFByaW9yaXR5EhgKFFBSSU9SSVRZX1VOU1BFQ0lGSUVEEAASEAoMUFJJT1JJVFlfTE9XEAESEQoN\
-            UFJJT1JJVFlfSElHSBACEhMKD1BSSU9SSVRZX1VSR0VOVBACGgIQASo8CgVTaGFkZRIVChFTSEFERV9VTlNQRUNJRklFRBAA\
-            Eg4KClNIQURFX0RBUksQARIICgREQVJLEAEaAhABMpkCCgdTaGVsdmVzEqMBCgdHZXRCb29rEhUud2VmdC50ZXN0LmVkZ2Uu\
-            TmFtZWQaFS53ZWZ0LnRlc3QuZWRnZS5OYW1lZCJqkAIBgtPkkwJhEiQvdjEve2Rpc3BsYXlfbmFtZT1zaGVsdmVzLyovYm9v\
-            a3MvKn1aFSIQL3YxL2Jvb2tzOmxvb2t1cDoBKloiQiAKBEhFQUQSGC92MS9ib29rcy97ZGlzcGxheV9uYW1lfRJoCgpXYXRj\
-            aEJvb2tzEhUud2VmdC50ZXN0LmVkZ2UuTmFtZWQaFS53ZWZ0LnRlc3QuZWRnZS5OYW1lZCIogtPkkwIiIg8vdjEvYm9va3M6\
-            d2F0Y2g6ASpiDGRpc3BsYXlfbmFtZSgBMAEyfwoIUmVnaXN0cnkSOAoGTG9va3VwEhYud2VmdC50ZXN0LmVkZ2UuQ2xpZW50\
-            GhYud2VmdC50ZXN0LmVkZ2UuUmVzdWx0EjkKBVdhdGNoEhYud2VmdC50ZXN0LmVkZ2UuQ2xpZW50GhYud2VmdC50ZXN0LmVk\
-            Z2UuUmVzdWx0MAFiBnByb3RvMw==
+            Z2xlLnByb3RvYnVmLkxpc3RWYWx1ZVIEbGlzdCJcCgxWYWx1ZUluT25lb2YSKgoDYW55GAEgASgLMhYuZ29vZ2xlLnByb3Rv\
+            YnVmLlZhbHVlSABSA2FueRIYCgZudW1iZXIYAiABKAVIAFIGbnVtYmVyQgYKBHBpY2sisg0KB01hcEtleXMSPwoIYnlfaW50\
+            MzIYASADKAsyJC53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5SW50MzJFbnRyeVIHYnlJbnQzMhI/CghieV9pbnQ2NBgCIAMo\
+            CzIkLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlJbnQ2NEVudHJ5UgdieUludDY0EkIKCWJ5X3VpbnQzMhgDIAMoCzIlLndl\
+            ZnQudGVzdC5lZGdlLk1hcEtleXMuQnlVaW50MzJFbnRyeVIIYnlVaW50MzISQgoJYnlfdWludDY0GAQgAygLMiUud2VmdC50\
+            ZXN0LmVkZ2UuTWFwS2V5cy5CeVVpbnQ2NEVudHJ5UghieVVpbnQ2NBJCCglieV9zaW50MzIYBSADKAsyJS53ZWZ0LnRlc3Qu\
+            ZWRnZS5NYXBLZXlzLkJ5U2ludDMyRW50cnlSCGJ5U2ludDMyEkIKCWJ5X3NpbnQ2NBgGIAMoCzIlLndlZnQudGVzdC5lZGdl\
+            Lk1hcEtleXMuQnlTaW50NjRFbnRyeVIIYnlTaW50NjQSRQoKYnlfZml4ZWQzMhgHIAMoCzImLndlZnQudGVzdC5lZGdlLk1h\
+            cEtleXMuQnlGaXhlZDMyRW50cnlSCWJ5Rml4ZWQzMhJFCgpieV9maXhlZDY0GAggAygLMiYud2VmdC50ZXN0LmVkZ2UuTWFw\
+            S2V5cy5CeUZpeGVkNjRFbnRyeVIJYnlGaXhlZDY0EkgKC2J5X3NmaXhlZDMyGAkgAygLMicud2VmdC50ZXN0LmVkZ2UuTWFw\
+            S2V5cy5CeVNmaXhlZDMyRW50cnlSCmJ5U2ZpeGVkMzISSAoLYnlfc2ZpeGVkNjQYCiADKAsyJy53ZWZ0LnRlc3QuZWRnZS5N\
+            YXBLZXlzLkJ5U2ZpeGVkNjRFbnRyeVIKYnlTZml4ZWQ2NBI8CgdieV9ib29sGAsgAygLMiMud2VmdC50ZXN0LmVkZ2UuTWFw\
+            S2V5cy5CeUJvb2xFbnRyeVIGYnlCb29sEkcKCnByaW9yaXRpZXMYDCADKAsyJy53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLlBy\
+            aW9yaXRpZXNFbnRyeVIKcHJpb3JpdGllcxI4CgVibG9icxgNIAMoCzIiLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQmxvYnNF\
+            bnRyeVIFYmxvYnMaOgoMQnlJbnQzMkVudHJ5EhAKA2tleRgBIAEoBVIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEa\
+            OgoMQnlJbnQ2NEVudHJ5EhAKA2tleRgBIAEoA1IDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaOwoNQnlVaW50MzJF\
+            bnRyeRIQCgNrZXkYASABKA1SA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGjsKDUJ5VWludDY0RW50cnkSEAoDa2V5\
+            GAEgASgEUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo7Cg1CeVNpbnQzMkVudHJ5EhAKA2tleRgBIAEoEVIDa2V5\
+            EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaOwoNQnlTaW50NjRFbnRyeRIQCgNrZXkYASABKBJSA2tleRIUCgV2YWx1ZRgC\
+            IAEoCVIFdmFsdWU6AjgBGjwKDkJ5Rml4ZWQzMkVudHJ5EhAKA2tleRgBIAEoB1IDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1\
+            ZToCOAEaPAoOQnlGaXhlZDY0RW50cnkSEAoDa2V5GAEgASgGUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo9Cg9C\
+            eVNmaXhlZDMyRW50cnkSEAoDa2V5GAEgASgPUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo9Cg9CeVNmaXhlZDY0\
+            RW50cnkSEAoDa2V5GAEgASgQUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo5CgtCeUJvb2xFbnRyeRIQCgNrZXkY\
+            ASABKAhSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGlcKD1ByaW9yaXRpZXNFbnRyeRIQCgNrZXkYASABKAlSA2tl\
+            eRIuCgV2YWx1ZRgCIAEoDjIYLndlZnQudGVzdC5lZGdlLlByaW9yaXR5UgV2YWx1ZToCOAEaOAoKQmxvYnNFbnRyeRIQCgNr\
+            ZXkYASABKAlSA2tleRIUCgV2YWx1ZRgCIAEoDFIFdmFsdWU6AjgBIpIBCgVOYW1lZBIbCgxkaXNwbGF5X25hbWUYASABKAlS\
+            BWxhYmVsEjQKCHByaW9yaXR5GAIgASgOMhgud2VmdC50ZXN0LmVkZ2UuUHJpb3JpdHlSCHByaW9yaXR5EjYKB2hpc3RvcnkY\
+            AyADKA4yGC53ZWZ0LnRlc3QuZWRnZS5Qcmlvcml0eUICEABSB2hpc3RvcnkiHgoGUmVzdWx0EhQKBXZhbHVlGAEgASgJUgV2\
+            YWx1ZSIcCgZDbGllbnQSEgoEbmFtZRgBIAEoCVIEbmFtZSpiCghQcmlvcml0eRIYChRQUklPUklUWV9VTlNQRUNJRklFRBAA\
+            EhAKDFBSSU9SSVRZX0xPVxABEhEKDVBSSU9SSVRZX0hJR0gQAhITCg9QUklPUklUWV9VUkdFTlQQAhoCEAEqPAoFU2hhZGUS\
+            FQoRU0hBREVfVU5TUEVDSUZJRUQQABIOCgpTSEFERV9EQVJLEAESCAoEREFSSxABGgIQATKZAgoHU2hlbHZlcxKjAQoHR2V0\
+            Qm9vaxIVLndlZnQudGVzdC5lZGdlLk5hbWVkGhUud2VmdC50ZXN0LmVkZ2UuTmFtZWQiapACAYLT5JMCYRIkL3YxL3tkaXNw\
+            bGF5X25hbWU9c2hlbHZlcy8qL2Jvb2tzLyp9WhUiEC92MS9ib29rczpsb29rdXA6ASpaIkIgCgRIRUFEEhgvdjEvYm9va3Mv\
+            e2Rpc3BsYXlfbmFtZX0SaAoKV2F0Y2hCb29rcxIVLndlZnQudGVzdC5lZGdlLk5hbWVkGhUud2VmdC50ZXN0LmVkZ2UuTmFt\
+            ZWQiKILT5JMCIiIPL3YxL2Jvb2tzOndhdGNoOgEqYgxkaXNwbGF5X25hbWUoATABMn8KCFJlZ2lzdHJ5EjgKBkxvb2t1cBIW\
+            LndlZnQudGVzdC5lZGdlLkNsaWVudBoWLndlZnQudGVzdC5lZGdlLlJlc3VsdBI5CgVXYXRjaBIWLndlZnQudGVzdC5lZGdl\
+            LkNsaWVudBoWLndlZnQudGVzdC5lZGdlLlJlc3VsdDABYgZwcm90bzM=
             """
     ),
     SchemaFileDescriptor(
@@ -947,11 +979,7 @@ extension TreeNode {
                 if case .aliasOf(let existing)? = self.payload { value = existing }
                 try reader.readMessage(into: &value)
                 self.payload = .aliasOf(value)
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -993,6 +1021,7 @@ extension TreeNode {
     }
 
     public mutating func mergeJSON(from reader: inout JSONReader) throws {
+        var payloadSeen = false
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
@@ -1027,10 +1056,12 @@ extension TreeNode {
                 }
             case "weight":
                 if !reader.readNull() {
+                    try reader.claimOneof(&payloadSeen, "payload")
                     self.payload = .weight(try reader.readInt64())
                 }
             case "aliasOf", "alias_of":
                 if !reader.readNull() {
+                    try reader.claimOneof(&payloadSeen, "payload")
                     var value = TreeNode()
                     if case .aliasOf(let existing)? = self.payload { value = existing }
                     try reader.readMessage(into: &value)
@@ -1073,11 +1104,7 @@ extension Ping {
                 try reader.readMessage(into: &value)
                 self.pong = value
             case 16: self.depth = try reader.readInt32()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1145,11 +1172,7 @@ extension Pong {
                 var value = self.ping ?? Ping()
                 try reader.readMessage(into: &value)
                 self.ping = value
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1235,11 +1258,7 @@ extension Keywords {
             case 42: self.unknownFields_ = try reader.readBytes()
             case 48: self.`in` = try reader.readInt32()
             case 58: self.type = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1326,11 +1345,7 @@ extension StringMessage {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.value = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1395,11 +1410,7 @@ extension UsesString {
                 var value = StringMessage()
                 try reader.readMessage(into: &value)
                 self.texts.append(value)
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1482,11 +1493,7 @@ extension Awkward {
             case 8: self.writer = .tag(try reader.readInt32())
             case 18: self.writer = .text(try reader.readString())
             case 24: self.shade = Shade(rawValue: try reader.readEnum())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1513,15 +1520,18 @@ extension Awkward {
     }
 
     public mutating func mergeJSON(from reader: inout JSONReader) throws {
+        var writerSeen = false
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
             case "tag":
                 if !reader.readNull() {
+                    try reader.claimOneof(&writerSeen, "writer")
                     self.writer = .tag(try reader.readInt32())
                 }
             case "text":
                 if !reader.readNull() {
+                    try reader.claimOneof(&writerSeen, "writer")
                     self.writer = .text(try reader.readString())
                 }
             case "shade":
@@ -1642,11 +1652,7 @@ extension WellKnown {
                 var value = self.list ?? Google_Protobuf_ListValue()
                 try reader.readMessage(into: &value)
                 self.list = value
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7, 8, 9: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1788,6 +1794,81 @@ extension WellKnown {
     public init(from decoder: any Decoder) throws { try self.init(codableFrom: decoder) }
 }
 
+// MARK: - ValueInOneof codecs
+
+extension ValueInOneof {
+    public func encode(to writer: inout WireWriter) {
+        switch self.pick {
+        case .`any`(let value)?:
+            writer.writeTag(10)
+            let mark = writer.beginLengthDelimited()
+            value.encode(to: &writer)
+            writer.endLengthDelimited(mark)
+        case .number(let value)?:
+            writer.writeTag(16)
+            writer.writeInt32(value)
+        case nil: break
+        }
+        if !unknownFields.isEmpty {
+            writer.writeRaw(unknownFields.bytes)
+        }
+    }
+
+    public mutating func decodeFields(from reader: inout WireReader) throws {
+        while let tag = try reader.nextTag() {
+            switch tag {
+            case 10:
+                var value = Google_Protobuf_Value()
+                if case .`any`(let existing)? = self.pick { value = existing }
+                try reader.readMessage(into: &value)
+                self.pick = .`any`(value)
+            case 16: self.pick = .number(try reader.readInt32())
+            default: try reader.skipField(tag: tag, into: &unknownFields)
+            }
+        }
+    }
+}
+
+extension ValueInOneof {
+    public func writeJSON(to writer: inout JSONWriter) {
+        writer.beginObject()
+        switch self.pick {
+        case .`any`(let value)?:
+            writer.writeKey("any")
+            writer.writeMessage(value)
+        case .number(let value)?:
+            writer.writeKey("number")
+            writer.writeInt32(value)
+        case nil: break
+        }
+        writer.endObject()
+    }
+
+    public mutating func mergeJSON(from reader: inout JSONReader) throws {
+        var pickSeen = false
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "any":
+                try reader.claimOneof(&pickSeen, "pick")
+                var value = Google_Protobuf_Value()
+                try reader.readMessage(into: &value)
+                self.pick = .`any`(value)
+            case "number":
+                if !reader.readNull() {
+                    try reader.claimOneof(&pickSeen, "pick")
+                    self.pick = .number(try reader.readInt32())
+                }
+            default: try reader.unknownField(key)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws { try encodeCodable(to: encoder) }
+
+    public init(from decoder: any Decoder) throws { try self.init(codableFrom: decoder) }
+}
+
 // MARK: - MapKeys codecs
 
 extension MapKeys {
@@ -1895,7 +1976,7 @@ extension MapKeys {
             writer.writeTag(98)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(16)
             writer.writeEnum(value.rawValue)
             writer.endLengthDelimited(entryMark)
@@ -1904,7 +1985,7 @@ extension MapKeys {
             writer.writeTag(106)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(18)
             writer.writeBytes(value)
             writer.endLengthDelimited(entryMark)
@@ -2084,7 +2165,7 @@ extension MapKeys {
                         }
                     }
                 }
-                self.priorities[key] = value
+                self.priorities[ProtoString(key)] = value
             case 106:
                 var key: String = ""
                 var value: Data = Data()
@@ -2098,12 +2179,8 @@ extension MapKeys {
                         }
                     }
                 }
-                self.blobs[key] = value
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+                self.blobs[ProtoString(key)] = value
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -2217,7 +2294,7 @@ extension MapKeys {
             writer.writeKey("priorities")
             writer.beginObject()
             for (key, value) in self.priorities {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeEnum(value)
             }
             writer.endObject()
@@ -2226,7 +2303,7 @@ extension MapKeys {
             writer.writeKey("blobs")
             writer.beginObject()
             for (key, value) in self.blobs {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeBytes(value)
             }
             writer.endObject()
@@ -2330,7 +2407,7 @@ extension MapKeys {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         if let value: Priority = try reader.readEnum() {
                             self.priorities[key] = value
                         }
@@ -2340,7 +2417,7 @@ extension MapKeys {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         self.blobs[key] = try reader.readBytes()
                     }
                 }
@@ -2382,11 +2459,7 @@ extension Named {
             case 16: self.priority = Priority(rawValue: try reader.readEnum())
             case 26: try reader.readPackedEnum(into: &self.history)
             case 24: self.history.append(Priority(rawValue: try reader.readEnum()))
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -2462,11 +2535,7 @@ extension ResultMessage {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.value = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -2516,11 +2585,7 @@ extension ClientMessage {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.name = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

@@ -474,9 +474,9 @@ public struct KitchenSink: WeftMessage {
     public var rBytes: [Data] = []
     public var rInner: [KitchenSink.Inner] = []
     /// Maps.
-    public var mStringInt64: [String: Int64] = [:]
+    public var mStringInt64: [ProtoString: Int64] = [:]
     public var mInt32String: [Int32: String] = [:]
-    public var mStringInner: [String: KitchenSink.Inner] = [:]
+    public var mStringInner: [ProtoString: KitchenSink.Inner] = [:]
     /// Explicit presence: a field set to its default value (0 / "") must still
     /// be present after a round trip, and an unset one must stay absent.
     public var oInt32: Int32? = nil
@@ -563,9 +563,9 @@ public struct KitchenSink: WeftMessage {
         rString: [String] = [],
         rBytes: [Data] = [],
         rInner: [KitchenSink.Inner] = [],
-        mStringInt64: [String: Int64] = [:],
+        mStringInt64: [ProtoString: Int64] = [:],
         mInt32String: [Int32: String] = [:],
-        mStringInner: [String: KitchenSink.Inner] = [:],
+        mStringInner: [ProtoString: KitchenSink.Inner] = [:],
         oInt32: Int32? = nil,
         oString: String? = nil,
         choice: Choice? = nil,
@@ -1023,10 +1023,7 @@ extension Empty {
 
     public mutating func decodeFields(from reader: inout WireReader) throws {
         while let tag = try reader.nextTag() {
-            switch tag {
-            default:
-                try reader.skipField(tag: tag, into: &unknownFields)
-            }
+            try reader.skipField(tag: tag, into: &unknownFields)
         }
     }
 }
@@ -1068,11 +1065,7 @@ extension Payload {
         while let tag = try reader.nextTag() {
             switch tag {
             case 10: self.body = try reader.readBytes()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1127,11 +1120,7 @@ extension EchoStatus {
             switch tag {
             case 8: self.code = try reader.readInt32()
             case 18: self.message = try reader.readString()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1207,11 +1196,7 @@ extension SimpleRequest {
                 var value = self.responseStatus ?? EchoStatus()
                 try reader.readMessage(into: &value)
                 self.responseStatus = value
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1298,11 +1283,7 @@ extension SimpleResponse {
                 try reader.readMessage(into: &value)
                 self.payload = value
             case 16: self.receivedPayloadSize = try reader.readInt32()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1371,11 +1352,7 @@ extension ResponseParameters {
             switch tag {
             case 8: self.size = try reader.readInt32()
             case 16: self.intervalUs = try reader.readInt32()
-            default:
-                switch tag >> 3 {
-                case 1, 2: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1457,11 +1434,7 @@ extension StreamingOutputCallRequest {
                 var value = self.responseStatus ?? EchoStatus()
                 try reader.readMessage(into: &value)
                 self.responseStatus = value
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1552,11 +1525,7 @@ extension StreamingOutputCallResponse {
                 var value = self.payload ?? Payload()
                 try reader.readMessage(into: &value)
                 self.payload = value
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1617,11 +1586,7 @@ extension StreamingInputCallRequest {
                 var value = self.payload ?? Payload()
                 try reader.readMessage(into: &value)
                 self.payload = value
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1677,11 +1642,7 @@ extension StreamingInputCallResponse {
         while let tag = try reader.nextTag() {
             switch tag {
             case 8: self.aggregatedPayloadSize = try reader.readInt32()
-            default:
-                switch tag >> 3 {
-                case 1: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -1873,7 +1834,7 @@ extension KitchenSink {
             writer.writeTag(402)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(16)
             writer.writeInt64(value)
             writer.endLengthDelimited(entryMark)
@@ -1891,7 +1852,7 @@ extension KitchenSink {
             writer.writeTag(418)
             let entryMark = writer.beginLengthDelimited()
             writer.writeTag(10)
-            writer.writeString(key)
+            writer.writeString(key.string)
             writer.writeTag(18)
             let mark = writer.beginLengthDelimited()
             value.encode(to: &writer)
@@ -1995,7 +1956,7 @@ extension KitchenSink {
                         }
                     }
                 }
-                self.mStringInt64[key] = value
+                self.mStringInt64[ProtoString(key)] = value
             case 410:
                 var key: Int32 = 0
                 var value: String = ""
@@ -2023,7 +1984,7 @@ extension KitchenSink {
                         }
                     }
                 }
-                self.mStringInner[key] = value
+                self.mStringInner[ProtoString(key)] = value
             case 480: self.oInt32 = try reader.readInt32()
             case 490: self.oString = try reader.readString()
             case 562: self.choice = .cString(try reader.readString())
@@ -2034,11 +1995,7 @@ extension KitchenSink {
                 try reader.readMessage(into: &value)
                 self.choice = .cInner(value)
             case 4294967288: self.fMaxTag = try reader.readUInt32()
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 40, 41, 42, 50, 51, 52, 60, 61, 70, 71, 72, 536870911: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }
@@ -2211,7 +2168,7 @@ extension KitchenSink {
             writer.writeKey(protoNames ? "m_string_int64" : "mStringInt64")
             writer.beginObject()
             for (key, value) in self.mStringInt64 {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeInt64(value)
             }
             writer.endObject()
@@ -2229,7 +2186,7 @@ extension KitchenSink {
             writer.writeKey(protoNames ? "m_string_inner" : "mStringInner")
             writer.beginObject()
             for (key, value) in self.mStringInner {
-                writer.writeMapKey(key)
+                writer.writeMapKey(key.string)
                 writer.writeMessage(value)
             }
             writer.endObject()
@@ -2262,6 +2219,7 @@ extension KitchenSink {
     }
 
     public mutating func mergeJSON(from reader: inout JSONReader) throws {
+        var choiceSeen = false
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
@@ -2423,7 +2381,7 @@ extension KitchenSink {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         self.mStringInt64[key] = try reader.readInt64()
                     }
                 }
@@ -2439,7 +2397,7 @@ extension KitchenSink {
                 if !reader.readNull() {
                     try reader.beginObject()
                     while let mapKey = try reader.nextKey() {
-                        let key = mapKey
+                        let key = ProtoString(mapKey)
                         var value = KitchenSink.Inner()
                         try reader.readMessage(into: &value)
                         self.mStringInner[key] = value
@@ -2451,14 +2409,17 @@ extension KitchenSink {
                 self.oString = try reader.readNull() ? nil : reader.readString()
             case "cString", "c_string":
                 if !reader.readNull() {
+                    try reader.claimOneof(&choiceSeen, "choice")
                     self.choice = .cString(try reader.readString())
                 }
             case "cInt64", "c_int64":
                 if !reader.readNull() {
+                    try reader.claimOneof(&choiceSeen, "choice")
                     self.choice = .cInt64(try reader.readInt64())
                 }
             case "cInner", "c_inner":
                 if !reader.readNull() {
+                    try reader.claimOneof(&choiceSeen, "choice")
                     var value = KitchenSink.Inner()
                     if case .cInner(let existing)? = self.choice { value = existing }
                     try reader.readMessage(into: &value)
@@ -2506,11 +2467,7 @@ extension KitchenSink.Inner {
             case 18: self.label = try reader.readString()
             case 26: try reader.readPackedSInt32(into: &self.marks)
             case 24: self.marks.append(try reader.readSInt32())
-            default:
-                switch tag >> 3 {
-                case 1, 2, 3: throw reader.wrongWireType(tag: tag)
-                default: try reader.skipField(tag: tag, into: &unknownFields)
-                }
+            default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
     }

@@ -53,7 +53,7 @@ struct BinaryCodecEmitter {
             out.block("for (key, value) in \(value)") { out in
                 out.line("writer.writeTag(\(field.tag(wireType: 2)))")
                 out.line("let entryMark = writer.beginLengthDelimited()")
-                writeValue(.scalar(key), "key", tag: 1 << 3 | key.wireType, into: &out)
+                writeValue(.scalar(key), key.mapKeyValue("key"), tag: 1 << 3 | key.wireType, into: &out)
                 writeValue(valueKind, "value", tag: 2 << 3 | valueKind.wireType, into: &out)
                 out.line("writer.endLengthDelimited(entryMark)")
             }
@@ -119,21 +119,18 @@ struct BinaryCodecEmitter {
     private func emitDecode(_ message: MessageModel, into out: inout CodeWriter) {
         out.block("public mutating func decodeFields(from reader: inout WireReader) throws") { out in
             out.block("while let tag = try reader.nextTag()") { out in
+                let skip = "try reader.skipField(tag: tag, into: &unknownFields)"
+                if message.fields.isEmpty {
+                    out.line(skip)
+                    return
+                }
                 out.switchBlock("tag") { out in
                     for field in message.fields {
                         emitDecodeCases(field, in: message, into: &out)
                     }
-                    out.line("default:")
-                    let numbers = message.fields.map { String($0.number) }
-                    if numbers.isEmpty {
-                        out.line("    try reader.skipField(tag: tag, into: &unknownFields)")
-                    } else {
-                        // A known number with another wire type is malformed input, not an unknown field.
-                        out.line("    switch tag >> 3 {")
-                        out.line("    case \(numbers.joined(separator: ", ")): throw reader.wrongWireType(tag: tag)")
-                        out.line("    default: try reader.skipField(tag: tag, into: &unknownFields)")
-                        out.line("    }")
-                    }
+                    // A known number with another wire type is kept as an unknown field, as
+                    // protobuf's runtimes do.
+                    out.line("default: \(skip)")
                 }
             }
         }
@@ -190,7 +187,7 @@ struct BinaryCodecEmitter {
             out.line("            }")
             out.line("        }")
             out.line("    }")
-            out.line("    \(property)[key] = value")
+            out.line("    \(property)[\(key.mapKey("key"))] = value")
         }
     }
 

@@ -69,7 +69,7 @@ struct FieldModel {
         case .singular(let kind): kind.swiftType
         case .optional(let kind): kind.swiftType + "?"
         case .repeated(let kind, _): "[\(kind.swiftType)]"
-        case .map(let key, let value): "[\(key.swiftType): \(value.swiftType)]"
+        case .map(let key, let value): "[\(key.mapKeySwiftType): \(value.swiftType)]"
         }
     }
 

@@ -101,7 +101,7 @@ struct JSONCodecEmitter {
     /// Map keys are JSON strings whatever their proto type.
     private func mapKeyText(_ key: ScalarType) -> String {
         switch key {
-        case .string: "key"
+        case .string: "key.string"
         case .bool: "key ? \"true\" : \"false\""
         default: "String(key)"
         }
@@ -119,6 +119,11 @@ struct JSONCodecEmitter {
 
     private func emitReader(_ message: MessageModel, into out: inout CodeWriter) {
         out.block("public mutating func mergeJSON(from reader: inout JSONReader) throws") { out in
+            // Whether this JSON object has set a member of each oneof: protobuf refuses a second.
+            // Locals, since the message may already hold a member from an earlier merge.
+            for oneof in message.oneofs {
+                out.line("var \(seenFlag(oneof)) = false")
+            }
             out.line("try reader.beginObject()")
             out.block("while let key = try reader.nextKey()") { out in
                 out.switchBlock("key") { out in
@@ -145,10 +150,12 @@ struct JSONCodecEmitter {
         case .singular(let kind):
             readNullable(kind, into: property, resetTo: kind.defaultValue, out: &out)
         case .optional(let kind) where field.jsonNullIsAValue:
-            // For google.protobuf.Value, `null` is a value (NULL_VALUE), not an absent field.
+            // For google.protobuf.Value, `null` is a value (NULL_VALUE), not an absent field: it
+            // claims its oneof too.
             if let index = field.oneofIndex {
                 let oneof = message.oneofs[index]
                 let caseName = MessageModel.caseName(field)
+                out.line(claimCall(oneof))
                 readValue(kind, existing: nil, assign: { "self.\(oneof.propertyName) = .\(caseName)(\($0))" }, into: &out)
             } else {
                 readValue(kind, existing: nil, assign: { "\(property) = \($0)" }, into: &out)
@@ -158,7 +165,9 @@ struct JSONCodecEmitter {
                 let oneof = message.oneofs[index]
                 let caseName = MessageModel.caseName(field)
                 let existing = "if case .\(caseName)(let existing)? = self.\(oneof.propertyName) { value = existing }"
+                // A null member sets nothing, so it does not claim the oneof.
                 out.block("if !reader.readNull()") { out in
+                    out.line(claimCall(oneof))
                     readValue(kind, existing: existing, assign: { "self.\(oneof.propertyName) = .\(caseName)(\($0))" }, into: &out)
                 }
             } else {
@@ -180,6 +189,16 @@ struct JSONCodecEmitter {
                 }
             }
         }
+    }
+
+    /// The local flag `mergeJSON` keeps for `oneof` (`choiceSeen`).
+    private func seenFlag(_ oneof: MessageModel.Oneof) -> String {
+        SwiftNaming.propertyName(oneof.decl.name) + "Seen"
+    }
+
+    /// Refuses a second member of `oneof` in the JSON object being read.
+    private func claimCall(_ oneof: MessageModel.Oneof) -> String {
+        "try reader.claimOneof(&\(seenFlag(oneof)), \(SwiftNaming.stringLiteral(oneof.decl.name)))"
     }
 
     /// A field where JSON `null` means "reset to `reset`".
@@ -206,7 +225,7 @@ struct JSONCodecEmitter {
 
     private func parseMapKey(_ key: ScalarType) -> String {
         switch key {
-        case .string: "mapKey"
+        case .string: "ProtoString(mapKey)"
         case .bool: "try reader.parseMapKeyBool(mapKey)"
         default: "try reader.parseMapKey\(key.swiftType)(mapKey)"
         }

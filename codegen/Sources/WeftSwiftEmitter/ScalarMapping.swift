@@ -17,6 +17,23 @@ extension ScalarType {
         }
     }
 
+    /// The Swift type of a map key of this scalar type: string keys are `ProtoString`s, which
+    /// compare by their UTF-8 bytes as protobuf does (`String` equality would merge canonically
+    /// equivalent keys).
+    var mapKeySwiftType: String {
+        self == .string ? "ProtoString" : swiftType
+    }
+
+    /// The expression that makes a map key of `value`, a Swift value of `swiftType`.
+    func mapKey(_ value: String) -> String {
+        self == .string ? "ProtoString(\(value))" : value
+    }
+
+    /// The expression that reads a map key (of `mapKeySwiftType`) as a value of `swiftType`.
+    func mapKeyValue(_ key: String) -> String {
+        self == .string ? "\(key).string" : key
+    }
+
     /// The proto3 default as a Swift expression.
     var defaultValue: String {
         switch self {

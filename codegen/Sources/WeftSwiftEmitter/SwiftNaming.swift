@@ -26,7 +26,7 @@ enum SwiftNaming {
         "Array", "Dictionary", "Optional", "Error", "Encoder", "Decoder", "Hasher", "Sendable",
         "Hashable", "Codable", "Equatable", "Type", "Protocol", "Self", "Any", "WireWriter",
         "WireReader", "JSONWriter", "JSONReader", "UnknownFields", "MessageDescriptor",
-        "FieldDescriptor", "EnumDescriptor", "WeftMessage", "WeftEnum", "WeftBox",
+        "FieldDescriptor", "EnumDescriptor", "WeftMessage", "WeftEnum", "WeftBox", "ProtoString",
         // What service stubs name: their own nested types, their generic parameter, the RPC runtime.
         "Client", "Handler", "Result", "ServerContext", "CallOptions", "RequestStream", "ResponseWriter",
         "RequestWriter", "ResponseStream", "ClientResponse", "ClientCalls", "ServerMethod",

@@ -51,7 +51,7 @@ enum WellKnownJSON {
             out.block("public func writeJSON(to writer: inout JSONWriter)") { out in
                 out.line("writer.beginObject()")
                 out.block("for (key, value) in fields") { out in
-                    out.line("writer.writeMapKey(key)")
+                    out.line("writer.writeMapKey(key.string)")
                     out.line("writer.writeMessage(value)")
                 }
                 out.line("writer.endObject()")
@@ -62,7 +62,7 @@ enum WellKnownJSON {
                 out.block("while let key = try reader.nextKey()") { out in
                     out.line("var value = Google_Protobuf_Value()")
                     out.line("try reader.readMessage(into: &value)")
-                    out.line("fields[key] = value")
+                    out.line("fields[ProtoString(key)] = value")
                 }
             }
         case .listValue:
