@@ -21,7 +21,8 @@ struct ConfigurationTests {
                                          "identity": "spiffe://weft.local/service/shop"}},
                 "shop.v1.Legacy": {"address": "[::1]:7002", "insecure": true}
               },
-              "limits": {"maxBodyBytes": 2048, "maxHeaderBytes": 4096, "timeoutMs": 1500, "maxConcurrentCallsPerUpstream": 8},
+              "limits": {"maxBodyBytes": 2048, "maxHeaderBytes": 4096, "timeoutMs": 1500, "maxConcurrentCallsPerUpstream": 8,
+                         "maxConnections": 90, "tlsHandshakeSeconds": 3, "prefaceSeconds": 4, "headerBlockSeconds": 5, "idleSeconds": 6},
               "rateLimit": {"ratePerSecond": 5, "burst": 10},
               "routes": {"shop.v1.Shop.Get": {"timeoutMs": 200, "rateLimit": {"ratePerSecond": 1, "burst": 1}},
                          "shop.v1.Shop.Health": {"unlimited": true}},
@@ -41,6 +42,8 @@ struct ConfigurationTests {
         #expect(parsed.upstreams["shop.v1.Legacy"] == .init(host: "::1", port: 7002, tls: nil))
         #expect(parsed.maximumBodyBytes == 2048 && parsed.maximumHeaderBytes == 4096)
         #expect(parsed.timeout == .milliseconds(1500) && parsed.maximumConcurrentCallsPerUpstream == 8)
+        #expect(parsed.maximumConnections == 90 && parsed.tlsHandshakeTimeout == .seconds(3) && parsed.prefaceTimeout == .seconds(4))
+        #expect(parsed.headerBlockTimeout == .seconds(5) && parsed.idleTimeout == .seconds(6))
         #expect(parsed.rateLimit == .init(ratePerSecond: 5, burst: 10))
         #expect(parsed.routes["shop.v1.Shop.Get"] == .init(timeout: .milliseconds(200), rateLimit: .init(ratePerSecond: 1, burst: 1)))
         #expect(parsed.routes["shop.v1.Shop.Health"]?.unlimited == true)

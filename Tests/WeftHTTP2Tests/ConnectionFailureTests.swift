@@ -47,11 +47,16 @@ struct ConnectionFailureTests {
     @Test(arguments: ConnectionFailureTests.garbage.indices)
     func garbageClosesOnlyThatConnection(_ index: Int) async throws {
         let bytes = Self.garbage[index].bytes
-        let server = try await TestServer()
+        // The garbage, not a silence a loaded machine could stretch past the preface timeout,
+        // must be what closes the peer's connection.
+        var configuration = HTTP2Configuration.defaults
+        configuration.peerLimits.prefaceTimeout = .minutes(10)
+        let server = try await TestServer(configuration: configuration)
         let client = try await TestClient.connect(port: server.port)
-        let peer = try await RawPeer(port: server.port)
-        defer { Task { try await peer.close(); try await client.close(); try await server.stop() } }
+        defer { Task { try await client.close(); try await server.stop() } }
         let before = try #require(try await client.open("/hold"))  // in flight on the good connection
+        let peer = try await RawPeer(port: server.port)
+        defer { Task { try await peer.close() } }
 
         try await peer.write(bytes)
         try await peer.closed()

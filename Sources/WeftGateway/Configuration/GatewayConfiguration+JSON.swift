@@ -33,7 +33,15 @@ extension GatewayConfiguration {
         }
         if let limits = top["limits"] {
             let key = "limits"
-            let fields = try reader.object(limits, at: key, allowed: ["maxBodyBytes", "maxHeaderBytes", "timeoutMs", "maxConcurrentCallsPerUpstream"])
+            let fields = try reader.object(limits, at: key, allowed: [
+                "maxBodyBytes", "maxHeaderBytes", "timeoutMs", "maxConcurrentCallsPerUpstream", "maxConnections", "tlsHandshakeSeconds",
+                "prefaceSeconds", "headerBlockSeconds", "idleSeconds",
+            ])
+            if let value = fields["maxConnections"] { maximumConnections = try reader.count(value, at: "\(key).maxConnections") }
+            if let value = fields["tlsHandshakeSeconds"] { tlsHandshakeTimeout = .seconds(try reader.count(value, at: "\(key).tlsHandshakeSeconds")) }
+            if let value = fields["prefaceSeconds"] { prefaceTimeout = .seconds(try reader.count(value, at: "\(key).prefaceSeconds")) }
+            if let value = fields["headerBlockSeconds"] { headerBlockTimeout = .seconds(try reader.count(value, at: "\(key).headerBlockSeconds")) }
+            if let value = fields["idleSeconds"] { idleTimeout = .seconds(try reader.count(value, at: "\(key).idleSeconds")) }
             if let value = fields["maxBodyBytes"] { maximumBodyBytes = try reader.count(value, at: "\(key).maxBodyBytes") }
             if let value = fields["maxHeaderBytes"] { maximumHeaderBytes = try reader.count(value, at: "\(key).maxHeaderBytes") }
             if let value = fields["timeoutMs"] { timeout = .milliseconds(try reader.count(value, at: "\(key).timeoutMs")) }

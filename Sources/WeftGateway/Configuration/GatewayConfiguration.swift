@@ -22,6 +22,17 @@ public struct GatewayConfiguration: Sendable {
     public var maximumBodyBytes = 1024 * 1024
     /// The largest request header block accepted (431 beyond, HTTP/1.1).
     public var maximumHeaderBytes = 16 * 1024
+    /// The most client connections open at once; more are closed as they are accepted.
+    public var maximumConnections = 10_000
+    /// How long a client may take to finish its TLS handshake (with `frontTLS`).
+    public var tlsHandshakeTimeout: Duration = .seconds(10)
+    /// How long a new connection may take to show its protocol (its first bytes; for HTTP/2 its
+    /// preface and SETTINGS), and an HTTP/2 header block may stay unfinished.
+    public var prefaceTimeout: Duration = .seconds(10)
+    public var headerBlockTimeout: Duration = .seconds(10)
+    /// HTTP/1.1: how long a connection may wait for its next complete request head, from its
+    /// start or the end of the previous response (keep-alive idleness and a trickled head alike).
+    public var idleTimeout: Duration = .seconds(60)
     /// How long an upstream call may take before the client gets 504; per-route overrides in `routes`.
     public var timeout: Duration = .seconds(10)
     /// The token bucket every route applies per caller, unless its route says otherwise; nil

@@ -1,5 +1,7 @@
+import CoreMetrics
 import NIOCore
 import NIOPosix
+import WeftRPC
 import WeftTLS
 
 /// The gateway listening: HTTP/1.1 and HTTP/2 on one port (over server-only TLS with ALPN `h2`
@@ -30,20 +32,34 @@ public final class GatewayServer: Sendable {
             settings.requiresClientCertificate = false
             settings.allowsHTTP1 = true
             settings.minimumVersion = .tls12  // outside clients (browsers, curl, phones) may lack TLS 1.3
+            settings.handshakeTimeout = configuration.tlsHandshakeTimeout
             return try TLSContext(settings)
+        }
+        let registry = gateway.metrics.registry
+        let open = Meter(label: "weft_gateway_connections", factory: registry)
+        registry.describe("weft_gateway_connections", help: "Client connections open now.")
+        let refused = Counter(label: "weft_gateway_connections_refused_total", factory: registry)
+        registry.describe("weft_gateway_connections_refused_total", help: "Connections closed on arrival: limits.maxConnections were open.")
+        let trimmer = MemoryTrimmer()
+        let connections = ConnectionRegistry(maximum: configuration.maximumConnections) { count in
+            open.set(count)
+            trimmer.connectionsChanged(to: count)
         }
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard connections.admit(channel) else {
+                    refused.increment()
+                    return channel.close()
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(TLSHandler(context: tls)) }
                     try channel.pipeline.syncOperations.addHandler(ProtocolSniffer(gateway: gateway))
                 }
             }
-            .bind(host: configuration.host, port: configuration.port)
-            .get()
+            .bindListening(host: configuration.host, port: configuration.port, group: group)
         return GatewayServer(channel: channel, group: group, gateway: gateway)
     }
 

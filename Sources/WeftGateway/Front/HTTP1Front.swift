@@ -15,14 +15,37 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
     private var body: [UInt8] = []
     /// An oversize request was answered; its remaining parts are dropped and the connection closes.
     private var refused = false
+    /// Closes the connection when its next request head is not complete within the idle
+    /// timeout (from the connection's start, or the end of the previous response): neither an
+    /// idle keep-alive connection nor a trickled head holds it for ever.
+    private var idleTimer: Scheduled<Void>?
 
     init(gateway: Gateway) {
         self.gateway = gateway
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        awaitNextRequest(context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+    }
+
+    /// Starts the wait for the next request head.
+    private func awaitNextRequest(_ context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        let channel = context.channel
+        idleTimer = context.eventLoop.scheduleTask(in: TimeAmount(gateway.configuration.idleTimeout)) {
+            channel.close(promise: nil)
+        }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            idleTimer?.cancel()
+            idleTimer = nil
             self.head = head
             body = []
             refused = false
@@ -46,8 +69,13 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
                 headers: head.headers.map { ($0.name, $0.value) }, body: body,
                 clientAddress: context.channel.remoteAddress?.ipAddress ?? "unknown")
             body = []
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let writer = HTTP1ResponseWriter(
-                context: NIOLoopBound(context, eventLoop: context.eventLoop), keepAlive: head.isKeepAlive, headOnly: head.method == .HEAD)
+                context: NIOLoopBound(context, eventLoop: context.eventLoop), keepAlive: head.isKeepAlive, headOnly: head.method == .HEAD
+            ) {
+                let (handler, context) = bound.value
+                handler.awaitNextRequest(context)
+            }
             switch gateway.begin(request, on: context.eventLoop) {
             case .complete(let answer):
                 answer.whenSuccess { response in writer.write(status: response.status, headers: response.headers, body: response.body) }
@@ -62,7 +90,7 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
         refused = true
         let code: Status.Code = status == 413 || status == 431 ? .resourceExhausted : .invalidArgument
         let writer = HTTP1ResponseWriter(
-            context: NIOLoopBound(context, eventLoop: context.eventLoop), keepAlive: false, headOnly: head?.method == .HEAD)
+            context: NIOLoopBound(context, eventLoop: context.eventLoop), keepAlive: false, headOnly: head?.method == .HEAD) {}
         writer.write(status: status, headers: [("content-type", "application/json")], body: ErrorResponse.body(for: Status(code, message)))
     }
 }
@@ -74,6 +102,8 @@ struct HTTP1ResponseWriter: GatewayResponseWriter {
     /// The request is HEAD: no body goes out (NIOHTTP1's encoder refuses one), while the head
     /// keeps the framing headers a GET's answer would have.
     let headOnly: Bool
+    /// Called on the event loop once the response has ended (the connection kept alive).
+    let ended: @Sendable () -> Void
 
     func respond(status: Int, headers: HTTPFields, body: [UInt8]) async {
         let eventLoop = context.eventLoop
@@ -114,7 +144,10 @@ struct HTTP1ResponseWriter: GatewayResponseWriter {
 
     private func end(_ context: ChannelHandlerContext) -> EventLoopFuture<Void> {
         let written = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
-        guard !keepAlive else { return written }
+        guard !keepAlive else {
+            ended()
+            return written
+        }
         let channel = context.channel
         return written.always { _ in channel.close(promise: nil) }
     }

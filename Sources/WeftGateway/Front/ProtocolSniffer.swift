@@ -12,9 +12,22 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
 
     private let gateway: Gateway
     private var received: ByteBuffer?
+    /// Closes a connection that has not shown its protocol within the preface timeout.
+    private var deadline: Scheduled<Void>?
 
     init(gateway: Gateway) {
         self.gateway = gateway
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: TimeAmount(gateway.configuration.prefaceTimeout)) {
+            channel.close(promise: nil)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -46,6 +59,9 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
     static func http2Configuration(for configuration: GatewayConfiguration) -> HTTP2Configuration {
         var http2 = HTTP2Configuration.defaults
         http2.maximumHeaderListSize = UInt32(clamping: 2 * configuration.maximumHeaderBytes)
+        // The sniffer waited for the preface's first bytes; HTTP/2 waits again for the rest and SETTINGS.
+        http2.peerLimits.prefaceTimeout = TimeAmount(configuration.prefaceTimeout)
+        http2.peerLimits.headerBlockTimeout = TimeAmount(configuration.headerBlockTimeout)
         return http2
     }
 

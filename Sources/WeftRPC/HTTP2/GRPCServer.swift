@@ -127,8 +127,9 @@ public final class GRPCServer: Sendable {
     }
 }
 
-/// The server's open connections, at most `maximum`, for draining them on shutdown.
-final class ConnectionRegistry: Sendable {
+/// A server's open connections, at most `maximum`, for draining them on shutdown (the
+/// gateway's front counts its connections with it too).
+package final class ConnectionRegistry: Sendable {
     private struct Entry {
         let channel: any Channel
         var http2: NIOLoopBound<HTTP2ConnectionHandler>?
@@ -138,14 +139,14 @@ final class ConnectionRegistry: Sendable {
     private let maximum: Int
     private let countChanged: @Sendable (Int) -> Void
 
-    init(maximum: Int, countChanged: @escaping @Sendable (Int) -> Void) {
+    package init(maximum: Int, countChanged: @escaping @Sendable (Int) -> Void) {
         self.maximum = maximum
         self.countChanged = countChanged
     }
 
     /// Counts `channel` in unless `maximum` connections are open already; it is counted out
     /// when it closes.
-    func admit(_ channel: any Channel) -> Bool {
+    package func admit(_ channel: any Channel) -> Bool {
         let key = ObjectIdentifier(channel)
         // Reported under the lock: connections on different event loops report in order.
         let admitted = entries.withLock { entries in
