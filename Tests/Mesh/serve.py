@@ -77,6 +77,9 @@ def start(weft, config, environment=None):
     if not line.startswith("LISTENING "):
         server.kill()
         sys.exit(f"weft serve did not start: {line!r} {server.stderr.read()}")
+    # Keep reading what it logs: a full pipe would block the server's writes, event loops included.
+    for stream in (server.stdout, server.stderr):
+        threading.Thread(target=lambda s=stream: [None for _ in s], daemon=True).start()
     words = line.split(" ")
     return server, words[1], words[3]
 

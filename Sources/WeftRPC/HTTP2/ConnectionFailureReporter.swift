@@ -1,7 +1,10 @@
 import NIOCore
+import WeftHTTP2
+import WeftTLS
 
-/// The last handler of a server connection: reports the first error that reaches it (the TLS
-/// handler's refusal, say) with the peer's address, once per connection.
+/// The last handler of a server connection: reports the first refusal that reaches it (a
+/// `TLSError` or an `HTTP2Error`) with the peer's address, once per connection. I/O errors (a
+/// peer resetting the connection) are the peer's business and are not reported.
 final class ConnectionFailureReporter: ChannelInboundHandler {
     typealias InboundIn = NIOAny
 
@@ -13,7 +16,7 @@ final class ConnectionFailureReporter: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard !reported else { return }
+        guard !reported, error is TLSError || error is HTTP2Error else { return }
         reported = true
         report(context.channel.remoteAddress.map(Self.describe) ?? "an unknown peer", error)
     }

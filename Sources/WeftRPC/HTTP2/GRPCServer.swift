@@ -20,9 +20,10 @@ public final class GRPCServer: Sendable {
         public var maximumConnections = 10_000
         /// Called each time a connection is refused for `maximumConnections` (to count refusals).
         public var connectionRefused: (@Sendable () -> Void)?
-        /// Called once for a connection that ends in an error (a refused TLS handshake: a foreign
-        /// or expired certificate, none at all, no ALPN h2; an HTTP/2 protocol error), with the
-        /// peer's address, to log it.
+        /// Called once for a connection refused for what its peer sent (a TLS handshake that failed:
+        /// a foreign or expired certificate, none at all, no ALPN h2, too slow; or an HTTP/2
+        /// protocol error), with the peer's address, to log it. A peer that merely went away
+        /// (a reset, a closed socket) is not reported.
         public var connectionFailed: (@Sendable (_ peer: String, _ error: any Error) -> Void)?
         /// Whether handlers run on the event loop of their call's connection (no thread hop
         /// between the network and the handler: the lowest latency) rather than on Swift's global

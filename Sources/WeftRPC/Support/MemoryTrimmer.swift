@@ -7,24 +7,53 @@ import Synchronization
 /// Gives memory back to the operating system after many connections closed. glibc's allocator
 /// keeps what a burst of connections freed (10,000 half-open TLS handshakes left a server at
 /// 260 MB after they closed, from 35 MB); `malloc_trim` returns the free pages. It runs off
-/// the event loops, once each time the open connections fall to half of their peak since the
-/// last trim, or to none. Elsewhere than glibc it does nothing.
+/// the event loops, half a second after the open connections fall to half of their peak since
+/// the last trim, or to none (once for a burst). Elsewhere than glibc it does nothing.
 public final class MemoryTrimmer: Sendable {
-    private let policy: Mutex<MemoryTrimPolicy>
+    private struct State {
+        var policy: MemoryTrimPolicy
+        /// A trim is scheduled; `again`: another was asked for meanwhile.
+        var scheduled = false
+        var again = false
+    }
+
+    private let state: Mutex<State>
     private let trim: @Sendable () -> Void
+    /// How long after it is asked for a trim runs: a closed channel's memory is freed a moment
+    /// after its close is reported, and a burst of closes is trimmed once.
+    private static let delay = DispatchTimeInterval.milliseconds(500)
 
     /// A trimmer for one server's connections; `minimumDrop` closed connections at least
     /// between trims.
     public init(minimumDrop: Int = 256) {
-        policy = Mutex(MemoryTrimPolicy(minimumDrop: minimumDrop))
+        state = Mutex(State(policy: MemoryTrimPolicy(minimumDrop: minimumDrop)))
         trim = Self.systemTrim
     }
 
     /// The number of open connections changed.
     public func connectionsChanged(to open: Int) {
-        guard policy.withLock({ $0.connectionsChanged(to: open) }) else { return }
-        let trim = self.trim
-        DispatchQueue.global(qos: .utility).async { trim() }
+        let schedule = state.withLock { state in
+            guard state.policy.connectionsChanged(to: open) else { return false }
+            if state.scheduled {
+                state.again = true
+                return false
+            }
+            state.scheduled = true
+            return true
+        }
+        if schedule { scheduleTrim() }
+    }
+
+    private func scheduleTrim() {
+        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + Self.delay) { [self] in
+            trim()
+            let again = state.withLock { state in
+                state.scheduled = state.again
+                state.again = false
+                return state.scheduled
+            }
+            if again { scheduleTrim() }
+        }
     }
 
     /// glibc's `malloc_trim(0)`, looked up at run time (it is not in Swift's Glibc module).
