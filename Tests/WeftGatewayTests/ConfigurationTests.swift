@@ -122,6 +122,40 @@ struct ConfigurationTests {
         (#"post: "/v1/notes:stream" body: "note""#, "POST /v1/notes:stream needs body: \"*\""),
     ])
     func aClientStreamNeedsAWholeBodyRule(_ rule: String, _ message: String) throws {
+        let error = try startError(notesService: "rpc Upload(stream Note) returns (Note) { option (google.api.http) = { \(rule) }; }")
+        #expect(error?.contains(message) == true, "\(error ?? "")")
+    }
+
+    @Test func everyClientStreamBindingWithoutAWholeBodyIsListed() throws {
+        let error = try startError(notesService: """
+            rpc Upload(stream Note) returns (Note) {
+                option (google.api.http) = { get: "/v1/notes:stream" additional_bindings { put: "/v1/notes" body: "note" } };
+              }
+            """)
+        #expect(error?.contains("GET /v1/notes:stream needs body: \"*\"") == true, "\(error ?? "")")
+        #expect(error?.contains("PUT /v1/notes needs body: \"*\"") == true, "\(error ?? "")")
+    }
+
+    @Test func httpRulesNamingNoFieldFailWithEveryDiagnostic() throws {
+        let error = try startError(notesService: """
+            rpc Get(Note) returns (Note) { option (google.api.http) = { get: "/v1/{nmae}" }; }
+              rpc Put(Note) returns (Note) { option (google.api.http) = { put: "/v1/notes" body: "bdy" }; }
+            """)
+        #expect(error?.contains("""
+            notes.proto:6:74: error: google.api.http path variable "nmae" names no field of "notes.v1.Note"
+              rpc Get(Note) returns (Note) { option (google.api.http) = { get: "/v1/{nmae}" }; }
+                                                                                     ^
+            """) == true, "\(error ?? "")")
+        #expect(error?.contains("""
+            notes.proto:7:87: error: google.api.http body "bdy" names no field of "notes.v1.Note"
+              rpc Put(Note) returns (Note) { option (google.api.http) = { put: "/v1/notes" body: "bdy" }; }
+                                                                                                  ^
+            """) == true, "\(error ?? "")")
+    }
+
+    /// Why a gateway for a `notes.v1` schema whose `Notes` service declares `methods` (a
+    /// `Note` has a string `note`) does not start, or nil when it does.
+    private func startError(notesService methods: String) throws -> String? {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-rules-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -131,7 +165,7 @@ struct ConfigurationTests {
             import "google/api/annotations.proto";
             message Note { string note = 1; }
             service Notes {
-              rpc Upload(stream Note) returns (Note) { option (google.api.http) = { \(rule) }; }
+              \(methods)
             }
             """.write(to: directory.appendingPathComponent("notes.proto"), atomically: true, encoding: .utf8)
         var configuration = GatewayConfiguration()
@@ -139,7 +173,7 @@ struct ConfigurationTests {
         configuration.schemaFiles = ["notes.proto"]
         configuration.upstreams["notes.v1.Notes"] = .init(host: "127.0.0.1", port: 1, tls: nil)
         let error = #expect(throws: GatewayStartError.self) { try Gateway(configuration: configuration) }
-        #expect(error?.description.contains(message) == true, "\(error?.description ?? "")")
+        return error?.description
     }
 
     @Test func aBadSchemaFailsWithItsDiagnostic() throws {

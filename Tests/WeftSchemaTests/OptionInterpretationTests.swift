@@ -6,7 +6,7 @@ import Testing
         let (file, diagnostics) = checkedFile("""
             package p;
             import "google/api/annotations.proto";
-            message R {}
+            message R { string name = 1; string id = 2; string thing = 3; string result = 4; }
             service S {
             \(body)
             }
@@ -75,6 +75,96 @@ import Testing
         let (noPattern, diagnostics) = methods("rpc A(R) returns (R) { option (google.api.http) = { body: \"*\" }; }")
         #expect(noPattern[0].httpRule == nil)
         #expect(diagnostics.map(\.severity) == [.warning])
+    }
+
+    @Test func httpRuleFieldsMustExist() {
+        let result = compile("""
+            syntax = "proto3";
+            package p;
+            import "google/api/annotations.proto";
+            message R { string name = 1; }
+            service S {
+              // A typo in the variable.
+              rpc A(R) returns (R) { option (google.api.http) = { get: "/v1/{nmae=things/*}" }; }
+            }
+            """)
+        #expect(result.diagnostics.map(\.description) == [
+            """
+            test.proto:7:66: error: google.api.http path variable "nmae" names no field of "p.R"
+              rpc A(R) returns (R) { option (google.api.http) = { get: "/v1/{nmae=things/*}" }; }
+                                                                             ^
+            """,
+        ])
+    }
+
+    @Test func everyHttpRuleMistakeIsReportedAtItsText() {
+        let result = compile(#"""
+            syntax = "proto3";
+            package p;
+            import "google/api/annotations.proto";
+            import "google/protobuf/timestamp.proto";
+            message R {
+              string name = 1;
+              Inner inner = 2;
+              repeated string tags = 3;
+              map<string, string> labels = 4;
+            }
+            message Inner { string id = 1; google.protobuf.Timestamp at = 2; }
+            service S {
+              rpc A(R) returns (R) { option (google.api.http) = { get: "/v1/{inner.idd}" }; }
+              rpc B(R) returns (R) { option (google.api.http) = { get: "/v1/{tags}/{labels}/{inner}" }; }
+              rpc C(R) returns (R) { option (google.api.http) = { get: "/v1/{name.x}/{tags.x}" }; }
+              rpc D(R) returns (R) { option (google.api.http) = { post: "/v1/d" body: "bdy" response_body: "nope" }; }
+              rpc E(R) returns (R) { option (google.api.http) = { get: "/v1/{}" }; }
+              rpc F(R) returns (R) {
+                option (google.api.http) = {
+                  get: "/v1/f"
+                  additional_bindings { post: "/v1/f" body: "*" response_body: "nope" }
+                  additional_bindings { custom { kind: "HEAD" path: "/v1/{nope}" } }
+                };
+              }
+              rpc G(R) returns (R) { option (google.api.http).get = "/v1/" "{nope}"; }
+              rpc H(R) returns (R) { option (google.api.http).get = "/v\x31/{nope}"; }
+              rpc I(R) returns (R) { option (google.api.http).custom.path = "/v1/{nope}"; }
+            }
+            """#)
+        let notSettable = "a path variable can only set a singular scalar, enum or well-known type field"
+        #expect(result.diagnostics.map { "\($0.location!.line):\($0.location!.column): \($0.message)" } == [
+            #"13:72: google.api.http path variable "inner.idd": "idd" names no field of "p.Inner""#,
+            #"14:66: google.api.http path variable "tags" names a repeated field of "p.R"; "# + notSettable,
+            #"14:73: google.api.http path variable "labels" names a map field of "p.R"; "# + notSettable,
+            #"14:82: google.api.http path variable "inner" names a message field of "p.R"; "# + notSettable,
+            #"15:66: google.api.http path variable "name.x": "name" names a string field of "p.R", not a singular message"#,
+            #"15:75: google.api.http path variable "tags.x": "tags" names a repeated field of "p.R", not a singular message"#,
+            #"16:76: google.api.http body "bdy" names no field of "p.R""#,
+            #"16:97: google.api.http response_body "nope" names no field of "p.R""#,
+            #"17:66: google.api.http path template "/v1/{}" is malformed: expected a field name"#,
+            #"21:69: google.api.http response_body "nope" names no field of "p.R""#,
+            #"22:63: google.api.http path variable "nope" names no field of "p.R""#,
+            // Concatenated or escaped literals: at the opening quote.
+            #"25:57: google.api.http path variable "nope" names no field of "p.R""#,
+            #"26:57: google.api.http path variable "nope" names no field of "p.R""#,
+            #"27:71: google.api.http path variable "nope" names no field of "p.R""#,
+        ])
+    }
+
+    @Test func httpRuleVariablesMayUseJSONNamesNestedFieldsAndWellKnownTypes() {
+        let result = compile("""
+            syntax = "proto3";
+            package p;
+            import "google/api/annotations.proto";
+            import "google/protobuf/timestamp.proto";
+            enum E { E_UNSPECIFIED = 0; }
+            message Inner { string id = 1; }
+            message R { string book_id = 1; Inner inner = 2; optional int64 n = 3; E e = 4; google.protobuf.Timestamp at = 5; }
+            service S {
+              rpc A(R) returns (R) {
+                option (google.api.http) = { patch: "/v1/{bookId}/{inner.id}/{n}/{e}/{at}" body: "inner" response_body: "inner" };
+              }
+              rpc B(R) returns (R) { option (google.api.http) = { get: "/v1/{book_id=books/*}:get" }; }
+            }
+            """)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
     }
 
     @Test func idempotencyLevel() {

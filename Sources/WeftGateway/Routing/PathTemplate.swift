@@ -1,30 +1,13 @@
 import WeftRPC
+import WeftSchema
 
-/// A `google.api.http` path template, parsed once into a small program that the matcher runs:
-///
-///     Template = "/" Segments [ Verb ] ;
-///     Segments = Segment { "/" Segment } ;
-///     Segment  = "*" | "**" | LITERAL | Variable ;
-///     Variable = "{" FieldPath [ "=" Segments ] "}" ;
-///     FieldPath = IDENT { "." IDENT } ;
-///     Verb     = ":" LITERAL ;
-///
-/// `{name}` means `{name=*}`; `**` matches the rest of the path and may only come last.
+/// A `google.api.http` path template (`PathTemplateSyntax` has the grammar), parsed once into a
+/// small program that the matcher runs.
 public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// One step of the compiled program.
-    enum Segment: Sendable, Hashable {
-        case literal(String)
-        /// `*`: exactly one path segment.
-        case single
-        /// `**`: zero or more segments, the rest of the path.
-        case rest
-    }
-
+    typealias Segment = PathTemplateSyntax.Segment
     /// A variable: which request field it fills and which segments it spans.
-    struct Variable: Sendable, Hashable {
-        let fieldPath: [String]
-        let range: Range<Int>
-    }
+    typealias Variable = PathTemplateSyntax.Variable
 
     let segments: [Segment]
     let variables: [Variable]
@@ -37,8 +20,8 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `template`; a malformed one throws a `PathTemplateError` naming the position.
     public init(_ template: String) throws(PathTemplateError) {
-        var parser = TemplateParser(text: template)
-        (segments, variables, verb) = try parser.parse()
+        let syntax = try PathTemplateSyntax(template)
+        (segments, variables, verb) = (syntax.segments, syntax.variables, syntax.verb)
         description = template
     }
 
@@ -129,110 +112,6 @@ struct RequestPath {
     }
 }
 
-/// A malformed path template.
-public struct PathTemplateError: Error, Sendable, Hashable, CustomStringConvertible {
-    public let template: String
-    public let offset: Int
-    public let message: String
-
-    public var description: String { "path template \"\(template)\", at offset \(offset): \(message)" }
-}
-
-/// The recursive-descent parser of the grammar above.
-struct TemplateParser {
-    let text: String
-    private let characters: [Character]
-    private var position = 0
-    private var segments: [PathTemplate.Segment] = []
-    private var variables: [PathTemplate.Variable] = []
-
-    init(text: String) {
-        self.text = text
-        self.characters = Array(text)
-    }
-
-    mutating func parse() throws(PathTemplateError) -> ([PathTemplate.Segment], [PathTemplate.Variable], String?) {
-        try expect("/")
-        try parseSegments(insideVariable: false)
-        var verb: String?
-        if peek == ":" {
-            position += 1
-            verb = literal()
-            guard let verb, !verb.isEmpty else { throw error("a verb after ':' must not be empty") }
-        }
-        guard position == characters.count else { throw error("unexpected '\(characters[position])'") }
-        if let restIndex = segments.firstIndex(of: .rest), restIndex != segments.count - 1 {
-            throw error("'**' must be the last segment")
-        }
-        let paths = variables.map(\.fieldPath)
-        if Set(paths).count != paths.count { throw error("a field is bound twice") }
-        return (segments, variables, verb)
-    }
-
-    private var peek: Character? { position < characters.count ? characters[position] : nil }
-
-    private func error(_ message: String) -> PathTemplateError {
-        PathTemplateError(template: text, offset: position, message: message)
-    }
-
-    private mutating func expect(_ character: Character) throws(PathTemplateError) {
-        guard peek == character else { throw error("expected '\(character)'") }
-        position += 1
-    }
-
-    private mutating func parseSegments(insideVariable: Bool) throws(PathTemplateError) {
-        repeat {
-            try parseSegment(insideVariable: insideVariable)
-        } while consume("/")
-    }
-
-    private mutating func consume(_ character: Character) -> Bool {
-        guard peek == character else { return false }
-        position += 1
-        return true
-    }
-
-    private mutating func parseSegment(insideVariable: Bool) throws(PathTemplateError) {
-        if consume("*") {
-            segments.append(consume("*") ? .rest : .single)
-        } else if peek == "{" {
-            guard !insideVariable else { throw error("variables cannot nest") }
-            try parseVariable()
-        } else {
-            let text = literal()
-            guard !text.isEmpty else { throw error("expected a segment") }
-            segments.append(.literal(text))
-        }
-    }
-
-    private mutating func parseVariable() throws(PathTemplateError) {
-        try expect("{")
-        var fieldPath: [String] = []
-        repeat {
-            let identifier = identifierText()
-            guard !identifier.isEmpty else { throw error("expected a field name") }
-            fieldPath.append(identifier)
-        } while consume(".")
-        let first = segments.count
-        if consume("=") {
-            try parseSegments(insideVariable: true)
-        } else {
-            segments.append(.single)
-        }
-        try expect("}")
-        variables.append(PathTemplate.Variable(fieldPath: fieldPath, range: first..<segments.count))
-    }
-
-    /// A literal segment: anything up to `/`, `:`, `{`, `}`, `*` or `=`.
-    private mutating func literal() -> String {
-        let start = position
-        while let character = peek, !"/:{}*=".contains(character) { position += 1 }
-        return String(characters[start..<position])
-    }
-
-    private mutating func identifierText() -> String {
-        let start = position
-        while let character = peek, character.isLetter || character.isNumber || character == "_" { position += 1 }
-        return String(characters[start..<position])
-    }
-}
+/// A malformed path template (the schema compiler reports the same errors with the rule's
+/// position).
+public typealias PathTemplateError = WeftSchema.PathTemplateError

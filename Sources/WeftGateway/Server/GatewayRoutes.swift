@@ -32,10 +32,11 @@ public struct GatewayStartError: Error, Sendable, CustomStringConvertible {
 }
 
 enum GatewayRoutes {
-    /// One route per `google.api.http` binding of every method in `files`. Conflicting
-    /// templates, bad templates and rules the gateway cannot serve throw.
+    /// One route per `google.api.http` binding of every method in `files`. Bad templates and
+    /// rules the gateway cannot serve throw, all of them at once; then conflicting templates.
     static func table(files: [ProtoFile], schema: DynamicSchema) throws -> RouteTable<RouteTarget> {
         var routes: [RouteTable<RouteTarget>.Route] = []
+        var problems: [String] = []
         for file in files {
             for service in file.services {
                 for method in service.methods {
@@ -43,10 +44,12 @@ enum GatewayRoutes {
                     let where_ = "\(file.path): rpc \(service.fullName).\(method.name)"
                     let bindings = [rule] + rule.additionalBindings
                     // A client stream arrives as NDJSON, one whole request message per line.
-                    if method.clientStreaming, let binding = bindings.first(where: { $0.body != "*" || ["GET", "DELETE"].contains($0.method) }) {
-                        throw GatewayStartError(
-                            "\(where_) is client-streaming, so its binding \(binding.method) \(binding.path) needs body: \"*\" "
-                                + "and a method with a body (each line of the NDJSON request body is one request message)")
+                    if method.clientStreaming {
+                        for binding in bindings where binding.body != "*" || ["GET", "DELETE"].contains(binding.method) {
+                            problems.append(
+                                "\(where_) is client-streaming, so its binding \(binding.method) \(binding.path) needs body: \"*\" "
+                                    + "and a method with a body (each line of the NDJSON request body is one request message)")
+                        }
                     }
                     let descriptor = MethodDescriptor(
                         name: method.name, path: "/\(service.fullName)/\(method.name)",
@@ -58,7 +61,8 @@ enum GatewayRoutes {
                         do {
                             template = try PathTemplate(binding.path)
                         } catch {
-                            throw GatewayStartError("\(where_): \(error)")
+                            problems.append("\(where_): \(error)")
+                            continue
                         }
                         routes.append(RouteTable.Route(
                             method: binding.method, template: template,
@@ -70,6 +74,7 @@ enum GatewayRoutes {
                 }
             }
         }
+        guard problems.isEmpty else { throw GatewayStartError(problems.joined(separator: "\n")) }
         do {
             return try RouteTable(routes)
         } catch {

@@ -120,18 +120,14 @@ public struct HTTPRequestMapping: Sendable {
 
     /// Text from a path or query string as the JSON value the field's type expects.
     private func jsonValue(_ text: String, for field: FieldDecl, source: String) throws -> JSONValue {
-        switch field.type {
-        case .scalar(.bool):
-            guard text == "true" || text == "false" else { throw RequestMappingError("\(source): \"\(text)\" is not true or false") }
-            return .bool(text == "true")
-        case .scalar, .enumeration:
-            // Numbers go quoted: proto3 JSON accepts them so, and 64-bit values need it.
+        guard field.type.isSettableFromText else { throw RequestMappingError("\(source): field \(field.name) cannot be set from text") }
+        guard field.type == .scalar(.bool) else {
+            // Numbers go quoted: proto3 JSON accepts them so, and 64-bit values need it; enums
+            // are names, and Timestamp, Duration and the wrappers have string forms.
             return .string(text)
-        case .message(let name) where name.hasPrefix("google.protobuf."):
-            return .string(text)  // Timestamp, Duration and the wrappers have string forms
-        default:
-            throw RequestMappingError("\(source): field \(field.name) cannot be set from text")
         }
+        guard text == "true" || text == "false" else { throw RequestMappingError("\(source): \"\(text)\" is not true or false") }
+        return .bool(text == "true")
     }
 }
 

@@ -119,6 +119,7 @@ struct Lexer {
         guard let quote = peek() else { return }
         advance()
         var bytes: [UInt8] = []
+        var isVerbatim = true
         while true {
             guard let scalar = peek(), scalar != "\n" else {
                 log.error("string literal is not terminated before the end of the line", at: start)
@@ -127,12 +128,15 @@ struct Lexer {
             advance()
             if scalar == quote { break }
             if scalar == "\\" {
+                isVerbatim = false
                 lexEscape(into: &bytes, start: start)
             } else {
                 bytes.append(contentsOf: Array(String(scalar).utf8))
             }
         }
-        emit(Token(kind: .string, text: String(decoding: bytes, as: UTF8.self), location: start))
+        var token = Token(kind: .string, text: String(decoding: bytes, as: UTF8.self), location: start)
+        token.isVerbatim = isVerbatim
+        emit(token)
     }
 
     private mutating func lexEscape(into bytes: inout [UInt8], start: SourceLocation) {

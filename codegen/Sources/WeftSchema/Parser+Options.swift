@@ -46,14 +46,15 @@ extension Parser {
 
     private mutating func parseOptionAssignment() throws -> OptionAssignment {
         let location = peek.location
-        let name = try parseOptionName()
+        let nameParts = try parseOptionName()
         try expect("=")
-        let value = try parseOptionValue()
-        return OptionAssignment(name: name, value: value, location: location)
+        let value = try parseOptionValue(in: location, path: nameParts.dropFirst().joined(separator: "."))
+        return OptionAssignment(name: nameParts.joined(separator: "."), value: value, location: location)
     }
 
-    /// `plain`, `(ext.name)`, `(.ext.name).sub.field`, kept as written without spaces.
-    private mutating func parseOptionName() throws -> String {
+    /// `plain`, `(ext.name)`, `(.ext.name).sub.field`, as its dot-separated parts written without
+    /// spaces.
+    private mutating func parseOptionName() throws -> [String] {
         var parts: [String] = []
         repeat {
             if consume("(") {
@@ -64,14 +65,18 @@ extension Parser {
                 parts.append(try expectIdentifier("an option name").text)
             }
         } while consume(".")
-        return parts.joined(separator: ".")
+        return parts
     }
 
-    private mutating func parseOptionValue() throws -> OptionValue {
-        guard peek.isSymbol("{") else { return try parseScalarValue() }
+    /// The value of the option at `option`, whose values are recorded in `spans` under `path`.
+    private mutating func parseOptionValue(in option: SourceLocation, path: String) throws -> OptionValue {
+        guard peek.isSymbol("{") else {
+            recordValueStart(in: option, path: path)
+            return try parseScalarValue()
+        }
         let end = matchingCloseIndex()
         do {
-            return try parseAggregateValue()
+            return try parseAggregateValue(in: option, path: path)
         } catch {
             position = end
             throw error
@@ -95,16 +100,19 @@ extension Parser {
         return index
     }
 
-    /// `{ ... }`, `< ... >` or a scalar.
-    private mutating func parseAggregateValue() throws -> OptionValue {
-        if consume("{") { return .aggregate(try parseAggregateEntries(closing: "}")) }
-        if consume("<") { return .aggregate(try parseAggregateEntries(closing: ">")) }
+    /// `{ ... }`, `< ... >` or a scalar, recording where it starts.
+    private mutating func parseAggregateValue(in option: SourceLocation, path: String) throws -> OptionValue {
+        recordValueStart(in: option, path: path)
+        if consume("{") { return .aggregate(try parseAggregateEntries(closing: "}", in: option, path: path)) }
+        if consume("<") { return .aggregate(try parseAggregateEntries(closing: ">", in: option, path: path)) }
         return try parseScalarValue()
     }
 
     /// Text-format entries up to `closing`: `key: value`, `key { ... }`, `key: [a, b]`, separated
     /// by optional `,` or `;`. Lists become one entry per element.
-    private mutating func parseAggregateEntries(closing: String) throws -> [(key: String, value: OptionValue)] {
+    private mutating func parseAggregateEntries(
+        closing: String, in option: SourceLocation, path: String
+    ) throws -> [(key: String, value: OptionValue)] {
         var entries: [(key: String, value: OptionValue)] = []
         while !consume(closing) {
             guard peek.kind != .endOfFile else { throw fail("expected \"\(closing)\", found end of file") }
@@ -113,18 +121,31 @@ extension Parser {
             if consume("[") {
                 if !consume("]") {
                     repeat {
-                        entries.append((key, try parseAggregateValue()))
+                        entries.append(try parseEntryValue(key, after: entries, in: option, path: path))
                     } while consume(",")
                     try expect("]")
                 }
             } else if hasColon || peek.isSymbol("{") || peek.isSymbol("<") {
-                entries.append((key, try parseAggregateValue()))
+                entries.append(try parseEntryValue(key, after: entries, in: option, path: path))
             } else {
                 throw fail("expected \":\" after \"\(key)\", found \(describe(peek))")
             }
             if !consume(",") { _ = consume(";") }
         }
         return entries
+    }
+
+    /// The value of the entry `key` that follows `entries` in the aggregate at `path`.
+    private mutating func parseEntryValue(
+        _ key: String, after entries: [(key: String, value: OptionValue)], in option: SourceLocation, path: String
+    ) throws -> (key: String, value: OptionValue) {
+        let occurrence = entries.count { $0.key == key }
+        return (key, try parseAggregateValue(in: option, path: SyntaxSpans.valuePath(path, key: key, occurrence: occurrence)))
+    }
+
+    /// Notes where the value at `path` of the option at `option` starts (`SyntaxSpans.optionValues`).
+    private mutating func recordValueStart(in option: SourceLocation, path: String) {
+        spans.optionValues[option, default: [:]][path] = peek.location
     }
 
     /// A field name, or `[extension.name]` / `[type.googleapis.com/pkg.Type]`.
@@ -141,8 +162,10 @@ extension Parser {
     mutating func parseScalarValue() throws -> OptionValue {
         let location = peek.location
         if peek.kind == .string {
-            var text = ""
+            let first = advance()
+            var text = first.text
             while peek.kind == .string { text += advance().text }
+            if first.isVerbatim, text == first.text { spans.verbatimStrings.insert(location) }
             return .string(text)
         }
         let negative = consume("-")

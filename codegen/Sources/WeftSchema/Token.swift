@@ -11,6 +11,9 @@ struct Token: Sendable {
     var integerValue: UInt64 = 0
     /// The value of a `.float` token.
     var floatValue: Double = 0
+    /// For a `.string` token: whether `text` is exactly what stands between the quotes (no escape
+    /// sequences), so a character's column follows from its offset in `text`.
+    var isVerbatim = true
     var location: SourceLocation
     /// The comment block directly above the token (no blank line in between), markers stripped.
     var leadingComment: String?

@@ -1,8 +1,10 @@
 /// Pass 4: custom option names are resolved to their extensions, and the options Weft acts on
-/// are interpreted: `(google.api.http)` and `idempotency_level` on methods.
+/// are interpreted: `(google.api.http)` and `idempotency_level` on methods. The http rules are
+/// kept in `httpRules` for pass 5, which needs every file's messages.
 extension Checker {
     mutating func interpretOptions(in file: inout ProtoFile) {
         let resolver = resolver(for: file)
+        let spans = spans[file.path] ?? SyntaxSpans()
         checkOptions(file.options, scope: file.package, resolver: resolver)
         let messages = file.messages.includingNested
         for message in messages {
@@ -23,7 +25,7 @@ extension Checker {
             checkOptions(service.options, scope: file.package, resolver: resolver)
             for index in service.methods.indices {
                 checkOptions(service.methods[index].options, scope: service.fullName, resolver: resolver)
-                interpretOptions(of: &file.services[serviceIndex].methods[index], scope: service.fullName, resolver: resolver)
+                interpretOptions(of: &file.services[serviceIndex].methods[index], scope: service.fullName, resolver: resolver, spans: spans)
             }
         }
     }
@@ -62,8 +64,8 @@ extension Checker {
         return nil
     }
 
-    private mutating func interpretOptions(of method: inout MethodDecl, scope: String, resolver: ScopeResolver) {
-        var httpEntries: [(key: String, value: OptionValue)] = []
+    private mutating func interpretOptions(of method: inout MethodDecl, scope: String, resolver: ScopeResolver, spans: SyntaxSpans) {
+        var httpEntries: [LocatedEntry] = []
         var httpLocation: SourceLocation?
         for option in method.options {
             if option.name == "idempotency_level" {
@@ -72,20 +74,24 @@ extension Checker {
             guard customOptionExtension(option, scope: scope, resolver: resolver, warn: false) == "google.api.http",
                   let close = option.name.firstIndex(of: ")") else { continue }
             httpLocation = httpLocation ?? option.location
+            let site = ValueSite(option: option.location, spans: spans, path: "")
             let subPath = option.name[option.name.index(after: close)...].split(separator: ".").map(String.init)
             if let first = subPath.first {
                 let value = subPath.dropFirst().reversed().reduce(option.value) { .aggregate([(key: $1, value: $0)]) }
-                httpEntries.append((key: first, value: value))
+                httpEntries.append(LocatedEntry(key: first, value: value, site: site.entry(first, occurrence: 0)))
             } else if case .aggregate(let entries) = option.value {
-                httpEntries += entries
+                httpEntries += site.entries(of: entries)
             } else {
                 log.error("option \"\(option.name)\" must be a google.api.HttpRule message value", at: option.location)
             }
         }
         guard let httpLocation else { return }
         do {
-            method.httpRule = try HttpRuleReader.rule(from: httpEntries)
-            if method.httpRule == nil {
+            let rule = try HttpRuleReader.rule(from: httpEntries)
+            method.httpRule = rule?.rule
+            if let rule {
+                httpRules.append((rule, method.inputType, method.outputType))
+            } else {
                 log.warning("google.api.http rule has no pattern (get, put, post, delete, patch or custom); it is ignored", at: httpLocation)
             }
         } catch {

@@ -10,6 +10,8 @@ struct Checker {
     let visibleFiles: [String: Set<String>]
     /// Extendee → extension number → the extension that took it.
     var usedExtensionNumbers: [String: [Int32: String]] = [:]
+    /// Every method's `google.api.http` rule with where it was written, for `checkHttpRules`.
+    var httpRules: [(rule: LocatedHttpRule, inputType: String, outputType: String)] = []
 
     /// The option messages of descriptor.proto; each declares `extensions 1000 to max;`.
     static let extendableOptionMessages: Set<String> = [
@@ -33,6 +35,7 @@ struct Checker {
             interpretOptions(in: &file)
             files[index] = file
         }
+        checkHttpRules()
     }
 
     /// A file sees itself, its direct imports, and whatever those re-export through

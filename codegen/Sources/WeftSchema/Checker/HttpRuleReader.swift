@@ -7,14 +7,18 @@ enum HttpRuleReader {
 
     private static let verbs = ["get", "put", "post", "delete", "patch"]
 
-    /// The rule, or nil when no pattern (verb or `custom`) is set.
-    static func rule(from entries: [(key: String, value: OptionValue)]) throws(Failure) -> HttpRule? {
-        var pattern: (key: String, method: String, path: String)?
+    /// The rule with where its strings were written, or nil when no pattern (verb or `custom`)
+    /// is set.
+    static func rule(from entries: [LocatedEntry]) throws(Failure) -> LocatedHttpRule? {
+        var pattern: (key: String, method: String, path: String, site: ValueSite)?
         var body = ""
         var responseBody = ""
-        var bindings: [HttpRule] = []
+        var bodySite: ValueSite?
+        var responseBodySite: ValueSite?
+        var bindings: [LocatedHttpRule] = []
         var seen: Set<String> = []
-        for (key, value) in entries {
+        for entry in entries {
+            let (key, value) = (entry.key, entry.value)
             if key != "additional_bindings", !seen.insert(key).inserted {
                 throw Failure(message: "non-repeated field \"\(key)\" is specified multiple times")
             }
@@ -23,16 +27,18 @@ enum HttpRuleReader {
                 if let pattern {
                     throw Failure(message: "field \"\(key)\" is specified along with field \"\(pattern.key)\", another member of oneof \"pattern\"")
                 }
-                let (method, path) = key == "custom" ? try customPattern(value) : (key.uppercased(), try string(value, for: key))
-                pattern = (key, method, path)
-            case "body": body = try string(value, for: key)
-            case "response_body": responseBody = try string(value, for: key)
+                let (method, path, site) = key == "custom"
+                    ? try customPattern(entry)
+                    : (key.uppercased(), try string(value, for: key), entry.site)
+                pattern = (key, method, path, site)
+            case "body": (body, bodySite) = (try string(value, for: key), entry.site)
+            case "response_body": (responseBody, responseBodySite) = (try string(value, for: key), entry.site)
             case "selector": _ = try string(value, for: key)
             case "additional_bindings":
                 guard case .aggregate(let nested) = value else {
                     throw Failure(message: "field \"additional_bindings\" must be a google.api.HttpRule message")
                 }
-                guard let binding = try rule(from: nested) else {
+                guard let binding = try rule(from: entry.site.entries(of: nested)) else {
                     throw Failure(message: "an additional binding needs a pattern (get, put, post, delete, patch or custom)")
                 }
                 bindings.append(binding)
@@ -41,23 +47,28 @@ enum HttpRuleReader {
             }
         }
         guard let pattern else { return nil }
-        return HttpRule(method: pattern.method, path: pattern.path, body: body, responseBody: responseBody, additionalBindings: bindings)
+        return LocatedHttpRule(
+            rule: HttpRule(
+                method: pattern.method, path: pattern.path, body: body, responseBody: responseBody,
+                additionalBindings: bindings.map(\.rule)),
+            path: pattern.site, body: bodySite, responseBody: responseBodySite, additionalBindings: bindings)
     }
 
-    private static func customPattern(_ value: OptionValue) throws(Failure) -> (String, String) {
-        guard case .aggregate(let entries) = value else {
+    /// `custom { kind: "HEAD" path: "/x" }`: the method, the path and where the path was written.
+    private static func customPattern(_ entry: LocatedEntry) throws(Failure) -> (String, String, ValueSite) {
+        guard case .aggregate(let entries) = entry.value else {
             throw Failure(message: "field \"custom\" must be a google.api.CustomHttpPattern message")
         }
         var kind = ""
-        var path = ""
-        for (key, value) in entries {
-            switch key {
-            case "kind": kind = try string(value, for: key)
-            case "path": path = try string(value, for: key)
-            default: throw Failure(message: "message type \"google.api.CustomHttpPattern\" has no field named \"\(key)\"")
+        var path = ("", entry.site)
+        for nested in entry.site.entries(of: entries) {
+            switch nested.key {
+            case "kind": kind = try string(nested.value, for: nested.key)
+            case "path": path = (try string(nested.value, for: nested.key), nested.site)
+            default: throw Failure(message: "message type \"google.api.CustomHttpPattern\" has no field named \"\(nested.key)\"")
             }
         }
-        return (kind, path)
+        return (kind, path.0, path.1)
     }
 
     private static func string(_ value: OptionValue, for key: String) throws(Failure) -> String {
