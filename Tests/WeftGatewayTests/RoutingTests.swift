@@ -32,6 +32,29 @@ import Testing
         #expect(rest.match("/files") == ["path": ""])
     }
 
+    /// An OpenAPI client sends a variable's whole value percent-encoded, `/` as `%2F`: where a
+    /// variable spans segments, those escapes separate its segments when nothing else matches.
+    @Test func encodedSlashesSeparateAVariablesSegments() throws {
+        let product = try PathTemplate("/v1/{name=products/*}")
+        #expect(product.match("/v1/products%2Fx") == ["name": "products/x"])
+        #expect(product.match("/v1/products%2fx") == ["name": "products/x"])
+        #expect(product.match("/v1/products/x") == ["name": "products/x"])
+        #expect(product.match("/v1/products%2Fa%252Fb") == ["name": "products/a%2Fb"])  // an encoded `%2F` in the value
+        #expect(product.match("/v1/products%2F") == nil)  // `*` needs a non-empty segment
+        #expect(product.match("/v1/products%2Fx%2Fy") == nil)
+        #expect(product.match("/v1%2Fproducts%2Fx") == nil)  // a literal outside the variable is never split
+        let nested = try PathTemplate("/v1/{name=shelves/*/books/*}:archive")
+        #expect(nested.match("/v1/shelves%2Fs1%2Fbooks%2Fb1:archive") == ["name": "shelves/s1/books/b1"])
+        #expect(nested.match("/v1/shelves%2Fs1/books%2Fb1:archive") == ["name": "shelves/s1/books/b1"])
+        // What matches as sent keeps today's meaning: `%2F` inside a segment stays encoded.
+        #expect(nested.match("/v1/shelves/a%2Fb/books/c:archive") == ["name": "shelves/a%2Fb/books/c"])
+        let two = try PathTemplate("/v1/{parent=shelves/*}/{book.id=books/*}")
+        #expect(two.match("/v1/shelves%2Fs1/books%2Fb1") == ["parent": "shelves/s1", "book.id": "books/b1"])
+        #expect(two.match("/v1/shelves%2Fs1%2Fbooks%2Fb1") == nil)  // one segment cannot feed two variables
+        let single = try PathTemplate("/v1/books/{name}")
+        #expect(single.match("/v1/books/a%2Fb") == ["name": "a/b"])
+    }
+
     @Test func verbsMustMatch() throws {
         let search = try PathTemplate("/v1/{parent=shelves/*}/books:search")
         #expect(search.match("/v1/shelves/s1/books:search") == ["parent": "shelves/s1"])
@@ -67,6 +90,26 @@ import Testing
             Issue.record("the custom verb should route")
             return
         }
+    }
+
+    @Test func encodedSlashesReachTheVariableRoute() throws {
+        let routes = try table()
+        guard case .found("get", let bindings) = routes.match(method: "GET", path: "/v1/products%2Fp1") else {
+            Issue.record("GET /v1/products%2Fp1 should route to get")
+            return
+        }
+        #expect(bindings == ["name": "products/p1"])
+        // The literal route `/v1/products/featured` is not reached through an escape.
+        guard case .found("get", let featured) = routes.match(method: "GET", path: "/v1/products%2Ffeatured") else {
+            Issue.record("GET /v1/products%2Ffeatured should route to get")
+            return
+        }
+        #expect(featured == ["name": "products/featured"])
+        guard case .methodNotAllowed(let allowed) = routes.match(method: "PUT", path: "/v1/products%2Fp1") else {
+            Issue.record("PUT should be 405")
+            return
+        }
+        #expect(allowed == ["DELETE", "GET", "HEAD"])
     }
 
     @Test func wrongMethodIs405AndUnknownPathIs404() throws {

@@ -2,7 +2,8 @@ import WeftMessages
 import WeftSchema
 
 /// OpenAPI schemas for messages in proto3 JSON terms, collected as operations reference them
-/// (each message once, recursion allowed).
+/// (each message once, recursion allowed). A message's schema allows no other members, and no
+/// two members of one oneof: the gateway's transcoder refuses both (400, naming the field).
 struct SchemaCollector {
     let schema: DynamicSchema
     private(set) var collected: [(String, JSONValue)] = []
@@ -25,9 +26,30 @@ struct SchemaCollector {
             var members: [(String, JSONValue)] = [("type", .string("object"))]
             if !message.doc.isEmpty { members.append(("description", .string(message.doc))) }
             members.append(("properties", .object(properties)))
+            members.append(("additionalProperties", .bool(false)))
+            if let exclusive = Self.oneofExclusion(message) { members.append(("not", exclusive)) }
             collected[slot].1 = .object(members)
         }
         return .object([("$ref", .string("#/components/schemas/\(fullName)"))])
+    }
+
+    /// What no object of `message` may be: one with two members of one oneof, which the
+    /// transcoder refuses (any two of them present); nil without a oneof of two members or more.
+    private static func oneofExclusion(_ message: MessageDecl) -> JSONValue? {
+        var pairs: [JSONValue] = []
+        for index in message.oneofs.indices {
+            let names = message.fields.filter { $0.oneofIndex == index }.map(\.jsonName)
+            for (position, first) in names.enumerated() {
+                for second in names[(position + 1)...] {
+                    pairs.append(.object([("required", .array([.string(first), .string(second)]))]))
+                }
+            }
+        }
+        switch pairs.count {
+        case 0: return nil
+        case 1: return pairs[0]
+        default: return .object([("anyOf", .array(pairs))])
+        }
     }
 
     /// A field's schema: arrays for repeated fields, objects for maps.
@@ -68,40 +90,4 @@ struct SchemaCollector {
             throw TranscodingError("field type \(type) has no OpenAPI schema")
         }
     }
-
-    static func scalarSchema(_ scalar: ScalarType) -> JSONValue {
-        func typed(_ type: String, _ format: String? = nil) -> JSONValue {
-            .object([("type", .string(type))] + (format.map { [("format", JSONValue.string($0))] } ?? []))
-        }
-        switch scalar {
-        case .int32, .sint32, .sfixed32: return typed("integer", "int32")
-        case .uint32, .fixed32: return typed("integer", "int64")
-        case .int64, .sint64, .sfixed64: return typed("string", "int64")  // 64-bit integers are JSON strings
-        case .uint64, .fixed64: return typed("string", "uint64")
-        case .float: return typed("number", "float")
-        case .double: return typed("number", "double")
-        case .bool: return typed("boolean")
-        case .string: return typed("string")
-        case .bytes: return typed("string", "byte")
-        }
-    }
-
-    /// The well-known types' JSON forms.
-    static let wellKnown: [String: JSONValue] = [
-        "google.protobuf.Timestamp": .object([("type", .string("string")), ("format", .string("date-time"))]),
-        "google.protobuf.Duration": .object([("type", .string("string")), ("example", .string("1.5s"))]),
-        "google.protobuf.Empty": .object([("type", .string("object"))]),
-        "google.protobuf.Struct": .object([("type", .string("object")), ("additionalProperties", .object([]))]),
-        "google.protobuf.Value": .object([]),
-        "google.protobuf.ListValue": .object([("type", .string("array")), ("items", .object([]))]),
-        "google.protobuf.DoubleValue": scalarSchema(.double),
-        "google.protobuf.FloatValue": scalarSchema(.float),
-        "google.protobuf.Int64Value": scalarSchema(.int64),
-        "google.protobuf.UInt64Value": scalarSchema(.uint64),
-        "google.protobuf.Int32Value": scalarSchema(.int32),
-        "google.protobuf.UInt32Value": scalarSchema(.uint32),
-        "google.protobuf.BoolValue": scalarSchema(.bool),
-        "google.protobuf.StringValue": scalarSchema(.string),
-        "google.protobuf.BytesValue": scalarSchema(.bytes),
-    ]
 }

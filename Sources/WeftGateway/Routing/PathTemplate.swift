@@ -39,7 +39,10 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The field values `path` binds, or nil when it does not match. `path` excludes the query.
-    /// Values are percent-decoded; a multi-segment value keeps its `/` separators.
+    /// Values are percent-decoded; a value that spans segments keeps its `/` separators and an
+    /// encoded `/` inside one of its segments stays `%2F`. When the path matches only with `%2F`
+    /// read as `/` inside such a value (`/v1/products%2Fx` for `{name=products/*}`, the way
+    /// OpenAPI clients send it), those escapes are separators: `name` is `products/x`.
     public func match(_ path: String) -> [String: String]? {
         RequestPath(path).flatMap(match)
     }
@@ -47,12 +50,11 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// The field values a path split once (`RequestPath`) binds, or nil when it does not match:
     /// a route table tries every template on the same split, and decodes only the winner's values.
     func match(_ path: RequestPath) -> [String: String]? {
-        guard let starts = segmentStarts(in: path) else { return nil }
+        guard let (parts, starts) = resolve(path) else { return nil }
         var bindings: [String: String] = [:]
         for variable in variables {
-            let captured = path.segments[starts[variable.range.lowerBound]..<starts[variable.range.upperBound]]
-            let multiSegment = variable.range.count > 1 || segments[variable.range.lowerBound] == .rest
-            let value = multiSegment
+            let captured = parts[starts[variable.range.lowerBound]..<starts[variable.range.upperBound]]
+            let value = spansSegments(variable)
                 ? captured.map { PercentCoding.decode(String($0), keepingSlashEncoded: true) }.joined(separator: "/")
                 : PercentCoding.decode(captured.first.map(String.init) ?? "", keepingSlashEncoded: false)
             bindings[variable.fieldPath.joined(separator: ".")] = value
@@ -62,14 +64,46 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the path matches, without decoding what it binds.
     func matches(_ path: RequestPath) -> Bool {
-        segmentStarts(in: path) != nil
+        resolve(path) != nil
     }
 
-    /// Where each template segment starts among the path's segments (one more entry for the
-    /// end), or nil when the path does not match.
-    private func segmentStarts(in path: RequestPath) -> [Int]? {
-        guard path.verb.map(String.init) == verb else { return nil }
-        let parts = path.segments
+    /// Whether `variable` may hold several segments (`{name=shelves/*}`, `{path=**}`): its value
+    /// keeps an encoded `/` encoded, as google.api.http's reserved expansion says.
+    func spansSegments(_ variable: Variable) -> Bool {
+        variable.range.count > 1 || segments[variable.range.lowerBound] == .rest
+    }
+
+    /// The parts of `path` the template's segments take, and where each template segment starts
+    /// among them: the path's segments as sent when they match; otherwise, when that fails, its
+    /// segments split again at `%2F` where a split segment lies wholly inside one variable that
+    /// spans segments. An OpenAPI client sends a path parameter percent-encoded, `/` included, so
+    /// `{name=products/*}` arrives as `/v1/products%2Fx`; a literal outside a variable is never
+    /// matched this way.
+    private func resolve(_ path: RequestPath) -> (parts: [Substring], starts: [Int])? {
+        if let starts = segmentStarts(in: path.segments, verb: path.verb) { return (path.segments, starts) }
+        guard let split = path.slashSplit, variables.contains(where: spansSegments),
+              let starts = segmentStarts(in: split.parts, verb: path.verb), keepsSplitsInVariables(split, starts: starts)
+        else { return nil }
+        return (split.parts, starts)
+    }
+
+    /// Whether every segment `%2F` split lies inside one variable that spans segments, all its
+    /// parts in the same one.
+    private func keepsSplitsInVariables(_ split: RequestPath.SlashSplit, starts: [Int]) -> Bool {
+        var owner = [Int?](repeating: nil, count: split.parts.count)
+        for (index, variable) in variables.enumerated() where spansSegments(variable) {
+            for part in starts[variable.range.lowerBound]..<starts[variable.range.upperBound] { owner[part] = index }
+        }
+        for part in split.parts.indices.dropFirst() where split.origins[part] == split.origins[part - 1] {
+            guard let variable = owner[part], owner[part - 1] == variable else { return false }
+        }
+        return true
+    }
+
+    /// Where each template segment starts among `parts` (one more entry for the end), or nil
+    /// when they do not match.
+    private func segmentStarts(in parts: [Substring], verb pathVerb: Substring?) -> [Int]? {
+        guard pathVerb.map(String.init) == verb else { return nil }
         var starts: [Int] = []
         starts.reserveCapacity(segments.count + 1)
         var index = 0
@@ -94,8 +128,17 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
 
 /// A request path split once into its segments and its `:verb` (after the last `/`).
 struct RequestPath {
+    /// The segments split again at every `%2F` (or `%2f`) in them.
+    struct SlashSplit {
+        let parts: [Substring]
+        /// The index of the segment each part comes from.
+        let origins: [Int]
+    }
+
     let segments: [Substring]
     let verb: Substring?
+    /// Nil when no segment holds an encoded `/`.
+    let slashSplit: SlashSplit?
 
     /// Nil unless `path` starts with `/`.
     init?(_ path: String) {
@@ -109,6 +152,34 @@ struct RequestPath {
             verb = nil
         }
         segments = body.isEmpty ? [] : body.split(separator: "/", omittingEmptySubsequences: false)
+        var parts: [Substring] = []
+        var origins: [Int] = []
+        for (index, segment) in segments.enumerated() {
+            let pieces = Self.splitAtEncodedSlashes(segment)
+            parts += pieces
+            origins += repeatElement(index, count: pieces.count)
+        }
+        slashSplit = parts.count == segments.count ? nil : SlashSplit(parts: parts, origins: origins)
+    }
+
+    /// `segment`'s parts between `%2F` escapes (one part when it has none).
+    private static func splitAtEncodedSlashes(_ segment: Substring) -> [Substring] {
+        let bytes = segment.utf8
+        var parts: [Substring] = []
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "%"), let last = bytes.index(index, offsetBy: 2, limitedBy: bytes.endIndex),
+               last < bytes.endIndex, bytes[bytes.index(after: index)] == UInt8(ascii: "2"), bytes[last] | 0x20 == UInt8(ascii: "f") {
+                parts.append(segment[start..<index])
+                index = bytes.index(after: last)
+                start = index
+            } else {
+                index = bytes.index(after: index)
+            }
+        }
+        parts.append(segment[start..<bytes.endIndex])
+        return parts
     }
 }
 

@@ -53,7 +53,8 @@ public final class Gateway: Sendable {
         self.upstreams = upstreams
         self.protection = GatewayProtection(
             breakerPolicy: configuration.circuitBreaker, maximumConcurrentCalls: configuration.maximumConcurrentCallsPerUpstream)
-        self.openAPI = Array(try OpenAPIDocument.make(title: "Weft gateway", version: "1", files: compiled.files).prettyText.utf8)
+        self.openAPI = Array(try OpenAPIDocument.make(
+            title: "Weft gateway", version: "1", files: compiled.files, jwt: configuration.jwt).prettyText.utf8)
         self.accessLog = accessLog
         do {
             self.jwt = try configuration.jwt.map { try JWTValidator(policy: $0) }

@@ -311,7 +311,7 @@ import WeftTestSupport
         #expect(try await curl("GET", "\(harness.base)/healthz").body == #"{"status":"ok"}"#)
         #expect(try await readyzStatus(harness, becomes: 200) == 200)
         let openAPI = try await curl("GET", "\(harness.base)/openapi.json")
-        #expect((openAPI.object["paths"] as? [String: Any])?["/v1/{name}:archive"] != nil)
+        #expect((openAPI.object["paths"] as? [String: Any])?["/v1/shelves/{shelf}/books/{book}:archive"] != nil)
         let metrics = try await curl("GET", "\(harness.base)/metrics")
         #expect(metrics.body.contains(#"weft_gateway_requests_total{route="weft.gatewaytest.v1.Bookshop.GetBook",status="200"} 1"#))
         #expect(metrics.body.contains("weft_gateway_requests_duration_seconds_bucket"))

@@ -96,6 +96,24 @@ import WeftGateway
         #expect(try await curl("GET", "\(harness.base)/v1/files/readme").status == 200)
     }
 
+    /// `/openapi.json` (a built-in, so public) says which routes need a token, as the gateway
+    /// enforces it.
+    @Test func theServedDocumentSaysWhichRoutesNeedAToken() async throws {
+        let harness = try await start()
+        defer { Task { try? await harness.stop() } }
+        let served = try await curl("GET", "\(harness.base)/openapi.json")
+        #expect(served.status == 200)
+        let paths = served.object["paths"] as? [String: [String: [String: Any]]] ?? [:]
+        let schemes = (served.object["components"] as? [String: Any])?["securitySchemes"] as? [String: [String: String]]
+        #expect(schemes?["bearerJWT"]?["bearerFormat"] == "JWT")
+        for (path, url, status) in [("/v1/files/{path}", "/v1/files/readme", 200), ("/v1/shelves/{shelf}/books/{book}", "/v1/shelves/s1/books/b1", 401)] {
+            let operation = paths[path]?["get"]
+            #expect((operation?["security"] != nil) == (status == 401), "\(path)")
+            #expect(((operation?["responses"] as? [String: Any])?["401"] != nil) == (status == 401), "\(path)")
+            #expect(try await curl("GET", harness.base + url).status == status, "\(url)")
+        }
+    }
+
     @Test func badTokensAre401BeforeTheUpstreamSeesThem() async throws {
         let harness = try await start()
         defer { Task { try? await harness.stop() } }

@@ -22,6 +22,24 @@ import WeftGateway
         #expect(file.object["path"] as? String == "docs/2026/notes.txt")
     }
 
+    /// An OpenAPI client sends a variable's value percent-encoded, `/` included: `{name=shelves/*/books/*}`
+    /// as `/v1/shelves%2Fs1%2Fbooks%2Fb1`. Those requests reach the variable's route.
+    @Test(arguments: HTTPVersion.allCases) func encodedSlashesReachMultiSegmentVariables(_ version: HTTPVersion) async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let book = try await curl("GET", "\(harness.base)/v1/shelves%2Fs1%2Fbooks%2Fb1", version: version)
+        #expect(book.status == 200, "\(book.body)")
+        #expect(book.object["name"] as? String == "shelves/s1/books/b1")
+        let list = try await curl("GET", "\(harness.base)/v1/shelves%2Fs9/books?pageSize=2", version: version)
+        #expect(list.status == 200, "\(list.body)")
+        #expect((list.object["query"] as? [String: Any])?["parent"] as? String == "shelves/s9")
+        let archived = try await curl("POST", "\(harness.base)/v1/shelves%2Fs1%2Fbooks%2Fb3:archive", version: version, body: #"{"reason":"worn"}"#)
+        #expect(archived.object["name"] as? String == "shelves/s1/books/b3")
+        // A literal segment sent encoded is not a route.
+        let literal = try await curl("GET", "\(harness.base)/v1%2Fshelves%2Fs1%2Fbooks%2Fb1", version: version)
+        #expect(literal.status == 404)
+    }
+
     @Test(arguments: HTTPVersion.allCases) func queryParametersFillTheRest(_ version: HTTPVersion) async throws {
         let harness = try await GatewayHarness.start()
         defer { Task { try? await harness.stop() } }
