@@ -89,19 +89,29 @@ public final class GRPCServer: Sendable {
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     let tlsHandler = tls.map(TLSHandler.init(context:))
-                    if let tlsHandler { try channel.pipeline.syncOperations.addHandler(tlsHandler) }
-                    let http2 = HTTP2ConnectionHandler(role: .server, configuration: configuration.http2) { connection in
+                    let installHTTP2 = { (pipeline: ChannelPipeline.SynchronousOperations, position: ChannelPipeline.SynchronousOperations.Position) in
+                        let http2 = HTTP2ConnectionHandler(role: .server, configuration: configuration.http2) { connection in
                             GRPCServerStreams(
                                 connection: connection, dispatcher: dispatcher,
                                 maximumMessageSize: configuration.maximumReceiveMessageSize,
                                 handlersOnEventLoop: configuration.runsHandlersOnEventLoops ? loopsStopping : nil,
                                 peerIdentity: { tlsHandler?.peer?.description })
+                        }
+                        try pipeline.addHandler(http2, position: position)
+                        connections.attach(http2: NIOLoopBound(http2, eventLoop: channel.eventLoop), to: channel)
                     }
-                    try channel.pipeline.syncOperations.addHandler(http2)
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tlsHandler {
+                        // HTTP/2 joins once the handshake is done: a pending one holds only TLS state.
+                        try pipeline.addHandler(tlsHandler)
+                        let waiting = AfterHandshake { context in try installHTTP2(context.pipeline.syncOperations, .after(context.handler)) }
+                        try pipeline.addHandler(waiting)
+                    } else {
+                        try installHTTP2(pipeline, .last)
+                    }
                     if let report = configuration.connectionFailed {
-                        try channel.pipeline.syncOperations.addHandler(ConnectionFailureReporter(report: report))
+                        try pipeline.addHandler(ConnectionFailureReporter(report: report))
                     }
-                    connections.attach(http2: NIOLoopBound(http2, eventLoop: channel.eventLoop), to: channel)
                 }
             }
             .bindListening(host: host, port: port, group: group)
