@@ -46,6 +46,12 @@ import Testing
 }
 
 @Suite struct MetadataTests {
+    /// HTTP/2 refuses field values with surrounding whitespace; they are not part of the value.
+    @Test func textValuesLoseSurroundingBlanksOnTheWire() {
+        let metadata = Metadata(["x-padded": " a b\t", "x-blank": " \t ", "x-plain": "é"])
+        #expect(metadata.headerFields.map(\.value) == ["a b", "", "é"])
+    }
+
     @Test func binaryValuesTravelAsBase64AndAcceptBothPaddings() throws {
         var metadata = Metadata()
         metadata.add("X-Trace", "abc")

@@ -38,6 +38,16 @@ public struct Metadata: Sendable, Hashable, Sequence {
         entries.append((key.lowercased(), .binary(value)))
     }
 
+    /// `text` without surrounding spaces and tabs; itself when it has none (the usual case,
+    /// checked on its first and last bytes).
+    static func fieldValue(_ text: String) -> String {
+        let utf8 = text.utf8
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = utf8.first, let last = utf8.last, isBlank(first) || isBlank(last) else { return text }
+        guard let start = utf8.firstIndex(where: { !isBlank($0) }), let end = utf8.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(text[start...end])
+    }
+
     /// Every value under `key`, in the order received.
     public subscript(key: String) -> [Value] {
         let key = key.lowercased()
@@ -77,10 +87,12 @@ extension Metadata {
 
     /// The header fields for this metadata: binary values as padded base64, which every gRPC
     /// implementation accepts.
+    /// Text values lose surrounding spaces and tabs, which are not part of an HTTP field value
+    /// (RFC 9110 §5.5) and which HTTP/2 peers refuse (the stream would be reset).
     public var headerFields: [(name: String, value: String)] {
         entries.map { entry in
             switch entry.value {
-            case .text(let text): (entry.key, text)
+            case .text(let text): (entry.key, Self.fieldValue(text))
             case .binary(let bytes): (entry.key, Base64.encode(bytes))
             }
         }
