@@ -129,7 +129,7 @@ public final class GRPCChannel: ClientTransport {
     /// half-closes; the answer completes a promise there. The deadline is a timer on the event
     /// loop; cancelling the task resets the stream.
     public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
-        let handle = UnaryCallHandle()
+        let handle = UnaryCallHandle(eventLoop: channel.eventLoop)
         let answer = try unary(method, request: request, options: options, handle: handle)
         let (streams, eventLoop) = (self.streams, channel.eventLoop)
         return try await withTaskCancellationHandler {
@@ -144,7 +144,7 @@ public final class GRPCChannel: ClientTransport {
     /// answer, its deadline (`options.timeout`) or the connection closing.
     public func unaryFuture(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
         do {
-            return try unary(method, request: request, options: options, handle: UnaryCallHandle())
+            return try unary(method, request: request, options: options, handle: UnaryCallHandle(eventLoop: channel.eventLoop))
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }

@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 import WeftHTTP2
 
 /// The gRPC side of one client connection: each call's stream feeds its `ResponseReader`.
@@ -18,7 +17,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         let receiver: Receiver
         var deframer: MessageDeframer
         var window: ReceiveWindow
-        var sawHeaders = false
+        var lifecycle = ClientCallLifecycle()
     }
 
     /// Who takes a call's responses: the reader of a streaming call, or the collector of a
@@ -83,7 +82,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         if let closedStatus { return promise.fail(Status.notSent(closedStatus.message)) }
         let stream = connection.sendRequest(headers)
         guard stream > 0 else { return promise.fail(Status.notSent("the connection refused a new stream")) }
-        handle.stream.store(stream, ordering: .relaxed)
+        handle.stream.value = stream
         let collector = UnaryCollector(promise: promise)
         calls[stream] = newCall(.unary(collector))
         connection.sendData(message, stream: stream, endStream: true)
@@ -97,7 +96,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
 
     /// Cancels the unary call `handle` started, if it is still running.
     func cancelUnary(_ handle: UnaryCallHandle) {
-        let stream = handle.stream.load(ordering: .relaxed)
+        let stream = handle.stream.value
         if stream > 0 { abandon(stream, Status.transport(.cancelled, "the call was cancelled")) }
     }
 
@@ -122,17 +121,21 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
 
     func stream(_ id: Int32, didReceiveHeaders headers: HeaderFields, endStream: Bool, on connection: HTTP2Connection) {
         guard var call = calls[id] else { return }
-        let isTrailers = call.sawHeaders || endStream || headers.contains { $0.name == "grpc-status" }
-        call.sawHeaders = true
-        if isTrailers {
+        let action = call.lifecycle.headersReceived(
+            httpStatus: headers.first { $0.name == ":status" }.flatMap { Int($0.value) },
+            carriesStatus: headers.contains { $0.name == "grpc-status" }, endStream: endStream)
+        switch action {
+        case .ignore:
+            return
+        case .endWithStatus:
             end(id, ResponseHead.status(fromTrailers: headers), metadata: (try? Metadata(headerFields: headers)) ?? Metadata())
             return
-        }
-        guard headers.first(where: { $0.name == ":status" })?.value == "200" else {
-            let http = Int(headers.first { $0.name == ":status" }?.value ?? "") ?? 0
-            end(id, Status(httpStatus: http), metadata: Metadata())
+        case .endNotGRPC(let httpStatus):
+            end(id, Status(httpStatus: httpStatus), metadata: Metadata())
             connection.reset(id, errorCode: 8)
             return
+        case .deliverInitialMetadata:
+            break
         }
         let encoding = headers.first { $0.name == "grpc-encoding" }.flatMap { CompressionAlgorithm(named: $0.value) }
         call.deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: encoding)
@@ -235,7 +238,11 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
 }
 
 /// Where a unary call's stream id is kept once the event loop has opened it, so a cancellation
-/// from another thread can find it.
-final class UnaryCallHandle: Sendable {
-    let stream = Atomic<Int32>(0)
+/// (which hops onto the same loop) can find it. Written and read on the loop only.
+struct UnaryCallHandle: Sendable {
+    let stream: NIOLoopBoundBox<Int32>
+
+    init(eventLoop: any EventLoop) {
+        stream = NIOLoopBoundBox.makeBoxSendingValue(0, eventLoop: eventLoop)
+    }
 }
