@@ -82,7 +82,9 @@ struct PeerLimitTests {
     /// the peer cannot answer from inside its frame, and closes the connection.
     @Test func aPeerTricklingBytesIsCutByKeepalive() async throws {
         var configuration = HTTP2Configuration.defaults
-        configuration.keepalive = .init(interval: .milliseconds(200), timeout: .milliseconds(300))
+        // Seconds, not milliseconds: the peer must have started trickling before the first PING even
+        // on a loaded machine (a peer that sends nothing at all is cut by keepalive on any code).
+        configuration.keepalive = .init(interval: .seconds(2), timeout: .seconds(3))
         let server = try await TestServer(configuration: configuration)
         defer { Task { try await server.stop() } }
         let peer = try await RawPeer(port: server.port)
