@@ -7,8 +7,7 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
     /// trickled into a frame is not), and its conduct is counted.
     func sessionBeganFrame(type: UInt8, flags: UInt8, stream: Int32) -> Bool {
         keepalive.receivedFrame()
-        let now = NIODeadline.now()
-        if case .calmDown(let reason) = conduct.frameBegan(type: type, flags: flags, at: now) {
+        if case .calmDown(let reason) = conduct.frameBegan(type: type, flags: flags, at: .now()) {
             misconduct = reason
             return false
         }

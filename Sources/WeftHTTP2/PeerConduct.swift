@@ -26,12 +26,14 @@ struct PeerConduct {
         resetTokens = Double(limits.resetBurst)
     }
 
-    /// A frame header arrived (before its payload): `type` and `flags` as on the wire.
-    mutating func frameBegan(type: UInt8, flags: UInt8, at now: NIODeadline) -> Verdict {
+    /// A frame header arrived (before its payload): `type` and `flags` as on the wire. The clock
+    /// is read only for the frames that need it (a header block left open, a reset), not for
+    /// every DATA frame.
+    mutating func frameBegan(type: UInt8, flags: UInt8, at now: @autoclosure () -> NIODeadline) -> Verdict {
         let endHeaders = flags & Self.endHeadersFlag != 0
         switch type {
         case Self.headersType:
-            headerBlock = endHeaders ? nil : (now, 0)
+            headerBlock = endHeaders ? nil : (now(), 0)
         case Self.continuationType:
             guard var block = headerBlock else { return .proceed }  // nghttp2 refuses a stray one
             block.continuations += 1
@@ -40,7 +42,7 @@ struct PeerConduct {
             }
             headerBlock = endHeaders ? nil : block
         case Self.resetType:
-            return resetReceived(at: now)
+            return resetReceived(at: now())
         default:
             break
         }
