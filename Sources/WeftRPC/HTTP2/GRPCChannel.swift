@@ -169,7 +169,7 @@ public final class GRPCChannel: ClientTransport {
     /// A fact this process's transport records on the status (`Status.Origin`), never read
     /// from a message a peer could send.
     public static func wasNeverSent(_ error: any Error) -> Bool {
-        (error as? Status)?.callWasNeverSent ?? false
+        (error as? Status)?.origin == .transportBeforeSending
     }
 
     private func requestHeaders(_ method: MethodDescriptor, _ options: CallOptions) -> HeaderFields {

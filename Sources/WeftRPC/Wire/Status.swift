@@ -129,10 +129,6 @@ public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
         Status(code, message, origin: origin)
     }
 
-    /// Whether the call this status ended never left this process, so that it may be retried
-    /// anywhere whatever its idempotency. Decided by the status's origin, never by its text.
-    public var callWasNeverSent: Bool { origin == .transportBeforeSending }
-
     public static func == (lhs: Status, rhs: Status) -> Bool {
         lhs.code == rhs.code && lhs.message == rhs.message
     }
