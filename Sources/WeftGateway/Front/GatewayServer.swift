@@ -40,11 +40,7 @@ public final class GatewayServer: Sendable {
         registry.describe("weft_gateway_connections", help: "Client connections open now.")
         let refused = Counter(label: "weft_gateway_connections_refused_total", factory: registry)
         registry.describe("weft_gateway_connections_refused_total", help: "Connections closed on arrival: limits.maxConnections were open.")
-        let trimmer = MemoryTrimmer()
-        let connections = ConnectionRegistry(maximum: configuration.maximumConnections) { count in
-            open.set(count)
-            trimmer.connectionsChanged(to: count)
-        }
+        let connections = ConnectionRegistry(maximum: configuration.maximumConnections) { open.set($0) }
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

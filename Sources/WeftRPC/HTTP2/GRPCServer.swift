@@ -71,12 +71,8 @@ public final class GRPCServer: Sendable {
             services: services, interceptors: interceptors, propagatedMetadataKeys: configuration.propagatedMetadataKeys,
             responseCompression: configuration.responseCompression)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let trimmer = MemoryTrimmer()
         let countChanged = configuration.connectionCountChanged
-        let connections = ConnectionRegistry(maximum: configuration.maximumConnections) { count in
-            countChanged?(count)
-            trimmer.connectionsChanged(to: count)
-        }
+        let connections = ConnectionRegistry(maximum: configuration.maximumConnections) { countChanged?($0) }
         let loopsStopping = EventLoopTaskExecutor.Shutdown()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -139,7 +135,8 @@ public final class GRPCServer: Sendable {
 }
 
 /// A server's open connections, at most `maximum`, for draining them on shutdown (the
-/// gateway's front counts its connections with it too).
+/// gateway's front counts its connections with it too). Memory a burst of them freed goes back
+/// to the system as they close (`MemoryTrimmer`).
 package final class ConnectionRegistry: Sendable {
     private struct Entry {
         let channel: any Channel
@@ -149,6 +146,7 @@ package final class ConnectionRegistry: Sendable {
     private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
     private let maximum: Int
     private let countChanged: @Sendable (Int) -> Void
+    private let trimmer = MemoryTrimmer()
 
     package init(maximum: Int, countChanged: @escaping @Sendable (Int) -> Void) {
         self.maximum = maximum
@@ -164,6 +162,7 @@ package final class ConnectionRegistry: Sendable {
             guard entries.count < maximum else { return false }
             entries[key] = Entry(channel: channel)
             countChanged(entries.count)
+            trimmer.connectionsChanged(to: entries.count)
             return true
         }
         guard admitted else { return false }
@@ -172,6 +171,7 @@ package final class ConnectionRegistry: Sendable {
             self.entries.withLock { entries in
                 entries.removeValue(forKey: key)
                 countChanged(entries.count)
+                trimmer.connectionsChanged(to: entries.count)
             }
         }
         return true
