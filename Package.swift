@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "WeftRPC", targets: ["WeftRPC"]),
         .library(name: "WeftTLS", targets: ["WeftTLS"]),
         .library(name: "WeftGateway", targets: ["WeftGateway"]),
+        .library(name: "WeftREST", targets: ["WeftREST"]),
         .library(name: "WeftMesh", targets: ["WeftMesh"]),
         .library(name: "WeftSchema", targets: ["WeftSchema"]),
         .library(name: "WeftSwiftEmitter", targets: ["WeftSwiftEmitter"]),
@@ -65,6 +66,8 @@ let package = Package(
 
         // MARK: Runtime
         .target(name: "WeftMessages", path: "Sources/WeftMessages"),
+        // Generated REST clients' runtime: a gateway's JSON routes over URLSession (no NIO, for apps).
+        .target(name: "WeftREST", dependencies: ["WeftMessages"], path: "Sources/WeftREST"),
         // TLS over OpenSSL: contexts from PEM files, a NIO handler over memory BIOs, peer identity.
         .target(
             name: "WeftTLS",
@@ -151,6 +154,7 @@ let package = Package(
             path: "Tests/WeftSwiftEmitterTests",
             exclude: ["Golden"]
         ),
+        .testTarget(name: "WeftRESTTests", dependencies: ["WeftREST", "WeftMessages"], path: "Tests/WeftRESTTests"),
         .testTarget(name: "WeftMessagesTests", dependencies: ["WeftMessages"], path: "Tests/WeftMessagesTests"),
         .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC"], path: "Tests/WeftRPCTests"),
         .testTarget(
@@ -165,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "WeftGatewayTests",
             dependencies: [
-                "WeftGateway", "WeftMesh", "WeftRPC", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport",
+                "WeftGateway", "WeftMesh", "WeftRPC", "WeftREST", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/WeftGatewayTests",

@@ -6,12 +6,28 @@ public struct JSONEncodingOptions: Sendable, Hashable {
     public var preserveProtoNames: Bool
     /// Write enum values as numbers instead of names.
     public var enumsAsIntegers: Bool
+    /// How many fraction digits a `google.protobuf.Timestamp` is written with.
+    public var timestampFraction: TimestampFraction
 
-    /// Creates options; every flag defaults to off.
-    public init(alwaysPrintDefaults: Bool = false, preserveProtoNames: Bool = false, enumsAsIntegers: Bool = false) {
+    /// The fraction digits of a written Timestamp; both are proto3 JSON every reader takes.
+    public enum TimestampFraction: Sendable, Hashable {
+        /// As few as the value needs of 0, 3, 6 and 9 (`…:05Z`, `…:05.120Z`): protobuf's own output.
+        case shortest
+        /// 3, or 6 or 9 when the value needs them, never none (`…:05.000Z`): for readers that
+        /// take either a fraction or none but not both, such as Foundation's
+        /// `ISO8601DateFormatter` with `.withFractionalSeconds`.
+        case atLeastMilliseconds
+    }
+
+    /// Creates options; every flag defaults to off, timestamps to the shortest fraction.
+    public init(
+        alwaysPrintDefaults: Bool = false, preserveProtoNames: Bool = false, enumsAsIntegers: Bool = false,
+        timestampFraction: TimestampFraction = .shortest
+    ) {
         self.alwaysPrintDefaults = alwaysPrintDefaults
         self.preserveProtoNames = preserveProtoNames
         self.enumsAsIntegers = enumsAsIntegers
+        self.timestampFraction = timestampFraction
     }
 }
 

@@ -258,11 +258,13 @@ public struct JSONWriter: ~Copyable {
     // MARK: Well-known types
 
     /// Writes a `google.protobuf.Timestamp` as a quoted RFC 3339 UTC string with 0, 3, 6 or 9
-    /// fractional digits. Values outside 0001-01-01..9999-12-31 make `finish()` throw.
+    /// fractional digits (see `JSONEncodingOptions.timestampFraction`). Values outside
+    /// 0001-01-01..9999-12-31 make `finish()` throw.
     public mutating func writeTimestamp(seconds: Int64, nanos: Int32) {
         separate()
         buffer.append(UInt8(ascii: "\""))
-        if let problem = TimestampFormat.appendTimestamp(seconds: seconds, nanos: nanos, to: &buffer) {
+        let minimumDigits = options.timestampFraction == .atLeastMilliseconds ? 3 : 0
+        if let problem = TimestampFormat.appendTimestamp(seconds: seconds, nanos: nanos, minimumFractionDigits: minimumDigits, to: &buffer) {
             recordError(problem)
         }
         buffer.append(UInt8(ascii: "\""))

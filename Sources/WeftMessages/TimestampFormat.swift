@@ -39,8 +39,11 @@ public enum TimestampFormat {
 
     // MARK: Formatting
 
-    /// Appends the timestamp text; returns a problem description instead when it has none.
-    static func appendTimestamp(seconds: Int64, nanos: Int32, to buffer: inout OutputBuffer) -> String? {
+    /// Appends the timestamp text, its fraction at least `minimumFractionDigits` (0 or 3) long;
+    /// returns a problem description instead when it has none.
+    static func appendTimestamp(
+        seconds: Int64, nanos: Int32, minimumFractionDigits: Int = 0, to buffer: inout OutputBuffer
+    ) -> String? {
         guard seconds >= minTimestampSeconds, seconds <= maxTimestampSeconds, nanos >= 0, nanos <= 999_999_999 else {
             return "Timestamp seconds \(seconds) nanos \(nanos) is outside 0001-01-01T00:00:00Z...9999-12-31T23:59:59.999999999Z"
         }
@@ -58,7 +61,12 @@ public enum TimestampFormat {
         buffer.appendDigits(secondOfDay / 60 % 60, width: 2)
         buffer.append(UInt8(ascii: ":"))
         buffer.appendDigits(secondOfDay % 60, width: 2)
-        appendFraction(Int(nanos), to: &buffer)
+        if nanos == 0, minimumFractionDigits > 0 {
+            buffer.append(UInt8(ascii: "."))
+            buffer.appendDigits(0, width: minimumFractionDigits)
+        } else {
+            appendFraction(Int(nanos), to: &buffer)
+        }
         buffer.append(UInt8(ascii: "Z"))
         return nil
     }

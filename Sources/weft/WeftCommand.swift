@@ -8,7 +8,7 @@ struct WeftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weft",
         abstract: "Weft, a schema-first RPC mesh for Swift services.",
-        subcommands: [Certs.self, ServeCommand.self, GatewayCommand.self]
+        subcommands: [Certs.self, ServeCommand.self, GatewayCommand.self, OpenAPICommand.self]
     )
 
     struct Certs: ParsableCommand {

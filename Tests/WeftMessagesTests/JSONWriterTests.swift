@@ -83,4 +83,17 @@ struct JSONWriterTests {
             try writeJSON { $0.writeDuration(seconds: 1, nanos: -1) }
         }
     }
+
+    /// With `.atLeastMilliseconds` every timestamp has a fraction of 3, 6 or 9 digits, and
+    /// nothing of the value is lost; durations are unchanged.
+    @Test(arguments: [
+        (Int32(0), "1970-01-01T00:00:00.000Z"), (120_000_000, "1970-01-01T00:00:00.120Z"),
+        (123_456_000, "1970-01-01T00:00:00.123456Z"), (1, "1970-01-01T00:00:00.000000001Z"),
+    ])
+    func timestampsWithAtLeastMilliseconds(_ nanos: Int32, _ expected: String) throws {
+        let options = JSONEncodingOptions(timestampFraction: .atLeastMilliseconds)
+        #expect(try writeJSON(options: options) { $0.writeTimestamp(seconds: 0, nanos: nanos) } == "\"\(expected)\"")
+        #expect(TimestampFormat.parseTimestamp(expected).map { $0.nanos } == nanos)
+        #expect(try writeJSON(options: options) { $0.writeDuration(seconds: 1, nanos: 0) } == #""1s""#)
+    }
 }

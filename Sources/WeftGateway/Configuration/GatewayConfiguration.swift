@@ -48,7 +48,7 @@ public struct GatewayConfiguration: Sendable {
     public var corsAllowedOrigins: [String] = []
     /// JWT validation at the edge; nil accepts every request unauthenticated.
     public var jwt: JWTPolicy?
-    /// Request headers forwarded as metadata besides `authorization` (lowercase names).
+    /// Request headers forwarded as metadata besides `authorization` and `idempotency-key` (lowercase names).
     public var forwardedRequestHeaders: [String] = []
     /// Response metadata keys copied to HTTP response headers (lowercase names).
     public var forwardedResponseMetadata: [String] = []

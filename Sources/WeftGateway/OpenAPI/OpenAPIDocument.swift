@@ -6,10 +6,23 @@ import WeftSchema
 /// in proto3 JSON terms, streamed answers, the bearer token a route needs, and the error body
 /// every route may answer with.
 public enum OpenAPIDocument {
+    /// The title the gateway gives its document.
+    public static let defaultTitle = "Weft gateway"
+
+    /// The document a gateway with `configuration` serves at `/openapi.json`, as text, made
+    /// without starting anything (its schemas and JWT policy only; upstreams are not read).
+    public static func text(for configuration: GatewayConfiguration, title: String = defaultTitle) throws -> String {
+        let compiled = SchemaCompiler(includePaths: configuration.schemaIncludePaths).compile(configuration.schemaFiles)
+        if compiled.hasErrors {
+            throw GatewayStartError(compiled.diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        return try make(title: title, version: "1", files: compiled.files, jwt: configuration.jwt).prettyText
+    }
+
     /// The document for every method with an HTTP rule in `services` of `files`. With `jwt`, the
     /// routes of the methods it does not list as public need a bearer JWT.
     public static func make(title: String, version: String, files: [ProtoFile], jwt: JWTPolicy? = nil) throws -> JSONValue {
-        var schemas = SchemaCollector(schema: DynamicSchema(files: files))
+        var schemas = SchemaCollector(files: files)
         var paths: [(path: OpenAPIPath, operations: [(String, JSONValue)])] = []
         for file in files {
             for service in file.services {
@@ -34,7 +47,9 @@ public enum OpenAPIDocument {
                 }
             }
         }
-        var components: [(String, JSONValue)] = [("schemas", .object(schemas.collected + [("Status", errorSchema)]))]
+        var collected = schemas.collected + [(ComponentNames.status, errorSchema)]
+        if schemas.usesNonFiniteNumbers { collected.append((ComponentNames.nonFiniteNumber, SchemaCollector.nonFiniteNumberSchema)) }
+        var components: [(String, JSONValue)] = [("schemas", .object(collected))]
         if jwt != nil {
             components.append(("securitySchemes", .object([(bearerScheme, .object([
                 ("type", .string("http")), ("scheme", .string("bearer")), ("bearerFormat", .string("JWT")),
@@ -61,7 +76,7 @@ public enum OpenAPIDocument {
     }
 
     /// A reference to the error body.
-    static let statusReference: JSONValue = .object([("$ref", .string("#/components/schemas/Status"))])
+    static let statusReference = SchemaCollector.componentReference(ComponentNames.status)
 
     /// The body of every error response: `{"code": …, "message": …, "details": […]}`.
     static let errorSchema: JSONValue = .object([

@@ -77,7 +77,11 @@ struct OpenAPIOperation {
         var parameters: [JSONValue] = []
         for field in input.fields where !bound.contains(field.name) && field.name != binding.body {
             guard let querySchema = try schemas.queryParameterSchema(field) else { continue }
-            parameters.append(.object([("name", .string(field.jsonName)), ("in", .string("query")), ("schema", querySchema)]))
+            var members: [(String, JSONValue)] = [("name", .string(field.jsonName)), ("in", .string("query"))]
+            // On the parameter: beside a `$ref` (an enum's), a description would be ignored.
+            if !field.doc.isEmpty { members.append(("description", .string(field.doc))) }
+            members.append(("schema", querySchema))
+            parameters.append(.object(members))
         }
         return parameters
     }
@@ -99,10 +103,16 @@ struct OpenAPIOperation {
             required = !Self.takesEmptyObject(field)
         }
         if method.clientStreaming {
+            // Described as JSON, the stream's type in an extension: generators refuse a request
+            // media type they do not know (openapi-python-client drops the route), and one
+            // JSON object is a stream of one request, which the gateway takes as it is.
             return .object([
-                ("description", .string("A stream of requests: one JSON object per line; an empty body is a stream of none.")),
+                ("description", .string(
+                    "A stream of requests: one JSON object per line, sent as application/x-ndjson "
+                        + "(one object sent as application/json is a stream of one); an empty body is a stream of none.")),
                 ("required", .bool(false)),
-                ("content", .object([("application/x-ndjson", .object([("schema", schema)]))])),
+                ("content", .object([("application/json", .object([("schema", schema)]))])),
+                ("x-weft-stream-content-type", .string("application/x-ndjson")),
             ])
         }
         var members: [(String, JSONValue)] = []

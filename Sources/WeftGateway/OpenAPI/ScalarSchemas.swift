@@ -48,9 +48,16 @@ extension SchemaCollector {
     private static func floatingPoint(_ format: String) -> JSONValue {
         .object([("oneOf", .array([
             .object([("type", .string("number")), ("format", .string(format))]),
-            .object([("type", .string("string")), ("enum", .array(["NaN", "Infinity", "-Infinity"].map(JSONValue.string)))]),
+            componentReference(ComponentNames.nonFiniteNumber),
         ]))])
     }
+
+    /// The strings a float takes for the values a JSON number cannot spell, as one component
+    /// (inline, generators would make one enum type per float field).
+    static let nonFiniteNumberSchema: JSONValue = .object([
+        ("type", .string("string")), ("enum", .array(["NaN", "Infinity", "-Infinity"].map(JSONValue.string))),
+        ("x-enum-varnames", .array(["NAN", "INFINITY", "NEGATIVE_INFINITY"].map(JSONValue.string))),
+    ])
 
     /// The well-known types' JSON forms.
     static let wellKnown: [String: JSONValue] = [

@@ -1,54 +1,80 @@
 import WeftMessages
 import WeftSchema
 
-/// OpenAPI schemas for messages in proto3 JSON terms, collected as operations reference them
-/// (each message once, recursion allowed). A message's schema allows no other members, and no
-/// two members of one oneof: the gateway's transcoder refuses both (400, naming the field).
+/// OpenAPI schemas for messages and enums in proto3 JSON terms, collected as operations
+/// reference them (each type once, as a component every use refers to; recursion allowed). A
+/// message's schema allows no other members, and says that no two members of one oneof may be
+/// set: the gateway's transcoder refuses both (400, naming the field).
 struct SchemaCollector {
     let schema: DynamicSchema
+    let names: ComponentNames
     private(set) var collected: [(String, JSONValue)] = []
+    /// Whether a float field was described (its schema refers to `NonFiniteNumber`).
+    private(set) var usesNonFiniteNumbers = false
     private var started: Set<String> = []
 
-    init(schema: DynamicSchema) {
-        self.schema = schema
+    /// A collector for the types of `files` (a checked compilation's files).
+    init(files: [ProtoFile]) {
+        self.schema = DynamicSchema(files: files)
+        self.names = ComponentNames(files: files)
     }
 
     /// A message's schema: the well-known types inline, others a `$ref` to a component.
     mutating func reference(_ fullName: String) throws -> JSONValue {
         if let inline = Self.wellKnown[fullName] { return inline }
+        let name = names.name(of: fullName)
         if !started.contains(fullName) {
             started.insert(fullName)
             let message = try schema.message(fullName)
             let slot = collected.count
-            collected.append((fullName, .null))
+            collected.append((name, .null))
             var properties: [(String, JSONValue)] = []
             for field in message.fields { properties.append((field.jsonName, try fieldSchema(field))) }
+            let oneofs = Self.oneofMembers(message)
+            var description = message.doc
+            for (name, fields) in oneofs {
+                description += (description.isEmpty ? "" : "\n\n")
+                    + "At most one of " + fields.map { "`\($0)`" }.joined(separator: ", ") + " (oneof `\(name)`)."
+            }
             var members: [(String, JSONValue)] = [("type", .string("object"))]
-            if !message.doc.isEmpty { members.append(("description", .string(message.doc))) }
+            if !description.isEmpty { members.append(("description", .string(description))) }
             members.append(("properties", .object(properties)))
             members.append(("additionalProperties", .bool(false)))
-            if let exclusive = Self.oneofExclusion(message) { members.append(("not", exclusive)) }
+            if !oneofs.isEmpty {
+                members.append(("x-weft-oneofs", .object(oneofs.map { ($0.name, .array($0.fields.map(JSONValue.string))) })))
+            }
             collected[slot].1 = .object(members)
         }
-        return .object([("$ref", .string("#/components/schemas/\(fullName)"))])
+        return Self.componentReference(name)
     }
 
-    /// What no object of `message` may be: one with two members of one oneof, which the
-    /// transcoder refuses (any two of them present); nil without a oneof of two members or more.
-    private static func oneofExclusion(_ message: MessageDecl) -> JSONValue? {
-        var pairs: [JSONValue] = []
-        for index in message.oneofs.indices {
-            let names = message.fields.filter { $0.oneofIndex == index }.map(\.jsonName)
-            for (position, first) in names.enumerated() {
-                for second in names[(position + 1)...] {
-                    pairs.append(.object([("required", .array([.string(first), .string(second)]))]))
-                }
-            }
+    /// An enum's schema: a `$ref` to a component listing its names.
+    private mutating func enumReference(_ fullName: String) -> JSONValue {
+        let name = names.name(of: fullName)
+        if !started.contains(fullName) {
+            started.insert(fullName)
+            let enumDecl = schema.enums[fullName]
+            var members: [(String, JSONValue)] = [
+                ("type", .string("string")), ("enum", .array(enumDecl?.values.map { .string($0.name) } ?? [])),
+            ]
+            if let doc = enumDecl?.doc, !doc.isEmpty { members.append(("description", .string(doc))) }
+            collected.append((name, .object(members)))
         }
-        switch pairs.count {
-        case 0: return nil
-        case 1: return pairs[0]
-        default: return .object([("anyOf", .array(pairs))])
+        return Self.componentReference(name)
+    }
+
+    static func componentReference(_ name: String) -> JSONValue {
+        .object([("$ref", .string("#/components/schemas/\(name)"))])
+    }
+
+    /// The oneofs of `message` with two members or more, by name, their members' JSON names: an
+    /// object may set at most one of each (the transcoder refuses two, naming the oneof). Said
+    /// in the description and the extension `x-weft-oneofs`, not as a `not` schema:
+    /// swift-openapi-generator drops a schema with `not`, and every type that uses it.
+    private static func oneofMembers(_ message: MessageDecl) -> [(name: String, fields: [String])] {
+        message.oneofs.indices.compactMap { index in
+            let fields = message.fields.filter { $0.oneofIndex == index }.map(\.jsonName)
+            return fields.count < 2 ? nil : (message.oneofs[index].name, fields)
         }
     }
 
@@ -80,10 +106,10 @@ struct SchemaCollector {
     private mutating func typeSchema(_ type: FieldType) throws -> JSONValue {
         switch type {
         case .scalar(let scalar):
+            if scalar == .float || scalar == .double { usesNonFiniteNumbers = true }
             return Self.scalarSchema(scalar)
         case .enumeration(let name):
-            let names = schema.enums[name]?.values.map { JSONValue.string($0.name) } ?? []
-            return .object([("type", .string("string")), ("enum", .array(names))])
+            return enumReference(name)
         case .message(let name):
             return try reference(name)
         case .map, .unresolved:

@@ -54,7 +54,7 @@ public final class Gateway: Sendable {
         self.protection = GatewayProtection(
             breakerPolicy: configuration.circuitBreaker, maximumConcurrentCalls: configuration.maximumConcurrentCallsPerUpstream)
         self.openAPI = Array(try OpenAPIDocument.make(
-            title: "Weft gateway", version: "1", files: compiled.files, jwt: configuration.jwt).prettyText.utf8)
+            title: OpenAPIDocument.defaultTitle, version: "1", files: compiled.files, jwt: configuration.jwt).prettyText.utf8)
         self.accessLog = accessLog
         do {
             self.jwt = try configuration.jwt.map { try JWTValidator(policy: $0) }
@@ -420,14 +420,18 @@ public final class Gateway: Sendable {
         return "ip:" + request.clientAddress
     }
 
-    /// `authorization`, the configured allow-list of headers, the request id, the W3C trace and
+    /// `authorization`, `idempotency-key` (a retried create or payment is recognized by the
+    /// service), the configured allow-list of headers, the request id, the W3C trace and
     /// the verified claims (`x-jwt-<claim>`, never taken from the client's own headers), as
     /// metadata.
+    /// Request headers every service sees as metadata.
+    static let alwaysForwarded: Set<String> = ["authorization", "idempotency-key"]
+
     private func forwardedMetadata(_ request: GatewayRequest, requestID: String, claims: [(String, JSONValue)]) -> Metadata {
         var metadata = Metadata()
         for (name, value) in request.headers
         where !name.hasPrefix("x-jwt-") && name != "traceparent"
-            && (name == "authorization" || configuration.forwardedRequestHeaders.contains(name)) {
+            && (Self.alwaysForwarded.contains(name) || configuration.forwardedRequestHeaders.contains(name)) {
             if name.hasSuffix("-bin") {
                 if let bytes = Base64.decode(value) { metadata.add(name, binary: bytes) }
             } else {

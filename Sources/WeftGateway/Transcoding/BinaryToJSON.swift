@@ -6,7 +6,7 @@ import WeftSchema
 /// enums by name, the well-known types' JSON forms).
 extension DynamicSchema {
     /// The JSON of the `messageType` message encoded in `bytes`.
-    public func json(fromBinary bytes: [UInt8], messageType: String, options: JSONEncodingOptions = .init()) throws -> [UInt8] {
+    public func json(fromBinary bytes: [UInt8], messageType: String, options: JSONEncodingOptions = .restAnswers) throws -> [UInt8] {
         let message = try message(messageType)
         let fields = try RawFields(bytes)
         var writer = JSONWriter(options: options)
@@ -95,7 +95,7 @@ extension DynamicSchema {
     /// The JSON an HTTP response carries under a rule's `response_body`: the whole message for
     /// `""`, else that one field's value (`null` for an absent message field).
     public func responseJSON(
-        fromBinary bytes: [UInt8], messageType: String, responseBody: String, options: JSONEncodingOptions = .init()
+        fromBinary bytes: [UInt8], messageType: String, responseBody: String, options: JSONEncodingOptions = .restAnswers
     ) throws -> [UInt8] {
         guard !responseBody.isEmpty else { return try json(fromBinary: bytes, messageType: messageType, options: options) }
         let message = try message(messageType)
@@ -158,4 +158,11 @@ extension FieldType {
         if case .message = self { return true }
         return false
     }
+}
+
+extension JSONEncodingOptions {
+    /// How the gateway writes answers: proto3 JSON, every Timestamp with a fraction of at least
+    /// milliseconds (`2026-01-02T03:04:05.000Z`), so that clients whose date decoders take a
+    /// fraction or none, not both, read every value of a list (README, "Timestamps").
+    public static let restAnswers = JSONEncodingOptions(timestampFraction: .atLeastMilliseconds)
 }

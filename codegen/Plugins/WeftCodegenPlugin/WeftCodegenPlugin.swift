@@ -2,7 +2,9 @@ import Foundation
 import PackagePlugin
 
 /// Regenerates Swift for every `.proto` file in a target on each build: one `weft-codegen`
-/// run per schema, with the target's directory as the include root.
+/// run per schema, with the target's directory as the include root. What is generated follows
+/// the target's dependencies: service stubs and clients when it depends on `WeftRPC`, only the
+/// messages when it does not (an app that talks REST), and REST clients when it depends on `WeftREST`.
 @main
 struct WeftCodegenPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -11,6 +13,10 @@ struct WeftCodegenPlugin: BuildToolPlugin {
         let root = sourceTarget.directoryURL.standardizedFileURL.path
         let schemas = sourceTarget.sourceFiles(withSuffix: "proto").map(\.url)
         let outputRoot = context.pluginWorkDirectoryURL
+        let dependencies = Set(target.recursiveTargetDependencies.map(\.name))
+        var flags: [String] = []
+        if !dependencies.contains("WeftRPC") { flags.append("--messages-only") }
+        if dependencies.contains("WeftREST") { flags.append("--rest-clients") }
         return schemas.map { schema in
             let relative = String(schema.standardizedFileURL.path.dropFirst(root.count + 1))
             let output = outputRoot.appendingPathComponent(
@@ -18,7 +24,7 @@ struct WeftCodegenPlugin: BuildToolPlugin {
             return .buildCommand(
                 displayName: "weft-codegen \(relative)",
                 executable: tool.url,
-                arguments: ["--proto-path", root, "--out", outputRoot.path, schema.path],
+                arguments: flags + ["--proto-path", root, "--out", outputRoot.path, schema.path],
                 // Any schema of the target may be imported by this one.
                 inputFiles: schemas,
                 outputFiles: [output]

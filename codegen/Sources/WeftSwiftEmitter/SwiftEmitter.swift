@@ -8,10 +8,13 @@ public struct SwiftEmitter: Sendable {
         public var isRuntimeModule: Bool
         /// Emit service namespaces and stubs (which need `WeftRPC`), not only messages.
         public var includesServices: Bool
+        /// Emit a REST client per service with REST routes (which needs `WeftREST`).
+        public var includesRESTClients: Bool
 
-        public init(isRuntimeModule: Bool = false, includesServices: Bool = true) {
+        public init(isRuntimeModule: Bool = false, includesServices: Bool = true, includesRESTClients: Bool = false) {
             self.isRuntimeModule = isRuntimeModule
             self.includesServices = includesServices
+            self.includesRESTClients = includesRESTClients
         }
     }
 
@@ -54,6 +57,12 @@ public struct SwiftEmitter: Sendable {
         if !options.isRuntimeModule { out.line("import WeftMessages") }
         let services = options.includesServices ? file.services : []
         if !services.isEmpty { out.line("import WeftRPC") }
+        let restClients = options.includesRESTClients
+            ? file.services.map { service in
+                RESTClientEmitter(types: types, service: service, name: Self.restClientName(service, in: file))
+            }.filter { !$0.routedMethods.isEmpty }
+            : []
+        if !restClients.isEmpty { out.line("import WeftREST") }
 
         for enumDecl in file.enums {
             out.line()
@@ -72,6 +81,10 @@ public struct SwiftEmitter: Sendable {
             out.line()
             ServiceEmitter(types: types).emit(service, prefix: TypeTable.typePrefix(of: file), into: &out)
         }
+        for client in restClients {
+            out.line()
+            client.emit(into: &out)
+        }
         for message in messages.flatMap({ withNestedMessages($0, types: types) }) {
             out.line()
             out.line("// MARK: - \(message.swiftName) codecs")
@@ -81,6 +94,11 @@ public struct SwiftEmitter: Sendable {
             JSONCodecEmitter().emit(message, into: &out)
         }
         return GeneratedFile(path: Self.outputPath(for: file.path), contents: out.text)
+    }
+
+    /// A service's REST client type: its namespace's name with `RESTClient` (`CatalogServiceRESTClient`).
+    static func restClientName(_ service: ServiceDecl, in file: ProtoFile) -> String {
+        TypeTable.typePrefix(of: file) + SwiftNaming.typeName(service.name, suffix: "Service") + "RESTClient"
     }
 
     private func withNestedMessages(_ message: MessageModel, types: TypeTable) -> [MessageModel] {

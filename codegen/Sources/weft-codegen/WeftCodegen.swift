@@ -31,6 +31,9 @@ struct WeftCodegen: ParsableCommand {
     @Flag(name: .long, help: "Generate message types only: no service descriptors or stubs (no WeftRPC dependency).")
     var messagesOnly = false
 
+    @Flag(name: .long, help: "Also generate a REST client per service with google.api.http routes (needs the WeftREST module).")
+    var restClients = false
+
     @Option(name: .long, help: "Also write a FileDescriptorSet (protoc's --descriptor_set_out format) of the inputs to this file.")
     var descriptorSetOut: String?
 
@@ -61,7 +64,7 @@ struct WeftCodegen: ParsableCommand {
         if let descriptorSetOut { try writeDescriptorSet(result, to: descriptorSetOut) }
         if check { return }
 
-        let emitter = SwiftEmitter(options: .init(isRuntimeModule: runtimeModule, includesServices: !messagesOnly))
+        let emitter = SwiftEmitter(options: .init(isRuntimeModule: runtimeModule, includesServices: !messagesOnly, includesRESTClients: restClients))
         for path in result.requestedPaths {
             guard let file = result.files.first(where: { $0.path == path }) else { continue }
             let generated = emitter.emit(file, allFiles: result.files)

@@ -1,0 +1,77 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import WeftMessages
+
+/// Calls a Weft gateway's JSON REST routes with URLSession (Apple platforms, and Linux through
+/// FoundationNetworking), sending and receiving the same generated message types the services
+/// use. Generated `…RESTClient` types call `call(_:_:options:)` once per rpc.
+public struct RESTClient: Sendable {
+    /// Where the gateway is (`https://api.example.com`); route paths are appended to it.
+    public let baseURL: URL
+    /// The session requests go through.
+    public let session: URLSession
+    /// Options every call starts from.
+    public let defaults: RESTCallOptions
+
+    /// A client of the gateway at `baseURL`.
+    public init(baseURL: URL, session: URLSession = .shared, defaults: RESTCallOptions = RESTCallOptions()) {
+        self.baseURL = baseURL
+        self.session = session
+        self.defaults = defaults
+    }
+
+    /// This client with other default options (a new token after a refresh, say).
+    public func with(defaults: RESTCallOptions) -> RESTClient {
+        RESTClient(baseURL: baseURL, session: session, defaults: defaults)
+    }
+
+    /// Sends `request` along `route` and decodes the answer.
+    ///
+    /// - Throws: `RESTError` when the gateway answers with an error status, `RESTRequestError`
+    ///   when the request does not fit the route (nothing is sent), `JSONDecodingError` when the
+    ///   answer is not the response type, and URLSession's errors for the transport.
+    public func call<Request: WeftMessage, Response: WeftMessage>(
+        _ route: RESTRoute, _ request: Request, options: RESTCallOptions = RESTCallOptions()
+    ) async throws -> Response {
+        let fields = try request.jsonUTF8Bytes(options: JSONEncodingOptions(preserveProtoNames: true))
+        let parts = try RESTRequestParts(route: route, request: fields.withUnsafeBytes { try JSONValue(parsing: $0) })
+        let urlRequest = try makeRequest(route, parts, options: options.over(defaults))
+        let (data, response) = try await session.data(for: urlRequest)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let body = [UInt8](data)
+        guard (200..<300).contains(status) else { throw RESTError(httpStatus: status, body: body) }
+        // A newer service may answer with fields this client does not know yet.
+        let decoding = JSONDecodingOptions(ignoreUnknownFields: true)
+        guard !route.responseBody.isEmpty else { return try Response(jsonUTF8Bytes: body, options: decoding) }
+        let wrapped = JSONValue.object([(route.responseBody, try body.withUnsafeBytes { try JSONValue(parsing: $0) })])
+        return try Response(jsonUTF8Bytes: wrapped.utf8Bytes, options: decoding)
+    }
+
+    private func makeRequest(_ route: RESTRoute, _ parts: RESTRequestParts, options: RESTCallOptions) throws -> URLRequest {
+        var text = baseURL.absoluteString
+        if text.hasSuffix("/") { text.removeLast() }
+        text += parts.path
+        if !parts.query.isEmpty {
+            text += "?" + parts.query.map { PercentEncoding.segment($0.name) + "=" + PercentEncoding.segment($0.value) }.joined(separator: "&")
+        }
+        guard let url = URL(string: text) else { throw RESTRequestError("\(text) is not a URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = route.method
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let body = parts.body {
+            request.httpBody = Data(body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        if let token = options.bearerToken { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let key = options.idempotencyKey { request.setValue(key, forHTTPHeaderField: "Idempotency-Key") }
+        if let timeout = options.timeout {
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            request.timeoutInterval = seconds
+            request.setValue(String(format: "%.3f", seconds), forHTTPHeaderField: "X-Request-Timeout")
+        }
+        for header in options.headers { request.addValue(header.value, forHTTPHeaderField: header.name) }
+        return request
+    }
+}

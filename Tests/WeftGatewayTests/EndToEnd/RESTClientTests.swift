@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import WeftMessages
+import WeftREST
+
+/// The REST client `weft-codegen --rest-clients` generates for the bookshop, through a live
+/// gateway: every unary route form (multi-segment variables, a body field, `*`, `**`, a
+/// response field, a custom method, nested and repeated query parameters), errors decoded
+/// into `RESTError`, and the token, idempotency key and timeout options reaching the service.
+@Suite(.serialized) struct RESTClientTests {
+    static func client(_ harness: GatewayHarness, defaults: RESTCallOptions = RESTCallOptions()) -> BookshopRESTClient {
+        BookshopRESTClient(client: RESTClient(baseURL: URL(string: harness.base)!, defaults: defaults))
+    }
+
+    @Test func everyUnaryRouteForm() async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let books = Self.client(harness)
+
+        let fetched = try await books.getBook(GetBookRequest(name: "shelves/s 1/books/b%1"))
+        #expect(fetched.name == "shelves/s 1/books/b%1")
+        #expect(fetched.title == "Title of b%1")
+
+        let query = ListBooksRequest(
+            parent: "shelves/s1", pageSize: 5, tags: ["a", "b c&d"], binding: .hardcover,
+            filter: BookFilter(minPages: 10, author: "Ann Ö"))
+        let listed = try await books.listBooks(query)
+        #expect(listed.query == query)
+
+        let published = Google_Protobuf_Timestamp(seconds: 1_700_000_000, nanos: 120_000_000)
+        let created = try await books.createBook(CreateBookRequest(
+            parent: "shelves/s1", book: Book(title: "Dune", pages: 412, author: Author(displayName: "Frank"), published: published)))
+        #expect(created.name == "shelves/s1/books/dune")
+        #expect(created.published == published)
+        #expect(created.pages == 412)
+
+        let updated = try await books.updateBook(UpdateBookRequest(book: Book(name: "shelves/s1/books/dune", title: "Dune Messiah")))
+        #expect(updated.name == "shelves/s1/books/dune")
+        #expect(updated.title == "Dune Messiah")
+
+        let archived = try await books.archiveBook(ArchiveBookRequest(name: "shelves/s1/books/dune", reason: "old"))
+        #expect(archived.title == "archived: old")
+        #expect(try await books.getFile(FileRequest(path: "docs/a b/c.txt")).path == "docs/a b/c.txt")
+        #expect(try await books.getTitle(GetBookRequest(name: "shelves/s1/books/x")).title == "The \"Title\" of shelves/s1/books/x")
+        #expect(try await books.reindex(GetBookRequest(name: "shelves/s1/books/x")).title == "reindexed")
+        _ = try await books.deleteBook(DeleteBookRequest(name: "shelves/s1/books/x"))
+        #expect(harness.upstream.calls.withLock { $0 }.keys.sorted() == [
+            "ArchiveBook", "CreateBook", "DeleteBook", "GetBook", "GetFile", "GetTitle", "ListBooks", "Reindex", "UpdateBook",
+        ])
+    }
+
+    @Test func errorsAreDecoded() async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let books = Self.client(harness)
+        let missing = await #expect(throws: RESTError.self) { try await books.getBook(GetBookRequest(name: "shelves/s1/books/missing")) }
+        #expect(missing?.httpStatus == 404)
+        #expect(missing?.code == 5)
+        #expect(missing?.message == "no book shelves/s1/books/missing — désolé")
+        let refused = await #expect(throws: RESTError.self) { try await books.trouble(TroubleRequest(code: 9, message: "not now")) }
+        #expect(refused?.httpStatus == 400)
+        #expect(refused?.code == 9)
+        // A request that does not fit its route is refused before anything is sent.
+        await #expect(throws: RESTRequestError.self) { try await books.getBook(GetBookRequest(name: "books/b1")) }
+        await #expect(throws: RESTRequestError.self) { try await books.getBook(GetBookRequest()) }
+        #expect(harness.upstream.calls.withLock { $0["GetBook"] } == 1)
+    }
+
+    @Test func optionsReachTheService() async throws {
+        let harness = try await GatewayHarness.start {
+            $0.forwardedRequestHeaders = ["x-tenant"]
+            $0.routes["weft.gatewaytest.v1.Bookshop.Trouble"] = .init(timeout: .seconds(600))
+        }
+        defer { Task { try? await harness.stop() } }
+        let books = Self.client(harness, defaults: RESTCallOptions(bearerToken: "t0", headers: [("X-Tenant", "acme")]))
+        let seen = try await books.trouble(
+            TroubleRequest(), options: RESTCallOptions(bearerToken: "t1", idempotencyKey: "k-42", timeout: .seconds(30))).metadata
+        #expect(seen.contains("authorization=Bearer t1"))
+        #expect(seen.contains("idempotency-key=k-42"))
+        #expect(seen.contains("x-tenant=acme"))
+        // The timeout went upstream as the call's deadline (the route's default is longer).
+        let left = seen.first { $0.hasPrefix("deadline-ms=") }.flatMap { Int($0.dropFirst("deadline-ms=".count)) }
+        #expect(left.map((1...30_000).contains) == true, "\(seen)")
+    }
+}

@@ -1,0 +1,51 @@
+import WeftSchema
+
+/// Emits a service's REST client: one `async` method per unary rpc with a `google.api.http`
+/// rule, sending the request along the rule's route (its first binding) through a gateway with
+/// `WeftREST`'s `RESTClient`, and decoding the answer into the same message types the service
+/// uses. Streaming rpcs are left to the gRPC client.
+struct RESTClientEmitter {
+    let types: TypeTable
+    let service: ServiceDecl
+    let name: String
+
+    /// The unary rpcs with a route; a service without any gets no REST client.
+    var routedMethods: [MethodDecl] {
+        service.methods.filter { $0.httpRule != nil && !$0.clientStreaming && !$0.serverStreaming }
+    }
+
+    func emit(into out: inout CodeWriter) {
+        out.doc("""
+            Calls `\(service.fullName)` through a Weft gateway's JSON REST routes (URLSession: Apple \
+            platforms and Linux). Its streaming rpcs are not here: call them with the gRPC client.
+            """)
+        out.block("public struct \(name): Sendable") { out in
+            out.line("public let client: RESTClient")
+            out.line()
+            out.doc("A client whose calls go through `client` (the gateway's address, session and default options).")
+            out.block("public init(client: RESTClient)") { out in
+                out.line("self.client = client")
+            }
+            for method in routedMethods {
+                out.line()
+                emitMethod(method, into: &out)
+            }
+        }
+    }
+
+    private func emitMethod(_ method: MethodDecl, into out: inout CodeWriter) {
+        guard let rule = method.httpRule else { return }
+        let methodName = SwiftNaming.escaped(SwiftNaming.lowerCamel(method.name))
+        let input = types.swiftName(of: method.inputType)
+        let output = types.swiftName(of: method.outputType)
+        out.doc(method.doc.isEmpty ? "`\(rule.method) \(rule.path)`." : method.doc + "\n\n`\(rule.method) \(rule.path)`.")
+        out.line("public func \(methodName)(")
+        out.line("    _ request: \(input), options: RESTCallOptions = RESTCallOptions()")
+        out.block(") async throws -> \(output)") { out in
+            var arguments = "method: \(SwiftNaming.stringLiteral(rule.method)), template: \(SwiftNaming.stringLiteral(rule.path))"
+            if !rule.body.isEmpty { arguments += ", body: \(SwiftNaming.stringLiteral(rule.body))" }
+            if !rule.responseBody.isEmpty { arguments += ", responseBody: \(SwiftNaming.stringLiteral(rule.responseBody))" }
+            out.line("try await client.call(RESTRoute(\(arguments)), request, options: options)")
+        }
+    }
+}
