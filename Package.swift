@@ -169,12 +169,25 @@ let package = Package(
         .testTarget(
             name: "WeftGatewayTests",
             dependencies: [
-                "WeftGateway", "WeftMesh", "WeftRPC", "WeftREST", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport",
+                "WeftGateway", "WeftMesh", "WeftRPC", "WeftREST", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport", "WeftBookshop",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/WeftGatewayTests",
-            exclude: ["Golden"],
+            exclude: ["Golden"]
+        ),
+        // The bookshop the gateway's tests put behind it: its schema exercises every
+        // google.api.http rule form; the generated gRPC and REST clients come with it.
+        .target(
+            name: "WeftBookshop",
+            dependencies: ["WeftMessages", "WeftMesh", "WeftRPC", "WeftREST", "WeftTestSupport"],
+            path: "Tests/Fixtures/Bookshop",
             plugins: ["WeftCodegenPlugin"]
+        ),
+        // `weft-bookshop PKI`: the bookshop over mutual TLS as a process, for generated clients' tests.
+        .executableTarget(
+            name: "weft-bookshop",
+            dependencies: ["WeftBookshop", "WeftMesh", "WeftTLS"],
+            path: "Tests/Fixtures/BookshopServer"
         ),
         .testTarget(name: "WeftInteropTests", dependencies: ["WeftInterop", "WeftRPC"], path: "Tests/WeftInteropTests"),
         .testTarget(

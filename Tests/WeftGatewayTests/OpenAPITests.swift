@@ -20,7 +20,7 @@ import WeftSchema
     }
 
     static var catalog: [ProtoFile] { get throws { try files("schemas", "weft/platform/catalog/v1/catalog.proto") } }
-    static var bookshop: [ProtoFile] { get throws { try files("Tests/WeftGatewayTests", "bookshop.proto") } }
+    static var bookshop: [ProtoFile] { get throws { try files("Tests/Fixtures/Bookshop", "bookshop.proto") } }
 
     /// The operation `key` (`get`, `x-method-search`) of `path`.
     static func operation(_ document: [String: Any], _ path: String, _ key: String) throws -> [String: Any] {
@@ -31,7 +31,7 @@ import WeftSchema
         try #require(((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?[name] as? [String: Any], "\(name)")
     }
 
-    @Test(arguments: [("catalog", "schemas", "weft/platform/catalog/v1/catalog.proto"), ("bookshop", "Tests/WeftGatewayTests", "bookshop.proto")])
+    @Test(arguments: [("catalog", "schemas", "weft/platform/catalog/v1/catalog.proto"), ("bookshop", "Tests/Fixtures/Bookshop", "bookshop.proto")])
     func documentMatchesGolden(_ name: String, _ includePath: String, _ file: String) throws {
         let golden = Self.goldenDirectory.appendingPathComponent("\(name).openapi.json")
         // The bookshop's document is the one a gateway with `jwt` serves: its security scheme and

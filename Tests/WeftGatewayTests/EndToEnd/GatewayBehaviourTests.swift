@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftBookshop
 import WeftGateway
 import WeftMesh
 import WeftRPC

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import Testing
+import WeftBookshop
 import WeftGateway
 import WeftMesh
 

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import WeftBookshop
 import WeftGateway
 import WeftRPC
 import WeftTLS
@@ -9,7 +10,9 @@ import WeftTestSupport
 /// A bookshop upstream served over mutual TLS and a gateway in front of it, both on loopback
 /// ports, with certificates from `DevPKI` (what `weft certs` runs).
 struct GatewayHarness {
-    static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path
+    /// Where `bookshop.proto` is (the `WeftBookshop` fixture's folder).
+    static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/Bookshop").path
 
     /// One PKI for every test: a CA, the upstream's and the gateway's certificates.
     static let pki: String = {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftBookshop
 import WeftGateway
 
 /// Tokens minted by the `openssl` command line (an independent signer), checked by the gateway

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftBookshop
 import WeftGateway
 
 /// Every google.api.http mapping rule, through curl → gateway (HTTP/1.1 and h2c) → the bookshop

@@ -1,4 +1,5 @@
 import Testing
+import WeftBookshop
 import WeftGateway
 import WeftMesh
 import WeftRPC

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftBookshop
 import WeftMessages
 import WeftREST
 

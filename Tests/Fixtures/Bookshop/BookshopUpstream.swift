@@ -4,30 +4,33 @@ import WeftMessages
 import WeftRPC
 import WeftTestSupport
 
-/// The upstream the end-to-end tests put behind the gateway: each rpc answers with what it was
-/// asked, so a test sees exactly how the gateway mapped its HTTP request.
-final class BookshopUpstream: Bookshop.Handler {
+/// The upstream the gateway's tests put behind it (in-process, and as the `weft-bookshop`
+/// process for generated clients): each rpc answers with what it was asked, so a test sees
+/// exactly how the gateway mapped its HTTP request.
+public final class BookshopUpstream: Bookshop.Handler {
     /// Calls that reached the upstream, per rpc name.
-    let calls = Mutex([String: Int]())
+    public let calls = Mutex([String: Int]())
     /// Holds Trouble calls whose message is "hold" (once counted) until a test opens it.
-    let held = Gate()
+    public let held = Gate()
+
+    public init() {}
 
     private func count(_ rpc: String) {
         calls.withLock { $0[rpc, default: 0] += 1 }
     }
 
-    func getBook(_ request: GetBookRequest, context: ServerContext) async throws -> Book {
+    public func getBook(_ request: GetBookRequest, context: ServerContext) async throws -> Book {
         count("GetBook")
         guard !request.name.hasSuffix("/missing") else { throw Status(.notFound, "no book \(request.name) — désolé") }
         return Book(name: request.name, title: "Title of \(request.name.split(separator: "/").last ?? "")")
     }
 
-    func listBooks(_ request: ListBooksRequest, context: ServerContext) async throws -> ListBooksResponse {
+    public func listBooks(_ request: ListBooksRequest, context: ServerContext) async throws -> ListBooksResponse {
         count("ListBooks")
         return ListBooksResponse(books: [Book(name: request.parent + "/books/one")], query: request)
     }
 
-    func createBook(_ request: CreateBookRequest, context: ServerContext) async throws -> Book {
+    public func createBook(_ request: CreateBookRequest, context: ServerContext) async throws -> Book {
         count("CreateBook")
         var book = request.book ?? Book()
         book.name = request.parent + "/books/" + book.title.lowercased()
@@ -35,37 +38,37 @@ final class BookshopUpstream: Bookshop.Handler {
         return book
     }
 
-    func updateBook(_ request: UpdateBookRequest, context: ServerContext) async throws -> Book {
+    public func updateBook(_ request: UpdateBookRequest, context: ServerContext) async throws -> Book {
         count("UpdateBook")
         return request.book ?? Book()
     }
 
-    func deleteBook(_ request: DeleteBookRequest, context: ServerContext) async throws -> Deleted {
+    public func deleteBook(_ request: DeleteBookRequest, context: ServerContext) async throws -> Deleted {
         count("DeleteBook")
         return Deleted()
     }
 
-    func archiveBook(_ request: ArchiveBookRequest, context: ServerContext) async throws -> Book {
+    public func archiveBook(_ request: ArchiveBookRequest, context: ServerContext) async throws -> Book {
         count("ArchiveBook")
         return Book(name: request.name, title: "archived: \(request.reason)")
     }
 
-    func getFile(_ request: FileRequest, context: ServerContext) async throws -> FileRequest {
+    public func getFile(_ request: FileRequest, context: ServerContext) async throws -> FileRequest {
         count("GetFile")
         return request
     }
 
-    func getTitle(_ request: GetBookRequest, context: ServerContext) async throws -> Book {
+    public func getTitle(_ request: GetBookRequest, context: ServerContext) async throws -> Book {
         count("GetTitle")
         return Book(name: request.name, title: "The \"Title\" of \(request.name)")
     }
 
-    func reindex(_ request: GetBookRequest, context: ServerContext) async throws -> Book {
+    public func reindex(_ request: GetBookRequest, context: ServerContext) async throws -> Book {
         count("Reindex")
         return Book(name: request.name, title: "reindexed")
     }
 
-    func watchShelf(_ request: WatchShelfRequest, responses: ResponseWriter<Book>, context: ServerContext) async throws {
+    public func watchShelf(_ request: WatchShelfRequest, responses: ResponseWriter<Book>, context: ServerContext) async throws {
         count("WatchShelf")
         for index in 0..<request.count {
             try await responses.write(Book(name: "\(request.shelf)/books/\(index)", pages: Int64(index)))
@@ -73,7 +76,7 @@ final class BookshopUpstream: Bookshop.Handler {
         if request.finalCode != 0 { throw Status(Status.Code(rawValue: Int(request.finalCode)), "the shelf fell over") }
     }
 
-    func shelveBooks(_ requests: RequestStream<CreateBookRequest>, context: ServerContext) async throws -> ListBooksResponse {
+    public func shelveBooks(_ requests: RequestStream<CreateBookRequest>, context: ServerContext) async throws -> ListBooksResponse {
         count("ShelveBooks")
         var shelved = ListBooksResponse()
         for try await request in requests {
@@ -84,7 +87,7 @@ final class BookshopUpstream: Bookshop.Handler {
         return shelved
     }
 
-    func echoBooks(_ requests: RequestStream<Book>, responses: ResponseWriter<Book>, context: ServerContext) async throws {
+    public func echoBooks(_ requests: RequestStream<Book>, responses: ResponseWriter<Book>, context: ServerContext) async throws {
         count("EchoBooks")
         for try await book in requests {
             var echoed = book
@@ -93,7 +96,7 @@ final class BookshopUpstream: Bookshop.Handler {
         }
     }
 
-    func trouble(_ request: TroubleRequest, context: ServerContext) async throws -> TroubleResponse {
+    public func trouble(_ request: TroubleRequest, context: ServerContext) async throws -> TroubleResponse {
         count("Trouble")
         if request.message == "hold" {
             while !held.isOpen { try await Task.sleep(for: .milliseconds(10)) }  // cancellation ends the wait
