@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Weft",
-    platforms: [.macOS(.v15)],
+    platforms: [.macOS(.v15), .iOS(.v18)],
     products: [
         .library(name: "WeftMessages", targets: ["WeftMessages"]),
         .library(name: "WeftInterop", targets: ["WeftInterop"]),

@@ -68,6 +68,10 @@ struct PathExpansion {
             fits = segments.count == pattern.count && zip(pattern, segments).allSatisfy { Self.matches($1, $0) }
         }
         guard fits else { throw RESTRequestError("field \(field) is \"\(text)\", which is not of the form \(shape)") }
+        // Clients and proxies remove dot segments, which would send the call to another route.
+        guard !segments.contains(where: { $0 == "." || $0 == ".." }) else {
+            throw RESTRequestError("field \(field) is \"\(text)\", whose segments . and .. a path cannot carry")
+        }
         return segments.map { PercentEncoding.segment(String($0)) }.joined(separator: "/")
     }
 

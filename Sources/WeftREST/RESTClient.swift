@@ -35,8 +35,12 @@ public struct RESTClient: Sendable {
     public func call<Request: WeftMessage, Response: WeftMessage>(
         _ route: RESTRoute, _ request: Request, options: RESTCallOptions = RESTCallOptions()
     ) async throws -> Response {
-        let fields = try request.jsonUTF8Bytes(options: JSONEncodingOptions(preserveProtoNames: true))
-        let parts = try RESTRequestParts(route: route, request: fields.withUnsafeBytes { try JSONValue(parsing: $0) })
+        func fields(_ options: JSONEncodingOptions) throws -> JSONValue {
+            try request.jsonUTF8Bytes(options: options).withUnsafeBytes { try JSONValue(parsing: $0) }
+        }
+        let parts = try RESTRequestParts(
+            route: route, request: try fields(JSONEncodingOptions(preserveProtoNames: true)),
+            withDefaults: try fields(JSONEncodingOptions(alwaysPrintDefaults: true, preserveProtoNames: true)))
         let urlRequest = try makeRequest(route, parts, options: options.over(defaults))
         let (data, response) = try await session.data(for: urlRequest)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
@@ -67,11 +71,12 @@ public struct RESTClient: Sendable {
         if let token = options.bearerToken { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let key = options.idempotencyKey { request.setValue(key, forHTTPHeaderField: "Idempotency-Key") }
         if let timeout = options.timeout {
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            let seconds = max(0.001, Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
             request.timeoutInterval = seconds
             request.setValue(String(format: "%.3f", seconds), forHTTPHeaderField: "X-Request-Timeout")
         }
-        for header in options.headers { request.addValue(header.value, forHTTPHeaderField: header.name) }
+        // The call's headers come after the defaults', so a call's value replaces a default's.
+        for header in options.headers { request.setValue(header.value, forHTTPHeaderField: header.name) }
         return request
     }
 }

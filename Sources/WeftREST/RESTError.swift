@@ -12,6 +12,7 @@ public struct RESTError: Error, Sendable, CustomStringConvertible {
     /// The status details as proto3 JSON, each an object with its `@type`.
     public let details: [JSONValue]
 
+    /// An error with these parts (for tests and wrappers; calls read it from the answer).
     public init(httpStatus: Int, code: Int, message: String, details: [JSONValue] = []) {
         self.httpStatus = httpStatus
         self.code = code
@@ -37,6 +38,7 @@ public struct RESTError: Error, Sendable, CustomStringConvertible {
         self.init(httpStatus: httpStatus, code: code, message: message, details: details)
     }
 
+    /// `HTTP 404, status 5: no book …`.
     public var description: String {
         "HTTP \(httpStatus), status \(code): \(message)"
     }

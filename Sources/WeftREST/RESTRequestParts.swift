@@ -10,12 +10,14 @@ struct RESTRequestParts {
     var body: [UInt8]?
 
     /// The parts of `request`, given as its proto3 JSON object written with proto field names
-    /// (the names the template uses; the gateway takes them as it takes JSON names).
-    init(route: RESTRoute, request: JSONValue) throws {
+    /// (the names the template uses; the gateway takes them as it takes JSON names);
+    /// `withDefaults` is the same written with every default too (a path may hold `0` or an
+    /// enum's first value, which proto3 JSON leaves out).
+    init(route: RESTRoute, request: JSONValue, withDefaults: JSONValue? = nil) throws {
         let expansion = try PathExpansion(template: route.template)
         var rest = request
         path = try expansion.path { field in
-            switch request.member(at: field) {
+            switch (withDefaults ?? request).member(at: field) {
             case .string(let text)?: text
             case .number(let text)?: text
             case .bool(let value)?: value ? "true" : "false"
@@ -30,7 +32,8 @@ struct RESTRequestParts {
             body = rest.utf8Bytes
             return
         default:
-            body = request.member(at: route.body)?.utf8Bytes
+            // An unset body field is sent as `null` (unset), not as no body, which the gateway reads as `{}`.
+            body = (request.member(at: route.body) ?? .null).utf8Bytes
             rest = rest.removing(at: route.body[...])
         }
         query = try Self.queryParameters(rest, prefix: "")

@@ -22,6 +22,7 @@ public struct RESTRoute: Sendable, Hashable {
 /// A request that cannot be sent along its route: a path field unset or not of the template's
 /// shape, or a template that does not parse. Raised before anything is sent.
 public struct RESTRequestError: Error, Sendable, CustomStringConvertible {
+    /// What does not fit, naming the field.
     public let description: String
 
     init(_ description: String) {

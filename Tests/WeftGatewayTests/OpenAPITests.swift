@@ -94,6 +94,29 @@ import WeftSchema
         #expect(names.name(of: "shop.v1.Item.Part") == "ItemPart")
         #expect(names.name(of: "shop.v1.Status") == "ShopV1Status")
         #expect(names.name(of: "shop.v1.Response") == "ShopV1Response")
+
+        // Still taken after the prefix (a nested type beside a top-level one of the joined name,
+        // a package-less `Status`): the full name. Well-known types take no name.
+        var nested = ProtoFile(path: "nested.proto")
+        nested.package = "n"
+        nested.messages = [
+            MessageDecl(name: "Item", fullName: "n.Item", location: .init(file: "nested.proto", line: 1, column: 1)),
+            MessageDecl(name: "ItemPart", fullName: "n.ItemPart", location: .init(file: "nested.proto", line: 2, column: 1)),
+        ]
+        nested.messages[0].messages = [MessageDecl(name: "Part", fullName: "n.Item.Part", location: .init(file: "nested.proto", line: 3, column: 1))]
+        var bare = ProtoFile(path: "bare.proto")
+        bare.messages = [MessageDecl(name: "Status", fullName: "Status", location: .init(file: "bare.proto", line: 1, column: 1))]
+        var timestamp = ProtoFile(path: "google/protobuf/timestamp.proto")
+        timestamp.package = "google.protobuf"
+        timestamp.messages = [MessageDecl(name: "Timestamp", fullName: "google.protobuf.Timestamp", location: .init(file: "t.proto", line: 1, column: 1))]
+        var mine = ProtoFile(path: "mine.proto")
+        mine.package = "mine"
+        mine.messages = [MessageDecl(name: "Timestamp", fullName: "mine.Timestamp", location: .init(file: "mine.proto", line: 1, column: 1))]
+        let more = ComponentNames(files: [nested, bare, timestamp, mine])
+        let all = ["n.Item", "n.ItemPart", "n.Item.Part", "Status"].map(more.name(of:))
+        #expect(Set(all).count == all.count, "\(all)")
+        #expect(!all.contains("Status"))
+        #expect(more.name(of: "mine.Timestamp") == "Timestamp")
     }
 
     /// With `jwt`, every route but the public ones needs a bearer JWT and may answer 401.

@@ -25,6 +25,24 @@ import WeftMessages
             #expect(throws: RESTRequestError.self, "\(bad)") { try Self.parts(get, bad) }
         }
         #expect(throws: RESTRequestError.self) { try Self.parts(RESTRoute(method: "GET", template: "/v1/{name"), #"{"name":"x"}"#) }
+        // Dot segments, which clients and proxies would remove, never leave.
+        for dots in [#"{"name":"shelves/../books/b"}"#, #"{"name":"shelves/./books/b"}"#] {
+            #expect(throws: RESTRequestError.self, "\(dots)") { try Self.parts(get, dots) }
+        }
+    }
+
+    /// A path may hold a value proto3 JSON leaves out (`0`, `false`, an enum's first value):
+    /// it is read from the request written with its defaults. An unset body field goes as `null`.
+    @Test func defaultValuesFillThePathAndAnUnsetBodyFieldIsNull() throws {
+        var with = #"{"shelf":0,"on":false}"#
+        let defaults = try with.withUTF8 { try JSONValue(parsing: UnsafeRawBufferPointer($0)) }
+        var without = "{}"
+        let request = try without.withUTF8 { try JSONValue(parsing: UnsafeRawBufferPointer($0)) }
+        let parts = try RESTRequestParts(route: RESTRoute(method: "GET", template: "/v1/shelves/{shelf}/{on}"), request: request, withDefaults: defaults)
+        #expect(parts.path == "/v1/shelves/0/false")
+        #expect(parts.query.isEmpty)
+        let body = try Self.parts(RESTRoute(method: "POST", template: "/v1/books", body: "book"), "{}")
+        #expect(body.body.map { String(decoding: $0, as: UTF8.self) } == "null")
     }
 
     @Test func theRestGoesToTheQueryOrTheBody() throws {

@@ -9,7 +9,9 @@ import WeftSchema
 /// share a name (the same name in two packages, or a user's `Status` beside the error body's),
 /// each of them takes its whole package as a prefix (`ShopV1Item`, `StockV1Item`). Every type
 /// of the loaded schemas is named up front, so a type's component name does not depend on
-/// which routes the document happens to describe.
+/// which routes the document happens to describe; it does depend on the loaded schemas (a new
+/// schema with a type of the same name prefixes both), so a gateway serving many packages
+/// should keep their type names apart. A name still taken after that is the full name (numbered if need be).
 struct ComponentNames {
     /// The name of the error body every route may answer with (the `google.rpc.Status` JSON).
     static let status = "Status"
@@ -36,14 +38,26 @@ struct ComponentNames {
             for message in file.messages { addMessage(message, package: file.package) }
             for enumDecl in file.enums { add(enumDecl.fullName, package: file.package) }
         }
+        // The well-known types are written inline: they take no name.
+        candidates.removeAll { SchemaCollector.wellKnown[$0.fullName] != nil }
         var uses = Dictionary(uniqueKeysWithValues: Self.reserved.map { ($0, 1) })
         for candidate in candidates { uses[candidate.short, default: 0] += 1 }
         var names: [String: String] = [:]
+        var taken = Self.reserved
         for candidate in candidates {
-            let name = uses[candidate.short] == 1
-                ? candidate.short
-                : candidate.package.split(separator: ".").map(Self.capitalized).joined() + candidate.short
-            names[candidate.fullName] = OpenAPIPath.identifier(name)
+            let prefixed = candidate.package.split(separator: ".").map(Self.capitalized).joined() + candidate.short
+            var name = OpenAPIPath.identifier(uses[candidate.short] == 1 ? candidate.short : prefixed)
+            // Still taken (a nested `Item.Part` beside an `ItemPart`, a package-less `Status`):
+            // the full name, numbered if even that is taken.
+            if taken.contains(name) { name = OpenAPIPath.identifier(candidate.fullName) }
+            let base = name
+            var number = 2
+            while taken.contains(name) {
+                name = "\(base)\(number)"
+                number += 1
+            }
+            taken.insert(name)
+            names[candidate.fullName] = name
         }
         self.names = names
     }

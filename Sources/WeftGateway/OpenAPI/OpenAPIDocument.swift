@@ -16,6 +16,8 @@ public enum OpenAPIDocument {
         if compiled.hasErrors {
             throw GatewayStartError(compiled.diagnostics.map(\.description).joined(separator: "\n"))
         }
+        // Routes the gateway would refuse to start with (two rules on one path) fail here too.
+        _ = try GatewayRoutes.table(files: compiled.files, schema: DynamicSchema(files: compiled.files))
         return try make(title: title, version: "1", files: compiled.files, jwt: configuration.jwt).prettyText
     }
 

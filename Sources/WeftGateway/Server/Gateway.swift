@@ -420,13 +420,13 @@ public final class Gateway: Sendable {
         return "ip:" + request.clientAddress
     }
 
-    /// `authorization`, `idempotency-key` (a retried create or payment is recognized by the
-    /// service), the configured allow-list of headers, the request id, the W3C trace and
-    /// the verified claims (`x-jwt-<claim>`, never taken from the client's own headers), as
-    /// metadata.
-    /// Request headers every service sees as metadata.
+    /// Request headers every service sees as metadata: `authorization`, and `idempotency-key`
+    /// (by which a service recognizes a retried create or payment).
     static let alwaysForwarded: Set<String> = ["authorization", "idempotency-key"]
 
+    /// `alwaysForwarded`, the configured allow-list of headers, the request id, the W3C trace
+    /// and the verified claims (`x-jwt-<claim>`, never taken from the client's own headers), as
+    /// metadata.
     private func forwardedMetadata(_ request: GatewayRequest, requestID: String, claims: [(String, JSONValue)]) -> Metadata {
         var metadata = Metadata()
         for (name, value) in request.headers

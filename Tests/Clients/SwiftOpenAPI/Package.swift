@@ -3,7 +3,7 @@
 // at /openapi.json, run against a live gateway (`make clients-swift-test`, Tests/Clients/swift_openapi.py).
 // Standalone: not part of the Weft package. Sources/catalog-openapi-client/openapi.json is the
 // document the test's gateway serves (the catalog and the bookshop fixture); the test fails when
-// they differ, and `weft openapi` rewrites it (see the script).
+// they differ, and `swift_openapi.py BUILD_DIR --update` rewrites it from the live gateway.
 import PackageDescription
 
 let package = Package(

@@ -35,6 +35,10 @@ import WeftREST
         #expect(created.published == published)
         #expect(created.pages == 412)
 
+        // An unset body field arrives unset (the gateway is sent `null`, not nothing, which it would read as `{}`).
+        let untitled = try await books.createBook(CreateBookRequest(parent: "shelves/s2"))
+        #expect(untitled.name == "shelves/s2/books/")
+
         let updated = try await books.updateBook(UpdateBookRequest(book: Book(name: "shelves/s1/books/dune", title: "Dune Messiah")))
         #expect(updated.name == "shelves/s1/books/dune")
         #expect(updated.title == "Dune Messiah")

@@ -8,6 +8,8 @@ struct RESTClientEmitter {
     let types: TypeTable
     let service: ServiceDecl
     let name: String
+    /// Every message of the compilation by full name, to spell path variables by proto names.
+    let messages: [String: MessageDecl]
 
     /// The unary rpcs with a route; a service without any gets no REST client.
     var routedMethods: [MethodDecl] {
@@ -20,6 +22,7 @@ struct RESTClientEmitter {
             platforms and Linux). Its streaming rpcs are not here: call them with the gRPC client.
             """)
         out.block("public struct \(name): Sendable") { out in
+            out.doc("The gateway's address, the session and the default options.")
             out.line("public let client: RESTClient")
             out.line()
             out.doc("A client whose calls go through `client` (the gateway's address, session and default options).")
@@ -42,10 +45,37 @@ struct RESTClientEmitter {
         out.line("public func \(methodName)(")
         out.line("    _ request: \(input), options: RESTCallOptions = RESTCallOptions()")
         out.block(") async throws -> \(output)") { out in
-            var arguments = "method: \(SwiftNaming.stringLiteral(rule.method)), template: \(SwiftNaming.stringLiteral(rule.path))"
+            let template = protoNamedTemplate(rule.path, input: method.inputType)
+            var arguments = "method: \(SwiftNaming.stringLiteral(rule.method)), template: \(SwiftNaming.stringLiteral(template))"
             if !rule.body.isEmpty { arguments += ", body: \(SwiftNaming.stringLiteral(rule.body))" }
             if !rule.responseBody.isEmpty { arguments += ", responseBody: \(SwiftNaming.stringLiteral(rule.responseBody))" }
             out.line("try await client.call(RESTRoute(\(arguments)), request, options: options)")
         }
+    }
+
+    /// The template with each variable's field path in proto names (`{bookId}` → `{book_id}`):
+    /// a rule may name fields by their JSON names, and the client looks values up by proto names.
+    private func protoNamedTemplate(_ template: String, input: String) -> String {
+        var result = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            result += rest[...open]
+            let inside = rest[rest.index(after: open)..<close]
+            let fieldPath = inside.prefix { $0 != "=" }
+            result += protoFieldPath(fieldPath, in: input) + inside[fieldPath.endIndex...] + "}"
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+
+    private func protoFieldPath(_ path: Substring, in messageName: String) -> String {
+        var message = messages[messageName]
+        var names: [String] = []
+        for component in path.split(separator: ".") {
+            let field = message?.fields.first { $0.name == component || $0.jsonName == component }
+            names.append(field?.name ?? String(component))
+            if case .message(let nested)? = field?.type { message = messages[nested] } else { message = nil }
+        }
+        return names.joined(separator: ".")
     }
 }

@@ -59,7 +59,9 @@ public struct SwiftEmitter: Sendable {
         if !services.isEmpty { out.line("import WeftRPC") }
         let restClients = options.includesRESTClients
             ? file.services.map { service in
-                RESTClientEmitter(types: types, service: service, name: Self.restClientName(service, in: file))
+                RESTClientEmitter(
+                    types: types, service: service, name: Self.restClientName(service, in: file),
+                    messages: Self.messagesByName(allFiles))
             }.filter { !$0.routedMethods.isEmpty }
             : []
         if !restClients.isEmpty { out.line("import WeftREST") }
@@ -99,6 +101,16 @@ public struct SwiftEmitter: Sendable {
     /// A service's REST client type: its namespace's name with `RESTClient` (`CatalogServiceRESTClient`).
     static func restClientName(_ service: ServiceDecl, in file: ProtoFile) -> String {
         TypeTable.typePrefix(of: file) + SwiftNaming.typeName(service.name, suffix: "Service") + "RESTClient"
+    }
+
+    private static func messagesByName(_ files: [ProtoFile]) -> [String: MessageDecl] {
+        var messages: [String: MessageDecl] = [:]
+        func add(_ message: MessageDecl) {
+            messages[message.fullName] = message
+            message.messages.forEach(add)
+        }
+        files.flatMap(\.messages).forEach(add)
+        return messages
     }
 
     private func withNestedMessages(_ message: MessageModel, types: TypeTable) -> [MessageModel] {
