@@ -6,7 +6,8 @@ import WeftMessages
 
 /// Calls a Weft gateway's JSON REST routes with URLSession (Apple platforms, and Linux through
 /// FoundationNetworking), sending and receiving the same generated message types the services
-/// use. Generated `…RESTClient` types call `call(_:_:options:)` once per rpc.
+/// use. Generated `…RESTClient` types call `call(_:_:options:)` once per unary rpc and
+/// `serverStream(_:_:options:)` per server-streaming one.
 public struct RESTClient: Sendable {
     /// Where the gateway is (`https://api.example.com`); route paths are appended to it.
     public let baseURL: URL
@@ -35,25 +36,79 @@ public struct RESTClient: Sendable {
     public func call<Request: WeftMessage, Response: WeftMessage>(
         _ route: RESTRoute, _ request: Request, options: RESTCallOptions = RESTCallOptions()
     ) async throws -> Response {
+        let urlRequest = try prepare(route, request, options: options, accept: "application/json")
+        let (data, response) = try await session.data(for: urlRequest)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let body = [UInt8](data)
+        guard (200..<300).contains(status) else { throw RESTError(httpStatus: status, body: body) }
+        return try Self.decode(body, responseBody: route.responseBody)
+    }
+
+    /// Sends `request` along a server-streaming `route` and yields each answer as it arrives
+    /// (the gateway's NDJSON lines); the stream ends when the call's status does, throwing
+    /// `RESTError` for any status but OK. Ending the iteration early cancels the request.
+    public func serverStream<Request: WeftMessage, Response: WeftMessage>(
+        _ route: RESTRoute, _ request: Request, options: RESTCallOptions = RESTCallOptions()
+    ) -> AsyncThrowingStream<Response, any Error> {
+        let (stream, continuation) = AsyncThrowingStream<Response, any Error>.makeStream()
+        let reader = Task {
+            do {
+                let urlRequest = try prepare(route, request, options: options, accept: "application/x-ndjson")
+                let answer = try await ResponseChunks.open(urlRequest, like: session)
+                guard (200..<300).contains(answer.status) else {
+                    throw RESTError(httpStatus: answer.status, body: try await answer.body())
+                }
+                var lines = NDJSONLines()
+                for try await chunk in answer.chunks {
+                    for line in lines.append(chunk) {
+                        if let message: Response = try Self.streamed(line, httpStatus: answer.status, responseBody: route.responseBody) {
+                            continuation.yield(message)
+                        } else {
+                            return continuation.finish()
+                        }
+                    }
+                }
+                throw RESTError(httpStatus: answer.status, code: 14, message: "the stream ended without the call's status")
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in reader.cancel() }
+        return stream
+    }
+
+    /// One line of a streamed answer: its message, or nil for the closing OK status.
+    private static func streamed<Response: WeftMessage>(_ line: [UInt8], httpStatus: Int, responseBody: String) throws -> Response? {
+        guard case .object(let members) = try line.withUnsafeBytes({ try JSONValue(parsing: $0) }),
+              let (key, value) = members.first, members.count == 1
+        else { throw RESTError(httpStatus: httpStatus, code: 13, message: "a stream line is not {\"result\": …} or {\"status\": …}") }
+        if key == "result" { return try decode(value.utf8Bytes, responseBody: responseBody) }
+        let status = RESTError(httpStatus: httpStatus, body: value.utf8Bytes)
+        guard status.code == 0 else { throw status }
+        return nil
+    }
+
+    /// Decodes an answer (a newer service may send fields this client does not know yet).
+    private static func decode<Response: WeftMessage>(_ body: [UInt8], responseBody: String) throws -> Response {
+        let decoding = JSONDecodingOptions(ignoreUnknownFields: true)
+        guard !responseBody.isEmpty else { return try Response(jsonUTF8Bytes: body, options: decoding) }
+        let wrapped = JSONValue.object([(responseBody, try body.withUnsafeBytes { try JSONValue(parsing: $0) })])
+        return try Response(jsonUTF8Bytes: wrapped.utf8Bytes, options: decoding)
+    }
+
+    private func prepare<Request: WeftMessage>(
+        _ route: RESTRoute, _ request: Request, options: RESTCallOptions, accept: String
+    ) throws -> URLRequest {
         func fields(_ options: JSONEncodingOptions) throws -> JSONValue {
             try request.jsonUTF8Bytes(options: options).withUnsafeBytes { try JSONValue(parsing: $0) }
         }
         let parts = try RESTRequestParts(
             route: route, request: try fields(JSONEncodingOptions(preserveProtoNames: true)),
             withDefaults: try fields(JSONEncodingOptions(alwaysPrintDefaults: true, preserveProtoNames: true)))
-        let urlRequest = try makeRequest(route, parts, options: options.over(defaults))
-        let (data, response) = try await session.data(for: urlRequest)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let body = [UInt8](data)
-        guard (200..<300).contains(status) else { throw RESTError(httpStatus: status, body: body) }
-        // A newer service may answer with fields this client does not know yet.
-        let decoding = JSONDecodingOptions(ignoreUnknownFields: true)
-        guard !route.responseBody.isEmpty else { return try Response(jsonUTF8Bytes: body, options: decoding) }
-        let wrapped = JSONValue.object([(route.responseBody, try body.withUnsafeBytes { try JSONValue(parsing: $0) })])
-        return try Response(jsonUTF8Bytes: wrapped.utf8Bytes, options: decoding)
+        return try makeRequest(route, parts, options: options.over(defaults), accept: accept)
     }
 
-    private func makeRequest(_ route: RESTRoute, _ parts: RESTRequestParts, options: RESTCallOptions) throws -> URLRequest {
+    private func makeRequest(_ route: RESTRoute, _ parts: RESTRequestParts, options: RESTCallOptions, accept: String) throws -> URLRequest {
         var text = baseURL.absoluteString
         if text.hasSuffix("/") { text.removeLast() }
         text += parts.path
@@ -63,7 +118,7 @@ public struct RESTClient: Sendable {
         guard let url = URL(string: text) else { throw RESTRequestError("\(text) is not a URL") }
         var request = URLRequest(url: url)
         request.httpMethod = route.method
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        request.setValue(accept, forHTTPHeaderField: "Accept")
         if let body = parts.body {
             request.httpBody = Data(body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WeftMessages
 @testable import WeftREST
@@ -76,5 +77,15 @@ import WeftMessages
         let html = RESTError(httpStatus: 502, body: Array("<html>bad gateway</html>".utf8))
         #expect(html.code == 2)
         #expect(html.message == "<html>bad gateway</html>")
+    }
+}
+
+/// A streamed body is split into lines whatever its chunks.
+@Suite struct NDJSONLinesTests {
+    @Test func linesSpanChunks() {
+        var lines = NDJSONLines()
+        #expect(lines.append(Data(#"{"a":"#.utf8)).isEmpty)
+        #expect(lines.append(Data("1}\n\r\n{\"b\":2}\n{\"c\"".utf8)).map { String(decoding: $0, as: UTF8.self) } == [#"{"a":1}"#, #"{"b":2}"#])
+        #expect(lines.append(Data(":3}\n".utf8)).map { String(decoding: $0, as: UTF8.self) } == [#"{"c":3}"#])
     }
 }

@@ -5,7 +5,7 @@ import WeftMessages
 import WeftREST
 
 /// The REST client `weft-codegen --rest-clients` generates for the bookshop, through a live
-/// gateway: every unary route form (multi-segment variables, a body field, `*`, `**`, a
+/// gateway: server streams, every unary route form (multi-segment variables, a body field, `*`, `**`, a
 /// response field, a custom method, nested and repeated query parameters), errors decoded
 /// into `RESTError`, and the token, idempotency key and timeout options reaching the service.
 @Suite(.serialized) struct RESTClientTests {
@@ -52,6 +52,28 @@ import WeftREST
         #expect(harness.upstream.calls.withLock { $0 }.keys.sorted() == [
             "ArchiveBook", "CreateBook", "DeleteBook", "GetBook", "GetFile", "GetTitle", "ListBooks", "Reindex", "UpdateBook",
         ])
+    }
+
+    /// A server stream's answers arrive one by one; a status other than OK at its end is thrown.
+    @Test func serverStreamsYieldTheirAnswers() async throws {
+        let harness = try await GatewayHarness.start()
+        defer { Task { try? await harness.stop() } }
+        let books = Self.client(harness)
+        var names: [String] = []
+        for try await book in books.watchShelf(WatchShelfRequest(shelf: "shelves/s1", count: 3)) { names.append(book.name) }
+        #expect(names == ["shelves/s1/books/0", "shelves/s1/books/1", "shelves/s1/books/2"])
+
+        var before: [Int64] = []
+        let ended = await #expect(throws: RESTError.self) {
+            for try await book in books.watchShelf(WatchShelfRequest(shelf: "shelves/s1", count: 2, finalCode: 8)) { before.append(book.pages) }
+        }
+        #expect(before == [0, 1])
+        #expect(ended?.code == 8)
+        #expect(ended?.message == "the shelf fell over")
+        // A request that does not fit the route fails the stream before anything is sent.
+        await #expect(throws: RESTRequestError.self) {
+            for try await _ in books.watchShelf(WatchShelfRequest(shelf: "books/b")) {}
+        }
     }
 
     @Test func errorsAreDecoded() async throws {

@@ -303,7 +303,7 @@ public struct DeleteProductRequest: WeftMessage {
     )
 }
 
-/// Calls `weft.platform.catalog.v1.CatalogService` through a Weft gateway's JSON REST routes (URLSession: Apple platforms and Linux). Its streaming rpcs are not here: call them with the gRPC client.
+/// Calls `weft.platform.catalog.v1.CatalogService` through a Weft gateway's JSON REST routes (URLSession: Apple platforms and Linux). Its client-streaming rpcs are not here: call them with the gRPC client.
 public struct CatalogServiceRESTClient: Sendable {
     /// The gateway's address, the session and the default options.
     public let client: RESTClient

@@ -1,9 +1,10 @@
 import WeftSchema
 
-/// Emits a service's REST client: one `async` method per unary rpc with a `google.api.http`
-/// rule, sending the request along the rule's route (its first binding) through a gateway with
-/// `WeftREST`'s `RESTClient`, and decoding the answer into the same message types the service
-/// uses. Streaming rpcs are left to the gRPC client.
+/// Emits a service's REST client: one method per rpc with a `google.api.http` rule and a single
+/// request (unary: `async` returning the answer; server-streaming: an `AsyncThrowingStream` of
+/// the answers), sending the request along the rule's route (its first binding) through a
+/// gateway with `WeftREST`'s `RESTClient`, and decoding answers into the same message types the
+/// service uses. Client-streaming rpcs are left to the gRPC client.
 struct RESTClientEmitter {
     let types: TypeTable
     let service: ServiceDecl
@@ -11,15 +12,15 @@ struct RESTClientEmitter {
     /// Every message of the compilation by full name, to spell path variables by proto names.
     let messages: [String: MessageDecl]
 
-    /// The unary rpcs with a route; a service without any gets no REST client.
+    /// The rpcs with a route and a single request; a service without any gets no REST client.
     var routedMethods: [MethodDecl] {
-        service.methods.filter { $0.httpRule != nil && !$0.clientStreaming && !$0.serverStreaming }
+        service.methods.filter { $0.httpRule != nil && !$0.clientStreaming }
     }
 
     func emit(into out: inout CodeWriter) {
         out.doc("""
             Calls `\(service.fullName)` through a Weft gateway's JSON REST routes (URLSession: Apple \
-            platforms and Linux). Its streaming rpcs are not here: call them with the gRPC client.
+            platforms and Linux). Its client-streaming rpcs are not here: call them with the gRPC client.
             """)
         out.block("public struct \(name): Sendable") { out in
             out.doc("The gateway's address, the session and the default options.")
@@ -42,14 +43,20 @@ struct RESTClientEmitter {
         let input = types.swiftName(of: method.inputType)
         let output = types.swiftName(of: method.outputType)
         out.doc(method.doc.isEmpty ? "`\(rule.method) \(rule.path)`." : method.doc + "\n\n`\(rule.method) \(rule.path)`.")
+        let template = protoNamedTemplate(rule.path, input: method.inputType)
+        var arguments = "method: \(SwiftNaming.stringLiteral(rule.method)), template: \(SwiftNaming.stringLiteral(template))"
+        if !rule.body.isEmpty { arguments += ", body: \(SwiftNaming.stringLiteral(rule.body))" }
+        if !rule.responseBody.isEmpty { arguments += ", responseBody: \(SwiftNaming.stringLiteral(rule.responseBody))" }
         out.line("public func \(methodName)(")
         out.line("    _ request: \(input), options: RESTCallOptions = RESTCallOptions()")
-        out.block(") async throws -> \(output)") { out in
-            let template = protoNamedTemplate(rule.path, input: method.inputType)
-            var arguments = "method: \(SwiftNaming.stringLiteral(rule.method)), template: \(SwiftNaming.stringLiteral(template))"
-            if !rule.body.isEmpty { arguments += ", body: \(SwiftNaming.stringLiteral(rule.body))" }
-            if !rule.responseBody.isEmpty { arguments += ", responseBody: \(SwiftNaming.stringLiteral(rule.responseBody))" }
-            out.line("try await client.call(RESTRoute(\(arguments)), request, options: options)")
+        if method.serverStreaming {
+            out.block(") -> AsyncThrowingStream<\(output), any Error>") { out in
+                out.line("client.serverStream(RESTRoute(\(arguments)), request, options: options)")
+            }
+        } else {
+            out.block(") async throws -> \(output)") { out in
+                out.line("try await client.call(RESTRoute(\(arguments)), request, options: options)")
+            }
         }
     }
 
