@@ -38,14 +38,17 @@ import WeftSwiftEmitter
 
     /// The well-known types compiled into WeftMessages are exactly what the emitter makes of the
     /// bundled schemas.
-    @Test(arguments: ["empty", "timestamp", "duration", "wrappers", "struct"])
+    @Test(arguments: [
+        "protobuf/empty", "protobuf/timestamp", "protobuf/duration", "protobuf/wrappers", "protobuf/struct", "protobuf/any",
+        "protobuf/field_mask", "rpc/status", "rpc/error_details",
+    ])
     func wellKnownTypesInTheRuntimeAreCurrent(_ name: String) throws {
-        let path = "google/protobuf/\(name).proto"
+        let path = "google/\(name).proto"
         let result = SchemaCompiler(includePaths: []).compile([path])
         #expect(!result.hasErrors, "\(result.diagnostics.map(\.description))")
         let file = try #require(result.files.first { $0.path == path })
         let generated = SwiftEmitter(options: .init(isRuntimeModule: true)).emit(file, allFiles: result.files)
-        let checkedIn = Self.repository.appendingPathComponent("Sources/WeftMessages/WellKnownTypes/\(name).weft.swift")
+        let checkedIn = Self.repository.appendingPathComponent("Sources/WeftMessages/WellKnownTypes/\(name.split(separator: "/").last!).weft.swift")
         try Self.compare(generated.contents, withGolden: checkedIn)
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The well-known schema files that ship inside the compiler, so `import "google/protobuf/…"` and
-/// `import "google/api/annotations.proto"` resolve with no download. These literals are the only
+/// The well-known schema files that ship inside the compiler, so `import "google/protobuf/…"`,
+/// `import "google/rpc/…"` and `import "google/api/annotations.proto"` resolve with no download. These literals are the only
 /// copy: `write(to:)` exports them for other tools (the protoc cross-check reads the google/api
 /// ones from here too).
 public enum BundledSchemas {
@@ -296,6 +296,146 @@ public enum BundledSchemas {
               string kind = 1;
               // The path template.
               string path = 2;
+            }
+            """#,
+
+        "google/protobuf/any.proto": #"""
+            // A message of any type, with the URL that names its type.
+            syntax = "proto3";
+
+            package google.protobuf;
+
+            option go_package = "google.golang.org/protobuf/types/known/anypb";
+            option java_package = "com.google.protobuf";
+            option java_outer_classname = "AnyProto";
+            option java_multiple_files = true;
+            option objc_class_prefix = "GPB";
+            option csharp_namespace = "Google.Protobuf.WellKnownTypes";
+
+            // A serialized message and its type. Its JSON form is the message's own JSON object with
+            // an "@type" member (`{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": …}`),
+            // or `{"@type": …, "value": …}` for a well-known type whose JSON is not an object.
+            message Any {
+              // "type.googleapis.com/" followed by the message's full name.
+              string type_url = 1;
+              // The message, in protobuf binary.
+              bytes value = 2;
+            }
+            """#,
+
+        "google/protobuf/field_mask.proto": #"""
+            // A set of field paths.
+            syntax = "proto3";
+
+            package google.protobuf;
+
+            option java_package = "com.google.protobuf";
+            option java_outer_classname = "FieldMaskProto";
+            option java_multiple_files = true;
+            option objc_class_prefix = "GPB";
+            option csharp_namespace = "Google.Protobuf.WellKnownTypes";
+            option go_package = "google.golang.org/protobuf/types/known/fieldmaskpb";
+            option cc_enable_arenas = true;
+
+            // Field paths such as "title" or "price.currency" (proto names), e.g. the fields an update
+            // sets. Its JSON form is one string of lowerCamelCase paths joined by commas:
+            // "title,price.currency".
+            message FieldMask {
+              repeated string paths = 1;
+            }
+            """#,
+
+        "google/rpc/status.proto": #"""
+            // The error model of gRPC and of Google's APIs.
+            syntax = "proto3";
+
+            package google.rpc;
+
+            import "google/protobuf/any.proto";
+
+            option cc_enable_arenas = true;
+            option go_package = "google.golang.org/genproto/googleapis/rpc/status;status";
+            option java_multiple_files = true;
+            option java_outer_classname = "StatusProto";
+            option java_package = "com.google.rpc";
+            option objc_class_prefix = "RPC";
+
+            // A call's outcome: its gRPC code, a message for developers and typed details (e.g.
+            // google.rpc.ErrorInfo). gRPC carries it in the `grpc-status-details-bin` trailer.
+            message Status {
+              // The gRPC status code.
+              int32 code = 1;
+              // A message for developers, in English.
+              string message = 2;
+              // Details a client can act on.
+              repeated google.protobuf.Any details = 3;
+            }
+            """#,
+
+        "google/rpc/error_details.proto": #"""
+            // Standard details of an error (a subset of Google's error_details.proto, same numbers).
+            syntax = "proto3";
+
+            package google.rpc;
+
+            import "google/protobuf/duration.proto";
+
+            option go_package = "google.golang.org/genproto/googleapis/rpc/errdetails;errdetails";
+            option java_multiple_files = true;
+            option java_outer_classname = "ErrorDetailsProto";
+            option java_package = "com.google.rpc";
+            option objc_class_prefix = "RPC";
+
+            // Why a call failed, as a machine-readable reason within a domain.
+            message ErrorInfo {
+              // UPPER_SNAKE_CASE, unique within the domain, e.g. "PRODUCT_NOT_FOUND".
+              string reason = 1;
+              // The service or component that defines the reason, e.g. "catalog.weft.dev".
+              string domain = 2;
+              // Facts about this occurrence, e.g. {"product": "products/x"}.
+              map<string, string> metadata = 3;
+            }
+
+            // When a client may retry.
+            message RetryInfo {
+              google.protobuf.Duration retry_delay = 1;
+            }
+
+            // Which fields of a request are invalid.
+            message BadRequest {
+              // One invalid field.
+              message FieldViolation {
+                // The field's path, e.g. "product.title".
+                string field = 1;
+                // What is wrong with it.
+                string description = 2;
+                // A machine-readable reason, e.g. "EMPTY".
+                string reason = 3;
+              }
+              repeated FieldViolation field_violations = 1;
+            }
+
+            // What the caller had to set up first.
+            message PreconditionFailure {
+              // One unmet precondition.
+              message Violation {
+                // A type of precondition, e.g. "TOS".
+                string type = 1;
+                // What it is about.
+                string subject = 2;
+                // What is wrong.
+                string description = 3;
+              }
+              repeated Violation violations = 1;
+            }
+
+            // The resource a call was about.
+            message ResourceInfo {
+              // e.g. "weft.platform.catalog.v1.Product".
+              string resource_type = 1;
+              string resource_name = 2;
+              string owner = 3;
+              string description = 4;
             }
             """#,
 

@@ -19,12 +19,17 @@ struct TypeTable {
     }
 
     /// The prefix top-level types of `file` get: its `swift_prefix` option, or `Google_Protobuf_`
-    /// for the well-known types so they never shadow Swift's own `Duration` and friends.
+    /// for the well-known types so they never shadow Swift's own `Duration` and friends, and
+    /// `Google_Rpc_` for the error model (`Google_Rpc_Status` beside `WeftRPC.Status`).
     static func typePrefix(of file: ProtoFile) -> String {
         for option in file.options where option.name == "swift_prefix" {
             if case .string(let prefix) = option.value { return prefix }
         }
-        return file.package == "google.protobuf" ? "Google_Protobuf_" : ""
+        switch file.package {
+        case "google.protobuf": return "Google_Protobuf_"
+        case "google.rpc": return "Google_Rpc_"
+        default: return ""
+        }
     }
 
     func swiftName(of fullName: String) -> String {
@@ -34,8 +39,14 @@ struct TypeTable {
         return name
     }
 
+    /// A type's own name: a name Swift reserves (`Any`, `Type`) takes a suffix, unless a
+    /// prefix already sets the top-level name apart (`Google_Protobuf_Any`).
+    private static func localName(_ name: String, suffix: String, parentSwiftName: String?, prefix: String) -> String {
+        parentSwiftName == nil && !prefix.isEmpty ? name : SwiftNaming.typeName(name, suffix: suffix)
+    }
+
     private mutating func register(_ message: MessageDecl, parentSwiftName: String?, prefix: String) {
-        let local = SwiftNaming.typeName(message.name, suffix: "Message")
+        let local = Self.localName(message.name, suffix: "Message", parentSwiftName: parentSwiftName, prefix: prefix)
         let name = parentSwiftName.map { "\($0).\(local)" } ?? prefix + local
         swiftNames[message.fullName] = name
         messages[message.fullName] = message
@@ -44,7 +55,7 @@ struct TypeTable {
     }
 
     private mutating func register(_ enumDecl: EnumDecl, parentSwiftName: String?, prefix: String) {
-        let local = SwiftNaming.typeName(enumDecl.name, suffix: "Enum")
+        let local = Self.localName(enumDecl.name, suffix: "Enum", parentSwiftName: parentSwiftName, prefix: prefix)
         swiftNames[enumDecl.fullName] = parentSwiftName.map { "\($0).\(local)" } ?? prefix + local
         enums[enumDecl.fullName] = enumDecl
     }

@@ -1,6 +1,9 @@
 /// The well-known types whose proto3 JSON form is not their fields: Timestamp and Duration are
-/// strings, the wrappers their bare value, Struct/ListValue/Value any JSON object, array or value.
+/// strings, the wrappers their bare value, Struct/ListValue/Value any JSON object, array or value,
+/// FieldMask a string of paths, Any its message's JSON with `"@type"`.
 enum WellKnownJSON {
+    case any
+    case fieldMask
     case timestamp
     case duration
     case wrapper(jsonMethodSuffix: String)
@@ -10,6 +13,8 @@ enum WellKnownJSON {
 
     init?(fullName: String) {
         switch fullName {
+        case "google.protobuf.Any": self = .any
+        case "google.protobuf.FieldMask": self = .fieldMask
         case "google.protobuf.Timestamp": self = .timestamp
         case "google.protobuf.Duration": self = .duration
         case "google.protobuf.DoubleValue": self = .wrapper(jsonMethodSuffix: "Double")
@@ -30,6 +35,22 @@ enum WellKnownJSON {
 
     func emit(into out: inout CodeWriter) {
         switch self {
+        case .any:
+            out.block("public func writeJSON(to writer: inout JSONWriter)") { out in
+                out.line("AnyJSON.write(typeURL: typeUrl, value: value, to: &writer)")
+            }
+            out.line()
+            out.block("public mutating func mergeJSON(from reader: inout JSONReader) throws") { out in
+                out.line("(typeUrl, value) = try AnyJSON.read(from: &reader)")
+            }
+        case .fieldMask:
+            out.block("public func writeJSON(to writer: inout JSONWriter)") { out in
+                out.line("writer.writeString(FieldMaskJSON.text(paths))")
+            }
+            out.line()
+            out.block("public mutating func mergeJSON(from reader: inout JSONReader) throws") { out in
+                out.line("paths = FieldMaskJSON.paths(try reader.readString())")
+            }
         case .timestamp, .duration:
             let kind = self.isTimestamp ? "Timestamp" : "Duration"
             out.block("public func writeJSON(to writer: inout JSONWriter)") { out in
