@@ -124,6 +124,19 @@ public enum InteropCases {
                 _ = try await clients.test.unaryCall(SimpleRequest(responseStatus: EchoStatus(code: 2, message: "test status message")))
             }
         },
+        // Weft's extension of the interop suite: the echoed status carries a google.rpc.ErrorInfo
+        // in grpc-status-details-bin (reason ECHOED_STATUS, the code in its metadata).
+        InteropCase(name: "status_details", needsNetwork: false) { clients in
+            do {
+                _ = try await clients.test.unaryCall(SimpleRequest(responseStatus: EchoStatus(code: 9, message: "with details")))
+                throw InteropFailure(description: "expected FAILED_PRECONDITION, but the call succeeded")
+            } catch let status as Status {
+                try check(status.code == .failedPrecondition && status.message == "with details", "got \(status)")
+                let info = status.detail(Google_Rpc_ErrorInfo.self)
+                try check(info?.reason == InteropTestService.echoedStatusReason && info?.domain == InteropTestService.errorDomain
+                    && info?.metadata[ProtoString("code")] == "9", "details: \(status.details)")
+            }
+        },
         InteropCase(name: "special_status_message", needsNetwork: false) { clients in
             let message = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n 100%"
             try await expectStatus(.unknown, message: message) {

@@ -93,9 +93,16 @@ public struct InteropTestService: TestService.Handler {
         if !trailing.isEmpty { context.addTrailingMetadata(trailing) }
     }
 
+    /// The `google.rpc.ErrorInfo` reason and domain an echoed status carries.
+    public static let echoedStatusReason = "ECHOED_STATUS"
+    public static let errorDomain = "interop.weft.dev"
+
+    /// Throws the status the request asks for, with an ErrorInfo naming its code as its detail.
     private func failIfAsked(_ status: EchoStatus?) throws {
         guard let status, status.code != 0 else { return }
-        throw Status(Status.Code(rawValue: Int(status.code)), status.message)
+        let info = Google_Rpc_ErrorInfo(
+            reason: Self.echoedStatusReason, domain: Self.errorDomain, metadata: [ProtoString("code"): String(status.code)])
+        throw Status(Status.Code(rawValue: Int(status.code)), status.message, details: [Google_Protobuf_Any(packing: info)])
     }
 
     /// The largest response payload served: twice what the contract requires to work (4 MiB),

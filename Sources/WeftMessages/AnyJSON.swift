@@ -37,7 +37,7 @@ public enum AnyTypeRegistry {
 
     /// The type a type URL names (its part after the last `/`).
     static func type(ofURL url: String) -> (any WeftMessage.Type)? {
-        type(named: String(url.split(separator: "/", omittingEmptySubsequences: false).last ?? ""))
+        type(named: Google_Protobuf_Any(typeUrl: url).typeName)
     }
 }
 

@@ -15,6 +15,8 @@ import threading
 import time
 
 import grpc
+from google.rpc import error_details_pb2, status_pb2
+from grpc_status import rpc_status
 from grpc_tools import protoc
 
 INTEROP_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "WeftInterop")
@@ -179,6 +181,19 @@ def make_cases(pb, rpc, stub, channel):
         request = pb.SimpleRequest(response_status=pb.EchoStatus(code=2, message=message))
         expect_code(lambda: stub.UnaryCall(request), grpc.StatusCode.UNKNOWN, message)
 
+    def status_details():
+        # The echoed status carries a google.rpc.ErrorInfo in grpc-status-details-bin.
+        request = pb.SimpleRequest(response_status=pb.EchoStatus(code=9, message="with details"))
+        try:
+            stub.UnaryCall(request)
+            raise AssertionError("the call succeeded")
+        except grpc.RpcError as error:
+            status = rpc_status.from_call(error)
+            assert status.code == 9 and status.message == "with details", status
+            info = error_details_pb2.ErrorInfo()
+            assert status.details[0].Unpack(info), status.details
+            assert (info.reason, info.domain, dict(info.metadata)) == ("ECHOED_STATUS", "interop.weft.dev", {"code": "9"}), info
+
     def every_status_code():
         for code in grpc.StatusCode:
             if code == grpc.StatusCode.OK:
@@ -232,7 +247,7 @@ def make_cases(pb, rpc, stub, channel):
 
     return [(f.__name__, f) for f in [
         empty_unary, large_unary, client_streaming, server_streaming, ping_pong, empty_stream, half_duplex,
-        custom_metadata, status_with_unicode_message, every_status_code, unimplemented_method, unimplemented_service,
+        custom_metadata, status_with_unicode_message, status_details, every_status_code, unimplemented_method, unimplemented_service,
         deadline_exceeded, cancel_after_first_response, oversize_request, max_size_response, gzip_request,
         echo_kitchen_sink, concurrent_100]]
 

@@ -10,6 +10,9 @@ import time
 from concurrent import futures
 
 import grpc
+from google.protobuf import any_pb2
+from google.rpc import error_details_pb2, status_pb2
+from grpc_status import rpc_status
 from grpc_tools import protoc
 
 INTEROP_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "Sources", "WeftInterop")
@@ -33,8 +36,11 @@ def main():
             context.set_trailing_metadata([("x-weft-echo-trailing-bin", metadata["x-weft-echo-trailing-bin"])])
 
     def fail_if_asked(status, context):
+        # As Weft's TestService does: the echoed status carries a google.rpc.ErrorInfo detail.
         if status.code != 0:
-            context.abort(grpc.StatusCode(next(c for c in grpc.StatusCode if c.value[0] == status.code)), status.message)
+            detail = any_pb2.Any()
+            detail.Pack(error_details_pb2.ErrorInfo(reason="ECHOED_STATUS", domain="interop.weft.dev", metadata={"code": str(status.code)}))
+            context.abort_with_status(rpc_status.to_status(status_pb2.Status(code=status.code, message=status.message, details=[detail])))
 
     def responses(parameters):
         for parameter in parameters:

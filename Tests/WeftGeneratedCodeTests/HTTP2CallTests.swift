@@ -15,6 +15,10 @@ import WeftTestSupport
 
         #expect(try await client.getBook(Named(displayName: "dune")).displayName == "found: dune")
         await #expect(throws: Status(.notFound, "no such book")) { try await client.getBook(Named(displayName: "missing")) }
+        // A status's details cross the wire (grpc-status-details-bin).
+        let unnamed = await #expect(throws: Status.self) { try await client.getBook(Named(displayName: "nameless")) }
+        #expect(unnamed == Library.unnamed)
+        #expect(unnamed?.detail(Google_Rpc_ErrorInfo.self)?.reason == "UNNAMED")
 
         #expect(try await client.echo(["a", "b"]) == ["A", "B"])
 

@@ -3,8 +3,15 @@ import WeftRPC
 
 /// A Shelves service for the stub and call tests.
 struct Library: Shelves.Handler {
+    /// What `getBook` throws for "nameless": a status with details.
+    static let unnamed = Status(.invalidArgument, "a book needs a name", details: [
+        Google_Protobuf_Any(packing: Google_Rpc_BadRequest(fieldViolations: [.init(field: "display_name", description: "empty", reason: "EMPTY")])),
+        Google_Protobuf_Any(packing: Google_Rpc_ErrorInfo(reason: "UNNAMED", domain: "library.weft.dev")),
+    ])
+
     func getBook(_ request: Named, context: ServerContext) async throws -> Named {
         guard request.displayName != "missing" else { throw Status(.notFound, "no such book") }
+        guard request.displayName != "nameless" else { throw Library.unnamed }
         context.addTrailingMetadata(Metadata(["x-served-by": "library"]))
         return Named(displayName: "found: " + request.displayName, priority: .high)
     }

@@ -6,7 +6,18 @@ import Testing
 /// encodings.
 @Suite struct AnyAndFieldMaskTests {
     static func any(_ message: some WeftMessage) -> Google_Protobuf_Any {
-        Google_Protobuf_Any(typeUrl: "type.googleapis.com/" + type(of: message).descriptor.fullName, value: Data(message.serializedBytes()))
+        Google_Protobuf_Any(packing: message)
+    }
+
+    @Test func packingAndUnpacking() throws {
+        let info = Google_Rpc_ErrorInfo(reason: "R", domain: "d")
+        let any = Google_Protobuf_Any(packing: info)
+        #expect(any.typeUrl == "type.googleapis.com/google.rpc.ErrorInfo")
+        #expect(any.typeName == "google.rpc.ErrorInfo")
+        #expect(try any.unpack(Google_Rpc_ErrorInfo.self) == info)
+        #expect(try any.unpack(Google_Rpc_BadRequest.self) == nil)
+        let broken = Google_Protobuf_Any(typeUrl: any.typeUrl, value: Data([0x0A, 0x05]))
+        #expect(throws: (any Error).self) { try broken.unpack(Google_Rpc_ErrorInfo.self) }
     }
 
     @Test func anyIsItsMessagesJSONWithAType() throws {

@@ -1,4 +1,5 @@
 import Testing
+import WeftMessages
 @testable import WeftRPC
 
 @Suite struct RequestHeadTests {
@@ -47,6 +48,28 @@ import Testing
         #expect(trailers.map(\.name) == ["grpc-status", "grpc-message", "x-weft-echo-trailing-bin"])
         #expect(trailers[1].value == "bad 100%25")
         #expect(ResponseHead.status(fromTrailers: trailers) == Status(.invalidArgument, "bad 100%"))
+    }
+
+    /// Details travel as a base64 `google.rpc.Status` in `grpc-status-details-bin`; one whose
+    /// code disagrees with `grpc-status`, or that does not decode, is ignored.
+    @Test func detailsTravelInGrpcStatusDetailsBin() throws {
+        let info = Google_Rpc_ErrorInfo(reason: "OUT_OF_STOCK", domain: "inventory.weft.dev", metadata: [ProtoString("sku"): "a"])
+        let violation = Google_Rpc_BadRequest(fieldViolations: [.init(field: "quantity", description: "must be positive")])
+        let status = Status(.failedPrecondition, "no stock", details: [Google_Protobuf_Any(packing: info), Google_Protobuf_Any(packing: violation)])
+        let trailers = ResponseHead.trailers(status: status, metadata: Metadata())
+        #expect(trailers.map(\.name) == ["grpc-status", "grpc-message", "grpc-status-details-bin"])
+        let received = ResponseHead.status(fromTrailers: trailers)
+        #expect(received == status)
+        #expect(received.detail(Google_Rpc_ErrorInfo.self) == info)
+        #expect(received.detail(Google_Rpc_BadRequest.self) == violation)
+        #expect(received.detail(Google_Rpc_RetryInfo.self) == nil)
+        // Metadata does not show the reserved header.
+        #expect(try Metadata(headerFields: trailers).isEmpty)
+
+        let other = Google_Rpc_Status(code: 5, message: "x", details: [Google_Protobuf_Any(packing: info)])
+        let mismatched = [("grpc-status", "9"), ("grpc-status-details-bin", Base64.encode(other.serializedBytes()))]
+        #expect(ResponseHead.status(fromTrailers: mismatched).details.isEmpty)
+        #expect(ResponseHead.status(fromTrailers: [("grpc-status", "9"), ("grpc-status-details-bin", "!!")]).details.isEmpty)
     }
 
     @Test func trailersOnlyIsOneBlockWithStatus200() {

@@ -1,3 +1,5 @@
+import WeftMessages
+
 /// The header blocks a gRPC server sends: initial metadata, trailers, or both at once
 /// (Trailers-Only) when the call fails before any message.
 public enum ResponseHead {
@@ -15,12 +17,19 @@ public enum ResponseHead {
         return fields + metadata.headerFields
     }
 
-    /// The trailers that end a call: `grpc-status`, `grpc-message` when there is one, then the
-    /// handler's trailing metadata.
+    /// The header that carries a status's details: a `google.rpc.Status` in base64 (padded, as
+    /// every binary header Weft sends; both forms are read).
+    static let detailsHeader = "grpc-status-details-bin"
+
+    /// The trailers that end a call: `grpc-status`, `grpc-message` when there is one,
+    /// `grpc-status-details-bin` when there are details, then the handler's trailing metadata.
     public static func trailers(status: Status, metadata: Metadata) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = [("grpc-status", String(status.code.rawValue))]
         if !status.message.isEmpty {
             fields.append(("grpc-message", StatusMessageCoding.encode(status.message)))
+        }
+        if !status.details.isEmpty {
+            fields.append((detailsHeader, Base64.encode(status.rpcStatus.serializedBytes())))
         }
         return fields + metadata.headerFields
     }
@@ -42,6 +51,17 @@ public enum ResponseHead {
             return Status.transport(.unknown, "response ended without grpc-status")
         }
         let message = fields.first(where: { $0.name == "grpc-message" }).map { StatusMessageCoding.decode($0.value) } ?? ""
-        return Status(Status.Code(rawValue: code), message, origin: .peer)
+        return Status(Status.Code(rawValue: code), message, details: details(fields, code: code), origin: .peer)
+    }
+
+    /// The details of `grpc-status-details-bin`, when it decodes and agrees with `grpc-status`
+    /// (gRPC says the header's status must match; one that does not is ignored, not trusted).
+    private static func details(_ fields: [(name: String, value: String)], code: Int) -> [Google_Protobuf_Any] {
+        guard let text = fields.first(where: { $0.name == detailsHeader })?.value,
+              let bytes = Base64.decode(text),
+              let status = try? Google_Rpc_Status(serializedBytes: bytes),
+              Int(status.code) == code
+        else { return [] }
+        return status.details
     }
 }

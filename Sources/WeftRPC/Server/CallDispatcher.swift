@@ -131,6 +131,8 @@ public struct CallDispatcher: Sendable {
             return Status(status.code, dependencyFailed)
         } catch let status as Status {
             return status
+        } catch let convertible as any StatusConvertible {
+            return convertible.status
         } catch is CancellationError {
             return Status(.cancelled, "the call was cancelled")
         } catch {

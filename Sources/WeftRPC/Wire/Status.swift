@@ -1,8 +1,11 @@
-/// The outcome of an RPC: a code and a human-readable message (gRPC's `grpc-status` and
-/// `grpc-message`). It is also the error type calls throw.
+import WeftMessages
+
+/// The outcome of an RPC: a code, a human-readable message and typed details (gRPC's
+/// `grpc-status`, `grpc-message` and `grpc-status-details-bin`, google.rpc's error model). It is
+/// also the error type calls throw.
 ///
-/// Two statuses are equal when their codes and messages are; `origin` is what this process
-/// knows about where a status came from, and takes no part in equality.
+/// Two statuses are equal when their codes, messages and details are; `origin` is what this
+/// process knows about where a status came from, and takes no part in equality.
 public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
     /// One of gRPC's 17 status codes. A struct rather than an enum so that a code a peer sends
     /// outside 0…16 survives (it reads as `unknown` but keeps its number).
@@ -99,19 +102,29 @@ public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
     public var code: Code
     /// Free text for a developer; any Unicode, percent-encoded on the wire.
     public var message: String
+    /// Details a client can act on (`google.rpc.ErrorInfo`, `BadRequest`…), sent in
+    /// `grpc-status-details-bin` as a `google.rpc.Status`.
+    public var details: [Google_Protobuf_Any]
     /// Where this status came from; not part of equality and never sent.
     public private(set) var origin: Origin
 
-    /// A status with `code` and an optional message, made by application code.
-    public init(_ code: Code, _ message: String = "") {
-        self.init(code, message, origin: .application)
+    /// A status with `code`, an optional message and details, made by application code.
+    public init(_ code: Code, _ message: String = "", details: [Google_Protobuf_Any] = []) {
+        self.init(code, message, details: details, origin: .application)
     }
 
     /// A status with a stated origin: Weft's transports mark what they make and what they read.
-    package init(_ code: Code, _ message: String, origin: Origin) {
+    package init(_ code: Code, _ message: String, details: [Google_Protobuf_Any] = [], origin: Origin) {
         self.code = code
         self.message = message
+        self.details = details
         self.origin = origin
+    }
+
+    /// The first detail of type `Detail` (`status.detail(Google_Rpc_ErrorInfo.self)`), nil when
+    /// there is none.
+    public func detail<Detail: WeftMessage>(_ type: Detail.Type) -> Detail? {
+        details.lazy.compactMap { (try? $0.unpack(Detail.self)) ?? nil }.first
     }
 
     /// A status this process's transport made.
@@ -124,18 +137,19 @@ public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
         Status(.unavailable, "the call was not sent: \(reason)", origin: .transportBeforeSending)
     }
 
-    /// The same code and message with another origin.
+    /// The same code, message and details with another origin.
     package func from(_ origin: Origin) -> Status {
-        Status(code, message, origin: origin)
+        Status(code, message, details: details, origin: origin)
     }
 
     public static func == (lhs: Status, rhs: Status) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.details == rhs.details
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(code)
         hasher.combine(message)
+        hasher.combine(details)
     }
 
     /// The success status.
@@ -145,6 +159,11 @@ public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         message.isEmpty ? code.description : "\(code): \(message)"
+    }
+
+    /// As a `google.rpc.Status`, what `grpc-status-details-bin` carries.
+    public var rpcStatus: Google_Rpc_Status {
+        Google_Rpc_Status(code: Int32(truncatingIfNeeded: code.rawValue), message: message, details: details)
     }
 
     /// The status for a response that is not HTTP 200, as the gRPC HTTP/2 protocol maps it
@@ -161,4 +180,11 @@ public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
         }
         self.init(code, "HTTP status \(httpStatus)", origin: .transport)
     }
+}
+
+/// An error that is sent as a particular status: a generated typed error (a reason the schema
+/// declares, with its code and details). A handler may throw it as it would a `Status`.
+public protocol StatusConvertible: Error {
+    /// The status the caller receives.
+    var status: Status { get }
 }
