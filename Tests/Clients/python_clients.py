@@ -110,6 +110,10 @@ def bookshop_routes(client, models):
     check(isinstance(fine, models.TroubleResponse) and fine.message == "fine", f"trouble: {fine}")
     refused = trouble.sync_detailed(client=client, body=models.TroubleRequest(code=9, message="not now"))
     check(refused.status_code == 400 and refused.parsed.code == 9 and refused.parsed.message == "not now", f"trouble 9: {refused.content!r}")
+    detailed = trouble.sync_detailed(client=client, body=models.TroubleRequest(code=9, message="details please"))
+    detail = detailed.parsed.details[0].to_dict() if detailed.parsed.details else {}
+    check(detail.get("@type") == "type.googleapis.com/google.rpc.ErrorInfo" and detail.get("reason") == "TROUBLE_ASKED"
+          and detail.get("metadata") == {"code": "9"}, f"trouble details: {detailed.content!r}")
     unavailable = trouble.sync_detailed(client=client, body=models.TroubleRequest(code=14, message="later"))
     check(unavailable.status_code == 503 and unavailable.parsed.code == 14, f"trouble 14: {unavailable.content!r}")
 

@@ -86,7 +86,16 @@ public enum OpenAPIDocument {
         ("properties", .object([
             ("code", .object([("type", .string("integer")), ("format", .string("int32")), ("description", .string("gRPC status code"))])),
             ("message", .object([("type", .string("string"))])),
-            ("details", .object([("type", .string("array")), ("items", .object([("type", .string("object"))]))])),
+            ("details", .object([
+                ("type", .string("array")),
+                ("description", .string(
+                    "Typed details (google.rpc.ErrorInfo, BadRequest, …), each its message's JSON with the type URL in \"@type\".")),
+                ("items", .object([
+                    ("type", .string("object")),
+                    ("properties", .object([("@type", .object([("type", .string("string"))]))])),
+                    ("additionalProperties", .object([])),
+                ])),
+            ])),
         ])),
     ])
 }

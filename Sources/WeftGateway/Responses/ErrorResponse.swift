@@ -39,12 +39,21 @@ public enum ErrorResponse {
         return Status(status.code, "\(what) (request id \(requestID))")
     }
 
-    /// The JSON body for `status`.
+    /// The JSON body for `status`: `google.rpc.Status` in proto3 JSON, each detail its
+    /// message's JSON with `"@type"` (the standard details, and any type registered with
+    /// `AnyTypeRegistry`; a detail of another type shows its `"@type"` alone).
     public static func body(for status: Status) -> [UInt8] {
         JSONValue.object([
             ("code", .number(String(status.code.rawValue))),
             ("message", .string(status.message)),
-            ("details", .array([])),
+            ("details", .array(status.details.map(detailJSON))),
         ]).utf8Bytes
+    }
+
+    private static func detailJSON(_ detail: Google_Protobuf_Any) -> JSONValue {
+        if let bytes = try? detail.jsonUTF8Bytes(), let value = try? bytes.withUnsafeBytes({ try JSONValue(parsing: $0) }) {
+            return value
+        }
+        return .object([("@type", .string(detail.typeUrl))])
     }
 }

@@ -15,6 +15,11 @@ public final class BookshopUpstream: Bookshop.Handler {
 
     public init() {}
 
+    /// The ErrorInfo a Trouble call asked for details answers with.
+    public static func troubleInfo(_ code: Int32) -> Google_Rpc_ErrorInfo {
+        Google_Rpc_ErrorInfo(reason: "TROUBLE_ASKED", domain: "bookshop.weft.dev", metadata: [ProtoString("code"): String(code)])
+    }
+
     private func count(_ rpc: String) {
         calls.withLock { $0[rpc, default: 0] += 1 }
     }
@@ -107,7 +112,11 @@ public final class BookshopUpstream: Bookshop.Handler {
             defer { Task { await dependency.close() } }
             _ = try await Bookshop.Client(transport: dependency).trouble(TroubleRequest())
         }
-        if request.code != 0 { throw Status(Status.Code(rawValue: Int(request.code)), request.message) }
+        if request.code != 0 {
+            // A message starting "details" asks for an ErrorInfo detail too.
+            let details = request.message.hasPrefix("details") ? [Google_Protobuf_Any(packing: Self.troubleInfo(request.code))] : []
+            throw Status(Status.Code(rawValue: Int(request.code)), request.message, details: details)
+        }
         var seen: [String] = []
         for (key, value) in context.requestMetadata {
             if case .text(let text) = value { seen.append("\(key)=\(text)") }

@@ -87,6 +87,13 @@ import WeftREST
         let refused = await #expect(throws: RESTError.self) { try await books.trouble(TroubleRequest(code: 9, message: "not now")) }
         #expect(refused?.httpStatus == 400)
         #expect(refused?.code == 9)
+        #expect(refused?.details.isEmpty == true)
+        // Details reach the REST client as proto3 JSON with their "@type".
+        let detailed = await #expect(throws: RESTError.self) { try await books.trouble(TroubleRequest(code: 9, message: "details please")) }
+        #expect(detailed?.details == [.object([
+            ("@type", .string("type.googleapis.com/google.rpc.ErrorInfo")), ("reason", .string("TROUBLE_ASKED")),
+            ("domain", .string("bookshop.weft.dev")), ("metadata", .object([("code", .string("9"))])),
+        ])])
         // A request that does not fit its route is refused before anything is sent.
         await #expect(throws: RESTRequestError.self) { try await books.getBook(GetBookRequest(name: "books/b1")) }
         await #expect(throws: RESTRequestError.self) { try await books.getBook(GetBookRequest()) }
