@@ -19,6 +19,10 @@ import WeftTestSupport
         let unnamed = await #expect(throws: Status.self) { try await client.getBook(Named(displayName: "nameless")) }
         #expect(unnamed == Library.unnamed)
         #expect(unnamed?.detail(Google_Rpc_ErrorInfo.self)?.reason == "UNNAMED")
+        // A reason the schema declares comes back as the typed error it was thrown as.
+        let lost = await #expect(throws: ServiceError<ShelfError>.self) { try await client.getBook(Named(displayName: "lost")) }
+        #expect(lost == Library.lost)
+        #expect(lost?.status.code == .notFound)
 
         #expect(try await client.echo(["a", "b"]) == ["A", "B"])
 

@@ -3,6 +3,11 @@ import WeftRPC
 
 /// A Shelves service for the stub and call tests.
 struct Library: Shelves.Handler {
+    /// What `getBook` throws for "lost": a typed error of the schema.
+    static let lost = ServiceError(
+        ShelfError.bookLost, "the book is lost", metadata: ["shelf": "s1"],
+        fieldViolations: [.init(field: "display_name", description: "names a lost book")])
+
     /// What `getBook` throws for "nameless": a status with details.
     static let unnamed = Status(.invalidArgument, "a book needs a name", details: [
         Google_Protobuf_Any(packing: Google_Rpc_BadRequest(fieldViolations: [.init(field: "display_name", description: "empty", reason: "EMPTY")])),
@@ -12,6 +17,7 @@ struct Library: Shelves.Handler {
     func getBook(_ request: Named, context: ServerContext) async throws -> Named {
         guard request.displayName != "missing" else { throw Status(.notFound, "no such book") }
         guard request.displayName != "nameless" else { throw Library.unnamed }
+        guard request.displayName != "lost" else { throw Library.lost }
         context.addTrailingMetadata(Metadata(["x-served-by": "library"]))
         return Named(displayName: "found: " + request.displayName, priority: .high)
     }

@@ -188,3 +188,19 @@ public protocol StatusConvertible: Error {
     /// The status the caller receives.
     var status: Status { get }
 }
+
+extension ServiceError: StatusConvertible {
+    /// The status this failure is sent as: its reason's code, its message, ErrorInfo and
+    /// BadRequest details.
+    public var status: Status {
+        let rpc = rpcStatus
+        return Status(Status.Code(rawValue: Int(rpc.code)), rpc.message, details: rpc.details)
+    }
+}
+
+extension Status {
+    /// The typed failure this status carries, when its details name one of `Reason`'s reasons.
+    public func serviceError<Reason: ErrorReason>(_ reason: Reason.Type) -> ServiceError<Reason>? {
+        ServiceError(rpcStatus: rpcStatus)
+    }
+}

@@ -26,7 +26,9 @@ public final class BookshopUpstream: Bookshop.Handler {
 
     public func getBook(_ request: GetBookRequest, context: ServerContext) async throws -> Book {
         count("GetBook")
-        guard !request.name.hasSuffix("/missing") else { throw Status(.notFound, "no book \(request.name) — désolé") }
+        guard !request.name.hasSuffix("/missing") else {
+            throw ServiceError(BookshopError.bookNotFound, "no book \(request.name) — désolé", metadata: ["book": request.name])
+        }
         return Book(name: request.name, title: "Title of \(request.name.split(separator: "/").last ?? "")")
     }
 

@@ -80,10 +80,13 @@ import WeftREST
         let harness = try await GatewayHarness.start()
         defer { Task { try? await harness.stop() } }
         let books = Self.client(harness)
-        let missing = await #expect(throws: RESTError.self) { try await books.getBook(GetBookRequest(name: "shelves/s1/books/missing")) }
-        #expect(missing?.httpStatus == 404)
-        #expect(missing?.code == 5)
+        // A reason the schema declares is thrown as its typed error.
+        let missing = await #expect(throws: ServiceError<BookshopError>.self) {
+            try await books.getBook(GetBookRequest(name: "shelves/s1/books/missing"))
+        }
+        #expect(missing?.reason == .bookNotFound)
         #expect(missing?.message == "no book shelves/s1/books/missing — désolé")
+        #expect(missing?.metadata == ["book": "shelves/s1/books/missing"])
         let refused = await #expect(throws: RESTError.self) { try await books.trouble(TroubleRequest(code: 9, message: "not now")) }
         #expect(refused?.httpStatus == 400)
         #expect(refused?.code == 9)

@@ -11,6 +11,82 @@ import Foundation
 import WeftMessages
 import WeftREST
 
+/// Why a catalog call failed: the google.rpc.ErrorInfo reasons of domain "catalog.weft.dev".
+public enum CatalogError: WeftEnum {
+    case unspecified // = 0
+    /// No product has the requested name (metadata: "product").
+    case productNotFound // = 1
+    /// A field of the request is not valid; the field violations say which.
+    case invalidRequest // = 2
+    /// A number this version of the schema does not know, kept as received.
+    case unrecognized(Int32)
+
+    /// The proto3 default, number 0.
+    public init() { self = .unspecified }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .productNotFound
+        case 2: self = .invalidRequest
+        default: self = .unrecognized(rawValue)
+        }
+    }
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .productNotFound: 1
+        case .invalidRequest: 2
+        case .unrecognized(let number): number
+        }
+    }
+
+    public var protoName: String? {
+        switch self {
+        case .unspecified: "CATALOG_ERROR_UNSPECIFIED"
+        case .productNotFound: "PRODUCT_NOT_FOUND"
+        case .invalidRequest: "INVALID_REQUEST"
+        case .unrecognized: nil
+        }
+    }
+
+    public init?(protoName: String) {
+        switch protoName {
+        case "CATALOG_ERROR_UNSPECIFIED": self = .unspecified
+        case "PRODUCT_NOT_FOUND": self = .productNotFound
+        case "INVALID_REQUEST": self = .invalidRequest
+        default: return nil
+        }
+    }
+
+    /// Every known value, in declaration order.
+    public static let allCases: [CatalogError] = [.unspecified, .productNotFound, .invalidRequest]
+
+    /// The proto names and numbers, aliases included.
+    public static let descriptor = EnumDescriptor(
+        fullName: "weft.platform.catalog.v1.CatalogError",
+        values: [
+            ("CATALOG_ERROR_UNSPECIFIED", 0),
+            ("PRODUCT_NOT_FOUND", 1),
+            ("INVALID_REQUEST", 2),
+        ]
+    )
+}
+
+/// The reasons' domain and codes: throw `ServiceError(CatalogError.<reason>, "…")`.
+extension CatalogError: ErrorReason {
+    public static let errorDomain = "catalog.weft.dev"
+
+    public var statusCode: Int {
+        switch self {
+        case .productNotFound: 5  // NOT_FOUND
+        case .invalidRequest: 3  // INVALID_ARGUMENT
+        default: 2  // UNKNOWN
+        }
+    }
+}
+
 /// Where a product is in its life cycle.
 public enum ProductStatus: WeftEnum {
     case unspecified // = 0
@@ -319,7 +395,11 @@ public struct CatalogServiceRESTClient: Sendable {
     public func getProduct(
         _ request: GetProductRequest, options: RESTCallOptions = RESTCallOptions()
     ) async throws -> Product {
-        try await client.call(RESTRoute(method: "GET", template: "/v1/{name=products/*}"), request, options: options)
+        do {
+            return try await client.call(RESTRoute(method: "GET", template: "/v1/{name=products/*}"), request, options: options)
+        } catch let error as RESTError {
+            throw Self.typed(error)
+        }
     }
 
     /// Pages through products.
@@ -328,7 +408,11 @@ public struct CatalogServiceRESTClient: Sendable {
     public func listProducts(
         _ request: ListProductsRequest, options: RESTCallOptions = RESTCallOptions()
     ) async throws -> ListProductsResponse {
-        try await client.call(RESTRoute(method: "GET", template: "/v1/products"), request, options: options)
+        do {
+            return try await client.call(RESTRoute(method: "GET", template: "/v1/products"), request, options: options)
+        } catch let error as RESTError {
+            throw Self.typed(error)
+        }
     }
 
     /// Adds a product; the server assigns its name.
@@ -337,7 +421,11 @@ public struct CatalogServiceRESTClient: Sendable {
     public func createProduct(
         _ request: CreateProductRequest, options: RESTCallOptions = RESTCallOptions()
     ) async throws -> Product {
-        try await client.call(RESTRoute(method: "POST", template: "/v1/products", body: "product"), request, options: options)
+        do {
+            return try await client.call(RESTRoute(method: "POST", template: "/v1/products", body: "product"), request, options: options)
+        } catch let error as RESTError {
+            throw Self.typed(error)
+        }
     }
 
     /// Removes a product.
@@ -346,7 +434,17 @@ public struct CatalogServiceRESTClient: Sendable {
     public func deleteProduct(
         _ request: DeleteProductRequest, options: RESTCallOptions = RESTCallOptions()
     ) async throws -> Google_Protobuf_Empty {
-        try await client.call(RESTRoute(method: "DELETE", template: "/v1/{name=products/*}"), request, options: options)
+        do {
+            return try await client.call(RESTRoute(method: "DELETE", template: "/v1/{name=products/*}"), request, options: options)
+        } catch let error as RESTError {
+            throw Self.typed(error)
+        }
+    }
+
+    /// `error` as the typed failure it carries (a reason of `CatalogError`), or itself.
+    static func typed(_ error: RESTError) -> any Error {
+        if let failure = error.serviceError(CatalogError.self) { return failure }
+        return error
     }
 }
 

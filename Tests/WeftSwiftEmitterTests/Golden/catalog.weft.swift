@@ -11,6 +11,82 @@ import Foundation
 import WeftMessages
 import WeftRPC
 
+/// Why a catalog call failed: the google.rpc.ErrorInfo reasons of domain "catalog.weft.dev".
+public enum CatalogError: WeftEnum {
+    case unspecified // = 0
+    /// No product has the requested name (metadata: "product").
+    case productNotFound // = 1
+    /// A field of the request is not valid; the field violations say which.
+    case invalidRequest // = 2
+    /// A number this version of the schema does not know, kept as received.
+    case unrecognized(Int32)
+
+    /// The proto3 default, number 0.
+    public init() { self = .unspecified }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .productNotFound
+        case 2: self = .invalidRequest
+        default: self = .unrecognized(rawValue)
+        }
+    }
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .productNotFound: 1
+        case .invalidRequest: 2
+        case .unrecognized(let number): number
+        }
+    }
+
+    public var protoName: String? {
+        switch self {
+        case .unspecified: "CATALOG_ERROR_UNSPECIFIED"
+        case .productNotFound: "PRODUCT_NOT_FOUND"
+        case .invalidRequest: "INVALID_REQUEST"
+        case .unrecognized: nil
+        }
+    }
+
+    public init?(protoName: String) {
+        switch protoName {
+        case "CATALOG_ERROR_UNSPECIFIED": self = .unspecified
+        case "PRODUCT_NOT_FOUND": self = .productNotFound
+        case "INVALID_REQUEST": self = .invalidRequest
+        default: return nil
+        }
+    }
+
+    /// Every known value, in declaration order.
+    public static let allCases: [CatalogError] = [.unspecified, .productNotFound, .invalidRequest]
+
+    /// The proto names and numbers, aliases included.
+    public static let descriptor = EnumDescriptor(
+        fullName: "weft.platform.catalog.v1.CatalogError",
+        values: [
+            ("CATALOG_ERROR_UNSPECIFIED", 0),
+            ("PRODUCT_NOT_FOUND", 1),
+            ("INVALID_REQUEST", 2),
+        ]
+    )
+}
+
+/// The reasons' domain and codes: throw `ServiceError(CatalogError.<reason>, "…")`.
+extension CatalogError: ErrorReason {
+    public static let errorDomain = "catalog.weft.dev"
+
+    public var statusCode: Int {
+        switch self {
+        case .productNotFound: 5  // NOT_FOUND
+        case .invalidRequest: 3  // INVALID_ARGUMENT
+        default: 2  // UNKNOWN
+        }
+    }
+}
+
 /// Where a product is in its life cycle.
 public enum ProductStatus: WeftEnum {
     case unspecified // = 0
@@ -311,32 +387,34 @@ private let schemaFiles: [SchemaFileDescriptor] = [
         base64: """
             CiZ3ZWZ0L3BsYXRmb3JtL2NhdGFsb2cvdjEvY2F0YWxvZy5wcm90bxIYd2VmdC5wbGF0Zm9ybS5jYXRhbG9nLnYxGhxnb29n\
             bGUvYXBpL2Fubm90YXRpb25zLnByb3RvGhtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8aH2dvb2dsZS9wcm90b2J1Zi90\
-            aW1lc3RhbXAucHJvdG8iRAoFTW9uZXkSGgoIY3VycmVuY3kYASABKAlSCGN1cnJlbmN5Eh8KC21pbm9yX3VuaXRzGAIgASgD\
-            UgptaW5vclVuaXRzIpIECgdQcm9kdWN0EhIKBG5hbWUYASABKAlSBG5hbWUSFAoFdGl0bGUYAiABKAlSBXRpdGxlEiAKC2Rl\
-            c2NyaXB0aW9uGAMgASgJUgtkZXNjcmlwdGlvbhI1CgVwcmljZRgEIAEoCzIfLndlZnQucGxhdGZvcm0uY2F0YWxvZy52MS5N\
-            b25leVIFcHJpY2USEgoEdGFncxgFIAMoCVIEdGFncxJRCgphdHRyaWJ1dGVzGAYgAygLMjEud2VmdC5wbGF0Zm9ybS5jYXRh\
-            bG9nLnYxLlByb2R1Y3QuQXR0cmlidXRlc0VudHJ5UgphdHRyaWJ1dGVzEj8KBnN0YXR1cxgHIAEoDjInLndlZnQucGxhdGZv\
-            cm0uY2F0YWxvZy52MS5Qcm9kdWN0U3RhdHVzUgZzdGF0dXMSOwoLY3JlYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9i\
-            dWYuVGltZXN0YW1wUgpjcmVhdGVUaW1lEjQKFXNoaXBwaW5nX3dlaWdodF9ncmFtcxgJIAEoBUgAUhNzaGlwcGluZ1dlaWdo\
-            dEdyYW1zEhsKCHZlbnVlX2lkGAogASgJSABSB3ZlbnVlSWQaPQoPQXR0cmlidXRlc0VudHJ5EhAKA2tleRgBIAEoCVIDa2V5\
-            EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAFCDQoLZnVsZmlsbG1lbnQiJwoRR2V0UHJvZHVjdFJlcXVlc3QSEgoEbmFtZRgB\
-            IAEoCVIEbmFtZSKiAQoTTGlzdFByb2R1Y3RzUmVxdWVzdBIbCglwYWdlX3NpemUYASABKAVSCHBhZ2VTaXplEh0KCnBhZ2Vf\
-            dG9rZW4YAiABKAlSCXBhZ2VUb2tlbhJECgZzdGF0dXMYAyABKA4yJy53ZWZ0LnBsYXRmb3JtLmNhdGFsb2cudjEuUHJvZHVj\
-            dFN0YXR1c0gAUgZzdGF0dXOIAQFCCQoHX3N0YXR1cyJ9ChRMaXN0UHJvZHVjdHNSZXNwb25zZRI9Cghwcm9kdWN0cxgBIAMo\
-            CzIhLndlZnQucGxhdGZvcm0uY2F0YWxvZy52MS5Qcm9kdWN0Ughwcm9kdWN0cxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlS\
-            DW5leHRQYWdlVG9rZW4iUwoUQ3JlYXRlUHJvZHVjdFJlcXVlc3QSOwoHcHJvZHVjdBgBIAEoCzIhLndlZnQucGxhdGZvcm0u\
-            Y2F0YWxvZy52MS5Qcm9kdWN0Ugdwcm9kdWN0IioKFERlbGV0ZVByb2R1Y3RSZXF1ZXN0EhIKBG5hbWUYASABKAlSBG5hbWUq\
-            hAEKDVByb2R1Y3RTdGF0dXMSHgoaUFJPRFVDVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIYChRQUk9EVUNUX1NUQVRVU19EUkFG\
-            VBABEhwKGFBST0RVQ1RfU1RBVFVTX1BVQkxJU0hFRBACEhsKF1BST0RVQ1RfU1RBVFVTX0FSQ0hJVkVEEAMy/QQKDkNhdGFs\
-            b2dTZXJ2aWNlEn4KCkdldFByb2R1Y3QSKy53ZWZ0LnBsYXRmb3JtLmNhdGFsb2cudjEuR2V0UHJvZHVjdFJlcXVlc3QaIS53\
-            ZWZ0LnBsYXRmb3JtLmNhdGFsb2cudjEuUHJvZHVjdCIgkAIBgtPkkwIXEhUvdjEve25hbWU9cHJvZHVjdHMvKn0ShgEKDExp\
-            c3RQcm9kdWN0cxItLndlZnQucGxhdGZvcm0uY2F0YWxvZy52MS5MaXN0UHJvZHVjdHNSZXF1ZXN0Gi4ud2VmdC5wbGF0Zm9y\
-            bS5jYXRhbG9nLnYxLkxpc3RQcm9kdWN0c1Jlc3BvbnNlIheQAgGC0+STAg4SDC92MS9wcm9kdWN0cxKBAQoNQ3JlYXRlUHJv\
-            ZHVjdBIuLndlZnQucGxhdGZvcm0uY2F0YWxvZy52MS5DcmVhdGVQcm9kdWN0UmVxdWVzdBohLndlZnQucGxhdGZvcm0uY2F0\
-            YWxvZy52MS5Qcm9kdWN0Ih2C0+STAhciDC92MS9wcm9kdWN0czoHcHJvZHVjdBJ5Cg1EZWxldGVQcm9kdWN0Ei4ud2VmdC5w\
-            bGF0Zm9ybS5jYXRhbG9nLnYxLkRlbGV0ZVByb2R1Y3RSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5IiCQAgKC0+ST\
-            AhcqFS92MS97bmFtZT1wcm9kdWN0cy8qfRJjCg1XYXRjaFByb2R1Y3RzEi0ud2VmdC5wbGF0Zm9ybS5jYXRhbG9nLnYxLkxp\
-            c3RQcm9kdWN0c1JlcXVlc3QaIS53ZWZ0LnBsYXRmb3JtLmNhdGFsb2cudjEuUHJvZHVjdDABYgZwcm90bzM=
+            aW1lc3RhbXAucHJvdG8aFXdlZnQvYXBpL2Vycm9ycy5wcm90byJECgVNb25leRIaCghjdXJyZW5jeRgBIAEoCVIIY3VycmVu\
+            Y3kSHwoLbWlub3JfdW5pdHMYAiABKANSCm1pbm9yVW5pdHMikgQKB1Byb2R1Y3QSEgoEbmFtZRgBIAEoCVIEbmFtZRIUCgV0\
+            aXRsZRgCIAEoCVIFdGl0bGUSIAoLZGVzY3JpcHRpb24YAyABKAlSC2Rlc2NyaXB0aW9uEjUKBXByaWNlGAQgASgLMh8ud2Vm\
+            dC5wbGF0Zm9ybS5jYXRhbG9nLnYxLk1vbmV5UgVwcmljZRISCgR0YWdzGAUgAygJUgR0YWdzElEKCmF0dHJpYnV0ZXMYBiAD\
+            KAsyMS53ZWZ0LnBsYXRmb3JtLmNhdGFsb2cudjEuUHJvZHVjdC5BdHRyaWJ1dGVzRW50cnlSCmF0dHJpYnV0ZXMSPwoGc3Rh\
+            dHVzGAcgASgOMicud2VmdC5wbGF0Zm9ybS5jYXRhbG9nLnYxLlByb2R1Y3RTdGF0dXNSBnN0YXR1cxI7CgtjcmVhdGVfdGlt\
+            ZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSCmNyZWF0ZVRpbWUSNAoVc2hpcHBpbmdfd2VpZ2h0X2dyYW1z\
+            GAkgASgFSABSE3NoaXBwaW5nV2VpZ2h0R3JhbXMSGwoIdmVudWVfaWQYCiABKAlIAFIHdmVudWVJZBo9Cg9BdHRyaWJ1dGVz\
+            RW50cnkSEAoDa2V5GAEgASgJUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4AUINCgtmdWxmaWxsbWVudCInChFHZXRQ\
+            cm9kdWN0UmVxdWVzdBISCgRuYW1lGAEgASgJUgRuYW1lIqIBChNMaXN0UHJvZHVjdHNSZXF1ZXN0EhsKCXBhZ2Vfc2l6ZRgB\
+            IAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgCIAEoCVIJcGFnZVRva2VuEkQKBnN0YXR1cxgDIAEoDjInLndlZnQucGxh\
+            dGZvcm0uY2F0YWxvZy52MS5Qcm9kdWN0U3RhdHVzSABSBnN0YXR1c4gBAUIJCgdfc3RhdHVzIn0KFExpc3RQcm9kdWN0c1Jl\
+            c3BvbnNlEj0KCHByb2R1Y3RzGAEgAygLMiEud2VmdC5wbGF0Zm9ybS5jYXRhbG9nLnYxLlByb2R1Y3RSCHByb2R1Y3RzEiYK\
+            D25leHRfcGFnZV90b2tlbhgCIAEoCVINbmV4dFBhZ2VUb2tlbiJTChRDcmVhdGVQcm9kdWN0UmVxdWVzdBI7Cgdwcm9kdWN0\
+            GAEgASgLMiEud2VmdC5wbGF0Zm9ybS5jYXRhbG9nLnYxLlByb2R1Y3RSB3Byb2R1Y3QiKgoURGVsZXRlUHJvZHVjdFJlcXVl\
+            c3QSEgoEbmFtZRgBIAEoCVIEbmFtZSpZCgxDYXRhbG9nRXJyb3ISHQoZQ0FUQUxPR19FUlJPUl9VTlNQRUNJRklFRBAAEhUK\
+            EVBST0RVQ1RfTk9UX0ZPVU5EEAESEwoPSU5WQUxJRF9SRVFVRVNUEAIqhAEKDVByb2R1Y3RTdGF0dXMSHgoaUFJPRFVDVF9T\
+            VEFUVVNfVU5TUEVDSUZJRUQQABIYChRQUk9EVUNUX1NUQVRVU19EUkFGVBABEhwKGFBST0RVQ1RfU1RBVFVTX1BVQkxJU0hF\
+            RBACEhsKF1BST0RVQ1RfU1RBVFVTX0FSQ0hJVkVEEAMy/QQKDkNhdGFsb2dTZXJ2aWNlEn4KCkdldFByb2R1Y3QSKy53ZWZ0\
+            LnBsYXRmb3JtLmNhdGFsb2cudjEuR2V0UHJvZHVjdFJlcXVlc3QaIS53ZWZ0LnBsYXRmb3JtLmNhdGFsb2cudjEuUHJvZHVj\
+            dCIgkAIBgtPkkwIXEhUvdjEve25hbWU9cHJvZHVjdHMvKn0ShgEKDExpc3RQcm9kdWN0cxItLndlZnQucGxhdGZvcm0uY2F0\
+            YWxvZy52MS5MaXN0UHJvZHVjdHNSZXF1ZXN0Gi4ud2VmdC5wbGF0Zm9ybS5jYXRhbG9nLnYxLkxpc3RQcm9kdWN0c1Jlc3Bv\
+            bnNlIheQAgGC0+STAg4SDC92MS9wcm9kdWN0cxKBAQoNQ3JlYXRlUHJvZHVjdBIuLndlZnQucGxhdGZvcm0uY2F0YWxvZy52\
+            MS5DcmVhdGVQcm9kdWN0UmVxdWVzdBohLndlZnQucGxhdGZvcm0uY2F0YWxvZy52MS5Qcm9kdWN0Ih2C0+STAhciDC92MS9w\
+            cm9kdWN0czoHcHJvZHVjdBJ5Cg1EZWxldGVQcm9kdWN0Ei4ud2VmdC5wbGF0Zm9ybS5jYXRhbG9nLnYxLkRlbGV0ZVByb2R1\
+            Y3RSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5IiCQAgKC0+STAhcqFS92MS97bmFtZT1wcm9kdWN0cy8qfRJjCg1X\
+            YXRjaFByb2R1Y3RzEi0ud2VmdC5wbGF0Zm9ybS5jYXRhbG9nLnYxLkxpc3RQcm9kdWN0c1JlcXVlc3QaIS53ZWZ0LnBsYXRm\
+            b3JtLmNhdGFsb2cudjEuUHJvZHVjdDABYgZwcm90bzM=
             """
     ),
     SchemaFileDescriptor(
@@ -380,6 +458,14 @@ private let schemaFiles: [SchemaFileDescriptor] = [
             ZHMYASABKANSB3NlY29uZHMSFAoFbmFub3MYAiABKAVSBW5hbm9zQoUBChNjb20uZ29vZ2xlLnByb3RvYnVmQg5UaW1lc3Rh\
             bXBQcm90b1ABWjJnb29nbGUuZ29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi90aW1lc3RhbXBwYvgBAaICA0dQQqoC\
             Hkdvb2dsZS5Qcm90b2J1Zi5XZWxsS25vd25UeXBlc2IGcHJvdG8z
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "weft/api/errors.proto",
+        base64: """
+            ChV3ZWZ0L2FwaS9lcnJvcnMucHJvdG8SCHdlZnQuYXBpGiBnb29nbGUvcHJvdG9idWYvZGVzY3JpcHRvci5wcm90bzpBCgxl\
+            cnJvcl9kb21haW4SHC5nb29nbGUucHJvdG9idWYuRW51bU9wdGlvbnMYuY4DIAEoCVILZXJyb3JEb21haW46QgoKZXJyb3Jf\
+            Y29kZRIhLmdvb2dsZS5wcm90b2J1Zi5FbnVtVmFsdWVPcHRpb25zGLqOAyABKAlSCWVycm9yQ29kZWIGcHJvdG8z
             """
     ),
 ]
@@ -473,22 +559,38 @@ public enum CatalogService {
 
         /// Reads one product.
         public func getProduct(_ request: GetProductRequest, options: CallOptions = CallOptions()) async throws -> Product {
-            try await ClientCalls.unary(transport, CatalogService.descriptor.methods[0], request, options: options).message
+            do {
+                return try await ClientCalls.unary(transport, CatalogService.descriptor.methods[0], request, options: options).message
+            } catch let status as Status {
+                throw Self.typed(status)
+            }
         }
 
         /// Pages through products.
         public func listProducts(_ request: ListProductsRequest, options: CallOptions = CallOptions()) async throws -> ListProductsResponse {
-            try await ClientCalls.unary(transport, CatalogService.descriptor.methods[1], request, options: options).message
+            do {
+                return try await ClientCalls.unary(transport, CatalogService.descriptor.methods[1], request, options: options).message
+            } catch let status as Status {
+                throw Self.typed(status)
+            }
         }
 
         /// Adds a product; the server assigns its name.
         public func createProduct(_ request: CreateProductRequest, options: CallOptions = CallOptions()) async throws -> Product {
-            try await ClientCalls.unary(transport, CatalogService.descriptor.methods[2], request, options: options).message
+            do {
+                return try await ClientCalls.unary(transport, CatalogService.descriptor.methods[2], request, options: options).message
+            } catch let status as Status {
+                throw Self.typed(status)
+            }
         }
 
         /// Removes a product.
         public func deleteProduct(_ request: DeleteProductRequest, options: CallOptions = CallOptions()) async throws -> Google_Protobuf_Empty {
-            try await ClientCalls.unary(transport, CatalogService.descriptor.methods[3], request, options: options).message
+            do {
+                return try await ClientCalls.unary(transport, CatalogService.descriptor.methods[3], request, options: options).message
+            } catch let status as Status {
+                throw Self.typed(status)
+            }
         }
 
         /// Streams every product whose status changes, as it changes.
@@ -496,7 +598,17 @@ public enum CatalogService {
             _ request: ListProductsRequest, options: CallOptions = CallOptions(),
             onResponse: (ResponseStream<Product>) async throws -> Result
     ) async throws -> Result {
-            try await ClientCalls.serverStreaming(transport, CatalogService.descriptor.methods[4], request, options: options, onResponse: onResponse)
+            do {
+                return try await ClientCalls.serverStreaming(transport, CatalogService.descriptor.methods[4], request, options: options, onResponse: onResponse)
+            } catch let status as Status {
+                throw Self.typed(status)
+            }
+        }
+
+        /// `error` as the typed failure it carries (a reason of `CatalogError`), or itself.
+        static func typed(_ error: Status) -> any Error {
+            if let failure = error.serviceError(CatalogError.self) { return failure }
+            return error
         }
     }
 }

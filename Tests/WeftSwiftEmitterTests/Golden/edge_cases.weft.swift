@@ -12,6 +12,80 @@ import Foundation
 import WeftMessages
 import WeftRPC
 
+/// The Shelves service's typed errors.
+public enum ShelfError: WeftEnum {
+    case unspecified // = 0
+    case bookLost // = 1
+    case badName // = 2
+    /// A number this version of the schema does not know, kept as received.
+    case unrecognized(Int32)
+
+    /// The proto3 default, number 0.
+    public init() { self = .unspecified }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .bookLost
+        case 2: self = .badName
+        default: self = .unrecognized(rawValue)
+        }
+    }
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .bookLost: 1
+        case .badName: 2
+        case .unrecognized(let number): number
+        }
+    }
+
+    public var protoName: String? {
+        switch self {
+        case .unspecified: "SHELF_ERROR_UNSPECIFIED"
+        case .bookLost: "BOOK_LOST"
+        case .badName: "BAD_NAME"
+        case .unrecognized: nil
+        }
+    }
+
+    public init?(protoName: String) {
+        switch protoName {
+        case "SHELF_ERROR_UNSPECIFIED": self = .unspecified
+        case "BOOK_LOST": self = .bookLost
+        case "BAD_NAME": self = .badName
+        default: return nil
+        }
+    }
+
+    /// Every known value, in declaration order.
+    public static let allCases: [ShelfError] = [.unspecified, .bookLost, .badName]
+
+    /// The proto names and numbers, aliases included.
+    public static let descriptor = EnumDescriptor(
+        fullName: "weft.test.edge.ShelfError",
+        values: [
+            ("SHELF_ERROR_UNSPECIFIED", 0),
+            ("BOOK_LOST", 1),
+            ("BAD_NAME", 2),
+        ]
+    )
+}
+
+/// The reasons' domain and codes: throw `ServiceError(ShelfError.<reason>, "…")`.
+extension ShelfError: ErrorReason {
+    public static let errorDomain = "shelves.weft.dev"
+
+    public var statusCode: Int {
+        switch self {
+        case .bookLost: 5  // NOT_FOUND
+        case .badName: 3  // INVALID_ARGUMENT
+        default: 2  // UNKNOWN
+        }
+    }
+}
+
 public enum Priority: WeftEnum {
     case unspecified // = 0
     case low // = 1
@@ -628,61 +702,62 @@ private let schemaFiles: [SchemaFileDescriptor] = [
             ChBlZGdlX2Nhc2VzLnByb3RvEg53ZWZ0LnRlc3QuZWRnZRocZ29vZ2xlL2FwaS9hbm5vdGF0aW9ucy5wcm90bxoeZ29vZ2xl\
             L3Byb3RvYnVmL2R1cmF0aW9uLnByb3RvGhtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8aHGdvb2dsZS9wcm90b2J1Zi9z\
             dHJ1Y3QucHJvdG8aH2dvb2dsZS9wcm90b2J1Zi90aW1lc3RhbXAucHJvdG8aHmdvb2dsZS9wcm90b2J1Zi93cmFwcGVycy5w\
-            cm90byKQAgoIVHJlZU5vZGUSFAoFbGFiZWwYASABKAlSBWxhYmVsEiwKBGxlZnQYAiABKAsyGC53ZWZ0LnRlc3QuZWRnZS5U\
-            cmVlTm9kZVIEbGVmdBIuCgVyaWdodBgDIAEoCzIYLndlZnQudGVzdC5lZGdlLlRyZWVOb2RlUgVyaWdodBI0CghjaGlsZHJl\
-            bhgEIAMoCzIYLndlZnQudGVzdC5lZGdlLlRyZWVOb2RlUghjaGlsZHJlbhIYCgZ3ZWlnaHQYBSABKANIAFIGd2VpZ2h0EjUK\
-            CGFsaWFzX29mGAYgASgLMhgud2VmdC50ZXN0LmVkZ2UuVHJlZU5vZGVIAFIHYWxpYXNPZkIJCgdwYXlsb2FkIkYKBFBpbmcS\
-            KAoEcG9uZxgBIAEoCzIULndlZnQudGVzdC5lZGdlLlBvbmdSBHBvbmcSFAoFZGVwdGgYAiABKAVSBWRlcHRoIjAKBFBvbmcS\
-            KAoEcGluZxgBIAEoCzIULndlZnQudGVzdC5lZGdlLlBpbmdSBHBpbmcitQEKCEtleXdvcmRzEhQKBWNsYXNzGAEgASgJUgVj\
-            bGFzcxIYCgdkZWZhdWx0GAIgASgFUgdkZWZhdWx0EhIKBHNlbGYYAyABKAhSBHNlbGYSGgoIcHJvdG9jb2wYBCABKAlSCHBy\
-            b3RvY29sEiUKDnVua25vd25fZmllbGRzGAUgASgMUg11bmtub3duRmllbGRzEg4KAmluGAYgASgFUgJpbhISCgR0eXBlGAcg\
-            ASgJUgR0eXBlIh4KBlN0cmluZxIUCgV2YWx1ZRgBIAEoCVIFdmFsdWUiZgoKVXNlc1N0cmluZxIqCgR0ZXh0GAEgASgLMhYu\
-            d2VmdC50ZXN0LmVkZ2UuU3RyaW5nUgR0ZXh0EiwKBXRleHRzGAIgAygLMhYud2VmdC50ZXN0LmVkZ2UuU3RyaW5nUgV0ZXh0\
-            cyJqCgdBd2t3YXJkEhIKA3RhZxgBIAEoBUgAUgN0YWcSFAoEdGV4dBgCIAEoCUgAUgR0ZXh0EisKBXNoYWRlGAMgASgOMhUu\
-            d2VmdC50ZXN0LmVkZ2UuU2hhZGVSBXNoYWRlQggKBndyaXRlciLsAwoJV2VsbEtub3duEioKAmF0GAEgASgLMhouZ29vZ2xl\
-            LnByb3RvYnVmLlRpbWVzdGFtcFICYXQSMwoHdGltZW91dBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvblIHdGlt\
-            ZW91dBI8CgttYXliZV9jb3VudBgDIAEoCzIbLmdvb2dsZS5wcm90b2J1Zi5JbnQzMlZhbHVlUgptYXliZUNvdW50EjsKCm1h\
-            eWJlX25hbWUYBCABKAsyHC5nb29nbGUucHJvdG9idWYuU3RyaW5nVmFsdWVSCW1heWJlTmFtZRIwCgdub3RoaW5nGAUgASgL\
-            MhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Ugdub3RoaW5nEjQKB2hpc3RvcnkYBiADKAsyGi5nb29nbGUucHJvdG9idWYuVGlt\
-            ZXN0YW1wUgdoaXN0b3J5EjcKCmF0dHJpYnV0ZXMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0UgphdHRyaWJ1dGVz\
-            EjIKCGFueXRoaW5nGAggASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlUghhbnl0aGluZxIuCgRsaXN0GAkgASgLMhouZ29v\
-            Z2xlLnByb3RvYnVmLkxpc3RWYWx1ZVIEbGlzdCJcCgxWYWx1ZUluT25lb2YSKgoDYW55GAEgASgLMhYuZ29vZ2xlLnByb3Rv\
-            YnVmLlZhbHVlSABSA2FueRIYCgZudW1iZXIYAiABKAVIAFIGbnVtYmVyQgYKBHBpY2sisg0KB01hcEtleXMSPwoIYnlfaW50\
-            MzIYASADKAsyJC53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5SW50MzJFbnRyeVIHYnlJbnQzMhI/CghieV9pbnQ2NBgCIAMo\
-            CzIkLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlJbnQ2NEVudHJ5UgdieUludDY0EkIKCWJ5X3VpbnQzMhgDIAMoCzIlLndl\
-            ZnQudGVzdC5lZGdlLk1hcEtleXMuQnlVaW50MzJFbnRyeVIIYnlVaW50MzISQgoJYnlfdWludDY0GAQgAygLMiUud2VmdC50\
-            ZXN0LmVkZ2UuTWFwS2V5cy5CeVVpbnQ2NEVudHJ5UghieVVpbnQ2NBJCCglieV9zaW50MzIYBSADKAsyJS53ZWZ0LnRlc3Qu\
-            ZWRnZS5NYXBLZXlzLkJ5U2ludDMyRW50cnlSCGJ5U2ludDMyEkIKCWJ5X3NpbnQ2NBgGIAMoCzIlLndlZnQudGVzdC5lZGdl\
-            Lk1hcEtleXMuQnlTaW50NjRFbnRyeVIIYnlTaW50NjQSRQoKYnlfZml4ZWQzMhgHIAMoCzImLndlZnQudGVzdC5lZGdlLk1h\
-            cEtleXMuQnlGaXhlZDMyRW50cnlSCWJ5Rml4ZWQzMhJFCgpieV9maXhlZDY0GAggAygLMiYud2VmdC50ZXN0LmVkZ2UuTWFw\
-            S2V5cy5CeUZpeGVkNjRFbnRyeVIJYnlGaXhlZDY0EkgKC2J5X3NmaXhlZDMyGAkgAygLMicud2VmdC50ZXN0LmVkZ2UuTWFw\
-            S2V5cy5CeVNmaXhlZDMyRW50cnlSCmJ5U2ZpeGVkMzISSAoLYnlfc2ZpeGVkNjQYCiADKAsyJy53ZWZ0LnRlc3QuZWRnZS5N\
-            YXBLZXlzLkJ5U2ZpeGVkNjRFbnRyeVIKYnlTZml4ZWQ2NBI8CgdieV9ib29sGAsgAygLMiMud2VmdC50ZXN0LmVkZ2UuTWFw\
-            S2V5cy5CeUJvb2xFbnRyeVIGYnlCb29sEkcKCnByaW9yaXRpZXMYDCADKAsyJy53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLlBy\
-            aW9yaXRpZXNFbnRyeVIKcHJpb3JpdGllcxI4CgVibG9icxgNIAMoCzIiLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQmxvYnNF\
-            bnRyeVIFYmxvYnMaOgoMQnlJbnQzMkVudHJ5EhAKA2tleRgBIAEoBVIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEa\
-            OgoMQnlJbnQ2NEVudHJ5EhAKA2tleRgBIAEoA1IDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaOwoNQnlVaW50MzJF\
-            bnRyeRIQCgNrZXkYASABKA1SA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGjsKDUJ5VWludDY0RW50cnkSEAoDa2V5\
-            GAEgASgEUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo7Cg1CeVNpbnQzMkVudHJ5EhAKA2tleRgBIAEoEVIDa2V5\
-            EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaOwoNQnlTaW50NjRFbnRyeRIQCgNrZXkYASABKBJSA2tleRIUCgV2YWx1ZRgC\
-            IAEoCVIFdmFsdWU6AjgBGjwKDkJ5Rml4ZWQzMkVudHJ5EhAKA2tleRgBIAEoB1IDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1\
-            ZToCOAEaPAoOQnlGaXhlZDY0RW50cnkSEAoDa2V5GAEgASgGUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo9Cg9C\
-            eVNmaXhlZDMyRW50cnkSEAoDa2V5GAEgASgPUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo9Cg9CeVNmaXhlZDY0\
-            RW50cnkSEAoDa2V5GAEgASgQUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo5CgtCeUJvb2xFbnRyeRIQCgNrZXkY\
-            ASABKAhSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGlcKD1ByaW9yaXRpZXNFbnRyeRIQCgNrZXkYASABKAlSA2tl\
-            eRIuCgV2YWx1ZRgCIAEoDjIYLndlZnQudGVzdC5lZGdlLlByaW9yaXR5UgV2YWx1ZToCOAEaOAoKQmxvYnNFbnRyeRIQCgNr\
-            ZXkYASABKAlSA2tleRIUCgV2YWx1ZRgCIAEoDFIFdmFsdWU6AjgBIpIBCgVOYW1lZBIbCgxkaXNwbGF5X25hbWUYASABKAlS\
-            BWxhYmVsEjQKCHByaW9yaXR5GAIgASgOMhgud2VmdC50ZXN0LmVkZ2UuUHJpb3JpdHlSCHByaW9yaXR5EjYKB2hpc3RvcnkY\
-            AyADKA4yGC53ZWZ0LnRlc3QuZWRnZS5Qcmlvcml0eUICEABSB2hpc3RvcnkiHgoGUmVzdWx0EhQKBXZhbHVlGAEgASgJUgV2\
-            YWx1ZSIcCgZDbGllbnQSEgoEbmFtZRgBIAEoCVIEbmFtZSpiCghQcmlvcml0eRIYChRQUklPUklUWV9VTlNQRUNJRklFRBAA\
-            EhAKDFBSSU9SSVRZX0xPVxABEhEKDVBSSU9SSVRZX0hJR0gQAhITCg9QUklPUklUWV9VUkdFTlQQAhoCEAEqPAoFU2hhZGUS\
-            FQoRU0hBREVfVU5TUEVDSUZJRUQQABIOCgpTSEFERV9EQVJLEAESCAoEREFSSxABGgIQATKZAgoHU2hlbHZlcxKjAQoHR2V0\
-            Qm9vaxIVLndlZnQudGVzdC5lZGdlLk5hbWVkGhUud2VmdC50ZXN0LmVkZ2UuTmFtZWQiapACAYLT5JMCYRIkL3YxL3tkaXNw\
-            bGF5X25hbWU9c2hlbHZlcy8qL2Jvb2tzLyp9WhUiEC92MS9ib29rczpsb29rdXA6ASpaIkIgCgRIRUFEEhgvdjEvYm9va3Mv\
-            e2Rpc3BsYXlfbmFtZX0SaAoKV2F0Y2hCb29rcxIVLndlZnQudGVzdC5lZGdlLk5hbWVkGhUud2VmdC50ZXN0LmVkZ2UuTmFt\
-            ZWQiKILT5JMCIiIPL3YxL2Jvb2tzOndhdGNoOgEqYgxkaXNwbGF5X25hbWUoATABMn8KCFJlZ2lzdHJ5EjgKBkxvb2t1cBIW\
-            LndlZnQudGVzdC5lZGdlLkNsaWVudBoWLndlZnQudGVzdC5lZGdlLlJlc3VsdBI5CgVXYXRjaBIWLndlZnQudGVzdC5lZGdl\
-            LkNsaWVudBoWLndlZnQudGVzdC5lZGdlLlJlc3VsdDABYgZwcm90bzM=
+            cm90bxoVd2VmdC9hcGkvZXJyb3JzLnByb3RvIpACCghUcmVlTm9kZRIUCgVsYWJlbBgBIAEoCVIFbGFiZWwSLAoEbGVmdBgC\
+            IAEoCzIYLndlZnQudGVzdC5lZGdlLlRyZWVOb2RlUgRsZWZ0Ei4KBXJpZ2h0GAMgASgLMhgud2VmdC50ZXN0LmVkZ2UuVHJl\
+            ZU5vZGVSBXJpZ2h0EjQKCGNoaWxkcmVuGAQgAygLMhgud2VmdC50ZXN0LmVkZ2UuVHJlZU5vZGVSCGNoaWxkcmVuEhgKBndl\
+            aWdodBgFIAEoA0gAUgZ3ZWlnaHQSNQoIYWxpYXNfb2YYBiABKAsyGC53ZWZ0LnRlc3QuZWRnZS5UcmVlTm9kZUgAUgdhbGlh\
+            c09mQgkKB3BheWxvYWQiRgoEUGluZxIoCgRwb25nGAEgASgLMhQud2VmdC50ZXN0LmVkZ2UuUG9uZ1IEcG9uZxIUCgVkZXB0\
+            aBgCIAEoBVIFZGVwdGgiMAoEUG9uZxIoCgRwaW5nGAEgASgLMhQud2VmdC50ZXN0LmVkZ2UuUGluZ1IEcGluZyK1AQoIS2V5\
+            d29yZHMSFAoFY2xhc3MYASABKAlSBWNsYXNzEhgKB2RlZmF1bHQYAiABKAVSB2RlZmF1bHQSEgoEc2VsZhgDIAEoCFIEc2Vs\
+            ZhIaCghwcm90b2NvbBgEIAEoCVIIcHJvdG9jb2wSJQoOdW5rbm93bl9maWVsZHMYBSABKAxSDXVua25vd25GaWVsZHMSDgoC\
+            aW4YBiABKAVSAmluEhIKBHR5cGUYByABKAlSBHR5cGUiHgoGU3RyaW5nEhQKBXZhbHVlGAEgASgJUgV2YWx1ZSJmCgpVc2Vz\
+            U3RyaW5nEioKBHRleHQYASABKAsyFi53ZWZ0LnRlc3QuZWRnZS5TdHJpbmdSBHRleHQSLAoFdGV4dHMYAiADKAsyFi53ZWZ0\
+            LnRlc3QuZWRnZS5TdHJpbmdSBXRleHRzImoKB0F3a3dhcmQSEgoDdGFnGAEgASgFSABSA3RhZxIUCgR0ZXh0GAIgASgJSABS\
+            BHRleHQSKwoFc2hhZGUYAyABKA4yFS53ZWZ0LnRlc3QuZWRnZS5TaGFkZVIFc2hhZGVCCAoGd3JpdGVyIuwDCglXZWxsS25v\
+            d24SKgoCYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgJhdBIzCgd0aW1lb3V0GAIgASgLMhkuZ29vZ2xl\
+            LnByb3RvYnVmLkR1cmF0aW9uUgd0aW1lb3V0EjwKC21heWJlX2NvdW50GAMgASgLMhsuZ29vZ2xlLnByb3RvYnVmLkludDMy\
+            VmFsdWVSCm1heWJlQ291bnQSOwoKbWF5YmVfbmFtZRgEIAEoCzIcLmdvb2dsZS5wcm90b2J1Zi5TdHJpbmdWYWx1ZVIJbWF5\
+            YmVOYW1lEjAKB25vdGhpbmcYBSABKAsyFi5nb29nbGUucHJvdG9idWYuRW1wdHlSB25vdGhpbmcSNAoHaGlzdG9yeRgGIAMo\
+            CzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSB2hpc3RvcnkSNwoKYXR0cmlidXRlcxgHIAEoCzIXLmdvb2dsZS5wcm90\
+            b2J1Zi5TdHJ1Y3RSCmF0dHJpYnV0ZXMSMgoIYW55dGhpbmcYCCABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVSCGFueXRo\
+            aW5nEi4KBGxpc3QYCSABKAsyGi5nb29nbGUucHJvdG9idWYuTGlzdFZhbHVlUgRsaXN0IlwKDFZhbHVlSW5PbmVvZhIqCgNh\
+            bnkYASABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVIAFIDYW55EhgKBm51bWJlchgCIAEoBUgAUgZudW1iZXJCBgoEcGlj\
+            ayKyDQoHTWFwS2V5cxI/CghieV9pbnQzMhgBIAMoCzIkLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlJbnQzMkVudHJ5Ugdi\
+            eUludDMyEj8KCGJ5X2ludDY0GAIgAygLMiQud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeUludDY0RW50cnlSB2J5SW50NjQS\
+            QgoJYnlfdWludDMyGAMgAygLMiUud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeVVpbnQzMkVudHJ5UghieVVpbnQzMhJCCgli\
+            eV91aW50NjQYBCADKAsyJS53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5VWludDY0RW50cnlSCGJ5VWludDY0EkIKCWJ5X3Np\
+            bnQzMhgFIAMoCzIlLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlTaW50MzJFbnRyeVIIYnlTaW50MzISQgoJYnlfc2ludDY0\
+            GAYgAygLMiUud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeVNpbnQ2NEVudHJ5UghieVNpbnQ2NBJFCgpieV9maXhlZDMyGAcg\
+            AygLMiYud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeUZpeGVkMzJFbnRyeVIJYnlGaXhlZDMyEkUKCmJ5X2ZpeGVkNjQYCCAD\
+            KAsyJi53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5Rml4ZWQ2NEVudHJ5UglieUZpeGVkNjQSSAoLYnlfc2ZpeGVkMzIYCSAD\
+            KAsyJy53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5U2ZpeGVkMzJFbnRyeVIKYnlTZml4ZWQzMhJICgtieV9zZml4ZWQ2NBgK\
+            IAMoCzInLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlTZml4ZWQ2NEVudHJ5UgpieVNmaXhlZDY0EjwKB2J5X2Jvb2wYCyAD\
+            KAsyIy53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5Qm9vbEVudHJ5UgZieUJvb2wSRwoKcHJpb3JpdGllcxgMIAMoCzInLndl\
+            ZnQudGVzdC5lZGdlLk1hcEtleXMuUHJpb3JpdGllc0VudHJ5Ugpwcmlvcml0aWVzEjgKBWJsb2JzGA0gAygLMiIud2VmdC50\
+            ZXN0LmVkZ2UuTWFwS2V5cy5CbG9ic0VudHJ5UgVibG9icxo6CgxCeUludDMyRW50cnkSEAoDa2V5GAEgASgFUgNrZXkSFAoF\
+            dmFsdWUYAiABKAlSBXZhbHVlOgI4ARo6CgxCeUludDY0RW50cnkSEAoDa2V5GAEgASgDUgNrZXkSFAoFdmFsdWUYAiABKAlS\
+            BXZhbHVlOgI4ARo7Cg1CeVVpbnQzMkVudHJ5EhAKA2tleRgBIAEoDVIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEa\
+            OwoNQnlVaW50NjRFbnRyeRIQCgNrZXkYASABKARSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGjsKDUJ5U2ludDMy\
+            RW50cnkSEAoDa2V5GAEgASgRUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo7Cg1CeVNpbnQ2NEVudHJ5EhAKA2tl\
+            eRgBIAEoElIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaPAoOQnlGaXhlZDMyRW50cnkSEAoDa2V5GAEgASgHUgNr\
+            ZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo8Cg5CeUZpeGVkNjRFbnRyeRIQCgNrZXkYASABKAZSA2tleRIUCgV2YWx1\
+            ZRgCIAEoCVIFdmFsdWU6AjgBGj0KD0J5U2ZpeGVkMzJFbnRyeRIQCgNrZXkYASABKA9SA2tleRIUCgV2YWx1ZRgCIAEoCVIF\
+            dmFsdWU6AjgBGj0KD0J5U2ZpeGVkNjRFbnRyeRIQCgNrZXkYASABKBBSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgB\
+            GjkKC0J5Qm9vbEVudHJ5EhAKA2tleRgBIAEoCFIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaVwoPUHJpb3JpdGll\
+            c0VudHJ5EhAKA2tleRgBIAEoCVIDa2V5Ei4KBXZhbHVlGAIgASgOMhgud2VmdC50ZXN0LmVkZ2UuUHJpb3JpdHlSBXZhbHVl\
+            OgI4ARo4CgpCbG9ic0VudHJ5EhAKA2tleRgBIAEoCVIDa2V5EhQKBXZhbHVlGAIgASgMUgV2YWx1ZToCOAEikgEKBU5hbWVk\
+            EhsKDGRpc3BsYXlfbmFtZRgBIAEoCVIFbGFiZWwSNAoIcHJpb3JpdHkYAiABKA4yGC53ZWZ0LnRlc3QuZWRnZS5Qcmlvcml0\
+            eVIIcHJpb3JpdHkSNgoHaGlzdG9yeRgDIAMoDjIYLndlZnQudGVzdC5lZGdlLlByaW9yaXR5QgIQAFIHaGlzdG9yeSIeCgZS\
+            ZXN1bHQSFAoFdmFsdWUYASABKAlSBXZhbHVlIhwKBkNsaWVudBISCgRuYW1lGAEgASgJUgRuYW1lKkYKClNoZWxmRXJyb3IS\
+            GwoXU0hFTEZfRVJST1JfVU5TUEVDSUZJRUQQABINCglCT09LX0xPU1QQARIMCghCQURfTkFNRRACKmIKCFByaW9yaXR5EhgK\
+            FFBSSU9SSVRZX1VOU1BFQ0lGSUVEEAASEAoMUFJJT1JJVFlfTE9XEAESEQoNUFJJT1JJVFlfSElHSBACEhMKD1BSSU9SSVRZ\
+            X1VSR0VOVBACGgIQASo8CgVTaGFkZRIVChFTSEFERV9VTlNQRUNJRklFRBAAEg4KClNIQURFX0RBUksQARIICgREQVJLEAEa\
+            AhABMpkCCgdTaGVsdmVzEqMBCgdHZXRCb29rEhUud2VmdC50ZXN0LmVkZ2UuTmFtZWQaFS53ZWZ0LnRlc3QuZWRnZS5OYW1l\
+            ZCJqkAIBgtPkkwJhEiQvdjEve2Rpc3BsYXlfbmFtZT1zaGVsdmVzLyovYm9va3MvKn1aFSIQL3YxL2Jvb2tzOmxvb2t1cDoB\
+            KloiQiAKBEhFQUQSGC92MS9ib29rcy97ZGlzcGxheV9uYW1lfRJoCgpXYXRjaEJvb2tzEhUud2VmdC50ZXN0LmVkZ2UuTmFt\
+            ZWQaFS53ZWZ0LnRlc3QuZWRnZS5OYW1lZCIogtPkkwIiIg8vdjEvYm9va3M6d2F0Y2g6ASpiDGRpc3BsYXlfbmFtZSgBMAEy\
+            fwoIUmVnaXN0cnkSOAoGTG9va3VwEhYud2VmdC50ZXN0LmVkZ2UuQ2xpZW50GhYud2VmdC50ZXN0LmVkZ2UuUmVzdWx0EjkK\
+            BVdhdGNoEhYud2VmdC50ZXN0LmVkZ2UuQ2xpZW50GhYud2VmdC50ZXN0LmVkZ2UuUmVzdWx0MAFiBnByb3RvMw==
             """
     ),
     SchemaFileDescriptor(
@@ -766,6 +841,14 @@ private let schemaFiles: [SchemaFileDescriptor] = [
             blR5cGVzYgZwcm90bzM=
             """
     ),
+    SchemaFileDescriptor(
+        name: "weft/api/errors.proto",
+        base64: """
+            ChV3ZWZ0L2FwaS9lcnJvcnMucHJvdG8SCHdlZnQuYXBpGiBnb29nbGUvcHJvdG9idWYvZGVzY3JpcHRvci5wcm90bzpBCgxl\
+            cnJvcl9kb21haW4SHC5nb29nbGUucHJvdG9idWYuRW51bU9wdGlvbnMYuY4DIAEoCVILZXJyb3JEb21haW46QgoKZXJyb3Jf\
+            Y29kZRIhLmdvb2dsZS5wcm90b2J1Zi5FbnVtVmFsdWVPcHRpb25zGLqOAyABKAlSCWVycm9yQ29kZWIGcHJvdG8z
+            """
+    ),
 ]
 
 /// Every google.api.http form, for the service descriptor.
@@ -815,7 +898,11 @@ public enum Shelves {
         }
 
         public func getBook(_ request: Named, options: CallOptions = CallOptions()) async throws -> Named {
-            try await ClientCalls.unary(transport, Shelves.descriptor.methods[0], request, options: options).message
+            do {
+                return try await ClientCalls.unary(transport, Shelves.descriptor.methods[0], request, options: options).message
+            } catch let status as Status {
+                throw Self.typed(status)
+            }
         }
 
         public func watchBooks<Result: Sendable>(
@@ -823,8 +910,18 @@ public enum Shelves {
             requests: @escaping @Sendable (RequestWriter<Named>) async throws -> Void,
             onResponse: (ResponseStream<Named>) async throws -> Result
     ) async throws -> Result {
-            try await ClientCalls.bidirectionalStreaming(
-                transport, Shelves.descriptor.methods[1], options: options, requests: requests, onResponse: onResponse)
+            do {
+                return try await ClientCalls.bidirectionalStreaming(
+                    transport, Shelves.descriptor.methods[1], options: options, requests: requests, onResponse: onResponse)
+            } catch let status as Status {
+                throw Self.typed(status)
+            }
+        }
+
+        /// `error` as the typed failure it carries (a reason of `ShelfError`), or itself.
+        static func typed(_ error: Status) -> any Error {
+            if let failure = error.serviceError(ShelfError.self) { return failure }
+            return error
         }
     }
 }
@@ -889,14 +986,28 @@ public enum Registry {
         }
 
         public func lookup(_ request: ClientMessage, options: CallOptions = CallOptions()) async throws -> ResultMessage {
-            try await ClientCalls.unary(transport, Registry.descriptor.methods[0], request, options: options).message
+            do {
+                return try await ClientCalls.unary(transport, Registry.descriptor.methods[0], request, options: options).message
+            } catch let status as Status {
+                throw Self.typed(status)
+            }
         }
 
         public func watch<Result: Sendable>(
             _ request: ClientMessage, options: CallOptions = CallOptions(),
             onResponse: (ResponseStream<ResultMessage>) async throws -> Result
     ) async throws -> Result {
-            try await ClientCalls.serverStreaming(transport, Registry.descriptor.methods[1], request, options: options, onResponse: onResponse)
+            do {
+                return try await ClientCalls.serverStreaming(transport, Registry.descriptor.methods[1], request, options: options, onResponse: onResponse)
+            } catch let status as Status {
+                throw Self.typed(status)
+            }
+        }
+
+        /// `error` as the typed failure it carries (a reason of `ShelfError`), or itself.
+        static func typed(_ error: Status) -> any Error {
+            if let failure = error.serviceError(ShelfError.self) { return failure }
+            return error
         }
     }
 }

@@ -258,6 +258,8 @@ public struct EnumValueDecl: Sendable, Hashable {
     public var name: String
     public var number: Int32
     public var options: [OptionAssignment]
+    /// `(weft.api.error_code)`: the gRPC code name a reason of an error enum is sent with.
+    public var errorCode: String?
     public var doc: String
     public var location: SourceLocation
 
@@ -280,6 +282,8 @@ public struct EnumDecl: Sendable, Hashable {
     public var options: [OptionAssignment]
     public var doc: String
     public var location: SourceLocation
+    /// `(weft.api.error_domain)`: set when the enum lists a service's error reasons.
+    public var errorDomain: String?
 
     public init(name: String, fullName: String, location: SourceLocation) {
         self.name = name

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The well-known schema files that ship inside the compiler, so `import "google/protobuf/…"`,
-/// `import "google/rpc/…"` and `import "google/api/annotations.proto"` resolve with no download. These literals are the only
+/// `import "google/rpc/…"`, `import "google/api/annotations.proto"` and `import
+/// "weft/api/errors.proto"` (typed errors) resolve with no download. These literals are the only
 /// copy: `write(to:)` exports them for other tools (the protoc cross-check reads the google/api
 /// ones from here too).
 public enum BundledSchemas {
@@ -436,6 +437,35 @@ public enum BundledSchemas {
               string resource_name = 2;
               string owner = 3;
               string description = 4;
+            }
+            """#,
+
+        "weft/api/errors.proto": #"""
+            // Error reasons declared in a schema: a top-level enum with an error domain is a service's
+            // list of typed errors; each reason (a value other than 0) names the gRPC code it is sent with.
+            //
+            //   enum CatalogError {
+            //     option (weft.api.error_domain) = "catalog.weft.dev";
+            //     CATALOG_ERROR_UNSPECIFIED = 0;
+            //     PRODUCT_NOT_FOUND = 1 [(weft.api.error_code) = "NOT_FOUND"];
+            //   }
+            //
+            // A failure is sent as a google.rpc.Status whose details hold a google.rpc.ErrorInfo
+            // (reason: the value's name, domain: the enum's) and, when given, a google.rpc.BadRequest.
+            syntax = "proto3";
+
+            package weft.api;
+
+            import "google/protobuf/descriptor.proto";
+
+            extend google.protobuf.EnumOptions {
+              // The google.rpc.ErrorInfo domain of the enum's reasons, e.g. "catalog.weft.dev".
+              string error_domain = 51001;
+            }
+
+            extend google.protobuf.EnumValueOptions {
+              // The gRPC status code a reason is sent with, by its canonical name ("NOT_FOUND").
+              string error_code = 51002;
             }
             """#,
 

@@ -7,6 +7,9 @@ struct ClientStubEmitter {
     let types: TypeTable
     let service: ServiceDecl
     let namespace: String
+    /// The error enums of the service's file (Swift names): a status carrying one of their
+    /// reasons is thrown as its `ServiceError`.
+    let errorEnums: [String]
 
     func emit(into out: inout CodeWriter) {
         out.doc("Calls `\(service.fullName)` over a transport (an HTTP/2 connection, or in-process in tests).")
@@ -21,7 +24,29 @@ struct ClientStubEmitter {
                 out.line()
                 emitMethod(method, index: index, into: &out)
             }
+            if !errorEnums.isEmpty {
+                out.line()
+                TypedErrors.emitConversion(from: "Status", errorEnums: errorEnums, into: &out)
+            }
         }
+    }
+
+    /// The method body around a call expression: the call, or with typed errors the call whose
+    /// failing status becomes its `ServiceError`.
+    private func body(_ call: String, into out: inout CodeWriter) {
+        let lines = call.split(separator: "\n").map(String.init)
+        guard !errorEnums.isEmpty else {
+            out.line("try await " + lines[0])
+            return lines.dropFirst().forEach { out.line($0) }
+        }
+        out.line("do {")
+        out.indented { out in
+            out.line("return try await " + lines[0])
+            lines.dropFirst().forEach { out.line($0) }
+        }
+        out.line("} catch let status as Status {")
+        out.indented { out in out.line("throw Self.typed(status)") }
+        out.line("}")
     }
 
     private func emitMethod(_ method: MethodDecl, index: Int, into out: inout CodeWriter) {
@@ -36,19 +61,19 @@ struct ClientStubEmitter {
         switch (method.clientStreaming, method.serverStreaming) {
         case (false, false):
             out.block("public func \(name)(_ request: \(input), \(options)) async throws -> \(output)") { out in
-                out.line("try await ClientCalls.unary(transport, \(descriptor), request, options: options).message")
+                body("ClientCalls.unary(transport, \(descriptor), request, options: options).message", into: &out)
             }
         case (false, true):
             out.line("public func \(name)<Result: Sendable>(")
             out.line("    _ request: \(input), \(options),")
             out.block("    onResponse: \(reader)\n    ) async throws -> Result") { out in
-                out.line("try await ClientCalls.serverStreaming(transport, \(descriptor), request, options: options, onResponse: onResponse)")
+                body("ClientCalls.serverStreaming(transport, \(descriptor), request, options: options, onResponse: onResponse)", into: &out)
             }
         case (true, false):
             out.line("public func \(name)(")
             out.line("    \(options),")
             out.block("    requests: \(writer)\n    ) async throws -> \(output)") { out in
-                out.line("try await ClientCalls.clientStreaming(transport, \(descriptor), options: options, requests: requests).message")
+                body("ClientCalls.clientStreaming(transport, \(descriptor), options: options, requests: requests).message", into: &out)
             }
         case (true, true):
             out.line("public func \(name)<Result: Sendable>(")
@@ -56,8 +81,7 @@ struct ClientStubEmitter {
             // The writer runs in a child task beside `onResponse`, so it must be sendable.
             out.line("    requests: @escaping @Sendable \(writer),")
             out.block("    onResponse: \(reader)\n    ) async throws -> Result") { out in
-                out.line("try await ClientCalls.bidirectionalStreaming(")
-                out.line("    transport, \(descriptor), options: options, requests: requests, onResponse: onResponse)")
+                body("ClientCalls.bidirectionalStreaming(\n    transport, \(descriptor), options: options, requests: requests, onResponse: onResponse)", into: &out)
             }
         }
     }

@@ -96,5 +96,34 @@ struct EnumEmitter {
             out.line("    ]")
             out.line(")")
         }
+        if let domain = decl.errorDomain { emitErrorReason(typeName, domain: domain, primaries, into: &out) }
     }
+
+    /// An error enum's conformance to `ErrorReason`: its domain and each reason's gRPC code.
+    private func emitErrorReason(
+        _ typeName: String, domain: String, _ primaries: [(value: EnumValueDecl, caseName: String)], into out: inout CodeWriter
+    ) {
+        out.line()
+        out.doc("The reasons' domain and codes: throw `ServiceError(\(typeName).<reason>, \"…\")`.")
+        out.block("extension \(typeName): ErrorReason") { out in
+            out.line("public static let errorDomain = \(SwiftNaming.stringLiteral(domain))")
+            out.line()
+            out.block("public var statusCode: Int") { out in
+                out.switchBlock("self") { out in
+                    for primary in primaries {
+                        guard let code = primary.value.errorCode, let number = Self.statusCodes[code] else { continue }
+                        out.line("case .\(primary.caseName): \(number)  // \(code)")
+                    }
+                    out.line("default: 2  // UNKNOWN")
+                }
+            }
+        }
+    }
+
+    /// gRPC's status code numbers by canonical name.
+    private static let statusCodes: [String: Int] = [
+        "CANCELLED": 1, "UNKNOWN": 2, "INVALID_ARGUMENT": 3, "DEADLINE_EXCEEDED": 4, "NOT_FOUND": 5, "ALREADY_EXISTS": 6,
+        "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8, "FAILED_PRECONDITION": 9, "ABORTED": 10, "OUT_OF_RANGE": 11,
+        "UNIMPLEMENTED": 12, "INTERNAL": 13, "UNAVAILABLE": 14, "DATA_LOSS": 15, "UNAUTHENTICATED": 16,
+    ]
 }

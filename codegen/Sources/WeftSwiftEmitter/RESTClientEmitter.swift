@@ -11,6 +11,9 @@ struct RESTClientEmitter {
     let name: String
     /// Every message of the compilation by full name, to spell path variables by proto names.
     let messages: [String: MessageDecl]
+    /// The error enums of the service's file (Swift names): an error answer carrying one of
+    /// their reasons is thrown as its `ServiceError`.
+    let errorEnums: [String]
 
     /// The rpcs with a route and a single request; a service without any gets no REST client.
     var routedMethods: [MethodDecl] {
@@ -34,6 +37,10 @@ struct RESTClientEmitter {
                 out.line()
                 emitMethod(method, into: &out)
             }
+            if !errorEnums.isEmpty {
+                out.line()
+                TypedErrors.emitConversion(from: "RESTError", errorEnums: errorEnums, into: &out)
+            }
         }
     }
 
@@ -53,9 +60,17 @@ struct RESTClientEmitter {
             out.block(") -> AsyncThrowingStream<\(output), any Error>") { out in
                 out.line("client.serverStream(RESTRoute(\(arguments)), request, options: options)")
             }
-        } else {
+        } else if errorEnums.isEmpty {
             out.block(") async throws -> \(output)") { out in
                 out.line("try await client.call(RESTRoute(\(arguments)), request, options: options)")
+            }
+        } else {
+            out.block(") async throws -> \(output)") { out in
+                out.line("do {")
+                out.indented { out in out.line("return try await client.call(RESTRoute(\(arguments)), request, options: options)") }
+                out.line("} catch let error as RESTError {")
+                out.indented { out in out.line("throw Self.typed(error)") }
+                out.line("}")
             }
         }
     }

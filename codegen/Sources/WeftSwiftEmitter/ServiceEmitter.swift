@@ -5,6 +5,8 @@ import WeftSchema
 /// the client (`ClientStubEmitter`).
 struct ServiceEmitter {
     let types: TypeTable
+    /// The error enums of the service's file (Swift names), for the client's typed errors.
+    let errorEnums: [String]
 
     func emit(_ service: ServiceDecl, prefix: String, into out: inout CodeWriter) {
         let namespace = prefix + SwiftNaming.typeName(service.name, suffix: "Service")
@@ -26,7 +28,7 @@ struct ServiceEmitter {
             out.line()
             stubs.emitProtocol(into: &out)
             out.line()
-            ClientStubEmitter(types: types, service: service, namespace: namespace).emit(into: &out)
+            ClientStubEmitter(types: types, service: service, namespace: namespace, errorEnums: errorEnums).emit(into: &out)
         }
         out.line()
         stubs.emitRegistration(into: &out)

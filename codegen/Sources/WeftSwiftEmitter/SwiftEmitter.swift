@@ -61,7 +61,7 @@ public struct SwiftEmitter: Sendable {
             ? file.services.map { service in
                 RESTClientEmitter(
                     types: types, service: service, name: Self.restClientName(service, in: file),
-                    messages: Self.messagesByName(allFiles))
+                    messages: Self.messagesByName(allFiles), errorEnums: Self.errorEnums(of: file, types: types))
             }.filter { !$0.routedMethods.isEmpty }
             : []
         if !restClients.isEmpty { out.line("import WeftREST") }
@@ -81,7 +81,8 @@ public struct SwiftEmitter: Sendable {
         }
         for service in services {
             out.line()
-            ServiceEmitter(types: types).emit(service, prefix: TypeTable.typePrefix(of: file), into: &out)
+            ServiceEmitter(types: types, errorEnums: Self.errorEnums(of: file, types: types))
+                .emit(service, prefix: TypeTable.typePrefix(of: file), into: &out)
         }
         for client in restClients {
             out.line()
@@ -101,6 +102,11 @@ public struct SwiftEmitter: Sendable {
     /// A service's REST client type: its namespace's name with `RESTClient` (`CatalogServiceRESTClient`).
     static func restClientName(_ service: ServiceDecl, in file: ProtoFile) -> String {
         TypeTable.typePrefix(of: file) + SwiftNaming.typeName(service.name, suffix: "Service") + "RESTClient"
+    }
+
+    /// The Swift names of `file`'s error enums (`option (weft.api.error_domain)`).
+    static func errorEnums(of file: ProtoFile, types: TypeTable) -> [String] {
+        file.enums.filter { $0.errorDomain != nil }.map { types.swiftName(of: $0.fullName) }
     }
 
     private static func messagesByName(_ files: [ProtoFile]) -> [String: MessageDecl] {

@@ -41,8 +41,8 @@ struct WeftCodegen: ParsableCommand {
     var includeImports = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "Write the bundled google/api/*.proto files (which google.api.http rules import) into this directory and exit.",
-        discussion: "protoc and grpcio-tools need them to compile a Weft schema with HTTP rules."))
+        "Write the bundled schema files protoc lacks (google/api: HTTP rules; google/rpc: the error model; weft/api: typed errors) into this directory and exit.",
+        discussion: "protoc and grpcio-tools need them to compile a Weft schema that imports them."))
     var exportGoogleApi: String?
 
     @Argument(help: "Schema files or directories.")
@@ -53,7 +53,7 @@ struct WeftCodegen: ParsableCommand {
     }
 
     func run() throws {
-        if let exportGoogleApi { return try Self.export(prefix: "google/api/", into: exportGoogleApi) }
+        if let exportGoogleApi { return try Self.exportImportsProtocLacks(into: exportGoogleApi) }
         let files = try SchemaInputs.expand(inputs)
         let includePaths = protoPath.isEmpty ? SchemaInputs.implicitIncludePaths(for: inputs) : protoPath
         let result = SchemaCompiler(includePaths: includePaths).compile(files)
@@ -72,9 +72,9 @@ struct WeftCodegen: ParsableCommand {
         }
     }
 
-    /// Writes the bundled schema files whose import paths start with `prefix` under `directory`.
-    private static func export(prefix: String, into directory: String) throws {
-        for (path, text) in BundledSchemas.files where path.hasPrefix(prefix) {
+    /// Writes the bundled schema files protoc does not ship (all but google/protobuf) under `directory`.
+    private static func exportImportsProtocLacks(into directory: String) throws {
+        for (path, text) in BundledSchemas.files where !path.hasPrefix("google/protobuf/") {
             let target = URL(fileURLWithPath: directory).appendingPathComponent(path)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data((text + "\n").utf8).write(to: target)

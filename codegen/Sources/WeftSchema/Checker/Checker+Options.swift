@@ -19,6 +19,10 @@ extension Checker {
             checkOptions(decl.options, scope: scope, resolver: resolver)
             for value in decl.values { checkOptions(value.options, scope: scope, resolver: resolver) }
         }
+        for index in file.enums.indices { interpretErrorOptions(of: &file.enums[index], resolver: resolver) }
+        for decl in messages.flatMap(\.enums) where decl.options.contains(where: { isErrorOption($0, "weft.api.error_domain", decl, resolver) }) {
+            log.error("error enum \(decl.name) must be declared at the top level of its file", at: decl.location)
+        }
         for field in file.extensions.flatMap(\.fields) { checkOptions(field.options, scope: file.package, resolver: resolver) }
         for serviceIndex in file.services.indices {
             let service = file.services[serviceIndex]
