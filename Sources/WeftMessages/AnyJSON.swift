@@ -42,7 +42,7 @@ public enum AnyTypeRegistry {
 }
 
 /// The well-known types whose JSON form is not an object: inside an Any they go under `"value"`.
-let wellKnownTypesWithValueJSON: Set<String> = [
+public let wellKnownTypesWithValueJSON: Set<String> = [
     "google.protobuf.Duration", "google.protobuf.FieldMask", "google.protobuf.Struct", "google.protobuf.Value",
     "google.protobuf.ListValue", "google.protobuf.Timestamp", "google.protobuf.DoubleValue", "google.protobuf.FloatValue",
     "google.protobuf.Int64Value", "google.protobuf.UInt64Value", "google.protobuf.Int32Value", "google.protobuf.UInt32Value",
@@ -112,8 +112,9 @@ enum AnyJSON {
 }
 
 /// `google.protobuf.FieldMask`'s JSON form: its paths in lowerCamelCase, joined by commas.
-enum FieldMaskJSON {
-    static func text(_ paths: [String]) -> String {
+public enum FieldMaskJSON {
+    /// `["price.minor_units", "title"]` → `"price.minorUnits,title"`.
+    public static func text(_ paths: [String]) -> String {
         paths.map { path in
             var camel = ""
             var upper = false
@@ -129,7 +130,8 @@ enum FieldMaskJSON {
         }.joined(separator: ",")
     }
 
-    static func paths(_ text: String) -> [String] {
+    /// `"price.minorUnits,title"` → `["price.minor_units", "title"]`.
+    public static func paths(_ text: String) -> [String] {
         guard !text.isEmpty else { return [] }
         return text.split(separator: ",", omittingEmptySubsequences: false).map { path in
             var snake = ""

@@ -249,8 +249,9 @@ public struct JSONWriter: ~Copyable {
         buffer.append(s)
     }
 
-    /// Writes already valid JSON bytes as one value.
-    mutating func writeRawJSON(_ bytes: UnsafeRawBufferPointer) {
+    /// Writes already valid JSON bytes as one value (unchecked: the caller vouches for them,
+    /// e.g. a transcoder splicing a message it wrote with another writer).
+    public mutating func writeRawJSON(_ bytes: UnsafeRawBufferPointer) {
         separate()
         buffer.append(bytes)
     }

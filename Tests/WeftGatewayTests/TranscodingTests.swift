@@ -154,6 +154,25 @@ import WeftSchema
         #expect(try jsonObject(back) == jsonObject(Array(json.utf8)))
     }
 
+    /// FieldMask is its paths in one string; an Any is its message's JSON with "@type", typed by
+    /// the loaded schemas (a Timestamp under "value") or by the runtime (google.rpc details).
+    @Test func fieldMasksAndAnysTranscodeBothWays() throws {
+        let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
+        let json = #"{"mask":"title,price.minorUnits","extras":[{"@type":"type.googleapis.com/weft.test.edge.WellKnown","timeout":"1s"},{"@type":"type.googleapis.com/google.protobuf.Timestamp","value":"2024-02-29T23:00:00.000Z"},{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"R","domain":"d"}]}"#
+        let binary = try edge.binary(fromJSON: Array(json.utf8), messageType: "weft.test.edge.WellKnown")
+        #expect(try jsonObject(try edge.json(fromBinary: binary, messageType: "weft.test.edge.WellKnown")) == jsonObject(Array(json.utf8)))
+        // The binary is protobuf's: the mask's paths are proto names, each Any's value its message.
+        let text = String(decoding: binary, as: UTF8.self)
+        #expect(text.contains("price.minor_units") && !text.contains("minorUnits"))
+        #expect(text.contains("type.googleapis.com/google.rpc.ErrorInfo"))
+        #expect(throws: (any Error).self) {
+            try edge.binary(fromJSON: Array(#"{"extras":[{"@type":"type.googleapis.com/acme.Unknown","x":1}]}"#.utf8), messageType: "weft.test.edge.WellKnown")
+        }
+        #expect(throws: (any Error).self) {
+            try edge.binary(fromJSON: Array(#"{"extras":[{"reason":"no type"}]}"#.utf8), messageType: "weft.test.edge.WellKnown")
+        }
+    }
+
     @Test func wellKnownTypesLeaveOutOccurrencesWithAnotherWireType() throws {
         let edge = try Self.schema("Tests/WeftGeneratedCodeTests", "edge_cases.proto")
         let at: [UInt8] = [0x09, 1, 0, 0, 0, 0, 0, 0, 0, 0x10, 0x80, 0xCA, 0xB5, 0xEE, 0x01]  // seconds as fixed64, nanos

@@ -9,6 +9,20 @@ import WeftMessages
         try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     }
 
+    /// A generated message with a FieldMask and Anys: the mask a string of JSON names, each Any
+    /// its message's JSON once the type is registered (and refused before).
+    @Test func fieldMasksAndAnysInGeneratedMessages() throws {
+        let inner = WellKnown(timeout: Google_Protobuf_Duration(seconds: 1))
+        let message = WellKnown(
+            mask: Google_Protobuf_FieldMask(paths: ["maybe_count", "at"]),
+            extras: [Google_Protobuf_Any(packing: inner), Google_Protobuf_Any(packing: Google_Rpc_ErrorInfo(reason: "R", domain: "d"))])
+        #expect(throws: JSONEncodingError.self) { try message.jsonString() }
+        AnyTypeRegistry.register(WellKnown.self)
+        let json = try message.jsonString()
+        #expect(json == #"{"mask":"maybeCount,at","extras":[{"@type":"type.googleapis.com/weft.test.edge.WellKnown","timeout":"1s"},{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"R","domain":"d"}]}"#)
+        #expect(try WellKnown(jsonString: json) == message)
+    }
+
     @Test func everyFieldKindRoundTrips() throws {
         let json = try Fixtures.kitchenSink.jsonString()
         #expect(try KitchenSink(jsonString: json) == Fixtures.kitchenSink)

@@ -65,6 +65,15 @@ extension SchemaCollector {
         "google.protobuf.Duration": .object([
             ("type", .string("string")), ("pattern", .string(#"^-?[0-9]+(\.[0-9]{1,9})?s$"#)), ("example", .string("1.5s")),
         ]),
+        "google.protobuf.FieldMask": .object([
+            ("type", .string("string")), ("description", .string("Field paths in lowerCamelCase, joined by commas.")),
+            ("example", .string("title,price.minorUnits")),
+        ]),
+        "google.protobuf.Any": .object([
+            ("type", .string("object")), ("description", .string("A message of the type its \"@type\" URL names, with its members.")),
+            ("properties", .object([("@type", .object([("type", .string("string"))]))])), ("required", .array([.string("@type")])),
+            ("additionalProperties", .object([])),
+        ]),
         "google.protobuf.Empty": .object([("type", .string("object")), ("additionalProperties", .bool(false))]),
         "google.protobuf.Struct": .object([("type", .string("object")), ("additionalProperties", .object([]))]),
         "google.protobuf.Value": .object([]),

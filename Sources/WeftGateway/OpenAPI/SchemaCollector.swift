@@ -94,13 +94,10 @@ struct SchemaCollector {
         }
     }
 
-    /// A query parameter's schema: scalars, enums and repeated ones; nil for what a query string
-    /// cannot carry (messages and maps).
+    /// A query parameter's schema: scalars, enums, well-known types with a text form, and
+    /// repeated ones; nil for what a query string cannot carry (other messages and maps).
     mutating func queryParameterSchema(_ field: FieldDecl) throws -> JSONValue? {
-        switch field.type {
-        case .scalar, .enumeration: return try fieldSchema(field)
-        default: return nil
-        }
+        field.type.isSettableFromText ? try fieldSchema(field) : nil
     }
 
     private mutating func typeSchema(_ type: FieldType) throws -> JSONValue {

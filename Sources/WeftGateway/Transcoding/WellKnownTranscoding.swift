@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import WeftMessages
 import WeftSchema
 
@@ -18,6 +23,10 @@ extension DynamicSchema {
             try writeField(named: "values", of: fullName, from: &reader, to: &writer)
         case "google.protobuf.Value":
             try writeValueKind(from: &reader, to: &writer)
+        case "google.protobuf.FieldMask":
+            Google_Protobuf_FieldMask(paths: FieldMaskJSON.paths(try reader.readString())).encode(to: &writer)
+        case "google.protobuf.Any":
+            try writeAny(from: &reader, to: &writer)
         default:
             guard fullName.hasPrefix("google.protobuf."), fullName.hasSuffix("Value"),
                   let wrapper = messages[fullName], let field = wrapper.fields.first, case .scalar(let type) = field.type
@@ -45,6 +54,32 @@ extension DynamicSchema {
             throw TranscodingError("\(fullName) is missing from the loaded schemas")
         }
         try writeFieldValue(field, from: &reader, to: &writer)
+    }
+
+    /// `google.protobuf.Any`: `{"@type": url, …members}` (or `"value"` for a well-known type),
+    /// typed by the loaded schemas or, failing them, the types the runtime knows (the google.rpc
+    /// details among them).
+    private func writeAny(from reader: inout JSONReader, to writer: inout WireWriter) throws {
+        guard case .object(var members) = try reader.readJSONValue() else { throw TranscodingError("google.protobuf.Any must be a JSON object") }
+        guard !members.isEmpty else { return }
+        guard let index = members.firstIndex(where: { $0.0 == "@type" }), case .string(let url) = members[index].1 else {
+            throw TranscodingError("google.protobuf.Any needs an \"@type\" member")
+        }
+        members.remove(at: index)
+        let typeName = Google_Protobuf_Any(typeUrl: url).typeName
+        var any = Google_Protobuf_Any(typeUrl: url)
+        if messages[typeName] != nil {
+            let json = wellKnownTypesWithValueJSON.contains(typeName) ? members.first { $0.0 == "value" }?.1 ?? .null : .object(members)
+            any.value = Data(try binary(fromJSON: json.utf8Bytes, messageType: typeName))
+        } else {
+            members.insert(("@type", .string(url)), at: 0)
+            do {
+                any = try Google_Protobuf_Any(jsonUTF8Bytes: JSONValue.object(members).utf8Bytes)
+            } catch {
+                throw TranscodingError("google.protobuf.Any holds \(typeName), a type the gateway's schemas do not declare")
+            }
+        }
+        any.encode(to: &writer)
     }
 
     /// `google.protobuf.Value`: whichever kind the JSON value is.
@@ -92,6 +127,13 @@ extension DynamicSchema {
                 try writeSingular(.message("google.protobuf.Value"), [value], to: &writer)
             }
             writer.endArray()
+        case "google.protobuf.FieldMask":
+            let paths = fields.values(of: 1, accepting: .lengthDelimited).map { String(decoding: $0.bytes, as: UTF8.self) }
+            writer.writeString(FieldMaskJSON.text(paths))
+        case "google.protobuf.Any":
+            let url = fields.values(of: 1, accepting: .lengthDelimited).last.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
+            let value = fields.values(of: 2, accepting: .lengthDelimited).last?.bytes ?? []
+            try writeAnyJSON(Google_Protobuf_Any(typeUrl: url, value: Data(value)), to: &writer)
         case "google.protobuf.Value":
             // The kind set last wins, as with any oneof; none set, or null_value, is null.
             let kinds: [(number: Int32, type: FieldType)] = [
@@ -113,5 +155,27 @@ extension DynamicSchema {
             try RawScalar.writeJSON(type, values(1, field.type).last, to: &writer)
         }
         return true
+    }
+
+    /// An Any's JSON: the held message's JSON with `"@type"` (under `"value"` for a well-known
+    /// type), typed by the loaded schemas or the runtime's registered types.
+    private func writeAnyJSON(_ any: Google_Protobuf_Any, to writer: inout JSONWriter) throws {
+        guard !any.typeUrl.isEmpty || !any.value.isEmpty else { return writer.writeRawJSON("{}") }
+        let typeName = any.typeName
+        guard messages[typeName] != nil else {
+            guard let json = try? any.jsonUTF8Bytes(options: writer.options) else {
+                throw TranscodingError("google.protobuf.Any holds \(typeName), a type the gateway's schemas do not declare")
+            }
+            return json.withUnsafeBytes { writer.writeRawJSON($0) }
+        }
+        let inner = try json(fromBinary: Array(any.value), messageType: typeName, options: writer.options)
+        var members: [(String, JSONValue)] = [("@type", .string(any.typeUrl))]
+        let value = try inner.withUnsafeBytes { try JSONValue(parsing: $0) }
+        if wellKnownTypesWithValueJSON.contains(typeName) {
+            members.append(("value", value))
+        } else if case .object(let fields) = value {
+            members += fields
+        }
+        JSONValue.object(members).utf8Bytes.withUnsafeBytes { writer.writeRawJSON($0) }
     }
 }

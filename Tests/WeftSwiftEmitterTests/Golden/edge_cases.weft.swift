@@ -468,6 +468,8 @@ public struct WellKnown: WeftMessage {
     public var attributes: Google_Protobuf_Struct? = nil
     public var anything: Google_Protobuf_Value? = nil
     public var list: Google_Protobuf_ListValue? = nil
+    public var mask: Google_Protobuf_FieldMask? = nil
+    public var extras: [Google_Protobuf_Any] = []
     public var unknownFields = UnknownFields()
 
     /// A message with every field at its default.
@@ -483,7 +485,9 @@ public struct WellKnown: WeftMessage {
         history: [Google_Protobuf_Timestamp] = [],
         attributes: Google_Protobuf_Struct? = nil,
         anything: Google_Protobuf_Value? = nil,
-        list: Google_Protobuf_ListValue? = nil
+        list: Google_Protobuf_ListValue? = nil,
+        mask: Google_Protobuf_FieldMask? = nil,
+        extras: [Google_Protobuf_Any] = []
     ) {
         self.at = at
         self.timeout = timeout
@@ -494,6 +498,8 @@ public struct WellKnown: WeftMessage {
         self.attributes = attributes
         self.anything = anything
         self.list = list
+        self.mask = mask
+        self.extras = extras
     }
 
     /// The schema facts later layers need (names, numbers, JSON names).
@@ -509,6 +515,8 @@ public struct WellKnown: WeftMessage {
             FieldDescriptor(number: 7, name: "attributes", jsonName: "attributes"),
             FieldDescriptor(number: 8, name: "anything", jsonName: "anything"),
             FieldDescriptor(number: 9, name: "list", jsonName: "list"),
+            FieldDescriptor(number: 10, name: "mask", jsonName: "mask"),
+            FieldDescriptor(number: 11, name: "extras", jsonName: "extras"),
         ]
     )
 }
@@ -699,65 +707,68 @@ private let schemaFiles: [SchemaFileDescriptor] = [
     SchemaFileDescriptor(
         name: "edge_cases.proto",
         base64: """
-            ChBlZGdlX2Nhc2VzLnByb3RvEg53ZWZ0LnRlc3QuZWRnZRocZ29vZ2xlL2FwaS9hbm5vdGF0aW9ucy5wcm90bxoeZ29vZ2xl\
-            L3Byb3RvYnVmL2R1cmF0aW9uLnByb3RvGhtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8aHGdvb2dsZS9wcm90b2J1Zi9z\
-            dHJ1Y3QucHJvdG8aH2dvb2dsZS9wcm90b2J1Zi90aW1lc3RhbXAucHJvdG8aHmdvb2dsZS9wcm90b2J1Zi93cmFwcGVycy5w\
-            cm90bxoVd2VmdC9hcGkvZXJyb3JzLnByb3RvIpACCghUcmVlTm9kZRIUCgVsYWJlbBgBIAEoCVIFbGFiZWwSLAoEbGVmdBgC\
-            IAEoCzIYLndlZnQudGVzdC5lZGdlLlRyZWVOb2RlUgRsZWZ0Ei4KBXJpZ2h0GAMgASgLMhgud2VmdC50ZXN0LmVkZ2UuVHJl\
-            ZU5vZGVSBXJpZ2h0EjQKCGNoaWxkcmVuGAQgAygLMhgud2VmdC50ZXN0LmVkZ2UuVHJlZU5vZGVSCGNoaWxkcmVuEhgKBndl\
-            aWdodBgFIAEoA0gAUgZ3ZWlnaHQSNQoIYWxpYXNfb2YYBiABKAsyGC53ZWZ0LnRlc3QuZWRnZS5UcmVlTm9kZUgAUgdhbGlh\
-            c09mQgkKB3BheWxvYWQiRgoEUGluZxIoCgRwb25nGAEgASgLMhQud2VmdC50ZXN0LmVkZ2UuUG9uZ1IEcG9uZxIUCgVkZXB0\
-            aBgCIAEoBVIFZGVwdGgiMAoEUG9uZxIoCgRwaW5nGAEgASgLMhQud2VmdC50ZXN0LmVkZ2UuUGluZ1IEcGluZyK1AQoIS2V5\
-            d29yZHMSFAoFY2xhc3MYASABKAlSBWNsYXNzEhgKB2RlZmF1bHQYAiABKAVSB2RlZmF1bHQSEgoEc2VsZhgDIAEoCFIEc2Vs\
-            ZhIaCghwcm90b2NvbBgEIAEoCVIIcHJvdG9jb2wSJQoOdW5rbm93bl9maWVsZHMYBSABKAxSDXVua25vd25GaWVsZHMSDgoC\
-            aW4YBiABKAVSAmluEhIKBHR5cGUYByABKAlSBHR5cGUiHgoGU3RyaW5nEhQKBXZhbHVlGAEgASgJUgV2YWx1ZSJmCgpVc2Vz\
-            U3RyaW5nEioKBHRleHQYASABKAsyFi53ZWZ0LnRlc3QuZWRnZS5TdHJpbmdSBHRleHQSLAoFdGV4dHMYAiADKAsyFi53ZWZ0\
-            LnRlc3QuZWRnZS5TdHJpbmdSBXRleHRzImoKB0F3a3dhcmQSEgoDdGFnGAEgASgFSABSA3RhZxIUCgR0ZXh0GAIgASgJSABS\
-            BHRleHQSKwoFc2hhZGUYAyABKA4yFS53ZWZ0LnRlc3QuZWRnZS5TaGFkZVIFc2hhZGVCCAoGd3JpdGVyIuwDCglXZWxsS25v\
-            d24SKgoCYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgJhdBIzCgd0aW1lb3V0GAIgASgLMhkuZ29vZ2xl\
-            LnByb3RvYnVmLkR1cmF0aW9uUgd0aW1lb3V0EjwKC21heWJlX2NvdW50GAMgASgLMhsuZ29vZ2xlLnByb3RvYnVmLkludDMy\
-            VmFsdWVSCm1heWJlQ291bnQSOwoKbWF5YmVfbmFtZRgEIAEoCzIcLmdvb2dsZS5wcm90b2J1Zi5TdHJpbmdWYWx1ZVIJbWF5\
-            YmVOYW1lEjAKB25vdGhpbmcYBSABKAsyFi5nb29nbGUucHJvdG9idWYuRW1wdHlSB25vdGhpbmcSNAoHaGlzdG9yeRgGIAMo\
-            CzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSB2hpc3RvcnkSNwoKYXR0cmlidXRlcxgHIAEoCzIXLmdvb2dsZS5wcm90\
-            b2J1Zi5TdHJ1Y3RSCmF0dHJpYnV0ZXMSMgoIYW55dGhpbmcYCCABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVSCGFueXRo\
-            aW5nEi4KBGxpc3QYCSABKAsyGi5nb29nbGUucHJvdG9idWYuTGlzdFZhbHVlUgRsaXN0IlwKDFZhbHVlSW5PbmVvZhIqCgNh\
-            bnkYASABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVIAFIDYW55EhgKBm51bWJlchgCIAEoBUgAUgZudW1iZXJCBgoEcGlj\
-            ayKyDQoHTWFwS2V5cxI/CghieV9pbnQzMhgBIAMoCzIkLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlJbnQzMkVudHJ5Ugdi\
-            eUludDMyEj8KCGJ5X2ludDY0GAIgAygLMiQud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeUludDY0RW50cnlSB2J5SW50NjQS\
-            QgoJYnlfdWludDMyGAMgAygLMiUud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeVVpbnQzMkVudHJ5UghieVVpbnQzMhJCCgli\
-            eV91aW50NjQYBCADKAsyJS53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5VWludDY0RW50cnlSCGJ5VWludDY0EkIKCWJ5X3Np\
-            bnQzMhgFIAMoCzIlLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlTaW50MzJFbnRyeVIIYnlTaW50MzISQgoJYnlfc2ludDY0\
-            GAYgAygLMiUud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeVNpbnQ2NEVudHJ5UghieVNpbnQ2NBJFCgpieV9maXhlZDMyGAcg\
-            AygLMiYud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeUZpeGVkMzJFbnRyeVIJYnlGaXhlZDMyEkUKCmJ5X2ZpeGVkNjQYCCAD\
-            KAsyJi53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5Rml4ZWQ2NEVudHJ5UglieUZpeGVkNjQSSAoLYnlfc2ZpeGVkMzIYCSAD\
-            KAsyJy53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5U2ZpeGVkMzJFbnRyeVIKYnlTZml4ZWQzMhJICgtieV9zZml4ZWQ2NBgK\
-            IAMoCzInLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlTZml4ZWQ2NEVudHJ5UgpieVNmaXhlZDY0EjwKB2J5X2Jvb2wYCyAD\
-            KAsyIy53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5Qm9vbEVudHJ5UgZieUJvb2wSRwoKcHJpb3JpdGllcxgMIAMoCzInLndl\
-            ZnQudGVzdC5lZGdlLk1hcEtleXMuUHJpb3JpdGllc0VudHJ5Ugpwcmlvcml0aWVzEjgKBWJsb2JzGA0gAygLMiIud2VmdC50\
-            ZXN0LmVkZ2UuTWFwS2V5cy5CbG9ic0VudHJ5UgVibG9icxo6CgxCeUludDMyRW50cnkSEAoDa2V5GAEgASgFUgNrZXkSFAoF\
-            dmFsdWUYAiABKAlSBXZhbHVlOgI4ARo6CgxCeUludDY0RW50cnkSEAoDa2V5GAEgASgDUgNrZXkSFAoFdmFsdWUYAiABKAlS\
-            BXZhbHVlOgI4ARo7Cg1CeVVpbnQzMkVudHJ5EhAKA2tleRgBIAEoDVIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEa\
-            OwoNQnlVaW50NjRFbnRyeRIQCgNrZXkYASABKARSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGjsKDUJ5U2ludDMy\
-            RW50cnkSEAoDa2V5GAEgASgRUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo7Cg1CeVNpbnQ2NEVudHJ5EhAKA2tl\
-            eRgBIAEoElIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaPAoOQnlGaXhlZDMyRW50cnkSEAoDa2V5GAEgASgHUgNr\
-            ZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo8Cg5CeUZpeGVkNjRFbnRyeRIQCgNrZXkYASABKAZSA2tleRIUCgV2YWx1\
-            ZRgCIAEoCVIFdmFsdWU6AjgBGj0KD0J5U2ZpeGVkMzJFbnRyeRIQCgNrZXkYASABKA9SA2tleRIUCgV2YWx1ZRgCIAEoCVIF\
-            dmFsdWU6AjgBGj0KD0J5U2ZpeGVkNjRFbnRyeRIQCgNrZXkYASABKBBSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgB\
-            GjkKC0J5Qm9vbEVudHJ5EhAKA2tleRgBIAEoCFIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaVwoPUHJpb3JpdGll\
-            c0VudHJ5EhAKA2tleRgBIAEoCVIDa2V5Ei4KBXZhbHVlGAIgASgOMhgud2VmdC50ZXN0LmVkZ2UuUHJpb3JpdHlSBXZhbHVl\
-            OgI4ARo4CgpCbG9ic0VudHJ5EhAKA2tleRgBIAEoCVIDa2V5EhQKBXZhbHVlGAIgASgMUgV2YWx1ZToCOAEikgEKBU5hbWVk\
-            EhsKDGRpc3BsYXlfbmFtZRgBIAEoCVIFbGFiZWwSNAoIcHJpb3JpdHkYAiABKA4yGC53ZWZ0LnRlc3QuZWRnZS5Qcmlvcml0\
-            eVIIcHJpb3JpdHkSNgoHaGlzdG9yeRgDIAMoDjIYLndlZnQudGVzdC5lZGdlLlByaW9yaXR5QgIQAFIHaGlzdG9yeSIeCgZS\
-            ZXN1bHQSFAoFdmFsdWUYASABKAlSBXZhbHVlIhwKBkNsaWVudBISCgRuYW1lGAEgASgJUgRuYW1lKkYKClNoZWxmRXJyb3IS\
-            GwoXU0hFTEZfRVJST1JfVU5TUEVDSUZJRUQQABINCglCT09LX0xPU1QQARIMCghCQURfTkFNRRACKmIKCFByaW9yaXR5EhgK\
-            FFBSSU9SSVRZX1VOU1BFQ0lGSUVEEAASEAoMUFJJT1JJVFlfTE9XEAESEQoNUFJJT1JJVFlfSElHSBACEhMKD1BSSU9SSVRZ\
-            X1VSR0VOVBACGgIQASo8CgVTaGFkZRIVChFTSEFERV9VTlNQRUNJRklFRBAAEg4KClNIQURFX0RBUksQARIICgREQVJLEAEa\
-            AhABMpkCCgdTaGVsdmVzEqMBCgdHZXRCb29rEhUud2VmdC50ZXN0LmVkZ2UuTmFtZWQaFS53ZWZ0LnRlc3QuZWRnZS5OYW1l\
-            ZCJqkAIBgtPkkwJhEiQvdjEve2Rpc3BsYXlfbmFtZT1zaGVsdmVzLyovYm9va3MvKn1aFSIQL3YxL2Jvb2tzOmxvb2t1cDoB\
-            KloiQiAKBEhFQUQSGC92MS9ib29rcy97ZGlzcGxheV9uYW1lfRJoCgpXYXRjaEJvb2tzEhUud2VmdC50ZXN0LmVkZ2UuTmFt\
-            ZWQaFS53ZWZ0LnRlc3QuZWRnZS5OYW1lZCIogtPkkwIiIg8vdjEvYm9va3M6d2F0Y2g6ASpiDGRpc3BsYXlfbmFtZSgBMAEy\
-            fwoIUmVnaXN0cnkSOAoGTG9va3VwEhYud2VmdC50ZXN0LmVkZ2UuQ2xpZW50GhYud2VmdC50ZXN0LmVkZ2UuUmVzdWx0EjkK\
-            BVdhdGNoEhYud2VmdC50ZXN0LmVkZ2UuQ2xpZW50GhYud2VmdC50ZXN0LmVkZ2UuUmVzdWx0MAFiBnByb3RvMw==
+            ChBlZGdlX2Nhc2VzLnByb3RvEg53ZWZ0LnRlc3QuZWRnZRocZ29vZ2xlL2FwaS9hbm5vdGF0aW9ucy5wcm90bxoZZ29vZ2xl\
+            L3Byb3RvYnVmL2FueS5wcm90bxoeZ29vZ2xlL3Byb3RvYnVmL2R1cmF0aW9uLnByb3RvGhtnb29nbGUvcHJvdG9idWYvZW1w\
+            dHkucHJvdG8aIGdvb2dsZS9wcm90b2J1Zi9maWVsZF9tYXNrLnByb3RvGhxnb29nbGUvcHJvdG9idWYvc3RydWN0LnByb3Rv\
+            Gh9nb29nbGUvcHJvdG9idWYvdGltZXN0YW1wLnByb3RvGh5nb29nbGUvcHJvdG9idWYvd3JhcHBlcnMucHJvdG8aFXdlZnQv\
+            YXBpL2Vycm9ycy5wcm90byKQAgoIVHJlZU5vZGUSFAoFbGFiZWwYASABKAlSBWxhYmVsEiwKBGxlZnQYAiABKAsyGC53ZWZ0\
+            LnRlc3QuZWRnZS5UcmVlTm9kZVIEbGVmdBIuCgVyaWdodBgDIAEoCzIYLndlZnQudGVzdC5lZGdlLlRyZWVOb2RlUgVyaWdo\
+            dBI0CghjaGlsZHJlbhgEIAMoCzIYLndlZnQudGVzdC5lZGdlLlRyZWVOb2RlUghjaGlsZHJlbhIYCgZ3ZWlnaHQYBSABKANI\
+            AFIGd2VpZ2h0EjUKCGFsaWFzX29mGAYgASgLMhgud2VmdC50ZXN0LmVkZ2UuVHJlZU5vZGVIAFIHYWxpYXNPZkIJCgdwYXls\
+            b2FkIkYKBFBpbmcSKAoEcG9uZxgBIAEoCzIULndlZnQudGVzdC5lZGdlLlBvbmdSBHBvbmcSFAoFZGVwdGgYAiABKAVSBWRl\
+            cHRoIjAKBFBvbmcSKAoEcGluZxgBIAEoCzIULndlZnQudGVzdC5lZGdlLlBpbmdSBHBpbmcitQEKCEtleXdvcmRzEhQKBWNs\
+            YXNzGAEgASgJUgVjbGFzcxIYCgdkZWZhdWx0GAIgASgFUgdkZWZhdWx0EhIKBHNlbGYYAyABKAhSBHNlbGYSGgoIcHJvdG9j\
+            b2wYBCABKAlSCHByb3RvY29sEiUKDnVua25vd25fZmllbGRzGAUgASgMUg11bmtub3duRmllbGRzEg4KAmluGAYgASgFUgJp\
+            bhISCgR0eXBlGAcgASgJUgR0eXBlIh4KBlN0cmluZxIUCgV2YWx1ZRgBIAEoCVIFdmFsdWUiZgoKVXNlc1N0cmluZxIqCgR0\
+            ZXh0GAEgASgLMhYud2VmdC50ZXN0LmVkZ2UuU3RyaW5nUgR0ZXh0EiwKBXRleHRzGAIgAygLMhYud2VmdC50ZXN0LmVkZ2Uu\
+            U3RyaW5nUgV0ZXh0cyJqCgdBd2t3YXJkEhIKA3RhZxgBIAEoBUgAUgN0YWcSFAoEdGV4dBgCIAEoCUgAUgR0ZXh0EisKBXNo\
+            YWRlGAMgASgOMhUud2VmdC50ZXN0LmVkZ2UuU2hhZGVSBXNoYWRlQggKBndyaXRlciLKBAoJV2VsbEtub3duEioKAmF0GAEg\
+            ASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFICYXQSMwoHdGltZW91dBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5E\
+            dXJhdGlvblIHdGltZW91dBI8CgttYXliZV9jb3VudBgDIAEoCzIbLmdvb2dsZS5wcm90b2J1Zi5JbnQzMlZhbHVlUgptYXli\
+            ZUNvdW50EjsKCm1heWJlX25hbWUYBCABKAsyHC5nb29nbGUucHJvdG9idWYuU3RyaW5nVmFsdWVSCW1heWJlTmFtZRIwCgdu\
+            b3RoaW5nGAUgASgLMhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Ugdub3RoaW5nEjQKB2hpc3RvcnkYBiADKAsyGi5nb29nbGUu\
+            cHJvdG9idWYuVGltZXN0YW1wUgdoaXN0b3J5EjcKCmF0dHJpYnV0ZXMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0\
+            UgphdHRyaWJ1dGVzEjIKCGFueXRoaW5nGAggASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlUghhbnl0aGluZxIuCgRsaXN0\
+            GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLkxpc3RWYWx1ZVIEbGlzdBIuCgRtYXNrGAogASgLMhouZ29vZ2xlLnByb3RvYnVm\
+            LkZpZWxkTWFza1IEbWFzaxIsCgZleHRyYXMYCyADKAsyFC5nb29nbGUucHJvdG9idWYuQW55UgZleHRyYXMiXAoMVmFsdWVJ\
+            bk9uZW9mEioKA2FueRgBIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZUgAUgNhbnkSGAoGbnVtYmVyGAIgASgFSABSBm51\
+            bWJlckIGCgRwaWNrIrINCgdNYXBLZXlzEj8KCGJ5X2ludDMyGAEgAygLMiQud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeUlu\
+            dDMyRW50cnlSB2J5SW50MzISPwoIYnlfaW50NjQYAiADKAsyJC53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5SW50NjRFbnRy\
+            eVIHYnlJbnQ2NBJCCglieV91aW50MzIYAyADKAsyJS53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5VWludDMyRW50cnlSCGJ5\
+            VWludDMyEkIKCWJ5X3VpbnQ2NBgEIAMoCzIlLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlVaW50NjRFbnRyeVIIYnlVaW50\
+            NjQSQgoJYnlfc2ludDMyGAUgAygLMiUud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeVNpbnQzMkVudHJ5UghieVNpbnQzMhJC\
+            CglieV9zaW50NjQYBiADKAsyJS53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5U2ludDY0RW50cnlSCGJ5U2ludDY0EkUKCmJ5\
+            X2ZpeGVkMzIYByADKAsyJi53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJ5Rml4ZWQzMkVudHJ5UglieUZpeGVkMzISRQoKYnlf\
+            Zml4ZWQ2NBgIIAMoCzImLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlGaXhlZDY0RW50cnlSCWJ5Rml4ZWQ2NBJICgtieV9z\
+            Zml4ZWQzMhgJIAMoCzInLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlTZml4ZWQzMkVudHJ5UgpieVNmaXhlZDMyEkgKC2J5\
+            X3NmaXhlZDY0GAogAygLMicud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5CeVNmaXhlZDY0RW50cnlSCmJ5U2ZpeGVkNjQSPAoH\
+            YnlfYm9vbBgLIAMoCzIjLndlZnQudGVzdC5lZGdlLk1hcEtleXMuQnlCb29sRW50cnlSBmJ5Qm9vbBJHCgpwcmlvcml0aWVz\
+            GAwgAygLMicud2VmdC50ZXN0LmVkZ2UuTWFwS2V5cy5Qcmlvcml0aWVzRW50cnlSCnByaW9yaXRpZXMSOAoFYmxvYnMYDSAD\
+            KAsyIi53ZWZ0LnRlc3QuZWRnZS5NYXBLZXlzLkJsb2JzRW50cnlSBWJsb2JzGjoKDEJ5SW50MzJFbnRyeRIQCgNrZXkYASAB\
+            KAVSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGjoKDEJ5SW50NjRFbnRyeRIQCgNrZXkYASABKANSA2tleRIUCgV2\
+            YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGjsKDUJ5VWludDMyRW50cnkSEAoDa2V5GAEgASgNUgNrZXkSFAoFdmFsdWUYAiABKAlS\
+            BXZhbHVlOgI4ARo7Cg1CeVVpbnQ2NEVudHJ5EhAKA2tleRgBIAEoBFIDa2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEa\
+            OwoNQnlTaW50MzJFbnRyeRIQCgNrZXkYASABKBFSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGjsKDUJ5U2ludDY0\
+            RW50cnkSEAoDa2V5GAEgASgSUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARo8Cg5CeUZpeGVkMzJFbnRyeRIQCgNr\
+            ZXkYASABKAdSA2tleRIUCgV2YWx1ZRgCIAEoCVIFdmFsdWU6AjgBGjwKDkJ5Rml4ZWQ2NEVudHJ5EhAKA2tleRgBIAEoBlID\
+            a2V5EhQKBXZhbHVlGAIgASgJUgV2YWx1ZToCOAEaPQoPQnlTZml4ZWQzMkVudHJ5EhAKA2tleRgBIAEoD1IDa2V5EhQKBXZh\
+            bHVlGAIgASgJUgV2YWx1ZToCOAEaPQoPQnlTZml4ZWQ2NEVudHJ5EhAKA2tleRgBIAEoEFIDa2V5EhQKBXZhbHVlGAIgASgJ\
+            UgV2YWx1ZToCOAEaOQoLQnlCb29sRW50cnkSEAoDa2V5GAEgASgIUgNrZXkSFAoFdmFsdWUYAiABKAlSBXZhbHVlOgI4ARpX\
+            Cg9Qcmlvcml0aWVzRW50cnkSEAoDa2V5GAEgASgJUgNrZXkSLgoFdmFsdWUYAiABKA4yGC53ZWZ0LnRlc3QuZWRnZS5Qcmlv\
+            cml0eVIFdmFsdWU6AjgBGjgKCkJsb2JzRW50cnkSEAoDa2V5GAEgASgJUgNrZXkSFAoFdmFsdWUYAiABKAxSBXZhbHVlOgI4\
+            ASKSAQoFTmFtZWQSGwoMZGlzcGxheV9uYW1lGAEgASgJUgVsYWJlbBI0Cghwcmlvcml0eRgCIAEoDjIYLndlZnQudGVzdC5l\
+            ZGdlLlByaW9yaXR5Ughwcmlvcml0eRI2CgdoaXN0b3J5GAMgAygOMhgud2VmdC50ZXN0LmVkZ2UuUHJpb3JpdHlCAhAAUgdo\
+            aXN0b3J5Ih4KBlJlc3VsdBIUCgV2YWx1ZRgBIAEoCVIFdmFsdWUiHAoGQ2xpZW50EhIKBG5hbWUYASABKAlSBG5hbWUqRgoK\
+            U2hlbGZFcnJvchIbChdTSEVMRl9FUlJPUl9VTlNQRUNJRklFRBAAEg0KCUJPT0tfTE9TVBABEgwKCEJBRF9OQU1FEAIqYgoI\
+            UHJpb3JpdHkSGAoUUFJJT1JJVFlfVU5TUEVDSUZJRUQQABIQCgxQUklPUklUWV9MT1cQARIRCg1QUklPUklUWV9ISUdIEAIS\
+            EwoPUFJJT1JJVFlfVVJHRU5UEAIaAhABKjwKBVNoYWRlEhUKEVNIQURFX1VOU1BFQ0lGSUVEEAASDgoKU0hBREVfREFSSxAB\
+            EggKBERBUksQARoCEAEymQIKB1NoZWx2ZXMSowEKB0dldEJvb2sSFS53ZWZ0LnRlc3QuZWRnZS5OYW1lZBoVLndlZnQudGVz\
+            dC5lZGdlLk5hbWVkImqQAgGC0+STAmESJC92MS97ZGlzcGxheV9uYW1lPXNoZWx2ZXMvKi9ib29rcy8qfVoVIhAvdjEvYm9v\
+            a3M6bG9va3VwOgEqWiJCIAoESEVBRBIYL3YxL2Jvb2tzL3tkaXNwbGF5X25hbWV9EmgKCldhdGNoQm9va3MSFS53ZWZ0LnRl\
+            c3QuZWRnZS5OYW1lZBoVLndlZnQudGVzdC5lZGdlLk5hbWVkIiiC0+STAiIiDy92MS9ib29rczp3YXRjaDoBKmIMZGlzcGxh\
+            eV9uYW1lKAEwATJ/CghSZWdpc3RyeRI4CgZMb29rdXASFi53ZWZ0LnRlc3QuZWRnZS5DbGllbnQaFi53ZWZ0LnRlc3QuZWRn\
+            ZS5SZXN1bHQSOQoFV2F0Y2gSFi53ZWZ0LnRlc3QuZWRnZS5DbGllbnQaFi53ZWZ0LnRlc3QuZWRnZS5SZXN1bHQwAWIGcHJv\
+            dG8z
             """
     ),
     SchemaFileDescriptor(
@@ -787,6 +798,15 @@ private let schemaFiles: [SchemaFileDescriptor] = [
             """
     ),
     SchemaFileDescriptor(
+        name: "google/protobuf/any.proto",
+        base64: """
+            Chlnb29nbGUvcHJvdG9idWYvYW55LnByb3RvEg9nb29nbGUucHJvdG9idWYiNgoDQW55EhkKCHR5cGVfdXJsGAEgASgJUgd0\
+            eXBlVXJsEhQKBXZhbHVlGAIgASgMUgV2YWx1ZUJ2ChNjb20uZ29vZ2xlLnByb3RvYnVmQghBbnlQcm90b1ABWixnb29nbGUu\
+            Z29sYW5nLm9yZy9wcm90b2J1Zi90eXBlcy9rbm93bi9hbnlwYqICA0dQQqoCHkdvb2dsZS5Qcm90b2J1Zi5XZWxsS25vd25U\
+            eXBlc2IGcHJvdG8z
+            """
+    ),
+    SchemaFileDescriptor(
         name: "google/protobuf/duration.proto",
         base64: """
             Ch5nb29nbGUvcHJvdG9idWYvZHVyYXRpb24ucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiI6CghEdXJhdGlvbhIYCgdzZWNvbmRz\
@@ -801,6 +821,15 @@ private let schemaFiles: [SchemaFileDescriptor] = [
             Chtnb29nbGUvcHJvdG9idWYvZW1wdHkucHJvdG8SD2dvb2dsZS5wcm90b2J1ZiIHCgVFbXB0eUJ9ChNjb20uZ29vZ2xlLnBy\
             b3RvYnVmQgpFbXB0eVByb3RvUAFaLmdvb2dsZS5nb2xhbmcub3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2VtcHR5cGL4AQGi\
             AgNHUEKqAh5Hb29nbGUuUHJvdG9idWYuV2VsbEtub3duVHlwZXNiBnByb3RvMw==
+            """
+    ),
+    SchemaFileDescriptor(
+        name: "google/protobuf/field_mask.proto",
+        base64: """
+            CiBnb29nbGUvcHJvdG9idWYvZmllbGRfbWFzay5wcm90bxIPZ29vZ2xlLnByb3RvYnVmIiEKCUZpZWxkTWFzaxIUCgVwYXRo\
+            cxgBIAMoCVIFcGF0aHNChQEKE2NvbS5nb29nbGUucHJvdG9idWZCDkZpZWxkTWFza1Byb3RvUAFaMmdvb2dsZS5nb2xhbmcu\
+            b3JnL3Byb3RvYnVmL3R5cGVzL2tub3duL2ZpZWxkbWFza3Bi+AEBogIDR1BCqgIeR29vZ2xlLlByb3RvYnVmLldlbGxLbm93\
+            blR5cGVzYgZwcm90bzM=
             """
     ),
     SchemaFileDescriptor(
@@ -1719,6 +1748,18 @@ extension WellKnown {
             value.encode(to: &writer)
             writer.endLengthDelimited(mark)
         }
+        if let value = self.mask {
+            writer.writeTag(82)
+            let mark = writer.beginLengthDelimited()
+            value.encode(to: &writer)
+            writer.endLengthDelimited(mark)
+        }
+        for element in self.extras {
+            writer.writeTag(90)
+            let mark = writer.beginLengthDelimited()
+            element.encode(to: &writer)
+            writer.endLengthDelimited(mark)
+        }
         if !unknownFields.isEmpty {
             writer.writeRaw(unknownFields.bytes)
         }
@@ -1763,6 +1804,14 @@ extension WellKnown {
                 var value = self.list ?? Google_Protobuf_ListValue()
                 try reader.readMessage(into: &value)
                 self.list = value
+            case 82:
+                var value = self.mask ?? Google_Protobuf_FieldMask()
+                try reader.readMessage(into: &value)
+                self.mask = value
+            case 90:
+                var value = Google_Protobuf_Any()
+                try reader.readMessage(into: &value)
+                self.extras.append(value)
             default: try reader.skipField(tag: tag, into: &unknownFields)
             }
         }
@@ -1811,6 +1860,16 @@ extension WellKnown {
         if let value = self.list {
             writer.writeKey("list")
             writer.writeMessage(value)
+        }
+        if let value = self.mask {
+            writer.writeKey("mask")
+            writer.writeMessage(value)
+        }
+        if !self.extras.isEmpty || printDefaults {
+            writer.writeKey("extras")
+            writer.beginArray()
+            for element in self.extras { writer.writeMessage(element) }
+            writer.endArray()
         }
         writer.endObject()
     }
@@ -1894,6 +1953,24 @@ extension WellKnown {
                     if let existing = self.list { value = existing }
                     try reader.readMessage(into: &value)
                     self.list = value
+                }
+            case "mask":
+                if reader.readNull() {
+                    self.mask = nil
+                } else {
+                    var value = Google_Protobuf_FieldMask()
+                    if let existing = self.mask { value = existing }
+                    try reader.readMessage(into: &value)
+                    self.mask = value
+                }
+            case "extras":
+                if !reader.readNull() {
+                    try reader.beginArray()
+                    while try reader.nextElement() {
+                        var value = Google_Protobuf_Any()
+                        try reader.readMessage(into: &value)
+                        self.extras.append(value)
+                    }
                 }
             default: try reader.unknownField(key)
             }
