@@ -46,9 +46,11 @@ public struct RESTClient: Sendable {
 
     /// Sends `request` along a server-streaming `route` and yields each answer as it arrives
     /// (the gateway's NDJSON lines); the stream ends when the call's status does, throwing
-    /// `RESTError` for any status but OK. Ending the iteration early cancels the request.
+    /// `RESTError` for any status but OK (as `typed` makes it: generated clients pass their
+    /// typed errors' conversion). Ending the iteration early cancels the request.
     public func serverStream<Request: WeftMessage, Response: WeftMessage>(
-        _ route: RESTRoute, _ request: Request, options: RESTCallOptions = RESTCallOptions()
+        _ route: RESTRoute, _ request: Request, options: RESTCallOptions = RESTCallOptions(),
+        typed: @escaping @Sendable (RESTError) -> any Error = { $0 }
     ) -> AsyncThrowingStream<Response, any Error> {
         let (stream, continuation) = AsyncThrowingStream<Response, any Error>.makeStream()
         let reader = Task {
@@ -69,6 +71,8 @@ public struct RESTClient: Sendable {
                     }
                 }
                 throw RESTError(httpStatus: answer.status, code: 14, message: "the stream ended without the call's status")
+            } catch let error as RESTError {
+                continuation.finish(throwing: typed(error))
             } catch {
                 continuation.finish(throwing: error)
             }

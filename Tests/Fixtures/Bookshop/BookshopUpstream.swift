@@ -80,6 +80,8 @@ public final class BookshopUpstream: Bookshop.Handler {
         for index in 0..<request.count {
             try await responses.write(Book(name: "\(request.shelf)/books/\(index)", pages: Int64(index)))
         }
+        // NOT_FOUND ends the stream with the schema's typed error, other codes with a plain status.
+        if request.finalCode == 5 { throw ServiceError(BookshopError.bookNotFound, "the shelf is gone", metadata: ["shelf": request.shelf]) }
         if request.finalCode != 0 { throw Status(Status.Code(rawValue: Int(request.finalCode)), "the shelf fell over") }
     }
 

@@ -70,6 +70,11 @@ import WeftREST
         #expect(before == [0, 1])
         #expect(ended?.code == 8)
         #expect(ended?.message == "the shelf fell over")
+        let gone = await #expect(throws: ServiceError<BookshopError>.self) {
+            for try await _ in books.watchShelf(WatchShelfRequest(shelf: "shelves/s1", count: 1, finalCode: 5)) {}
+        }
+        #expect(gone?.reason == .bookNotFound)
+        #expect(gone?.metadata == ["shelf": "shelves/s1"])
         // A request that does not fit the route fails the stream before anything is sent.
         await #expect(throws: RESTRequestError.self) {
             for try await _ in books.watchShelf(WatchShelfRequest(shelf: "books/b")) {}

@@ -58,7 +58,8 @@ struct RESTClientEmitter {
         out.line("    _ request: \(input), options: RESTCallOptions = RESTCallOptions()")
         if method.serverStreaming {
             out.block(") -> AsyncThrowingStream<\(output), any Error>") { out in
-                out.line("client.serverStream(RESTRoute(\(arguments)), request, options: options)")
+                let typed = errorEnums.isEmpty ? "" : ", typed: Self.typed"
+                out.line("client.serverStream(RESTRoute(\(arguments)), request, options: options\(typed))")
             }
         } else if errorEnums.isEmpty {
             out.block(") async throws -> \(output)") { out in
