@@ -196,7 +196,8 @@ let package = Package(
                 "WeftMesh", "WeftMessages", "WeftRPC", "WeftTLS", "WeftTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
-            path: "Tests/WeftMeshTests"
+            path: "Tests/WeftMeshTests",
+            plugins: ["WeftCodegenPlugin"]
         ),
         .testTarget(
             name: "WeftGeneratedCodeTests",

@@ -7,7 +7,6 @@ import CoreMetrics
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 import WeftRPC
 import WeftTLS
 
@@ -32,20 +31,18 @@ public final class MeshService: Service, Sendable {
     public let metricsFactory: any MetricsFactory
     /// The operators' listener, when `admin` is configured.
     public let admin: AdminServer?
-    /// The channel to each upstream, made at its first use.
-    private let upstreamChannels = Mutex(UpstreamChannels())
+    /// The service's upstreams: a channel to each, made at its first use.
+    public let upstreams: MeshUpstreams
 
-    private struct UpstreamChannels {
-        var byName: [String: MeshChannel] = [:]
-        /// Set by `shutdown`: a channel made later is closed at once.
-        var isClosed = false
-    }
-
-    private init(configuration: MeshConfiguration, server: MeshServer, metricsFactory: any MetricsFactory, admin: AdminServer?) {
+    private init(
+        configuration: MeshConfiguration, server: MeshServer, metricsFactory: any MetricsFactory, admin: AdminServer?,
+        upstreams: MeshUpstreams
+    ) {
         self.configuration = configuration
         self.server = server
         self.metricsFactory = metricsFactory
         self.admin = admin
+        self.upstreams = upstreams
     }
 
     /// Starts `services` as `configuration` says. Metrics go to `metricsFactory`: by default a
@@ -60,6 +57,19 @@ public final class MeshService: Service, Sendable {
             print("weft: denied \(caller ?? "a caller without a certificate") calling \(path)")
         }
     ) async throws -> MeshService {
+        try await start(configuration, interceptors: interceptors, metricsFactory: metricsFactory, onDenied: onDenied) { _ in services }
+    }
+
+    /// Starts the services `makeServices` builds with the service's upstreams (handlers that
+    /// call other services take their clients from it), as `start(_:services:…)` does.
+    public static func start(
+        _ configuration: MeshConfiguration, interceptors: [any ServerInterceptor] = [],
+        metricsFactory: (any MetricsFactory)? = nil,
+        onDenied: @escaping @Sendable (_ path: String, _ caller: String?) -> Void = { path, caller in
+            print("weft: denied \(caller ?? "a caller without a certificate") calling \(path)")
+        },
+        services makeServices: (MeshUpstreams) throws -> [any RegisteredService]
+    ) async throws -> MeshService {
         let serverTLS = try configuration.tls.map { files in
             var tls = TLSConfiguration.server(certificateChain: files.certificateChain, privateKey: files.privateKey, trustRoots: files.trustRoots)
             tls.handshakeTimeout = configuration.tlsHandshakeTimeout
@@ -71,6 +81,8 @@ public final class MeshService: Service, Sendable {
                 rules: configuration.authorizationRules, allowsUnlisted: configuration.allowsUnlistedCallers, onDenied: onDenied)]
         }
         let factory = metricsFactory ?? PrometheusRegistry()
+        let upstreams = MeshUpstreams(configuration: configuration, metricsFactory: factory)
+        let services = try makeServices(upstreams)
         let connections = Meter(label: "weft_rpc_server_connections", factory: factory)
         (factory as? PrometheusRegistry)?.describe("weft_rpc_server_connections", help: "Client connections open now.")
         let refused = Counter(label: "weft_rpc_server_connections_refused_total", factory: factory)
@@ -100,50 +112,12 @@ public final class MeshService: Service, Sendable {
                 host: address.host, port: address.port, metrics: { (factory as? PrometheusRegistry)?.render() ?? "" },
                 healthy: { server.health?.status(of: "") != .notServing })
         }
-        return MeshService(configuration: configuration, server: server, metricsFactory: factory, admin: admin)
+        return MeshService(configuration: configuration, server: server, metricsFactory: factory, admin: admin, upstreams: upstreams)
     }
 
-    /// The channel to the upstream `name`, over mutual TLS with this service's certificate: made
-    /// at the first call (a DNS upstream resolves then; if that finds nothing, the next call
-    /// tries again), shared afterwards, closed by `shutdown`.
+    /// The channel to the upstream `name` (see `MeshUpstreams.channel(to:)`), closed by `shutdown`.
     public func channel(to name: String) async throws -> MeshChannel {
-        if let existing = upstreamChannels.withLock({ $0.byName[name] }) { return existing }
-        guard let upstream = configuration.upstreams[name] else {
-            throw ConfigurationError(key: "upstreams.\(name)", problem: "is not configured; add its endpoints")
-        }
-        let made = try await makeChannel(to: name, upstream)
-        let (channel, lost, closed) = upstreamChannels.withLock { state in
-            // Two first calls may race; the first channel stored wins.
-            if let existing = state.byName[name] { return (existing, true, state.isClosed) }
-            if !state.isClosed { state.byName[name] = made }
-            return (made, false, state.isClosed)
-        }
-        if lost || closed { await made.close() }
-        if closed { throw Status(.unavailable, "the service is shutting down") }
-        return channel
-    }
-
-    private func makeChannel(to name: String, _ upstream: Upstream) async throws -> MeshChannel {
-        // Endpoints come and go by address, so no host name is pinned: the certificate must chain
-        // to the mesh CA and, when the upstream names one, carry its SPIFFE ID.
-        let tls = try configuration.tls.map { files in
-            var client = TLSConfiguration(
-                role: .client, certificateChainPath: files.certificateChain, privateKeyPath: files.privateKey,
-                trustRootsPath: files.trustRoots)
-            client.expectedPeerIdentity = configuration.expectedIdentity(of: upstream)
-            return try TLSContext(client)
-        }
-        let metrics = ChannelMetrics(upstream: name, factory: metricsFactory)
-        switch upstream.discovery {
-        case .endpoints(let endpoints):
-            guard !endpoints.isEmpty else { throw Status(.unavailable, "the upstream has no endpoints") }
-            return MeshChannel(
-                endpoints: endpoints, tls: tls, balancing: upstream.balancing, idleTimeout: upstream.idleTimeout, metrics: metrics)
-        case .dns(let host, let port, let refresh):
-            return try await MeshChannel.resolving(
-                DNSResolver(host: host, port: port), refreshEvery: refresh, tls: tls, balancing: upstream.balancing,
-                idleTimeout: upstream.idleTimeout, metrics: metrics)
-        }
+        try await upstreams.channel(to: name)
     }
 
     /// Reads the configuration file (with the process's `WEFT_*` overrides), starts `services`
@@ -155,13 +129,29 @@ public final class MeshService: Service, Sendable {
         configurationFile path: String, services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
         started: (MeshService) -> Void = { _ in }
     ) async {
+        await run(configurationFile: path, interceptors: interceptors, started: started) { _ in services }
+    }
+
+    /// `run(configurationFile:services:interceptors:started:)` for services built with the
+    /// service's upstreams, so handlers can call other services (a missing upstream stops the
+    /// start with one line naming it):
+    ///
+    /// ```swift
+    /// await MeshService.run(configurationFile: "orders.json") { mesh in
+    ///     [Orders(payments: try mesh.client(PaymentService.self))]
+    /// }
+    /// ```
+    public static func run(
+        configurationFile path: String, interceptors: [any ServerInterceptor] = [], started: (MeshService) -> Void = { _ in },
+        services makeServices: (MeshUpstreams) throws -> [any RegisteredService]
+    ) async {
         let configuration: MeshConfiguration
         do {
             configuration = try MeshConfiguration(contentsOf: path)
         } catch {
             exitAfterFailing("cannot start: \(error)")
         }
-        await run(configuration, services: services, interceptors: interceptors, started: started)
+        await run(configuration, interceptors: interceptors, started: started, services: makeServices)
     }
 
     /// `run(configurationFile:services:interceptors:started:)` with a configuration already read.
@@ -169,9 +159,17 @@ public final class MeshService: Service, Sendable {
         _ configuration: MeshConfiguration, services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
         started: (MeshService) -> Void = { _ in }
     ) async {
+        await run(configuration, interceptors: interceptors, started: started) { _ in services }
+    }
+
+    /// `run(configurationFile:interceptors:started:services:)` with a configuration already read.
+    public static func run(
+        _ configuration: MeshConfiguration, interceptors: [any ServerInterceptor] = [], started: (MeshService) -> Void = { _ in },
+        services makeServices: (MeshUpstreams) throws -> [any RegisteredService]
+    ) async {
         let service: MeshService
         do {
-            service = try await start(configuration, services: services, interceptors: interceptors)
+            service = try await start(configuration, interceptors: interceptors, services: makeServices)
         } catch {
             exitAfterFailing("\(configuration.service) cannot start: \(error)")
         }
@@ -220,17 +218,8 @@ public final class MeshService: Service, Sendable {
         } catch {
             drainFailure = error
         }
-        await closeUpstreams()
+        await upstreams.close()
         try await admin?.stop()
         if let drainFailure { throw drainFailure }
-    }
-
-    private func closeUpstreams() async {
-        let open = upstreamChannels.withLock { state in
-            state.isClosed = true
-            defer { state.byName = [:] }
-            return Array(state.byName.values)
-        }
-        for channel in open { await channel.close() }
     }
 }

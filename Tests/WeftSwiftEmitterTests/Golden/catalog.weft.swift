@@ -471,7 +471,7 @@ private let schemaFiles: [SchemaFileDescriptor] = [
 ]
 
 /// Browse and manage the catalog.
-public enum CatalogService {
+public enum CatalogService: GeneratedService {
     /// The methods of `weft.platform.catalog.v1.CatalogService` as later layers need them.
     public static let descriptor = ServiceDescriptor(
         fullName: "weft.platform.catalog.v1.CatalogService",
@@ -610,6 +610,11 @@ public enum CatalogService {
             if let failure = error.serviceError(CatalogError.self) { return failure }
             return error
         }
+    }
+
+    /// A client whose calls go through `transport`.
+    public static func client(transport: any ClientTransport) -> Client {
+        Client(transport: transport)
     }
 }
 

@@ -881,7 +881,7 @@ private let schemaFiles: [SchemaFileDescriptor] = [
 ]
 
 /// Every google.api.http form, for the service descriptor.
-public enum Shelves {
+public enum Shelves: GeneratedService {
     /// The methods of `weft.test.edge.Shelves` as later layers need them.
     public static let descriptor = ServiceDescriptor(
         fullName: "weft.test.edge.Shelves",
@@ -953,6 +953,11 @@ public enum Shelves {
             return error
         }
     }
+
+    /// A client whose calls go through `transport`.
+    public static func client(transport: any ClientTransport) -> Client {
+        Client(transport: transport)
+    }
 }
 
 extension Shelves.Handler {
@@ -969,7 +974,7 @@ extension Shelves.Handler {
     }
 }
 
-public enum Registry {
+public enum Registry: GeneratedService {
     /// The methods of `weft.test.edge.Registry` as later layers need them.
     public static let descriptor = ServiceDescriptor(
         fullName: "weft.test.edge.Registry",
@@ -1038,6 +1043,11 @@ public enum Registry {
             if let failure = error.serviceError(ShelfError.self) { return failure }
             return error
         }
+    }
+
+    /// A client whose calls go through `transport`.
+    public static func client(transport: any ClientTransport) -> Client {
+        Client(transport: transport)
     }
 }
 

@@ -724,7 +724,7 @@ private let schemaFiles: [SchemaFileDescriptor] = [
     ),
 ]
 
-public enum TestService {
+public enum TestService: GeneratedService {
     /// The methods of `weft.interop.v1.TestService` as later layers need them.
     public static let descriptor = ServiceDescriptor(
         fullName: "weft.interop.v1.TestService",
@@ -937,6 +937,11 @@ public enum TestService {
             try await ClientCalls.unary(transport, TestService.descriptor.methods[7], request, options: options).message
         }
     }
+
+    /// A client whose calls go through `transport`.
+    public static func client(transport: any ClientTransport) -> Client {
+        Client(transport: transport)
+    }
 }
 
 extension TestService.Handler {
@@ -960,7 +965,7 @@ extension TestService.Handler {
 }
 
 /// A service no conforming server registers; every call answers UNIMPLEMENTED.
-public enum UnimplementedService {
+public enum UnimplementedService: GeneratedService {
     /// The methods of `weft.interop.v1.UnimplementedService` as later layers need them.
     public static let descriptor = ServiceDescriptor(
         fullName: "weft.interop.v1.UnimplementedService",
@@ -996,6 +1001,11 @@ public enum UnimplementedService {
         public func unimplementedCall(_ request: Empty, options: CallOptions = CallOptions()) async throws -> Empty {
             try await ClientCalls.unary(transport, UnimplementedService.descriptor.methods[0], request, options: options).message
         }
+    }
+
+    /// A client whose calls go through `transport`.
+    public static func client(transport: any ClientTransport) -> Client {
+        Client(transport: transport)
     }
 }
 

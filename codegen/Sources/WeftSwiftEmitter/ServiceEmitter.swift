@@ -12,7 +12,7 @@ struct ServiceEmitter {
         let namespace = prefix + SwiftNaming.typeName(service.name, suffix: "Service")
         let stubs = ServerStubEmitter(types: types, service: service, namespace: namespace)
         out.doc(service.doc)
-        out.block("public enum \(namespace)") { out in
+        out.block("public enum \(namespace): GeneratedService") { out in
             out.doc("The methods of `\(service.fullName)` as later layers need them.")
             out.line("public static let descriptor = ServiceDescriptor(")
             out.line("    fullName: \(SwiftNaming.stringLiteral(service.fullName)),")
@@ -29,6 +29,11 @@ struct ServiceEmitter {
             stubs.emitProtocol(into: &out)
             out.line()
             ClientStubEmitter(types: types, service: service, namespace: namespace, errorEnums: errorEnums).emit(into: &out)
+            out.line()
+            out.doc("A client whose calls go through `transport`.")
+            out.block("public static func client(transport: any ClientTransport) -> Client") { out in
+                out.line("Client(transport: transport)")
+            }
         }
         out.line()
         stubs.emitRegistration(into: &out)

@@ -1,0 +1,118 @@
+import CoreMetrics
+import Synchronization
+import WeftMessages
+import WeftRPC
+import WeftTLS
+
+/// A service's way to its upstreams: one `MeshChannel` per configured upstream, over mutual
+/// TLS with the service's certificate, made at its first call and closed when the service
+/// stops. Handlers get their clients from it when the service starts:
+///
+/// ```swift
+/// await MeshService.run(configurationFile: "orders.json") { mesh in
+///     [Orders(payments: try mesh.client(PaymentService.self))]
+/// }
+/// ```
+public final class MeshUpstreams: Sendable {
+    private let configuration: MeshConfiguration
+    private let metricsFactory: any MetricsFactory
+    private let channels = Mutex(Channels())
+
+    private struct Channels {
+        var byName: [String: MeshChannel] = [:]
+        /// Set by `close`: a channel made later is closed at once.
+        var isClosed = false
+    }
+
+    init(configuration: MeshConfiguration, metricsFactory: any MetricsFactory) {
+        self.configuration = configuration
+        self.metricsFactory = metricsFactory
+    }
+
+    /// A client of `service` through the upstream `upstream` (by default the one named after
+    /// the service's full name, `weft.platform.payments.v1.PaymentService`). Nothing connects
+    /// until the first call.
+    ///
+    /// - Throws: `ConfigurationError` when the configuration has no such upstream, so a service
+    ///   missing one fails at start, not at its first call.
+    public func client<Service: GeneratedService>(_ service: Service.Type, upstream: String? = nil) throws -> Service.Client {
+        Service.client(transport: try transport(to: upstream ?? Service.descriptor.fullName))
+    }
+
+    /// The transport to the upstream `name`, for clients made by hand.
+    ///
+    /// - Throws: `ConfigurationError` when the configuration has no such upstream.
+    public func transport(to name: String) throws -> any ClientTransport {
+        guard configuration.upstreams[name] != nil else { throw Self.notConfigured(name) }
+        return UpstreamTransport(upstreams: self, name: name)
+    }
+
+    /// The channel to the upstream `name`: made at the first call (a DNS upstream resolves then;
+    /// if that finds nothing, the next call tries again), shared afterwards.
+    public func channel(to name: String) async throws -> MeshChannel {
+        if let existing = channels.withLock({ $0.byName[name] }) { return existing }
+        guard let upstream = configuration.upstreams[name] else { throw Self.notConfigured(name) }
+        let made = try await makeChannel(to: name, upstream)
+        let (channel, lost, closed) = channels.withLock { state in
+            // Two first calls may race; the first channel stored wins.
+            if let existing = state.byName[name] { return (existing, true, state.isClosed) }
+            if !state.isClosed { state.byName[name] = made }
+            return (made, false, state.isClosed)
+        }
+        if lost || closed { await made.close() }
+        if closed { throw Status(.unavailable, "the service is shutting down") }
+        return channel
+    }
+
+    /// Closes every channel; later calls fail with UNAVAILABLE.
+    func close() async {
+        let open = channels.withLock { state in
+            state.isClosed = true
+            defer { state.byName = [:] }
+            return Array(state.byName.values)
+        }
+        for channel in open { await channel.close() }
+    }
+
+    private static func notConfigured(_ name: String) -> ConfigurationError {
+        ConfigurationError(key: "upstreams.\(name)", problem: "is not configured; add its endpoints")
+    }
+
+    private func makeChannel(to name: String, _ upstream: Upstream) async throws -> MeshChannel {
+        // Endpoints come and go by address, so no host name is pinned: the certificate must chain
+        // to the mesh CA and, when the upstream names one, carry its SPIFFE ID.
+        let tls = try configuration.tls.map { files in
+            var client = TLSConfiguration(
+                role: .client, certificateChainPath: files.certificateChain, privateKeyPath: files.privateKey,
+                trustRootsPath: files.trustRoots)
+            client.expectedPeerIdentity = configuration.expectedIdentity(of: upstream)
+            return try TLSContext(client)
+        }
+        let metrics = ChannelMetrics(upstream: name, factory: metricsFactory)
+        switch upstream.discovery {
+        case .endpoints(let endpoints):
+            guard !endpoints.isEmpty else { throw Status(.unavailable, "the upstream has no endpoints") }
+            return MeshChannel(
+                endpoints: endpoints, tls: tls, balancing: upstream.balancing, idleTimeout: upstream.idleTimeout, metrics: metrics)
+        case .dns(let host, let port, let refresh):
+            return try await MeshChannel.resolving(
+                DNSResolver(host: host, port: port), refreshEvery: refresh, tls: tls, balancing: upstream.balancing,
+                idleTimeout: upstream.idleTimeout, metrics: metrics)
+        }
+    }
+}
+
+/// The transport a `MeshUpstreams` client calls through: the upstream's channel, looked up at
+/// each call (made at the first), so clients can exist before anything connects.
+private struct UpstreamTransport: ClientTransport {
+    let upstreams: MeshUpstreams
+    let name: String
+
+    func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
+        try await upstreams.channel(to: name).startCall(method, options: options)
+    }
+
+    func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
+        try await upstreams.channel(to: name).unary(method, request: request, options: options)
+    }
+}
