@@ -42,7 +42,7 @@ public enum AnyTypeRegistry {
 }
 
 /// The well-known types whose JSON form is not an object: inside an Any they go under `"value"`.
-public let wellKnownTypesWithValueJSON: Set<String> = [
+package let wellKnownTypesWithValueJSON: Set<String> = [
     "google.protobuf.Duration", "google.protobuf.FieldMask", "google.protobuf.Struct", "google.protobuf.Value",
     "google.protobuf.ListValue", "google.protobuf.Timestamp", "google.protobuf.DoubleValue", "google.protobuf.FloatValue",
     "google.protobuf.Int64Value", "google.protobuf.UInt64Value", "google.protobuf.Int32Value", "google.protobuf.UInt32Value",
@@ -111,38 +111,84 @@ enum AnyJSON {
     }
 }
 
-/// `google.protobuf.FieldMask`'s JSON form: its paths in lowerCamelCase, joined by commas.
+/// `google.protobuf.FieldMask`'s JSON form: its paths in lowerCamelCase, joined by commas. Only
+/// paths that survive the trip are taken, as protobuf's own mappings insist: proto names of
+/// lowercase ASCII letters, digits and underscores each followed by a letter (`price.minor_units`),
+/// JSON names of ASCII letters and digits.
 public enum FieldMaskJSON {
+    /// A path that has no JSON form, or a JSON path that names no proto path.
+    public struct InvalidPath: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
     /// `["price.minor_units", "title"]` → `"price.minorUnits,title"`.
-    public static func text(_ paths: [String]) -> String {
-        paths.map { path in
+    public static func text(_ paths: [String]) throws -> String {
+        try paths.map { path in
+            guard !path.isEmpty else { throw InvalidPath(description: "a FieldMask path is empty") }
             var camel = ""
             var upper = false
-            for character in path {
-                if character == "_" {
+            for scalar in path.unicodeScalars {
+                switch scalar {
+                case "_":
+                    guard !upper, !camel.isEmpty, camel.last != "." else { throw invalid(path) }
                     upper = true
-                } else {
-                    camel += upper ? character.uppercased() : String(character)
+                case "a"..."z":
+                    camel.unicodeScalars.append(upper ? Unicode.Scalar(scalar.value - 32)! : scalar)
                     upper = false
+                case "0"..."9", ".":
+                    guard !upper else { throw invalid(path) }
+                    camel.unicodeScalars.append(scalar)
+                default:
+                    throw invalid(path)
                 }
             }
+            guard !upper else { throw invalid(path) }
             return camel
         }.joined(separator: ",")
     }
 
     /// `"price.minorUnits,title"` → `["price.minor_units", "title"]`.
-    public static func paths(_ text: String) -> [String] {
+    public static func paths(_ text: String) throws -> [String] {
         guard !text.isEmpty else { return [] }
-        return text.split(separator: ",", omittingEmptySubsequences: false).map { path in
+        return try text.split(separator: ",", omittingEmptySubsequences: false).map { path in
+            guard !path.isEmpty else { throw InvalidPath(description: "\"\(text)\" has an empty FieldMask path") }
             var snake = ""
-            for character in path {
-                if character.isUppercase {
-                    snake += "_" + character.lowercased()
-                } else {
-                    snake.append(character)
+            for scalar in path.unicodeScalars {
+                switch scalar {
+                case "A"..."Z":
+                    snake += "_"
+                    snake.unicodeScalars.append(Unicode.Scalar(scalar.value + 32)!)
+                case "a"..."z", "0"..."9", ".":
+                    snake.unicodeScalars.append(scalar)
+                default:
+                    throw InvalidPath(description: "FieldMask path \"\(path)\" is not lowerCamelCase ASCII")
                 }
             }
             return snake
+        }
+    }
+
+    private static func invalid(_ path: String) -> InvalidPath {
+        InvalidPath(description: "FieldMask path \"\(path)\" has no JSON form (lowercase letters, digits, and _ before a letter)")
+    }
+
+    /// Writes a mask's JSON string; a path with no JSON form makes `finish()` throw.
+    static func write(_ paths: [String], to writer: inout JSONWriter) {
+        do {
+            writer.writeString(try text(paths))
+        } catch {
+            writer.recordError("\(error)")
+            writer.writeNull()
+        }
+    }
+
+    /// Reads a mask's JSON string.
+    static func read(from reader: inout JSONReader) throws -> [String] {
+        let start = reader.position
+        do {
+            return try paths(try reader.readString())
+        } catch let error as InvalidPath {
+            throw JSONDecodingError(error.description, offset: start)
         }
     }
 }

@@ -263,13 +263,13 @@ public struct JSONReader {
         }
     }
 
-    /// Skips one JSON value of any kind, checking its grammar.
     /// Reads the next value whole, as a tree (for forms that need to look ahead, such as an
     /// Any's `"@type"`, which may come after the members it types).
     public mutating func readJSONValue() throws -> JSONValue {
         try readValue(keep: true)
     }
 
+    /// Skips one JSON value of any kind, checking its grammar.
     public mutating func skipValue() throws {
         _ = try readValue(keep: false)
     }

@@ -251,7 +251,7 @@ public struct JSONWriter: ~Copyable {
 
     /// Writes already valid JSON bytes as one value (unchecked: the caller vouches for them,
     /// e.g. a transcoder splicing a message it wrote with another writer).
-    public mutating func writeRawJSON(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func writeRawJSON(_ bytes: UnsafeRawBufferPointer) {
         separate()
         buffer.append(bytes)
     }

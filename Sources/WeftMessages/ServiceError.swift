@@ -53,14 +53,14 @@ public struct ServiceError<Reason: ErrorReason>: Error, Sendable, Hashable, Cust
     }
 
     /// The failure a `google.rpc.Status` carries: nil unless its details hold an ErrorInfo of
-    /// `Reason`'s domain with one of its reasons.
+    /// `Reason`'s domain with one of its reasons (not the first value, which means no error).
     public init?(rpcStatus status: Google_Rpc_Status) {
         var found: (Reason, [String: String])?
         var violations: [Google_Rpc_BadRequest.FieldViolation] = []
         var others: [Google_Protobuf_Any] = []
         for detail in status.details {
             if found == nil, let info = try? detail.unpack(Google_Rpc_ErrorInfo.self), info.domain == Reason.errorDomain,
-               let reason = Reason(protoName: info.reason) {
+               let reason = Reason(protoName: info.reason), reason.rawValue != 0 {
                 found = (reason, Dictionary(uniqueKeysWithValues: info.metadata.map { ($0.key.string, $0.value) }))
             } else if let badRequest = try? detail.unpack(Google_Rpc_BadRequest.self) {
                 violations += badRequest.fieldViolations
@@ -72,6 +72,7 @@ public struct ServiceError<Reason: ErrorReason>: Error, Sendable, Hashable, Cust
         self.init(reason, status.message, metadata: metadata, fieldViolations: violations, otherDetails: others)
     }
 
+    /// `PRODUCT_NOT_FOUND (catalog.weft.dev): no product x`.
     public var description: String {
         "\(reason.protoName ?? String(reason.rawValue)) (\(Reason.errorDomain))" + (message.isEmpty ? "" : ": \(message)")
     }

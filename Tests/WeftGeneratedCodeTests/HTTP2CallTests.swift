@@ -23,6 +23,9 @@ import WeftTestSupport
         let lost = await #expect(throws: ServiceError<ShelfError>.self) { try await client.getBook(Named(displayName: "lost")) }
         #expect(lost == Library.lost)
         #expect(lost?.status.code == .notFound)
+        // Interceptors (metrics, the call log) see a typed error as the status it is sent as.
+        #expect(Status(error: Library.lost) == Library.lost.status)
+        #expect(Status(error: CancellationError()).code == .cancelled)
 
         #expect(try await client.echo(["a", "b"]) == ["A", "B"])
 

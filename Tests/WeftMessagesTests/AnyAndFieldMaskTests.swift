@@ -60,3 +60,18 @@ import Testing
         #expect(try Google_Protobuf_FieldMask(jsonString: "\"\(text)\"") == mask)
     }
 }
+
+/// Paths that would not survive the trip between proto and JSON names are refused both ways.
+@Suite struct FieldMaskPathTests {
+    @Test(arguments: ["foo_1", "a_", "_a", "a__b", "fooBar", "a._b", "é", ""])
+    func protoPathsWithoutAJSONFormAreRefused(_ path: String) {
+        #expect(throws: FieldMaskJSON.InvalidPath.self) { try FieldMaskJSON.text([path]) }
+        #expect(throws: JSONEncodingError.self) { try Google_Protobuf_FieldMask(paths: [path]).jsonString() }
+    }
+
+    @Test(arguments: ["a,,b", "a_b", "É", "a-b", ","])
+    func jsonPathsWithoutAProtoFormAreRefused(_ text: String) {
+        #expect(throws: FieldMaskJSON.InvalidPath.self) { try FieldMaskJSON.paths(text) }
+        #expect(throws: JSONDecodingError.self) { try Google_Protobuf_FieldMask(jsonString: "\"\(text)\"") }
+    }
+}

@@ -70,6 +70,11 @@ import WeftMessages
         let mismatched = [("grpc-status", "9"), ("grpc-status-details-bin", Base64.encode(other.serializedBytes()))]
         #expect(ResponseHead.status(fromTrailers: mismatched).details.isEmpty)
         #expect(ResponseHead.status(fromTrailers: [("grpc-status", "9"), ("grpc-status-details-bin", "!!")]).details.isEmpty)
+        // An OK status carries no details, either way.
+        let ok = Status(.ok, "", details: [Google_Protobuf_Any(packing: info)])
+        #expect(!ResponseHead.trailers(status: ok, metadata: Metadata()).contains { $0.name == "grpc-status-details-bin" })
+        let okWithDetails = [("grpc-status", "0"), ("grpc-status-details-bin", Base64.encode(Google_Rpc_Status(details: [Google_Protobuf_Any(packing: info)]).serializedBytes()))]
+        #expect(ResponseHead.status(fromTrailers: okWithDetails).details.isEmpty)
     }
 
     @Test func trailersOnlyIsOneBlockWithStatus200() {

@@ -24,7 +24,7 @@ extension DynamicSchema {
         case "google.protobuf.Value":
             try writeValueKind(from: &reader, to: &writer)
         case "google.protobuf.FieldMask":
-            Google_Protobuf_FieldMask(paths: FieldMaskJSON.paths(try reader.readString())).encode(to: &writer)
+            Google_Protobuf_FieldMask(paths: try FieldMaskJSON.paths(try reader.readString())).encode(to: &writer)
         case "google.protobuf.Any":
             try writeAny(from: &reader, to: &writer)
         default:
@@ -129,7 +129,7 @@ extension DynamicSchema {
             writer.endArray()
         case "google.protobuf.FieldMask":
             let paths = fields.values(of: 1, accepting: .lengthDelimited).map { String(decoding: $0.bytes, as: UTF8.self) }
-            writer.writeString(FieldMaskJSON.text(paths))
+            writer.writeString(try FieldMaskJSON.text(paths))
         case "google.protobuf.Any":
             let url = fields.values(of: 1, accepting: .lengthDelimited).last.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
             let value = fields.values(of: 2, accepting: .lengthDelimited).last?.bytes ?? []

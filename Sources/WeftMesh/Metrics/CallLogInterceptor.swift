@@ -33,7 +33,7 @@ public struct CallLogInterceptor: ServerInterceptor {
             metadata["duration_ms"] = "\((ContinuousClock.now - started).inSeconds * 1000)"
             logger.log(level: okLevel, "call ended", metadata: metadata)
         } catch {
-            let status = error as? Status ?? Status(error is CancellationError ? .cancelled : .unknown, "\(error)")
+            let status = Status(error: error)
             metadata["code"] = "\(status.code)"
             metadata["message"] = "\(status.message)"
             metadata["duration_ms"] = "\((ContinuousClock.now - started).inSeconds * 1000)"

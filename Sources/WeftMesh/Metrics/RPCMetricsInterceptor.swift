@@ -24,7 +24,7 @@ public struct RPCMetricsInterceptor: ServerInterceptor {
             try await next(call)
             metrics.record(method, outcome: "OK", duration: .now - started, wasStarted: true)
         } catch {
-            let code = (error as? Status)?.code ?? (error is CancellationError ? .cancelled : .unknown)
+            let code = Status(error: error).code
             metrics.record(method, outcome: code.description, duration: .now - started, wasStarted: true)
             throw error
         }

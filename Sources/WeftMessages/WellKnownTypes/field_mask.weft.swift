@@ -59,11 +59,11 @@ extension Google_Protobuf_FieldMask {
 
 extension Google_Protobuf_FieldMask {
     public func writeJSON(to writer: inout JSONWriter) {
-        writer.writeString(FieldMaskJSON.text(paths))
+        FieldMaskJSON.write(paths, to: &writer)
     }
 
     public mutating func mergeJSON(from reader: inout JSONReader) throws {
-        paths = FieldMaskJSON.paths(try reader.readString())
+        paths = try FieldMaskJSON.read(from: &reader)
     }
 
     public func encode(to encoder: any Encoder) throws { try encodeCodable(to: encoder) }

@@ -17,19 +17,20 @@ public enum ResponseHead {
         return fields + metadata.headerFields
     }
 
-    /// The header that carries a status's details: a `google.rpc.Status` in base64 (padded, as
-    /// every binary header Weft sends; both forms are read).
+    /// The header that carries a failed status's details: a `google.rpc.Status` in base64.
     static let detailsHeader = "grpc-status-details-bin"
 
     /// The trailers that end a call: `grpc-status`, `grpc-message` when there is one,
-    /// `grpc-status-details-bin` when there are details, then the handler's trailing metadata.
+    /// `grpc-status-details-bin` when a failure has details, then the handler's trailing metadata.
     public static func trailers(status: Status, metadata: Metadata) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = [("grpc-status", String(status.code.rawValue))]
         if !status.message.isEmpty {
             fields.append(("grpc-message", StatusMessageCoding.encode(status.message)))
         }
-        if !status.details.isEmpty {
-            fields.append((detailsHeader, Base64.encode(status.rpcStatus.serializedBytes())))
+        if !status.details.isEmpty, !status.isOK {
+            // Unpadded, as gRPC asks senders of binary headers (readers take both).
+            let encoded = Base64.encode(status.rpcStatus.serializedBytes())
+            fields.append((detailsHeader, String(encoded.prefix { $0 != "=" })))
         }
         return fields + metadata.headerFields
     }
@@ -57,7 +58,7 @@ public enum ResponseHead {
     /// The details of `grpc-status-details-bin`, when it decodes and agrees with `grpc-status`
     /// (gRPC says the header's status must match; one that does not is ignored, not trusted).
     private static func details(_ fields: [(name: String, value: String)], code: Int) -> [Google_Protobuf_Any] {
-        guard let text = fields.first(where: { $0.name == detailsHeader })?.value,
+        guard code != 0, let text = fields.first(where: { $0.name == detailsHeader })?.value,
               let bytes = Base64.decode(text),
               let status = try? Google_Rpc_Status(serializedBytes: bytes),
               Int(status.code) == code

@@ -199,6 +199,17 @@ extension ServiceError: StatusConvertible {
 }
 
 extension Status {
+    /// What `error` is as a status: itself, the status a `StatusConvertible` is sent as,
+    /// CANCELLED for a `CancellationError`, otherwise UNKNOWN naming it.
+    public init(error: any Error) {
+        switch error {
+        case let status as Status: self = status
+        case let convertible as any StatusConvertible: self = convertible.status
+        case is CancellationError: self.init(.cancelled, "the call was cancelled")
+        default: self.init(.unknown, "\(error)")
+        }
+    }
+
     /// The typed failure this status carries, when its details name one of `Reason`'s reasons.
     public func serviceError<Reason: ErrorReason>(_ reason: Reason.Type) -> ServiceError<Reason>? {
         ServiceError(rpcStatus: rpcStatus)

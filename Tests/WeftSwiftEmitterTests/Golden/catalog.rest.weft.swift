@@ -75,7 +75,7 @@ public enum CatalogError: WeftEnum {
 }
 
 /// The reasons' domain and codes: throw `ServiceError(CatalogError.<reason>, "…")`.
-extension CatalogError: ErrorReason {
+extension CatalogError: WeftMessages.ErrorReason {
     public static let errorDomain = "catalog.weft.dev"
 
     public var statusCode: Int {
@@ -397,7 +397,7 @@ public struct CatalogServiceRESTClient: Sendable {
     ) async throws -> Product {
         do {
             return try await client.call(RESTRoute(method: "GET", template: "/v1/{name=products/*}"), request, options: options)
-        } catch let error as RESTError {
+        } catch let error as WeftREST.RESTError {
             throw Self.typed(error)
         }
     }
@@ -410,7 +410,7 @@ public struct CatalogServiceRESTClient: Sendable {
     ) async throws -> ListProductsResponse {
         do {
             return try await client.call(RESTRoute(method: "GET", template: "/v1/products"), request, options: options)
-        } catch let error as RESTError {
+        } catch let error as WeftREST.RESTError {
             throw Self.typed(error)
         }
     }
@@ -423,7 +423,7 @@ public struct CatalogServiceRESTClient: Sendable {
     ) async throws -> Product {
         do {
             return try await client.call(RESTRoute(method: "POST", template: "/v1/products", body: "product"), request, options: options)
-        } catch let error as RESTError {
+        } catch let error as WeftREST.RESTError {
             throw Self.typed(error)
         }
     }
@@ -436,13 +436,13 @@ public struct CatalogServiceRESTClient: Sendable {
     ) async throws -> Google_Protobuf_Empty {
         do {
             return try await client.call(RESTRoute(method: "DELETE", template: "/v1/{name=products/*}"), request, options: options)
-        } catch let error as RESTError {
+        } catch let error as WeftREST.RESTError {
             throw Self.typed(error)
         }
     }
 
     /// `error` as the typed failure it carries (a reason of `CatalogError`), or itself.
-    static func typed(_ error: RESTError) -> any Error {
+    static func typed(_ error: WeftREST.RESTError) -> any Error {
         if let failure = error.serviceError(CatalogError.self) { return failure }
         return error
     }

@@ -75,7 +75,7 @@ public enum CatalogError: WeftEnum {
 }
 
 /// The reasons' domain and codes: throw `ServiceError(CatalogError.<reason>, "…")`.
-extension CatalogError: ErrorReason {
+extension CatalogError: WeftMessages.ErrorReason {
     public static let errorDomain = "catalog.weft.dev"
 
     public var statusCode: Int {
@@ -561,7 +561,7 @@ public enum CatalogService: GeneratedService {
         public func getProduct(_ request: GetProductRequest, options: CallOptions = CallOptions()) async throws -> Product {
             do {
                 return try await ClientCalls.unary(transport, CatalogService.descriptor.methods[0], request, options: options).message
-            } catch let status as Status {
+            } catch let status as WeftRPC.Status {
                 throw Self.typed(status)
             }
         }
@@ -570,7 +570,7 @@ public enum CatalogService: GeneratedService {
         public func listProducts(_ request: ListProductsRequest, options: CallOptions = CallOptions()) async throws -> ListProductsResponse {
             do {
                 return try await ClientCalls.unary(transport, CatalogService.descriptor.methods[1], request, options: options).message
-            } catch let status as Status {
+            } catch let status as WeftRPC.Status {
                 throw Self.typed(status)
             }
         }
@@ -579,7 +579,7 @@ public enum CatalogService: GeneratedService {
         public func createProduct(_ request: CreateProductRequest, options: CallOptions = CallOptions()) async throws -> Product {
             do {
                 return try await ClientCalls.unary(transport, CatalogService.descriptor.methods[2], request, options: options).message
-            } catch let status as Status {
+            } catch let status as WeftRPC.Status {
                 throw Self.typed(status)
             }
         }
@@ -588,7 +588,7 @@ public enum CatalogService: GeneratedService {
         public func deleteProduct(_ request: DeleteProductRequest, options: CallOptions = CallOptions()) async throws -> Google_Protobuf_Empty {
             do {
                 return try await ClientCalls.unary(transport, CatalogService.descriptor.methods[3], request, options: options).message
-            } catch let status as Status {
+            } catch let status as WeftRPC.Status {
                 throw Self.typed(status)
             }
         }
@@ -600,13 +600,13 @@ public enum CatalogService: GeneratedService {
     ) async throws -> Result {
             do {
                 return try await ClientCalls.serverStreaming(transport, CatalogService.descriptor.methods[4], request, options: options, onResponse: onResponse)
-            } catch let status as Status {
+            } catch let status as WeftRPC.Status {
                 throw Self.typed(status)
             }
         }
 
         /// `error` as the typed failure it carries (a reason of `CatalogError`), or itself.
-        static func typed(_ error: Status) -> any Error {
+        static func typed(_ error: WeftRPC.Status) -> any Error {
             if let failure = error.serviceError(CatalogError.self) { return failure }
             return error
         }

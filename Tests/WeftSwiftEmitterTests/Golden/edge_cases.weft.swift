@@ -74,7 +74,7 @@ public enum ShelfError: WeftEnum {
 }
 
 /// The reasons' domain and codes: throw `ServiceError(ShelfError.<reason>, "…")`.
-extension ShelfError: ErrorReason {
+extension ShelfError: WeftMessages.ErrorReason {
     public static let errorDomain = "shelves.weft.dev"
 
     public var statusCode: Int {
@@ -929,7 +929,7 @@ public enum Shelves: GeneratedService {
         public func getBook(_ request: Named, options: CallOptions = CallOptions()) async throws -> Named {
             do {
                 return try await ClientCalls.unary(transport, Shelves.descriptor.methods[0], request, options: options).message
-            } catch let status as Status {
+            } catch let status as WeftRPC.Status {
                 throw Self.typed(status)
             }
         }
@@ -942,13 +942,13 @@ public enum Shelves: GeneratedService {
             do {
                 return try await ClientCalls.bidirectionalStreaming(
                     transport, Shelves.descriptor.methods[1], options: options, requests: requests, onResponse: onResponse)
-            } catch let status as Status {
+            } catch let status as WeftRPC.Status {
                 throw Self.typed(status)
             }
         }
 
         /// `error` as the typed failure it carries (a reason of `ShelfError`), or itself.
-        static func typed(_ error: Status) -> any Error {
+        static func typed(_ error: WeftRPC.Status) -> any Error {
             if let failure = error.serviceError(ShelfError.self) { return failure }
             return error
         }
@@ -1022,7 +1022,7 @@ public enum Registry: GeneratedService {
         public func lookup(_ request: ClientMessage, options: CallOptions = CallOptions()) async throws -> ResultMessage {
             do {
                 return try await ClientCalls.unary(transport, Registry.descriptor.methods[0], request, options: options).message
-            } catch let status as Status {
+            } catch let status as WeftRPC.Status {
                 throw Self.typed(status)
             }
         }
@@ -1033,13 +1033,13 @@ public enum Registry: GeneratedService {
     ) async throws -> Result {
             do {
                 return try await ClientCalls.serverStreaming(transport, Registry.descriptor.methods[1], request, options: options, onResponse: onResponse)
-            } catch let status as Status {
+            } catch let status as WeftRPC.Status {
                 throw Self.typed(status)
             }
         }
 
         /// `error` as the typed failure it carries (a reason of `ShelfError`), or itself.
-        static func typed(_ error: Status) -> any Error {
+        static func typed(_ error: WeftRPC.Status) -> any Error {
             if let failure = error.serviceError(ShelfError.self) { return failure }
             return error
         }

@@ -26,7 +26,7 @@ struct ClientStubEmitter {
             }
             if !errorEnums.isEmpty {
                 out.line()
-                TypedErrors.emitConversion(from: "Status", errorEnums: errorEnums, into: &out)
+                TypedErrors.emitConversion(from: "WeftRPC.Status", errorEnums: errorEnums, into: &out)
             }
         }
     }
@@ -44,7 +44,7 @@ struct ClientStubEmitter {
             out.line("return try await " + lines[0])
             lines.dropFirst().forEach { out.line($0) }
         }
-        out.line("} catch let status as Status {")
+        out.line("} catch let status as WeftRPC.Status {")
         out.indented { out in out.line("throw Self.typed(status)") }
         out.line("}")
     }

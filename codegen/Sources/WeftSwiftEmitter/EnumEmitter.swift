@@ -105,7 +105,8 @@ struct EnumEmitter {
     ) {
         out.line()
         out.doc("The reasons' domain and codes: throw `ServiceError(\(typeName).<reason>, \"…\")`.")
-        out.block("extension \(typeName): ErrorReason") { out in
+        // Module-qualified: a schema type may be named like the runtime's (`Status`, `ErrorReason`).
+        out.block("extension \(typeName): WeftMessages.ErrorReason") { out in
             out.line("public static let errorDomain = \(SwiftNaming.stringLiteral(domain))")
             out.line()
             out.block("public var statusCode: Int") { out in

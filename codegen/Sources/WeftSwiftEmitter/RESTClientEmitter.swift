@@ -39,7 +39,7 @@ struct RESTClientEmitter {
             }
             if !errorEnums.isEmpty {
                 out.line()
-                TypedErrors.emitConversion(from: "RESTError", errorEnums: errorEnums, into: &out)
+                TypedErrors.emitConversion(from: "WeftREST.RESTError", errorEnums: errorEnums, into: &out)
             }
         }
     }
@@ -69,7 +69,7 @@ struct RESTClientEmitter {
             out.block(") async throws -> \(output)") { out in
                 out.line("do {")
                 out.indented { out in out.line("return try await client.call(RESTRoute(\(arguments)), request, options: options)") }
-                out.line("} catch let error as RESTError {")
+                out.line("} catch let error as WeftREST.RESTError {")
                 out.indented { out in out.line("throw Self.typed(error)") }
                 out.line("}")
             }

@@ -1,6 +1,7 @@
 /// The conversion generated clients use to throw a schema's typed errors: a failure (`Status`
 /// over gRPC, `RESTError` through the gateway) whose details name a reason of one of the file's
-/// error enums becomes that `ServiceError`; any other stays as it was.
+/// error enums becomes that `ServiceError`; any other stays as it was. Runtime names are
+/// module-qualified in generated code, where a schema type may share them (`Status`).
 enum TypedErrors {
     static func emitConversion(from errorType: String, errorEnums: [String], into out: inout CodeWriter) {
         let names = errorEnums.map { "`\($0)`" }.joined(separator: ", ")

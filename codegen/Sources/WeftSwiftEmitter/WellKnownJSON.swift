@@ -45,11 +45,11 @@ enum WellKnownJSON {
             }
         case .fieldMask:
             out.block("public func writeJSON(to writer: inout JSONWriter)") { out in
-                out.line("writer.writeString(FieldMaskJSON.text(paths))")
+                out.line("FieldMaskJSON.write(paths, to: &writer)")
             }
             out.line()
             out.block("public mutating func mergeJSON(from reader: inout JSONReader) throws") { out in
-                out.line("paths = FieldMaskJSON.paths(try reader.readString())")
+                out.line("paths = try FieldMaskJSON.read(from: &reader)")
             }
         case .timestamp, .duration:
             let kind = self.isTimestamp ? "Timestamp" : "Duration"
