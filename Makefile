@@ -4,11 +4,11 @@
 SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client
+APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client postgresql
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test clients-test clients-swift-test bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test clients-test clients-swift-test platform-test bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -34,7 +34,7 @@ build: apt-deps
 
 ## test: every Swift test, then the cross-language and protoc cross-checks, the executables as
 ## processes, and the demo (which must run to its end).
-test: deps build swift-test schema-corpus-test crosslang-test interop-test mesh-cli-test gateway-cli-test openapi-test clients-test fuzz-regressions demo
+test: deps build swift-test schema-corpus-test crosslang-test interop-test mesh-cli-test gateway-cli-test openapi-test clients-test platform-test fuzz-regressions demo
 
 # SWIFTNIO_STRICT turns work scheduled on a stopped event loop into a crash, not a log line.
 swift-test:
@@ -77,6 +77,13 @@ clients-test: build python-deps
 ## takes minutes; .ci/run runs it after `make test`).
 clients-swift-test: build python-deps
 	$(PYTHON) -B Tests/Clients/swift_openapi.py .build/debug
+
+# The platform package (platform/): its tests against SQLite and a PostgreSQL server started
+# for the run in a temporary directory (scripts/postgres.sh), stopped afterwards.
+platform-test: apt-deps
+	pg=$$(mktemp -d) && trap 'scripts/postgres.sh stop "$$pg"; rm -rf "$$pg"' EXIT && \
+	url=$$(scripts/postgres.sh start "$$pg") && \
+	WEFT_TEST_POSTGRES_URL=$$url WEFT_REQUIRE_POSTGRES=1 swift test --package-path platform $(SWIFT_BUILD_FLAGS)
 
 # Inputs the fuzzer once crashed on, replayed through the same checks.
 fuzz-regressions: build

@@ -1,0 +1,29 @@
+// swift-tools-version:6.1
+// The reference platform: services a Weft user builds (identity, catalog, inventory…), each with
+// its own database, on the mesh behind the gateway. A package of its own that uses Weft as any
+// project would: by path, with the build plugin for its schemas.
+import PackageDescription
+
+let package = Package(
+    name: "WeftPlatform",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        // The SQL layer: one API over SQLite (embedded, the default) and PostgreSQL.
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+    ],
+    targets: [
+        // Databases and their migrations: a SQLite file by default, PostgreSQL for a postgres:// URL.
+        .target(
+            name: "PlatformStorage",
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+            ]
+        ),
+        .testTarget(name: "PlatformStorageTests", dependencies: ["PlatformStorage"]),
+    ]
+)

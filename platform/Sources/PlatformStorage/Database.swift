@@ -1,0 +1,124 @@
+// AsyncKit's pools predate Sendable annotations; an EventLoopGroupConnectionPool guards its state
+// with its own lock and hands each connection to one caller at a time (postgres-kit imports it so too).
+@preconcurrency import AsyncKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLiteKit
+import SQLKit
+
+/// A service's database: an embedded SQLite file (WAL) by default, PostgreSQL when given a
+/// `postgres://` URL. Queries go through SQLKit, so one service's SQL runs on both.
+public final class Database: Sendable {
+    /// Which engine the database is (for the few statements whose SQL differs).
+    public enum Engine: String, Sendable {
+        case sqlite, postgres
+    }
+
+    public let engine: Engine
+    /// What the database is, for messages: the SQLite file, or the PostgreSQL URL without its password.
+    public let location: String
+    private let pool: Pool
+    private let logger: Logger
+
+    private enum Pool: Sendable {
+        case sqlite(EventLoopGroupConnectionPool<SQLiteConnectionSource>)
+        case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
+    }
+
+    private init(engine: Engine, location: String, pool: Pool, logger: Logger) {
+        self.engine = engine
+        self.location = location
+        self.pool = pool
+        self.logger = logger
+    }
+
+    /// Opens the database `url` names: `postgres://user:password@host:port/database`, or a
+    /// SQLite file path (`sqlite:` prefix optional), created if missing, in WAL mode.
+    public static func open(_ url: String, logger: Logger = Logger(label: "weft.platform.storage")) async throws -> Database {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            let configuration = try SQLPostgresConfiguration(url: url)
+            // One event loop, a few connections: a service's queries are short.
+            let pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
+                pruneInterval: nil, logger: logger, on: MultiThreadedEventLoopGroup.singleton.next())
+            let database = Database(engine: .postgres, location: Self.withoutPassword(url), pool: .postgres(pool), logger: logger)
+            // Fail now, naming the server, rather than at the first query.
+            do {
+                try await database.withSession { try await $0.raw("SELECT 1").run() }
+            } catch {
+                try? await pool.shutdownAsync()
+                throw StorageError("cannot reach PostgreSQL at \(database.location): \(String(reflecting: error))")
+            }
+            return database
+        }
+        let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        // One connection: SQLite has one writer at a time, and a single connection never waits on itself.
+        let pool = EventLoopGroupConnectionPool(
+            source: SQLiteConnectionSource(configuration: SQLiteConfiguration(storage: .file(path: path), enableForeignKeys: true)),
+            maxConnectionsPerEventLoop: 1, pruneInterval: nil, logger: logger, on: MultiThreadedEventLoopGroup.singleton.next())
+        let database = Database(engine: .sqlite, location: path, pool: .sqlite(pool), logger: logger)
+        try await database.withSession { session in
+            try await session.raw("PRAGMA journal_mode = WAL").run()
+            try await session.raw("PRAGMA busy_timeout = 5000").run()
+        }
+        return database
+    }
+
+    /// Runs `body` with one connection: its statements see each other and run in order.
+    public func withSession<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch pool {
+        case .sqlite(let pool):
+            try await pool.withConnection(logger: logger) { connection in
+                connection.eventLoop.makeFutureWithTask { try await body(connection.sql()) }
+            }.get()
+        case .postgres(let pool):
+            try await pool.database(logger: logger).sql().withSession(body)
+        }
+    }
+
+    /// Runs `body` in one transaction: all of its statements take effect, or none (it rolls
+    /// back when `body` throws). SQLite takes its write lock at the start, so two writers
+    /// never deadlock upgrading their locks.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let begin = engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await withSession { session in
+            try await session.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(session)
+                try await session.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await session.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Closes the connections.
+    public func close() async throws {
+        switch pool {
+        case .sqlite(let pool): try await pool.shutdownAsync()
+        case .postgres(let pool): try await pool.shutdownAsync()
+        }
+    }
+
+    private static func withoutPassword(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? url
+    }
+}
+
+/// A database that cannot serve the service: unreachable, or of a schema version it does not know.
+public struct StorageError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
