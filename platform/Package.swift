@@ -8,7 +8,8 @@ let package = Package(
     name: "WeftPlatform",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: ".."),
+        // Named, so targets refer to it as "Weft" whatever the clone's folder is called.
+        .package(name: "Weft", path: ".."),
         // The SQL layer: one API over SQLite (embedded, the default) and PostgreSQL.
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
@@ -24,6 +25,15 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
             ]
         ),
-        .testTarget(name: "PlatformStorageTests", dependencies: ["PlatformStorage"]),
+        // The databases the platform's tests run on: SQLite, and the PostgreSQL server `make test` starts.
+        .target(name: "PlatformTestSupport", dependencies: ["PlatformStorage", .product(name: "SQLKit", package: "sql-kit")], path: "Tests/PlatformTestSupport"),
+        .testTarget(name: "PlatformStorageTests", dependencies: ["PlatformStorage", "PlatformTestSupport"]),
+        // Domain events: the transactional outbox a service writes, and the offsets and seen
+        // event ids a consumer keeps in its own database.
+        .target(
+            name: "PlatformEvents",
+            dependencies: ["PlatformStorage", .product(name: "WeftMessages", package: "Weft")]
+        ),
+        .testTarget(name: "PlatformEventsTests", dependencies: ["PlatformEvents", "PlatformStorage", "PlatformTestSupport"]),
     ]
 )

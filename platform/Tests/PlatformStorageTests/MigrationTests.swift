@@ -1,5 +1,6 @@
 import Foundation
 import PlatformStorage
+import PlatformTestSupport
 import SQLKit
 import Testing
 
