@@ -32,8 +32,14 @@ let package = Package(
         // event ids a consumer keeps in its own database.
         .target(
             name: "PlatformEvents",
-            dependencies: ["PlatformStorage", .product(name: "WeftMessages", package: "Weft")]
+            dependencies: [
+                "PlatformStorage", .product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft"),
+            ],
+            plugins: [.plugin(name: "WeftCodegenPlugin", package: "Weft")]
         ),
-        .testTarget(name: "PlatformEventsTests", dependencies: ["PlatformEvents", "PlatformStorage", "PlatformTestSupport"]),
+        .testTarget(
+            name: "PlatformEventsTests",
+            dependencies: ["PlatformEvents", "PlatformStorage", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft")]
+        ),
     ]
 )

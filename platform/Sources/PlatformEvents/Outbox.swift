@@ -16,6 +16,14 @@ public struct OutboxEvent: Sendable, Hashable {
     /// The message, protobuf binary.
     public let payload: [UInt8]
 
+    public init(offset: Int64, id: String, topic: String, type: String, payload: [UInt8]) {
+        self.offset = offset
+        self.id = id
+        self.topic = topic
+        self.type = type
+        self.payload = payload
+    }
+
     /// The message, when it is a `Message`.
     public func message<Message: WeftMessage>(_ type: Message.Type) throws -> Message? {
         guard self.type == Message.descriptor.fullName else { return nil }

@@ -1,0 +1,83 @@
+import Foundation
+import PlatformStorage
+import SQLKit
+import WeftRPC
+
+/// Serves a service's outbox to its consumers over the mesh (the embedded event transport):
+/// each `Subscribe` sends the events after the consumer's offset, then polls for new ones until
+/// the consumer cancels.
+public struct OutboxEventSource: EventSource.Handler {
+    let database: Database
+    /// How long to wait before looking again when the outbox has nothing new.
+    let pollInterval: Duration
+    /// Events read from the outbox at a time.
+    let batchSize: Int
+
+    public init(database: Database, pollInterval: Duration = .milliseconds(200), batchSize: Int = 100) {
+        self.database = database
+        self.pollInterval = pollInterval
+        self.batchSize = batchSize
+    }
+
+    public func subscribe(_ request: SubscribeRequest, responses: ResponseWriter<Event>, context: ServerContext) async throws {
+        var after = request.afterOffset
+        while !Task.isCancelled {
+            let events = try await Outbox.events(after: after, topics: request.topics, limit: batchSize, in: database)
+            for event in events {
+                try await responses.write(Event(offset: event.offset, id: event.id, topic: event.topic, type: event.type, payload: Data(event.payload)))
+                after = event.offset
+            }
+            if events.count < batchSize { try await Task.sleep(for: pollInterval) }
+        }
+    }
+}
+
+/// A consumer of another service's events over the embedded transport: subscribes from the
+/// offset its ledger holds, applies each event once in its own transaction, and after a broken
+/// stream subscribes again from where it got (an event delivered twice is ignored by id).
+public struct EventSubscription: Sendable {
+    /// The producing service's events, e.g. `try mesh.client(EventSource.self, upstream: "catalog")`.
+    public let source: EventSource.Client
+    /// The producer's name in the consumer's ledger (e.g. "catalog").
+    public let sourceName: String
+    /// The consumer's name in its ledger (e.g. "inventory.archived-products").
+    public let consumer: String
+    public let topics: [String]
+    /// The consumer's database, which holds its ledger.
+    public let database: Database
+    /// How long to wait before subscribing again after a failure.
+    public let retryDelay: Duration
+
+    public init(
+        source: EventSource.Client, sourceName: String, consumer: String, topics: [String] = [], database: Database,
+        retryDelay: Duration = .seconds(1)
+    ) {
+        self.source = source
+        self.sourceName = sourceName
+        self.consumer = consumer
+        self.topics = topics
+        self.database = database
+        self.retryDelay = retryDelay
+    }
+
+    /// Applies events until cancelled: `effect` runs in the transaction that records the event.
+    public func run(effect: @escaping @Sendable (OutboxEvent, any SQLDatabase) async throws -> Void) async {
+        while !Task.isCancelled {
+            do {
+                let after = try await ConsumerLedger.offset(of: consumer, from: sourceName, in: database)
+                try await source.subscribe(SubscribeRequest(topics: topics, afterOffset: after)) { events in
+                    for try await event in events {
+                        let received = OutboxEvent(
+                            offset: event.offset, id: event.id, topic: event.topic, type: event.type, payload: [UInt8](event.payload))
+                        try await ConsumerLedger.apply(received, from: sourceName, as: consumer, in: database) { db in
+                            try await effect(received, db)
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+            }
+            try? await Task.sleep(for: retryDelay)
+        }
+    }
+}
