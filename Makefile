@@ -81,7 +81,7 @@ clients-swift-test: build python-deps
 # The platform package (platform/): its tests against SQLite and a PostgreSQL server started
 # for the run in a temporary directory (scripts/postgres.sh), stopped afterwards.
 platform-test: apt-deps
-	pg=$$(mktemp -d) && trap 'scripts/postgres.sh stop "$$pg"; rm -rf "$$pg"' EXIT && \
+	pg=$$(mktemp -d) && trap 'scripts/postgres.sh stop "$$pg"; rm -rf "$$pg"' EXIT INT TERM && \
 	url=$$(scripts/postgres.sh start "$$pg") && \
 	WEFT_TEST_POSTGRES_URL=$$url WEFT_REQUIRE_POSTGRES=1 swift test --package-path platform $(SWIFT_BUILD_FLAGS)
 

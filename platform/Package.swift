@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Databases and their migrations: a SQLite file by default, PostgreSQL for a postgres:// URL.
@@ -34,6 +35,7 @@ let package = Package(
             name: "PlatformEvents",
             dependencies: [
                 "PlatformStorage", .product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             plugins: [.plugin(name: "WeftCodegenPlugin", package: "Weft")]
         ),

@@ -5,7 +5,8 @@ import WeftMessages
 
 /// One domain event as the outbox holds it.
 public struct OutboxEvent: Sendable, Hashable {
-    /// Its place in the outbox: every later committed event has a larger one.
+    /// Its place in the outbox: every later committed event has a larger one. (`offset` and
+    /// `type` are SQL keywords: quote them in raw SQL.)
     public let offset: Int64
     /// Unique across the platform; consumers drop an id they have seen (JetStream does too).
     public let id: String
@@ -16,6 +17,7 @@ public struct OutboxEvent: Sendable, Hashable {
     /// The message, protobuf binary.
     public let payload: [UInt8]
 
+    /// An event with these parts (what a transport delivers).
     public init(offset: Int64, id: String, topic: String, type: String, payload: [UInt8]) {
         self.offset = offset
         self.id = id
@@ -39,13 +41,17 @@ public enum Outbox {
     public static func migration(_ version: Int) -> Migration {
         Migration(version, "outbox") { db, engine in
             try await db.create(table: "weft_outbox")
-                .column("offset", type: engine == .postgres ? .custom(SQLRaw("BIGSERIAL")) : .bigint, .primaryKey(autoIncrement: engine == .sqlite))
+                // SQLite: AUTOINCREMENT, so an offset is never handed out twice, even after the
+                // newest rows are deleted.
+                .column("offset", type: engine == .postgres ? .custom(SQLRaw("BIGSERIAL PRIMARY KEY")) : .custom(SQLRaw("INTEGER PRIMARY KEY AUTOINCREMENT")))
                 .column("event_id", type: .text, .notNull, .unique)
                 .column("topic", type: .text, .notNull)
                 .column("type", type: .text, .notNull)
                 .column("payload", type: .blob, .notNull)
                 .column("created_at", type: .text, .notNull)
                 .run()
+            // Subscribers filtering by topic read from an offset on.
+            try await db.create(index: "weft_outbox_topic_offset").on("weft_outbox").column("topic").column("offset").run()
         }
     }
 
@@ -92,7 +98,8 @@ public enum Outbox {
 
 /// What a consumer keeps in its own database: how far it has read each source, and the ids of
 /// the events it applied, both written in the transaction that applies an event. Its effect
-/// happens exactly once however often the event is delivered.
+/// happens exactly once however often the event is delivered, for the writes it makes through
+/// the `db` it is given. Offsets are kept per consumer and source (not per topic set).
 public enum ConsumerLedger {
     /// The migration that makes the ledger's tables; a consuming service lists it among its own.
     public static func migration(_ version: Int) -> Migration {
@@ -128,25 +135,28 @@ public enum ConsumerLedger {
         effect: @escaping @Sendable (any SQLDatabase) async throws -> Void
     ) async throws -> Bool {
         try await database.transaction { db in
-            let seen = try await db.select().column("event_id").from("weft_consumed_events")
-                .where("consumer", .equal, SQLBind(consumer)).where("event_id", .equal, SQLBind(event.id)).first()
             try await advance(consumer, from: source, to: event.offset, in: db)
-            guard seen == nil else { return false }
-            try await db.insert(into: "weft_consumed_events").columns("consumer", "event_id").values(SQLBind(consumer), SQLBind(event.id)).run()
+            // A seen id inserts nothing and returns no row: two instances of one consumer
+            // delivering the same event apply it once, neither failing.
+            let recorded = try await db.insert(into: "weft_consumed_events").columns("consumer", "event_id")
+                .values(SQLBind(consumer), SQLBind(event.id))
+                .ignoringConflicts(with: ["consumer", "event_id"])
+                .returning("event_id").first()
+            guard recorded != nil else { return false }
             try await effect(db)
             return true
         }
     }
 
-    /// Moves the consumer's offset forward to `offset` (a redelivered older event leaves it).
+    /// Moves the consumer's offset forward to `offset`; a redelivered older event, or another
+    /// instance that got further, leaves it (the comparison is the database's, in one statement).
     private static func advance(_ consumer: String, from source: String, to offset: Int64, in db: any SQLDatabase) async throws {
-        let current = try await db.select().column("last_offset").from("weft_consumer_offsets")
-            .where("consumer", .equal, SQLBind(consumer)).where("source", .equal, SQLBind(source))
-            .first()?.decode(column: "last_offset", as: Int64.self) ?? 0
-        guard offset > current else { return }
         try await db.insert(into: "weft_consumer_offsets").columns("consumer", "source", "last_offset")
             .values(SQLBind(consumer), SQLBind(source), SQLBind(offset))
-            .onConflict(with: ["consumer", "source"]) { $0.set("last_offset", to: SQLBind(offset)) }
+            .onConflict(with: ["consumer", "source"]) { update in
+                update.set(excludedValueOf: "last_offset")
+                    .where(SQLColumn("last_offset", table: "weft_consumer_offsets"), .lessThan, SQLColumn("last_offset", table: "excluded"))
+            }
             .run()
     }
 }

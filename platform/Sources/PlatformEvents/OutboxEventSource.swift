@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PlatformStorage
 import SQLKit
 import WeftRPC
@@ -42,15 +43,18 @@ public struct EventSubscription: Sendable {
     public let sourceName: String
     /// The consumer's name in its ledger (e.g. "inventory.archived-products").
     public let consumer: String
+    /// Only these topics; all when empty.
     public let topics: [String]
     /// The consumer's database, which holds its ledger.
     public let database: Database
     /// How long to wait before subscribing again after a failure.
     public let retryDelay: Duration
+    /// Where a broken subscription (or an effect that failed) is reported before the retry.
+    public let logger: Logger
 
     public init(
         source: EventSource.Client, sourceName: String, consumer: String, topics: [String] = [], database: Database,
-        retryDelay: Duration = .seconds(1)
+        retryDelay: Duration = .seconds(1), logger: Logger = Logger(label: "weft.platform.events")
     ) {
         self.source = source
         self.sourceName = sourceName
@@ -58,6 +62,7 @@ public struct EventSubscription: Sendable {
         self.topics = topics
         self.database = database
         self.retryDelay = retryDelay
+        self.logger = logger
     }
 
     /// Applies events until cancelled: `effect` runs in the transaction that records the event.
@@ -76,6 +81,7 @@ public struct EventSubscription: Sendable {
                 }
             } catch {
                 if Task.isCancelled { return }
+                logger.warning("events from \(sourceName) stopped; subscribing again", metadata: ["consumer": "\(consumer)", "error": "\(error)"])
             }
             try? await Task.sleep(for: retryDelay)
         }

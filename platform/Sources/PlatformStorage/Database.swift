@@ -14,9 +14,13 @@ import SQLKit
 public final class Database: Sendable {
     /// Which engine the database is (for the few statements whose SQL differs).
     public enum Engine: String, Sendable {
-        case sqlite, postgres
+        /// An embedded SQLite file.
+        case sqlite
+        /// A PostgreSQL server.
+        case postgres
     }
 
+    /// The engine behind this database.
     public let engine: Engine
     /// What the database is, for messages: the SQLite file, or the PostgreSQL URL without its password.
     public let location: String
@@ -54,6 +58,9 @@ public final class Database: Sendable {
             }
             return database
         }
+        if let scheme = url.range(of: "://").map({ url[..<$0.lowerBound] }), !url.hasPrefix("sqlite:") {
+            throw StorageError("database URL scheme \(scheme) is not postgres:// or a SQLite file path")
+        }
         let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
@@ -69,31 +76,63 @@ public final class Database: Sendable {
         return database
     }
 
-    /// Runs `body` with one connection: its statements see each other and run in order.
+    /// A session the current task holds on a database, so that a session or transaction opened
+    /// inside it joins it (SQLite has one connection: a second would wait for the first forever).
+    private struct HeldSession: Sendable {
+        let session: any SQLDatabase
+        var inTransaction: Bool
+    }
+
+    @TaskLocal private static var held: [ObjectIdentifier: HeldSession] = [:]
+
+    /// Runs `body` with one connection: its statements see each other and run in order. Inside
+    /// another session or transaction on this database, `body` joins it.
     public func withSession<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        if let current = Self.held[ObjectIdentifier(self)] { return try await body(current.session) }
+        return try await withNewSession { session in
+            try await Self.$held.withValue(Self.held.merging([ObjectIdentifier(self): HeldSession(session: session, inTransaction: false)]) { $1 }) {
+                try await body(session)
+            }
+        }
+    }
+
+    private func withNewSession<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch pool {
         case .sqlite(let pool):
             try await pool.withConnection(logger: logger) { connection in
                 connection.eventLoop.makeFutureWithTask { try await body(connection.sql()) }
             }.get()
         case .postgres(let pool):
-            try await pool.database(logger: logger).sql().withSession(body)
+            try await pool.withConnection(logger: logger) { connection in
+                connection.eventLoop.makeFutureWithTask { try await body(connection.sql()) }
+            }.get()
         }
     }
 
     /// Runs `body` in one transaction: all of its statements take effect, or none (it rolls
     /// back when `body` throws). SQLite takes its write lock at the start, so two writers
-    /// never deadlock upgrading their locks.
+    /// never deadlock upgrading their locks. A transaction inside another joins it. Let a failed statement end the transaction (throw
+    /// it on): PostgreSQL aborts a transaction at its first error, and one whose error was
+    /// caught inside `body` commits nothing. Use `ON CONFLICT` clauses for expected conflicts.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let begin = engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        let key = ObjectIdentifier(self)
         return try await withSession { session in
+            // A transaction inside a transaction is part of it.
+            if Self.held[key]?.inTransaction == true { return try await body(session) }
             try await session.raw(SQLQueryString(begin)).run()
             do {
-                let result = try await body(session)
+                let result = try await Self.$held.withValue(Self.held.merging([key: HeldSession(session: session, inTransaction: true)]) { $1 }) {
+                    try await body(session)
+                }
                 try await session.raw("COMMIT").run()
                 return result
             } catch {
-                try? await session.raw("ROLLBACK").run()
+                do {
+                    try await session.raw("ROLLBACK").run()
+                } catch let rollback {
+                    self.logger.error("ROLLBACK failed after \(error): \(rollback)")
+                }
                 throw error
             }
         }
@@ -118,6 +157,7 @@ public final class Database: Sendable {
 public struct StorageError: Error, Sendable, CustomStringConvertible {
     public let description: String
 
+    /// An error saying `description`.
     public init(_ description: String) {
         self.description = description
     }

@@ -2,7 +2,8 @@ import Foundation
 import SQLKit
 
 /// One step of a service's schema: applied once, in version order, in a transaction of its own,
-/// and recorded in `weft_schema_migrations`.
+/// and recorded in `weft_schema_migrations`. Number them 1, 2, 3… with no gaps: a step added
+/// later with a version below the database's is never applied.
 public struct Migration: Sendable {
     /// 1, 2, 3…: the schema version this step brings the database to.
     public let version: Int
@@ -11,6 +12,7 @@ public struct Migration: Sendable {
     /// The statements (the engine says where SQLite and PostgreSQL differ).
     public let apply: @Sendable (any SQLDatabase, Database.Engine) async throws -> Void
 
+    /// A step to `version`, described by `name`.
     public init(_ version: Int, _ name: String, apply: @escaping @Sendable (any SQLDatabase, Database.Engine) async throws -> Void) {
         self.version = version
         self.name = name
@@ -30,7 +32,10 @@ extension Database {
         let ordered = migrations.sorted { $0.version < $1.version }
         precondition(Set(ordered.map(\.version)).count == ordered.count, "two migrations of \(service) share a version")
         let newest = ordered.last?.version ?? 0
-        try await withSession { session in
+        let engine = self.engine
+        try await transaction { session in
+            // Two instances creating the table at once would collide on PostgreSQL's catalog.
+            if engine == .postgres { try await session.raw("SELECT pg_advisory_xact_lock(\(literal: Self.migrationLockKey))").run() }
             try await session.create(table: "weft_schema_migrations").ifNotExists()
                 .column("version", type: .bigint, .primaryKey(autoIncrement: false))
                 .column("name", type: .text, .notNull)
@@ -45,10 +50,11 @@ extension Database {
                 """)
         }
         for migration in ordered where migration.version > before {
-            let engine = self.engine
             try await transaction { session in
-                // Another instance may have applied it meanwhile: recording the version first
-                // makes the second attempt fail on the key, rolling its copy back.
+                // Instances starting together take turns (PostgreSQL: an advisory lock; SQLite:
+                // BEGIN IMMEDIATE), and one finding the step applied by another skips it.
+                if engine == .postgres { try await session.raw("SELECT pg_advisory_xact_lock(\(literal: Self.migrationLockKey))").run() }
+                guard try await Self.newestVersion(in: session) < migration.version else { return }
                 try await session.insert(into: "weft_schema_migrations")
                     .columns("version", "name", "applied_at")
                     .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(ISO8601DateFormatter().string(from: Date())))
@@ -59,12 +65,17 @@ extension Database {
         return (before, max(before, newest))
     }
 
-    /// The newest version recorded, 0 for a new database.
+    /// The newest version recorded (0 when none is); the database must have been migrated once.
     public func currentVersion() async throws -> Int {
-        try await withSession { session in
-            let row = try await session.select().column(SQLFunction("MAX", args: SQLColumn("version")), as: "version")
-                .from("weft_schema_migrations").first()
-            return try row?.decodeNil(column: "version") == false ? try row?.decode(column: "version", as: Int.self) ?? 0 : 0
-        }
+        try await withSession { try await Self.newestVersion(in: $0) }
     }
+
+    private static func newestVersion(in session: any SQLDatabase) async throws -> Int {
+        let row = try await session.select().column(SQLFunction("MAX", args: SQLColumn("version")), as: "version")
+            .from("weft_schema_migrations").first()
+        return try row?.decodeNil(column: "version") == false ? try row?.decode(column: "version", as: Int.self) ?? 0 : 0
+    }
+
+    /// The advisory lock key of migrations on PostgreSQL ("weftmigr" as an integer).
+    static let migrationLockKey: Int64 = 0x7765_6674_6D69_6772
 }

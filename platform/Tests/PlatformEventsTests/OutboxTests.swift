@@ -104,6 +104,10 @@ import WeftMessages
             }
         }
         #expect(try await ConsumerLedger.offset(of: "mirror", from: "notes", in: database) == events[1].offset)
+        let ids = try await database.withSession { db in
+            try await db.select().column("id").from("notes").all().map { try $0.decode(column: "id", as: String.self) }
+        }
+        #expect(!ids.contains("mirror-c"))
         #expect(try await ConsumerLedger.apply(third, from: "notes", as: "mirror", in: database) { _ in })
         try await database.close()
     }

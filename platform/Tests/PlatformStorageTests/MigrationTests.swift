@@ -84,6 +84,49 @@ import Testing
         try await database.close()
     }
 
+    /// Sessions and transactions opened inside a transaction join it (SQLite has one
+    /// connection: a second session would wait for the first forever).
+    @Test(arguments: TestDatabases.Backend.allCases)
+    func nestedSessionsJoinTheTransaction(_ backend: TestDatabases.Backend) async throws {
+        guard let url = try await TestDatabases.fresh(backend) else { return }
+        let database = try await Database.open(url)
+        try await database.migrate([Self.first], service: "notes")
+        struct Abandoned: Error {}
+        await #expect(throws: Abandoned.self) {
+            try await database.transaction { db in
+                try await db.insert(into: "notes").columns("id", "text").values(SQLBind(1), SQLBind("inner")).run()
+                // The nested read sees the uncommitted row: it is the same transaction.
+                let seen = try await database.withSession { try await $0.select().column("text").from("notes").all().count }
+                #expect(seen == 1)
+                try await database.transaction { try await $0.insert(into: "notes").columns("id", "text").values(SQLBind(2), SQLBind("nested")).run() }
+                throw Abandoned()
+            }
+        }
+        // The nested transaction was part of the outer one, which rolled back.
+        #expect(try await database.withSession { try await $0.select().column("id").from("notes").all().count } == 0)
+        try await database.close()
+    }
+
+    /// Two instances of a service starting together: each step is applied once, neither fails.
+    @Test(arguments: TestDatabases.Backend.allCases)
+    func instancesMigratingTogetherApplyEachStepOnce(_ backend: TestDatabases.Backend) async throws {
+        guard let url = try await TestDatabases.fresh(backend) else { return }
+        let (one, two) = (try await Database.open(url), try await Database.open(url))
+        async let a = one.migrate([Self.first, Self.second], service: "notes")
+        async let b = two.migrate([Self.first, Self.second], service: "notes")
+        let (first, second) = try await (a, b)
+        #expect(first.to == 2 && second.to == 2)
+        let rows = try await one.withSession { try await $0.select().column("version").from("weft_schema_migrations").all().count }
+        #expect(rows == 2)
+        try await one.close()
+        try await two.close()
+    }
+
+    @Test func anUnknownURLSchemeIsRefused() async throws {
+        let error = await #expect(throws: StorageError.self) { try await Database.open("mysql://db/x") }
+        #expect(error?.description.contains("database URL scheme mysql is not postgres://") == true)
+    }
+
     @Test func anUnreachableServerIsNamed() async throws {
         let error = await #expect(throws: StorageError.self) { try await Database.open("postgres://nobody:secret@127.0.0.1:9/none") }
         #expect(error?.description.contains("cannot reach PostgreSQL at postgres://nobody:***@127.0.0.1:9/none") == true, "\(String(describing: error))")
