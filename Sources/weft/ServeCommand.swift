@@ -6,16 +6,17 @@ import WeftRPC
 
 /// `weft serve --config FILE [SERVICE...]`: runs services that ship inside Weft as a mesh
 /// service (mutual TLS, policy, health, reflection, metrics, call log), until SIGTERM drains it.
+/// A program of one's own runs its services the same way from its own `ServiceRegistry`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve Weft's built-in services with a mesh configuration (configuration: README.md).",
-        discussion: "Built-in services: \(builtIn.keys.sorted().joined(separator: ", ")). Without SERVICE, all of them.")
+        discussion: "Built-in services: \(builtIn.names.joined(separator: ", ")). Without SERVICE, all of them.")
 
     /// The services that ship inside Weft, by fully qualified name.
-    static let builtIn: [String: @Sendable () -> any RegisteredService] = [
-        "weft.interop.v1.TestService": { InteropTestService() },
-    ]
+    static let builtIn = ServiceRegistry([
+        "weft.interop.v1.TestService": { _ in InteropTestService() },
+    ])
 
     @Option(help: "The service's JSON mesh configuration file.")
     var config: String
@@ -24,20 +25,20 @@ struct ServeCommand: AsyncParsableCommand {
     var services: [String] = []
 
     func validate() throws {
-        for name in services where Self.builtIn[name] == nil {
-            throw ValidationError("\(name) is not a built-in service; choose from \(Self.builtIn.keys.sorted().joined(separator: ", "))")
+        for name in services where !Self.builtIn.names.contains(name) {
+            throw ValidationError("\(name) is not a built-in service; choose from \(Self.builtIn.names.joined(separator: ", "))")
         }
     }
 
     /// `MeshService.run`, as a service's own `main` would call it: a service that cannot start
     /// says why in one line on standard error and exits with status 1.
     func run() async {
-        let names = services.isEmpty ? Self.builtIn.keys.sorted() : services
-        await MeshService.run(configurationFile: config, services: names.compactMap { Self.builtIn[$0]?() }) { service in
+        guard let builder = try? Self.builtIn.builder(for: services) else { return }  // validate() has named the unknown
+        await MeshService.run(configurationFile: config, started: { service in
             let configuration = service.configuration
             var listening = "LISTENING \(configuration.host):\(service.server.port)"
             if let admin = service.admin, let address = configuration.admin { listening += " admin \(address.host):\(admin.port)" }
             FileHandle.standardOutput.write(Data((listening + "\n").utf8))
-        }
+        }, services: builder)
     }
 }
