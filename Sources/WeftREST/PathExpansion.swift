@@ -40,14 +40,14 @@ struct PathExpansion {
 
     /// The path with every variable replaced by its value, encoded; `value(field)` gives a
     /// field's text or nil when unset.
-    func path(_ value: (String) -> String?) throws -> String {
+    func path(_ value: (String) throws -> String?) throws -> String {
         var path = ""
         for piece in pieces {
             switch piece {
             case .text(let text):
                 path += text
             case .variable(let field, let pattern):
-                guard let text = value(field), !text.isEmpty else {
+                guard let text = try value(field), !text.isEmpty else {
                     throw RESTRequestError("field \(field) is part of the path and must be set")
                 }
                 path += try Self.expand(text, field: field, pattern: pattern)

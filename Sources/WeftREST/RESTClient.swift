@@ -108,7 +108,7 @@ public struct RESTClient: Sendable {
         }
         let parts = try RESTRequestParts(
             route: route, request: try fields(JSONEncodingOptions(preserveProtoNames: true)),
-            withDefaults: try fields(JSONEncodingOptions(alwaysPrintDefaults: true, preserveProtoNames: true)))
+            withDefaults: { try fields(JSONEncodingOptions(alwaysPrintDefaults: true, preserveProtoNames: true)) })
         return try makeRequest(route, parts, options: options.over(defaults), accept: accept)
     }
 

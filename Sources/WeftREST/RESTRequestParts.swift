@@ -11,13 +11,13 @@ struct RESTRequestParts {
 
     /// The parts of `request`, given as its proto3 JSON object written with proto field names
     /// (the names the template uses; the gateway takes them as it takes JSON names);
-    /// `withDefaults` is the same written with every default too (a path may hold `0` or an
-    /// enum's first value, which proto3 JSON leaves out).
-    init(route: RESTRoute, request: JSONValue, withDefaults: JSONValue? = nil) throws {
+    /// `withDefaults` writes it with every default too, asked for only when a path field is
+    /// missing (a path may hold `0` or an enum's first value, which proto3 JSON leaves out).
+    init(route: RESTRoute, request: JSONValue, withDefaults: () throws -> JSONValue = { .null }) throws {
         let expansion = try PathExpansion(template: route.template)
         var rest = request
         path = try expansion.path { field in
-            switch (withDefaults ?? request).member(at: field) {
+            switch try request.member(at: field) ?? withDefaults().member(at: field) {
             case .string(let text)?: text
             case .number(let text)?: text
             case .bool(let value)?: value ? "true" : "false"

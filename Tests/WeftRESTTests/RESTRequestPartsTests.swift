@@ -39,7 +39,7 @@ import WeftMessages
         let defaults = try with.withUTF8 { try JSONValue(parsing: UnsafeRawBufferPointer($0)) }
         var without = "{}"
         let request = try without.withUTF8 { try JSONValue(parsing: UnsafeRawBufferPointer($0)) }
-        let parts = try RESTRequestParts(route: RESTRoute(method: "GET", template: "/v1/shelves/{shelf}/{on}"), request: request, withDefaults: defaults)
+        let parts = try RESTRequestParts(route: RESTRoute(method: "GET", template: "/v1/shelves/{shelf}/{on}"), request: request, withDefaults: { defaults })
         #expect(parts.path == "/v1/shelves/0/false")
         #expect(parts.query.isEmpty)
         let body = try Self.parts(RESTRoute(method: "POST", template: "/v1/books", body: "book"), "{}")

@@ -50,14 +50,7 @@ struct ComponentNames {
             // Still taken (a nested `Item.Part` beside an `ItemPart`, a package-less `Status`):
             // the full name, numbered if even that is taken.
             if taken.contains(name) { name = OpenAPIPath.identifier(candidate.fullName) }
-            let base = name
-            var number = 2
-            while taken.contains(name) {
-                name = "\(base)\(number)"
-                number += 1
-            }
-            taken.insert(name)
-            names[candidate.fullName] = name
+            names[candidate.fullName] = OpenAPIPath.claim(name, separator: "", in: &taken)
         }
         self.names = names
     }

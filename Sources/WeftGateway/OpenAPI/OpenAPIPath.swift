@@ -110,15 +110,7 @@ struct OpenAPIPath {
     private mutating func rename(_ names: [String]) {
         var taken: Set<String> = []
         for (index, name) in names.enumerated() {
-            let base = Self.identifier(name)
-            var unique = base
-            var suffix = 2
-            while taken.contains(unique) {
-                unique = "\(base)_\(suffix)"
-                suffix += 1
-            }
-            taken.insert(unique)
-            parameters[index].name = unique
+            parameters[index].name = Self.claim(Self.identifier(name), separator: "_", in: &taken)
         }
     }
 
@@ -147,6 +139,18 @@ struct OpenAPIPath {
         if ["sses", "xes", "ches", "shes"].contains(where: plural.hasSuffix) { return String(plural.dropLast(2)) }
         if plural.hasSuffix("s"), !plural.hasSuffix("ss") { return String(plural.dropLast()) }
         return plural
+    }
+
+    /// `base`, or `base` with a number (2, 3…) after `separator` when it is taken; added to `taken`.
+    static func claim(_ base: String, separator: String, in taken: inout Set<String>) -> String {
+        var unique = base
+        var number = 2
+        while taken.contains(unique) {
+            unique = base + separator + String(number)
+            number += 1
+        }
+        taken.insert(unique)
+        return unique
     }
 
     /// `name` with every character but ASCII letters, digits and `_` as `_` (`book.name` →

@@ -112,7 +112,7 @@ struct EnumEmitter {
             out.block("public var statusCode: Int") { out in
                 out.switchBlock("self") { out in
                     for primary in primaries {
-                        guard let code = primary.value.errorCode, let number = Self.statusCodes[code] else { continue }
+                        guard let code = primary.value.errorCode, let number = StatusCodeNames.numbers[code] else { continue }
                         out.line("case .\(primary.caseName): \(number)  // \(code)")
                     }
                     out.line("default: 2  // UNKNOWN")
@@ -120,11 +120,4 @@ struct EnumEmitter {
             }
         }
     }
-
-    /// gRPC's status code numbers by canonical name.
-    private static let statusCodes: [String: Int] = [
-        "CANCELLED": 1, "UNKNOWN": 2, "INVALID_ARGUMENT": 3, "DEADLINE_EXCEEDED": 4, "NOT_FOUND": 5, "ALREADY_EXISTS": 6,
-        "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8, "FAILED_PRECONDITION": 9, "ABORTED": 10, "OUT_OF_RANGE": 11,
-        "UNIMPLEMENTED": 12, "INTERNAL": 13, "UNAVAILABLE": 14, "DATA_LOSS": 15, "UNAUTHENTICATED": 16,
-    ]
 }

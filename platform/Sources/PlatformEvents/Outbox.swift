@@ -64,10 +64,9 @@ public enum Outbox {
     /// never skips an event committed late.
     @discardableResult
     public static func append(
-        _ event: some WeftMessage, topic: String, id: String = UUID().uuidString.lowercased(),
-        in db: any SQLDatabase, engine: Database.Engine
+        _ event: some WeftMessage, topic: String, id: String = UUID().uuidString.lowercased(), in db: any SQLDatabase
     ) async throws -> String {
-        if engine == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(\(literal: lockKey))").run() }
+        if db.dialect.name == "postgresql" { try await db.raw("SELECT pg_advisory_xact_lock(\(literal: lockKey))").run() }
         try await db.insert(into: "weft_outbox")
             .columns("event_id", "topic", "type", "payload", "created_at")
             .values(

@@ -25,10 +25,9 @@ import WeftMessages
     /// Writes a note and its event in one transaction, or neither; `lingering` holds the
     /// transaction open a moment after the append, so commits of concurrent writers interleave.
     static func addNote(_ id: String, failing: Bool = false, lingering: Bool = false, in database: Database) async throws {
-        let engine = database.engine
         try await database.transaction { db in
             try await db.insert(into: "notes").columns("id").values(SQLBind(id)).run()
-            try await Outbox.append(Google_Protobuf_StringValue(value: id), topic: "notes", id: "note-\(id)", in: db, engine: engine)
+            try await Outbox.append(Google_Protobuf_StringValue(value: id), topic: "notes", id: "note-\(id)", in: db)
             if lingering { try await Task.sleep(for: .milliseconds(Int.random(in: 0...15))) }
             if failing { throw CancellationError() }
         }

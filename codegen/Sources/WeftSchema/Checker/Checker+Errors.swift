@@ -1,14 +1,20 @@
+/// gRPC's status codes by canonical name: what `(weft.api.error_code)` may name (OK is no error)
+/// and the numbers generated code sends.
+public enum StatusCodeNames {
+    public static let numbers: [String: Int] = [
+        "CANCELLED": 1, "UNKNOWN": 2, "INVALID_ARGUMENT": 3, "DEADLINE_EXCEEDED": 4, "NOT_FOUND": 5, "ALREADY_EXISTS": 6,
+        "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8, "FAILED_PRECONDITION": 9, "ABORTED": 10, "OUT_OF_RANGE": 11,
+        "UNIMPLEMENTED": 12, "INTERNAL": 13, "UNAVAILABLE": 14, "DATA_LOSS": 15, "UNAUTHENTICATED": 16,
+    ]
+
+    /// The names of the error codes, in code order (for suggestions).
+    static let errors = numbers.sorted { $0.value < $1.value }.map(\.key)
+}
+
 /// Typed errors (`weft/api/errors.proto`): a top-level enum with `(weft.api.error_domain)` lists
 /// a service's error reasons, each value but the first naming the gRPC code it is sent with in
 /// `(weft.api.error_code)`.
 extension Checker {
-    /// The canonical gRPC status code names a reason may be sent with (OK is no error).
-    static let errorCodeNames = [
-        "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-        "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-        "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-    ]
-
     /// Reads the enum's error domain and its values' codes, with a diagnostic for each mistake.
     mutating func interpretErrorOptions(of decl: inout EnumDecl, resolver: ScopeResolver) {
         let current = decl
@@ -28,7 +34,7 @@ extension Checker {
                     log.error("(weft.api.error_code) needs the enum to set (weft.api.error_domain)", at: option.location)
                     continue
                 }
-                guard case .string(let code) = option.value, Self.errorCodeNames.contains(code) else {
+                guard case .string(let code) = option.value, StatusCodeNames.errors.contains(code) else {
                     log.error("(weft.api.error_code) must be a gRPC status code name other than OK, e.g. \"NOT_FOUND\""
                         + Self.suggestion(for: option.value), at: option.location)
                     continue
@@ -48,21 +54,17 @@ extension Checker {
 
     /// Whether `option` sets the extension `fullName` (resolved from the enum's scope).
     func isErrorOption(_ option: OptionAssignment, _ fullName: String, _ decl: EnumDecl, _ resolver: ScopeResolver) -> Bool {
-        guard option.name.hasPrefix("("), let close = option.name.firstIndex(of: ")"),
-              option.name.index(after: close) == option.name.endIndex else { return false }
-        let name = String(option.name[option.name.index(after: option.name.startIndex)..<close])
-        if case .found(let resolved, let symbol) = resolver.resolve(name, in: Self.parentScope(of: decl.fullName), typesOnly: false),
-           symbol.kind == .extensionField {
-            return resolved == fullName
-        }
-        return false
+        guard option.name.hasSuffix(")"),
+              case .found(let resolved, let symbol)? = Self.resolveCustomOption(option, scope: Self.parentScope(of: decl.fullName), resolver: resolver)?.resolution
+        else { return false }
+        return symbol.kind == .extensionField && resolved == fullName
     }
 
     private static func suggestion(for value: OptionValue) -> String {
         guard case .string(let text) = value else { return "" }
         let upper = String(text.uppercased().map { $0 == " " ? "_" : $0 })
-        if let match = errorCodeNames.first(where: { $0 == upper }) { return " (did you mean \"\(match)\"?)" }
-        let close = errorCodeNames.min { editDistance($0, upper) < editDistance($1, upper) }
+        if let match = StatusCodeNames.errors.first(where: { $0 == upper }) { return " (did you mean \"\(match)\"?)" }
+        let close = StatusCodeNames.errors.min { editDistance($0, upper) < editDistance($1, upper) }
         guard let close, editDistance(close, upper) <= 2 else { return "" }
         return " (did you mean \"\(close)\"?)"
     }

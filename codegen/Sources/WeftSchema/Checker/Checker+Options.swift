@@ -53,9 +53,8 @@ extension Checker {
     /// The full name of the extension a `(name)` option sets, or nil for a built-in option.
     /// An unknown custom option is kept, with a warning (protoc rejects it).
     private mutating func customOptionExtension(_ option: OptionAssignment, scope: String, resolver: ScopeResolver, warn: Bool) -> String? {
-        guard option.name.hasPrefix("("), let close = option.name.firstIndex(of: ")") else { return nil }
-        let name = String(option.name[option.name.index(after: option.name.startIndex)..<close])
-        switch resolver.resolve(name, in: scope, typesOnly: false) {
+        guard let (name, resolution) = Self.resolveCustomOption(option, scope: scope, resolver: resolver) else { return nil }
+        switch resolution {
         case .found(let fullName, let symbol) where symbol.kind == .extensionField:
             return fullName
         case .found where warn:
@@ -66,6 +65,15 @@ extension Checker {
             break
         }
         return nil
+    }
+
+    /// A `(name)` option's extension name as written and what it resolves to; nil for a built-in option.
+    static func resolveCustomOption(
+        _ option: OptionAssignment, scope: String, resolver: ScopeResolver
+    ) -> (name: String, resolution: ScopeResolver.Outcome)? {
+        guard option.name.hasPrefix("("), let close = option.name.firstIndex(of: ")") else { return nil }
+        let name = String(option.name[option.name.index(after: option.name.startIndex)..<close])
+        return (name, resolver.resolve(name, in: scope, typesOnly: false))
     }
 
     private mutating func interpretOptions(of method: inout MethodDecl, scope: String, resolver: ScopeResolver, spans: SyntaxSpans) {
