@@ -28,6 +28,22 @@ public final class SignatureKey: @unchecked Sendable {
         self.algorithm = algorithm
     }
 
+    /// A key from its JSON Web Key coordinates (RFC 8037, RFC 7518): Ed25519's raw 32-byte `x`,
+    /// or P-256's `x` and `y`.
+    ///
+    /// - Throws: `SignatureKeyError` when they are not a point of the algorithm's curve.
+    public init(algorithm: Algorithm, x: [UInt8], y: [UInt8]? = nil) throws(SignatureKeyError) {
+        let loaded: OpaquePointer? = switch y {
+        case let y?: weft_public_key_from_coordinates(algorithm.native, x, x.count, y, y.count)
+        case nil: weft_public_key_from_coordinates(algorithm.native, x, x.count, nil, 0)
+        }
+        guard let loaded else {
+            throw SignatureKeyError("the \(algorithm.rawValue) key's coordinates are not a point of its curve: \(TLSContext.lastError())")
+        }
+        self.key = loaded
+        self.algorithm = algorithm
+    }
+
     deinit {
         EVP_PKEY_free(key)
     }
@@ -35,5 +51,14 @@ public final class SignatureKey: @unchecked Sendable {
     /// Whether `signature` (the JWS form: R||S for ES256) signs `data` under this key.
     public func verify(signature: [UInt8], over data: [UInt8]) -> Bool {
         weft_verify_signature(algorithm.native, key, data, data.count, signature, signature.count) == 1
+    }
+}
+
+/// A signing or verification key that could not be made.
+public struct SignatureKeyError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

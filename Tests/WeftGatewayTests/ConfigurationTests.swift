@@ -67,6 +67,15 @@ struct ConfigurationTests {
         #expect(jwt.publicRoutes == ["shop.v1.Shop.List"] && jwt.forwardedClaims == ["sub", "tenant"])
     }
 
+    @Test func readsAKeySetSourceInsteadOfKeyFiles() throws {
+        let parsed = try configuration("""
+            {"jwt": {"keySet": {"method": "weft.platform.identity.v1.IdentityService.GetJwks", "refreshSeconds": 60}, "forwardClaims": ["sub", "roles"]}}
+            """)
+        let jwt = try #require(parsed.jwt)
+        #expect(jwt.keys.isEmpty)
+        #expect(jwt.keySet == .init(method: "weft.platform.identity.v1.IdentityService.GetJwks", refreshInterval: .seconds(60)))
+    }
+
     @Test func upstreamsListEndpointsOrADNSName() throws {
         let parsed = try configuration("""
             {"upstreams": {
@@ -103,6 +112,8 @@ struct ConfigurationTests {
         ("{\n  \"listen\": \"a:1\",\n}", "configuration:3:1: not valid JSON"),
         (#"{"jwt": {"keys": [{"algorithm": "HS256", "publicKey": "k"}]}}"#, #"configuration key jwt.keys[0].algorithm must be "ES256" or "EdDSA""#),
         (#"{"jwt": {"issuer": "x"}}"#, "configuration key jwt.keys must list at least one key"),
+        (#"{"jwt": {"keySet": {"method": "GetJwks"}}}"#, "configuration key jwt.keySet.method must name the rpc"),
+        (#"{"jwt": {"keySet": {"method": "a.B.C", "refreshSeconds": 0}}}"#, "configuration key jwt.keySet.refreshSeconds must be at least 1"),
     ])
     func mistakesNameTheirKey(_ json: String, _ message: String) throws {
         let error = #expect(throws: ConfigurationError.self) { try configuration(json) }

@@ -87,4 +87,25 @@ EVP_PKEY *weft_load_public_key(const char *path, weft_signature_algorithm algori
 /// the 64-byte Ed25519 signature. Returns 1 when valid, 0 otherwise.
 int weft_verify_signature(weft_signature_algorithm algorithm, EVP_PKEY *key, const uint8_t *data, size_t data_length,
                           const uint8_t *signature, size_t signature_length);
+
+/// A public key from its JSON Web Key coordinates: Ed25519's 32 raw bytes in `x` (`y` NULL),
+/// or P-256's 32-byte `x` and `y`. NULL when they are not a point of the curve.
+EVP_PKEY *weft_public_key_from_coordinates(weft_signature_algorithm algorithm, const uint8_t *x, size_t x_length,
+                                           const uint8_t *y, size_t y_length);
+
+/// A new Ed25519 private key; NULL on failure.
+EVP_PKEY *weft_ed25519_generate(void);
+
+/// An Ed25519 private key from PKCS#8 PEM text; NULL when it is not one.
+EVP_PKEY *weft_ed25519_private_key_from_pem(const char *pem, size_t pem_length);
+
+/// Writes the private key as PKCS#8 PEM into `out`; returns the length written, or -1 when
+/// `out_length` is too small.
+int weft_private_key_pem(EVP_PKEY *key, char *out, size_t out_length);
+
+/// Copies Ed25519's 32-byte raw public key into `out`; returns 1, or 0 on failure.
+int weft_ed25519_raw_public_key(EVP_PKEY *key, uint8_t out[32]);
+
+/// Signs `data` with an Ed25519 private key into the 64-byte `signature`; returns 1, or 0.
+int weft_ed25519_sign(EVP_PKEY *key, const uint8_t *data, size_t data_length, uint8_t signature[64]);
 #endif

@@ -9,20 +9,27 @@ import WeftTLS
 /// Checks compact-serialised JWS tokens (RFC 7515/7519) against a `JWTPolicy`: the signature
 /// (ES256 or EdDSA only; `none` and HMAC are refused), `exp` (required), `nbf`, `iss` and `aud`.
 struct JWTValidator: Sendable {
+    /// A verification key and the `kid` it answers to (nil: any token of its algorithm).
+    struct Key: Sendable {
+        let id: String?
+        let key: SignatureKey
+    }
+
     let policy: JWTPolicy
-    private let keys: [(id: String?, key: SignatureKey)]
+    private let keys: [Key]
     /// Seconds since the Unix epoch; injected by tests.
     private let now: @Sendable () -> Double
 
-    /// Loads every key; a missing or unsuitable key file throws naming it.
+    /// Loads every key file; a missing or unsuitable one throws naming it.
     init(policy: JWTPolicy, now: @escaping @Sendable () -> Double = JWTValidator.systemTime) throws {
         self.policy = policy
-        self.keys = try policy.keys.map { ($0.id, try SignatureKey(pemFile: $0.publicKeyPath, algorithm: $0.algorithm)) }
+        self.keys = try policy.keys.map { Key(id: $0.id, key: try SignatureKey(pemFile: $0.publicKeyPath, algorithm: $0.algorithm)) }
         self.now = now
     }
 
-    /// The token's claims when it is valid; else an error saying why (for the 401's description).
-    func validate(_ token: String) throws(JWTError) -> [(String, JSONValue)] {
+    /// The token's claims when it is valid under the configured keys or `publishedKeys` (a
+    /// key set's); else an error saying why (for the 401's description).
+    func validate(_ token: String, publishedKeys: [Key] = []) throws(JWTError) -> [(String, JSONValue)] {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw JWTError("the token is not a compact JWS (three dot-separated parts)") }
         guard case .object(let header) = try Self.json(parts[0], "header"),
@@ -35,9 +42,10 @@ struct JWTValidator: Sendable {
         if case .string(let id)? = header.first(where: { $0.0 == "kid" })?.1 { kid = id }
         guard let signature = Self.base64URL(parts[2]) else { throw JWTError("the token's signature is not base64url") }
         let signed = Array(parts[0].utf8) + [UInt8(ascii: ".")] + Array(parts[1].utf8)
-        let candidates = keys.filter { $0.key.algorithm == algorithm && (kid == nil || $0.id == nil || $0.id == kid) }
+        let candidates = (keys + publishedKeys).filter { $0.key.algorithm == algorithm && (kid == nil || $0.id == nil || $0.id == kid) }
         guard candidates.contains(where: { $0.key.verify(signature: signature, over: signed) }) else {
-            throw JWTError(candidates.isEmpty ? "no key matches the token's kid and alg" : "the token's signature is invalid")
+            if candidates.isEmpty { throw JWTError("no key matches the token's kid and alg", unknownKey: kid != nil) }
+            throw JWTError("the token's signature is invalid")
         }
         try check(claims)
         return claims
@@ -92,8 +100,11 @@ struct JWTValidator: Sendable {
 /// Why a token was refused.
 struct JWTError: Error, Sendable, CustomStringConvertible {
     let description: String
+    /// The token names a `kid` no key has: a refreshed key set may have it.
+    let unknownKey: Bool
 
-    init(_ description: String) {
+    init(_ description: String, unknownKey: Bool = false) {
         self.description = description
+        self.unknownKey = unknownKey
     }
 }

@@ -119,9 +119,16 @@ extension ConfigurationReader {
     }
 
     func jwt(_ value: JSONValue, at key: String) throws -> JWTPolicy {
-        let fields = try object(value, at: key, allowed: ["issuer", "audience", "keys", "leewaySeconds", "publicRoutes", "forwardClaims"])
-        guard case .array(let entries)? = fields["keys"], !entries.isEmpty else {
-            throw ConfigurationError(key: "\(key).keys", problem: "must list at least one key: {\"algorithm\": \"ES256\" or \"EdDSA\", \"publicKey\": PEM path}")
+        let fields = try object(value, at: key, allowed: ["issuer", "audience", "keys", "keySet", "leewaySeconds", "publicRoutes", "forwardClaims"])
+        let keySet = try fields["keySet"].map { try self.keySet($0, at: "\(key).keySet") }
+        let entries: [JSONValue]
+        switch fields["keys"] {
+        case .array(let listed)? where !listed.isEmpty || keySet != nil: entries = listed
+        case nil where keySet != nil: entries = []
+        default:
+            throw ConfigurationError(
+                key: "\(key).keys",
+                problem: "must list at least one key: {\"algorithm\": \"ES256\" or \"EdDSA\", \"publicKey\": PEM path}, or give a keySet")
         }
         var keys: [JWTPolicy.Key] = []
         for (index, entry) in entries.enumerated() {
@@ -137,11 +144,26 @@ extension ConfigurationReader {
         }
         var policy = JWTPolicy(
             issuer: try fields["issuer"].map { try string($0, at: "\(key).issuer") },
-            audience: try fields["audience"].map { try string($0, at: "\(key).audience") }, keys: keys)
+            audience: try fields["audience"].map { try string($0, at: "\(key).audience") }, keys: keys, keySet: keySet)
         if let v = fields["leewaySeconds"] { policy.leeway = .seconds(try number(v, at: "\(key).leewaySeconds")) }
         if let v = fields["publicRoutes"] { policy.publicRoutes = Set(try strings(v, at: "\(key).publicRoutes")) }
         if let v = fields["forwardClaims"] { policy.forwardedClaims = try strings(v, at: "\(key).forwardClaims") }
         return policy
+    }
+
+    /// `{"method": "package.Service.Method", "refreshSeconds": 300}`.
+    func keySet(_ value: JSONValue, at key: String) throws -> JWTPolicy.KeySetSource {
+        let fields = try object(value, at: key, allowed: ["method", "refreshSeconds"])
+        guard let method = try fields["method"].map({ try string($0, at: "\(key).method") }), method.split(separator: ".").count >= 2 else {
+            throw ConfigurationError(key: "\(key).method", problem: "must name the rpc that serves the key set, as package.Service.Method")
+        }
+        var source = JWTPolicy.KeySetSource(method: method)
+        if let v = fields["refreshSeconds"] {
+            let seconds = try number(v, at: "\(key).refreshSeconds")
+            guard seconds >= 1 else { throw ConfigurationError(key: "\(key).refreshSeconds", problem: "must be at least 1") }
+            source.refreshInterval = .milliseconds(Int64(seconds * 1000))
+        }
+        return source
     }
 
     func breaker(_ value: JSONValue, at key: String) throws -> CircuitBreaker.Policy {

@@ -17,6 +17,8 @@ public final class Gateway: Sendable {
     let metrics = GatewayMetrics()
     private let openAPI: [UInt8]
     private let jwt: JWTValidator?
+    /// The issuer's published keys, when `jwt.keySet` names them.
+    private let publishedKeys: RemoteKeySet?
     private let accessLog: (@Sendable (String) -> Void)?
     private let draining = Atomic(false)
     private let inFlight = Atomic(0)
@@ -61,6 +63,35 @@ public final class Gateway: Sendable {
         } catch {
             throw GatewayStartError("jwt.keys: \(error)")
         }
+        if let source = configuration.jwt?.keySet {
+            self.publishedKeys = try Self.remoteKeySet(source, files: compiled.files, schema: schema, upstreams: upstreams, log: accessLog)
+        } else {
+            self.publishedKeys = nil
+        }
+    }
+
+    /// Reads `source`'s rpc through its service's upstream and its answer as JSON.
+    private static func remoteKeySet(
+        _ source: JWTPolicy.KeySetSource, files: [ProtoFile], schema: DynamicSchema, upstreams: [String: UpstreamPool],
+        log: (@Sendable (String) -> Void)?
+    ) throws -> RemoteKeySet {
+        let dot = source.method.lastIndex(of: ".") ?? source.method.startIndex
+        let serviceName = String(source.method[..<dot])
+        let methodName = String(source.method[dot...].dropFirst())
+        guard let service = files.lazy.flatMap(\.services).first(where: { $0.fullName == serviceName }),
+              let method = service.methods.first(where: { $0.name == methodName }), !method.clientStreaming, !method.serverStreaming
+        else { throw GatewayStartError("jwt.keySet.method: \(source.method) is not a unary rpc of the gateway's schemas") }
+        guard let upstream = upstreams[serviceName] else {
+            throw GatewayStartError("jwt.keySet.method: \(serviceName) has no REST routes, so the gateway has no upstream for it")
+        }
+        let descriptor = MethodDescriptor(
+            name: method.name, path: "/\(serviceName)/\(method.name)", inputType: method.inputType, outputType: method.outputType,
+            clientStreaming: false, serverStreaming: false, idempotency: .idempotent, httpRule: nil)
+        return RemoteKeySet(refreshInterval: source.refreshInterval, onFailure: { log?("jwt: \($0)") }) { eventLoop in
+            upstream.unary(on: eventLoop, descriptor, request: [], options: CallOptions(timeout: .seconds(5))).flatMapThrowing { raw in
+                try schema.responseJSON(fromBinary: raw.message, messageType: method.outputType, responseBody: "")
+            }
+        }
     }
 
     /// From now on `/readyz` answers 503, so load balancers stop sending new requests (it also
@@ -78,12 +109,31 @@ public final class Gateway: Sendable {
     /// call (routing, authentication, limits, transcoding) happens here, synchronously; a unary
     /// call then completes on the same loop, while a streamed answer needs the front's writer.
     public func begin(_ request: GatewayRequest, on eventLoop: any EventLoop) -> GatewayDispatch {
+        begin(request, on: eventLoop, mayRefreshKeys: true)
+    }
+
+    private func begin(_ request: GatewayRequest, on eventLoop: any EventLoop, mayRefreshKeys: Bool) -> GatewayDispatch {
         let started = ContinuousClock.now
         inFlight.add(1, ordering: .relaxed)
         var exchange = Exchange(request: request, requestID: Self.requestID(for: request))
         exchange.headers.append(("x-request-id", exchange.requestID))
         exchange.headers += corsHeaders(for: request)
-        switch plan(&exchange) {
+        switch plan(&exchange, on: eventLoop, mayRefreshKeys: mayRefreshKeys) {
+        case .refreshKeys(let keySet):
+            // The token names a key the issuer may have published since the last fetch: fetch
+            // it, then answer the request as if it had just arrived.
+            inFlight.subtract(1, ordering: .relaxed)
+            return .streaming { writer in
+                try? await keySet.refresh(on: eventLoop).get()
+                switch self.begin(request, on: eventLoop, mayRefreshKeys: false) {
+                case .complete(let answer):
+                    if let response = try? await answer.get() {
+                        await writer.respond(status: response.status, headers: response.headers, body: response.body)
+                    }
+                case .streaming(let answer):
+                    await answer(writer)
+                }
+            }
         case .answer(let response):
             ended(exchange, status: response.status, outcome: exchange.outcome, started: started)
             return .complete(eventLoop.makeSucceededFuture(response))
@@ -143,6 +193,8 @@ public final class Gateway: Sendable {
     /// What a request needs: an answer now, or an upstream call (admitted by the protections).
     private enum Plan {
         case answer(GatewayResponse)
+        /// A token with an unknown `kid`: refresh the published keys, then plan again.
+        case refreshKeys(RemoteKeySet)
         /// `/readyz`, which may have to try an upstream first.
         case readiness
         case unary(UpstreamCall)
@@ -167,7 +219,7 @@ public final class Gateway: Sendable {
         }
     }
 
-    private func plan(_ exchange: inout Exchange) -> Plan {
+    private func plan(_ exchange: inout Exchange, on eventLoop: any EventLoop, mayRefreshKeys: Bool) -> Plan {
         let request = exchange.request
         if request.method == "OPTIONS", request.header("access-control-request-method") != nil {
             return .answer(preflight(&exchange))
@@ -191,23 +243,32 @@ public final class Gateway: Sendable {
                 405, Status(.unimplemented, "\(request.path) does not accept \(request.method); it accepts \(allowed.joined(separator: ", "))")))
         case .found(let target, let bindings):
             exchange.routeLabel = target.methodKey
-            return plan(target, bindings: bindings, &exchange)
+            return plan(target, bindings: bindings, &exchange, on: eventLoop, mayRefreshKeys: mayRefreshKeys)
         }
     }
 
-    private func plan(_ target: RouteTarget, bindings: [String: String], _ exchange: inout Exchange) -> Plan {
+    private func plan(
+        _ target: RouteTarget, bindings: [String: String], _ exchange: inout Exchange, on eventLoop: any EventLoop, mayRefreshKeys: Bool
+    ) -> Plan {
         let request = exchange.request
         var claims: [(String, JSONValue)] = []
-        if let jwt, !jwt.policy.publicRoutes.contains(target.methodKey) {
-            guard let credentials = request.header("authorization"), credentials.lowercased().hasPrefix("bearer ") else {
+        if let jwt {
+            let credentials = request.header("authorization").flatMap { $0.lowercased().hasPrefix("bearer ") ? $0 : nil }
+            let isPublic = jwt.policy.publicRoutes.contains(target.methodKey)
+            if credentials == nil, !isPublic {
                 exchange.headers.append(("www-authenticate", #"Bearer realm="weft""#))
                 return .answer(exchange.failure(401, Status(.unauthenticated, "this route needs a bearer token")))
             }
-            do {
-                claims = try jwt.validate(String(credentials.dropFirst("bearer ".count)).trimmingSpaces)
-            } catch {
-                exchange.headers.append(("www-authenticate", #"Bearer realm="weft", error="invalid_token""#))
-                return .answer(exchange.failure(401, Status(.unauthenticated, error.description)))
+            if let credentials {
+                do {
+                    claims = try jwt.validate(
+                        String(credentials.dropFirst("bearer ".count)).trimmingSpaces,
+                        publishedKeys: publishedKeys?.keys(refreshingOn: eventLoop) ?? [])
+                } catch {
+                    if error.unknownKey, mayRefreshKeys, let publishedKeys, publishedKeys.mayRefresh() { return .refreshKeys(publishedKeys) }
+                    exchange.headers.append(("www-authenticate", #"Bearer realm="weft", error="invalid_token""#))
+                    return .answer(exchange.failure(401, Status(.unauthenticated, error.description)))
+                }
             }
         }
         if let policy = configuration.rateLimit(for: target.methodKey) {
@@ -449,10 +510,17 @@ public final class Gateway: Sendable {
         return metadata
     }
 
-    /// A string or number claim as text.
+    /// A string or number claim as text; an array of them joined by commas.
     private static func text(_ value: JSONValue?) -> String? {
         switch value {
         case .string(let text)?, .number(let text)?: text
+        case .array(let items)?:
+            items.map { item -> String? in
+                switch item {
+                case .string(let text), .number(let text): text
+                default: nil
+                }
+            }.compactMap { $0 }.joined(separator: ",")
         default: nil
         }
     }
