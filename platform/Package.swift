@@ -39,6 +39,30 @@ let package = Package(
             ],
             plugins: [.plugin(name: "WeftCodegenPlugin", package: "Weft")]
         ),
+        // libcrypto for the platform's password hashes and digests (Weft's own OpenSSL module is internal to it).
+        .systemLibrary(name: "CPlatformCrypto", path: "Sources/CPlatformCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // scrypt password hashes, SHA-256/HMAC, secure random tokens, base64url.
+        .target(name: "PlatformCrypto", dependencies: ["CPlatformCrypto"]),
+        .testTarget(name: "PlatformCryptoTests", dependencies: ["PlatformCrypto"]),
+
+        // identity: accounts, sign-in with throttling, EdDSA access tokens, rotating refresh
+        // tokens and signing keys. IdentityAPI is what callers depend on (messages, clients).
+        .target(
+            name: "IdentityAPI",
+            dependencies: [.product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft")],
+            plugins: [.plugin(name: "WeftCodegenPlugin", package: "Weft")]
+        ),
+        .target(
+            name: "Identity",
+            dependencies: [
+                "IdentityAPI", "PlatformCrypto", "PlatformEvents", "PlatformStorage",
+                .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftTLS", package: "Weft"), .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: ["Identity", "IdentityAPI", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftTLS", package: "Weft")]
+        ),
         .testTarget(
             name: "PlatformEventsTests",
             dependencies: ["PlatformEvents", "PlatformStorage", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft")]

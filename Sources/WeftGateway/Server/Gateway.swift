@@ -485,13 +485,13 @@ public final class Gateway: Sendable {
     /// (by which a service recognizes a retried create or payment).
     static let alwaysForwarded: Set<String> = ["authorization", "idempotency-key"]
 
-    /// `alwaysForwarded`, the configured allow-list of headers, the request id, the W3C trace
-    /// and the verified claims (`x-jwt-<claim>`, never taken from the client's own headers), as
+    /// `alwaysForwarded`, the configured allow-list of headers, the request id, the client's
+    /// address (`x-forwarded-for`), the W3C trace and the verified claims (`x-jwt-<claim>`, never taken from the client's own headers), as
     /// metadata.
     private func forwardedMetadata(_ request: GatewayRequest, requestID: String, claims: [(String, JSONValue)]) -> Metadata {
         var metadata = Metadata()
         for (name, value) in request.headers
-        where !name.hasPrefix("x-jwt-") && name != "traceparent"
+        where !name.hasPrefix("x-jwt-") && name != "traceparent" && name != "x-forwarded-for"
             && (Self.alwaysForwarded.contains(name) || configuration.forwardedRequestHeaders.contains(name)) {
             if name.hasSuffix("-bin") {
                 if let bytes = Base64.decode(value) { metadata.add(name, binary: bytes) }
@@ -500,6 +500,8 @@ public final class Gateway: Sendable {
             }
         }
         metadata.add("x-request-id", requestID)
+        // The edge of the mesh says who connected (a client's own value is not forwarded).
+        metadata.add("x-forwarded-for", request.clientAddress)
         // The edge of the mesh: continue the client's W3C trace, or start one.
         let incoming = request.header("traceparent").flatMap(TraceParent.init(header:))
         metadata.add("traceparent", (incoming?.child() ?? .newTrace()).description)

@@ -13,6 +13,10 @@ extension ServerContext {
         return Set(roles.split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty })
     }
 
+    /// Where the end user connected from: the address the gateway saw (`x-forwarded-for`);
+    /// nil for a call from inside the mesh.
+    public var callerAddress: String? { requestMetadata.first("x-forwarded-for") }
+
     /// Refuses the call unless its caller holds one of `roles`: `UNAUTHENTICATED` without a
     /// verified caller, `PERMISSION_DENIED` without the role. Returns the caller's subject.
     @discardableResult
