@@ -79,11 +79,14 @@ clients-swift-test: build python-deps
 	$(PYTHON) -B Tests/Clients/swift_openapi.py .build/debug
 
 # The platform package (platform/): its tests against SQLite and a PostgreSQL server started
-# for the run in a temporary directory (scripts/postgres.sh), stopped afterwards.
-platform-test: apt-deps
+# for the run in a temporary directory (scripts/postgres.sh), stopped afterwards; then its
+# services as processes (weft-platform) behind `weft gateway`, on both databases.
+platform-test: build python-deps
 	pg=$$(mktemp -d) && trap 'scripts/postgres.sh stop "$$pg"; rm -rf "$$pg"' EXIT INT TERM && \
 	url=$$(scripts/postgres.sh start "$$pg") && \
-	WEFT_TEST_POSTGRES_URL=$$url WEFT_REQUIRE_POSTGRES=1 swift test --package-path platform $(SWIFT_BUILD_FLAGS)
+	WEFT_TEST_POSTGRES_URL=$$url WEFT_REQUIRE_POSTGRES=1 swift test --package-path platform $(SWIFT_BUILD_FLAGS) && \
+	swift build --package-path platform --product weft-platform $(SWIFT_BUILD_FLAGS) && \
+	WEFT_TEST_POSTGRES_URL=$$url $(PYTHON) -B platform/Tests/Processes/identity.py .build/debug/weft platform/.build/debug/weft-platform
 
 # Inputs the fuzzer once crashed on, replayed through the same checks.
 fuzz-regressions: build

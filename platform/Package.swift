@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // Databases and their migrations: a SQLite file by default, PostgreSQL for a postgres:// URL.
@@ -62,6 +63,15 @@ let package = Package(
         .testTarget(
             name: "IdentityTests",
             dependencies: ["Identity", "IdentityAPI", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftTLS", package: "Weft")]
+        ),
+        // The runner: the services named on its command line, as one mesh service.
+        .executableTarget(
+            name: "weft-platform",
+            dependencies: [
+                "Identity", "IdentityAPI", "PlatformCrypto", "PlatformStorage",
+                .product(name: "WeftMesh", package: "Weft"), .product(name: "WeftMessages", package: "Weft"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(
             name: "PlatformEventsTests",

@@ -68,7 +68,7 @@ public final class MeshService: Service, Sendable {
         onDenied: @escaping @Sendable (_ path: String, _ caller: String?) -> Void = { path, caller in
             print("weft: denied \(caller ?? "a caller without a certificate") calling \(path)")
         },
-        services makeServices: (MeshUpstreams) throws -> [any RegisteredService]
+        services makeServices: (MeshUpstreams) async throws -> [any RegisteredService]
     ) async throws -> MeshService {
         let serverTLS = try configuration.tls.map { files in
             var tls = TLSConfiguration.server(certificateChain: files.certificateChain, privateKey: files.privateKey, trustRoots: files.trustRoots)
@@ -82,7 +82,7 @@ public final class MeshService: Service, Sendable {
         }
         let factory = metricsFactory ?? PrometheusRegistry()
         let upstreams = MeshUpstreams(configuration: configuration, metricsFactory: factory)
-        let services = try makeServices(upstreams)
+        let services = try await makeServices(upstreams)
         let connections = Meter(label: "weft_rpc_server_connections", factory: factory)
         (factory as? PrometheusRegistry)?.describe("weft_rpc_server_connections", help: "Client connections open now.")
         let refused = Counter(label: "weft_rpc_server_connections_refused_total", factory: factory)
@@ -143,7 +143,7 @@ public final class MeshService: Service, Sendable {
     /// ```
     public static func run(
         configurationFile path: String, interceptors: [any ServerInterceptor] = [], started: (MeshService) -> Void = { _ in },
-        services makeServices: (MeshUpstreams) throws -> [any RegisteredService]
+        services makeServices: (MeshUpstreams) async throws -> [any RegisteredService]
     ) async {
         let configuration: MeshConfiguration
         do {
@@ -165,7 +165,7 @@ public final class MeshService: Service, Sendable {
     /// `run(configurationFile:interceptors:started:services:)` with a configuration already read.
     public static func run(
         _ configuration: MeshConfiguration, interceptors: [any ServerInterceptor] = [], started: (MeshService) -> Void = { _ in },
-        services makeServices: (MeshUpstreams) throws -> [any RegisteredService]
+        services makeServices: (MeshUpstreams) async throws -> [any RegisteredService]
     ) async {
         let service: MeshService
         do {

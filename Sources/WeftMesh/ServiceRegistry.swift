@@ -10,8 +10,9 @@ import WeftRPC
 /// await MeshService.run(configurationFile: "orders.json", services: try registry.builder(for: ["weft.platform.orders.v1.OrderService"]))
 /// ```
 public struct ServiceRegistry: Sendable {
-    /// Builds a service with the upstreams of the process that runs it.
-    public typealias Factory = @Sendable (MeshUpstreams) throws -> any RegisteredService
+    /// Builds a service with the upstreams of the process that runs it (and its configuration,
+    /// `mesh.configuration.settings`); asynchronous, so it may open a database first.
+    public typealias Factory = @Sendable (MeshUpstreams) async throws -> any RegisteredService
 
     private let factories: [String: Factory]
 
@@ -26,13 +27,17 @@ public struct ServiceRegistry: Sendable {
     /// What builds the services `names` (all of them when empty), for `MeshService.start`/`run`.
     ///
     /// - Throws: `UnknownService` naming the first name it does not have and the choices.
-    public func builder(for names: [String]) throws -> @Sendable (MeshUpstreams) throws -> [any RegisteredService] {
+    public func builder(for names: [String]) throws -> @Sendable (MeshUpstreams) async throws -> [any RegisteredService] {
         let chosen = names.isEmpty ? self.names : names
         let factories = try chosen.map { name in
             guard let factory = self.factories[name] else { throw UnknownService(name: name, choices: self.names) }
             return factory
         }
-        return { mesh in try factories.map { try $0(mesh) } }
+        return { mesh in
+            var services: [any RegisteredService] = []
+            for factory in factories { services.append(try await factory(mesh)) }
+            return services
+        }
     }
 
     /// A service name the registry does not have.

@@ -5,9 +5,10 @@ import Synchronization
 /// (e.g. identity's GetJwks), so the issuer can rotate its keys without restarting the gateway.
 ///
 /// The keys are fetched on first need, again in the background once they are older than the
-/// refresh interval, and at once when a token names a `kid` the set does not have (at most once
-/// per `minimumInterval`, so tokens with made-up kids cannot turn the gateway into a load on
-/// the issuer). Concurrent refreshes share one fetch; a failed one keeps the keys it had.
+/// refresh interval, and at once when a token names a `kid` the set does not have: a few times
+/// in a row (`burst`), then at most once per `minimumInterval`, so a rotation right after a
+/// refresh is still seen, while tokens with made-up kids cannot turn the gateway into a load
+/// on the issuer. Concurrent refreshes share one fetch; a failed one keeps the keys it had.
 final class RemoteKeySet: Sendable {
     /// Fetches the key set document's JSON, completing on the given loop.
     typealias Fetch = @Sendable (any EventLoop) -> EventLoopFuture<[UInt8]>
@@ -15,20 +16,37 @@ final class RemoteKeySet: Sendable {
     private let fetch: Fetch
     private let refreshInterval: Duration
     private let minimumInterval: Duration
+    private let burst: Int
     private let onFailure: @Sendable (String) -> Void
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     private struct State {
         var keys: [JWTValidator.Key] = []
         var fetched: ContinuousClock.Instant?
-        var lastAttempt: ContinuousClock.Instant?
+        /// Refreshes allowed now, and when the count was last brought up to date.
+        var budget: Double
+        var budgetTime: ContinuousClock.Instant?
         var inFlight: EventLoopFuture<Void>?
+
+        /// The budget at `now`: one more per `interval`, up to `burst`.
+        mutating func available(now: ContinuousClock.Instant, interval: Duration, burst: Int) -> Double {
+            if let budgetTime, now > budgetTime {
+                budget = min(Double(burst), budget + (now - budgetTime) / interval)
+            }
+            budgetTime = max(budgetTime ?? now, now)
+            return budget
+        }
     }
 
-    init(refreshInterval: Duration, minimumInterval: Duration = .seconds(1), onFailure: @escaping @Sendable (String) -> Void, fetch: @escaping Fetch) {
+    init(
+        refreshInterval: Duration, minimumInterval: Duration = .seconds(1), burst: Int = 3, onFailure: @escaping @Sendable (String) -> Void,
+        fetch: @escaping Fetch
+    ) {
         self.fetch = fetch
         self.refreshInterval = refreshInterval
         self.minimumInterval = minimumInterval
+        self.burst = burst
+        self.state = Mutex(State(budget: Double(burst)))
         self.onFailure = onFailure
     }
 
@@ -43,7 +61,7 @@ final class RemoteKeySet: Sendable {
 
     /// Whether a token with an unknown `kid` may trigger a refresh now.
     func mayRefresh(now: ContinuousClock.Instant = .now) -> Bool {
-        state.withLock { state in state.inFlight != nil || state.lastAttempt.map { now - $0 >= minimumInterval } ?? true }
+        state.withLock { state in state.inFlight != nil || state.available(now: now, interval: minimumInterval, burst: burst) >= 1 }
     }
 
     /// Fetches the set again (joining a fetch under way); completes when it has, successfully or not.
@@ -51,7 +69,7 @@ final class RemoteKeySet: Sendable {
         let (running, promise): (EventLoopFuture<Void>?, EventLoopPromise<Void>?) = state.withLock { state in
             if let inFlight = state.inFlight { return (inFlight, nil) }
             let promise = eventLoop.makePromise(of: Void.self)
-            state.lastAttempt = now
+            state.budget = max(0, state.available(now: now, interval: minimumInterval, burst: burst) - 1)
             state.inFlight = promise.futureResult
             return (nil, promise)
         }

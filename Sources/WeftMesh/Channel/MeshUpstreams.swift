@@ -14,7 +14,8 @@ import WeftTLS
 /// }
 /// ```
 public final class MeshUpstreams: Sendable {
-    private let configuration: MeshConfiguration
+    /// The configuration of the service being started (its `settings` included).
+    public let configuration: MeshConfiguration
     private let metricsFactory: any MetricsFactory
     private let channels = Mutex(Channels())
 
@@ -22,6 +23,8 @@ public final class MeshUpstreams: Sendable {
         var byName: [String: MeshChannel] = [:]
         /// Set by `close`: a channel made later is closed at once.
         var isClosed = false
+        /// What `whenStopped` was given, in order.
+        var stopActions: [@Sendable () async -> Void] = []
     }
 
     init(configuration: MeshConfiguration, metricsFactory: any MetricsFactory) {
@@ -65,13 +68,23 @@ public final class MeshUpstreams: Sendable {
     }
 
     /// Closes every channel; later calls fail with UNAVAILABLE.
+    /// Runs `action` when the service stops, after its calls have drained and its channels
+    /// closed: what a service opened as it was built (a database, a subscription) ends there.
+    public func whenStopped(_ action: @escaping @Sendable () async -> Void) {
+        channels.withLock { $0.stopActions.append(action) }
+    }
+
     func close() async {
-        let open = channels.withLock { state in
+        let (open, actions) = channels.withLock { state in
             state.isClosed = true
-            defer { state.byName = [:] }
-            return Array(state.byName.values)
+            defer {
+                state.byName = [:]
+                state.stopActions = []
+            }
+            return (Array(state.byName.values), state.stopActions)
         }
         for channel in open { await channel.close() }
+        for action in actions.reversed() { await action() }
     }
 
     private static func notConfigured(_ name: String) -> ConfigurationError {

@@ -39,6 +39,12 @@ public struct MeshConfiguration: Sendable {
     public var servesReflection = true
     /// Where operators read `/metrics` and `/healthz` (HTTP/1.1); nil serves neither.
     public var admin: Endpoint?
+    /// The `settings` object: the program's own configuration of its services (databases,
+    /// keys, limits), which Weft does not read; a service reads its part with a
+    /// `ConfigurationReader(baseDirectory: baseDirectory)`, so its mistakes name their key too.
+    public var settings: [String: JSONValue] = [:]
+    /// The directory relative paths in the file are relative to.
+    public var baseDirectory = "."
 
     /// The PEM files of mutual TLS.
     public struct TLSFiles: Sendable, Hashable {
@@ -75,7 +81,7 @@ public struct MeshConfiguration: Sendable {
         let reader = ConfigurationReader(baseDirectory: baseDirectory)
         let top = try reader.object(try reader.parse(bytes), at: "", allowed: [
             "service", "trustDomain", "listen", "tls", "insecure", "upstreams", "authorization", "limits", "health", "reflection",
-            "admin", "propagate",
+            "admin", "propagate", "settings",
         ])
         guard let service = top["service"] else {
             throw ConfigurationError(key: "service", problem: "is required: the service's name, as in its SPIFFE ID")
@@ -119,6 +125,8 @@ public struct MeshConfiguration: Sendable {
         if let value = top["propagate"] {
             propagatedMetadataKeys = Set(try reader.strings(value, at: "propagate").map { $0.lowercased() })
         }
+        if let value = top["settings"] { settings = try reader.object(value, at: "settings", allowed: nil) }
+        self.baseDirectory = baseDirectory
         if let value = top["admin"] {
             let (host, port) = try reader.address(value, at: "admin")
             admin = Endpoint(host: host, port: port)
