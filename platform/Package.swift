@@ -64,11 +64,28 @@ let package = Package(
             name: "IdentityTests",
             dependencies: ["Identity", "IdentityAPI", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftTLS", package: "Weft")]
         ),
+        // catalog: categories, products and variants, FieldMask updates, signed page tokens, events.
+        .target(
+            name: "CatalogAPI",
+            dependencies: [.product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft")],
+            plugins: [.plugin(name: "WeftCodegenPlugin", package: "Weft")]
+        ),
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "CatalogAPI", "PlatformCrypto", "PlatformEvents", "PlatformStorage",
+                .product(name: "WeftRPC", package: "Weft"), .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "CatalogAPI", "PlatformEvents", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft")]
+        ),
         // The runner: the services named on its command line, as one mesh service.
         .executableTarget(
             name: "weft-platform",
             dependencies: [
-                "Identity", "IdentityAPI", "PlatformCrypto", "PlatformStorage",
+                "Catalog", "CatalogAPI", "Identity", "IdentityAPI", "PlatformCrypto", "PlatformEvents", "PlatformStorage",
                 .product(name: "WeftMesh", package: "Weft"), .product(name: "WeftMessages", package: "Weft"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -5,14 +5,15 @@ import WeftRPC
 ///
 /// ```swift
 /// let registry = ServiceRegistry([
-///     "weft.platform.orders.v1.OrderService": { mesh in Orders(payments: try mesh.client(PaymentService.self)) },
+///     "weft.platform.orders.v1.OrderService": { mesh in [Orders(payments: try mesh.client(PaymentService.self))] },
 /// ])
 /// await MeshService.run(configurationFile: "orders.json", services: try registry.builder(for: ["weft.platform.orders.v1.OrderService"]))
 /// ```
 public struct ServiceRegistry: Sendable {
     /// Builds a service with the upstreams of the process that runs it (and its configuration,
-    /// `mesh.configuration.settings`); asynchronous, so it may open a database first.
-    public typealias Factory = @Sendable (MeshUpstreams) async throws -> any RegisteredService
+    /// `mesh.configuration.settings`); asynchronous, so it may open a database first. It may
+    /// bring companions that serve beside it (e.g. the stream of its events).
+    public typealias Factory = @Sendable (MeshUpstreams) async throws -> [any RegisteredService]
 
     private let factories: [String: Factory]
 
@@ -35,7 +36,7 @@ public struct ServiceRegistry: Sendable {
         }
         return { mesh in
             var services: [any RegisteredService] = []
-            for factory in factories { services.append(try await factory(mesh)) }
+            for factory in factories { services += try await factory(mesh) }
             return services
         }
     }

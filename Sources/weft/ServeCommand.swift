@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The services that ship inside Weft, by fully qualified name.
     static let builtIn = ServiceRegistry([
-        "weft.interop.v1.TestService": { _ in InteropTestService() },
+        "weft.interop.v1.TestService": { _ in [InteropTestService()] },
     ])
 
     @Option(help: "The service's JSON mesh configuration file.")

@@ -5,8 +5,8 @@ import WeftRPC
 /// A program's services by name, built with the upstreams of the process that runs them.
 @Suite struct ServiceRegistryTests {
     static let registry = ServiceRegistry([
-        "weft.mesh.test.relay.Greeter": { _ in MeshUpstreamsTests.Greeting() },
-        "weft.mesh.test.relay.Front": { mesh in MeshUpstreamsTests.Asking(greeter: try mesh.client(Greeter.self)) },
+        "weft.mesh.test.relay.Greeter": { _ in [MeshUpstreamsTests.Greeting()] },
+        "weft.mesh.test.relay.Front": { mesh in [MeshUpstreamsTests.Asking(greeter: try mesh.client(Greeter.self))] },
     ])
 
     @Test func namedServicesAreBuiltWithTheirUpstreams() async throws {
