@@ -81,13 +81,30 @@ let package = Package(
             name: "CatalogTests",
             dependencies: ["Catalog", "CatalogAPI", "PlatformEvents", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft")]
         ),
+        // inventory: stock per SKU and location, reservations that never oversell, expiry, a ledger.
+        .target(
+            name: "InventoryAPI",
+            dependencies: [.product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft")],
+            plugins: [.plugin(name: "WeftCodegenPlugin", package: "Weft")]
+        ),
+        .target(
+            name: "Inventory",
+            dependencies: [
+                "InventoryAPI", "CatalogAPI", "PlatformCrypto", "PlatformEvents", "PlatformStorage",
+                .product(name: "WeftRPC", package: "Weft"), .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
+        .testTarget(
+            name: "InventoryTests",
+            dependencies: ["Inventory", "InventoryAPI", "CatalogAPI", "PlatformEvents", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft")]
+        ),
         // The runner: the services named on its command line, as one mesh service.
         .executableTarget(
             name: "weft-platform",
             dependencies: [
-                "Catalog", "CatalogAPI", "Identity", "IdentityAPI", "PlatformCrypto", "PlatformEvents", "PlatformStorage",
+                "Catalog", "CatalogAPI", "Identity", "IdentityAPI", "Inventory", "InventoryAPI", "PlatformCrypto", "PlatformEvents", "PlatformStorage",
                 .product(name: "WeftMesh", package: "Weft"), .product(name: "WeftMessages", package: "Weft"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,55 @@
+import Foundation
+import InventoryAPI
+import SQLKit
+import WeftMessages
+
+/// The reservations table.
+enum ReservationRows {
+    static func find(id: String, in db: any SQLDatabase, locking: Bool = false) async throws -> Reservation? {
+        var select = db.select().columns("*").from("reservations").where("id", .equal, SQLBind(id))
+        if locking, db.dialect.name == "postgresql" { select = select.for(.update) }
+        return try await select.first().map(reservation)
+    }
+
+    /// Inserts an active reservation unless its id is taken; returns whether it did.
+    static func insert(_ reservation: Reservation, id: String, expiresMs: Int64, createdMs: Int64, in db: any SQLDatabase) async throws -> Bool {
+        try await !db.insert(into: "reservations")
+            .columns("id", "sku", "location", "quantity", "state", "owner", "expires_ms", "created_ms")
+            .values(
+                SQLBind(id), SQLBind(reservation.sku), SQLBind(reservation.location), SQLBind(reservation.quantity),
+                SQLBind(Int(ReservationState.active.rawValue)), SQLBind(reservation.owner), SQLBind(expiresMs), SQLBind(createdMs))
+            .ignoringConflicts(with: ["id"]).returning("id").all().isEmpty
+    }
+
+    static func setLocation(_ location: String, id: String, in db: any SQLDatabase) async throws {
+        try await db.update("reservations").set("location", to: SQLBind(location)).where("id", .equal, SQLBind(id)).run()
+    }
+
+    /// Moves an active reservation to `state`; returns whether it was active.
+    static func finish(id: String, as state: ReservationState, in db: any SQLDatabase) async throws -> Bool {
+        try await !db.update("reservations").set("state", to: SQLBind(Int(state.rawValue)))
+            .where("id", .equal, SQLBind(id)).where("state", .equal, SQLBind(Int(ReservationState.active.rawValue)))
+            .returning("id").all().isEmpty
+    }
+
+    /// Active reservations whose time ran out by `nowMs` (of `sku`, or all), oldest first.
+    static func due(nowMs: Int64, sku: String? = nil, limit: Int = 100, in db: any SQLDatabase) async throws -> [Reservation] {
+        var select = db.select().columns("*").from("reservations")
+            .where("state", .equal, SQLBind(Int(ReservationState.active.rawValue))).where("expires_ms", .lessThanOrEqual, SQLBind(nowMs))
+        if let sku { select = select.where("sku", .equal, SQLBind(sku)) }
+        return try await select.orderBy("expires_ms").limit(limit).all().map(reservation)
+    }
+
+    private static func reservation(_ row: any SQLRow) throws -> Reservation {
+        Reservation(
+            name: "reservations/" + (try row.decode(column: "id", as: String.self)), sku: try row.decode(column: "sku", as: String.self),
+            location: try row.decode(column: "location", as: String.self), quantity: try row.decode(column: "quantity", as: Int64.self),
+            state: ReservationState(rawValue: Int32(try row.decode(column: "state", as: Int.self))), owner: try row.decode(column: "owner", as: String.self),
+            expireTime: timestamp(ms: try row.decode(column: "expires_ms", as: Int64.self)),
+            createTime: timestamp(ms: try row.decode(column: "created_ms", as: Int64.self)))
+    }
+
+    static func timestamp(ms: Int64) -> Google_Protobuf_Timestamp {
+        Google_Protobuf_Timestamp(seconds: ms / 1000, nanos: Int32(ms % 1000) * 1_000_000)
+    }
+}
