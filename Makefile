@@ -86,7 +86,8 @@ platform-test: build python-deps
 	url=$$(scripts/postgres.sh start "$$pg") && \
 	WEFT_TEST_POSTGRES_URL=$$url WEFT_REQUIRE_POSTGRES=1 swift test --package-path platform $(SWIFT_BUILD_FLAGS) && \
 	swift build --package-path platform --product weft-platform $(SWIFT_BUILD_FLAGS) && \
-	WEFT_TEST_POSTGRES_URL=$$url $(PYTHON) -B platform/Tests/Processes/identity.py .build/debug/weft platform/.build/debug/weft-platform
+	WEFT_TEST_POSTGRES_URL=$$url $(PYTHON) -B platform/Tests/Processes/identity.py .build/debug/weft platform/.build/debug/weft-platform && \
+	WEFT_TEST_POSTGRES_URL=$$url $(PYTHON) -B platform/Tests/Processes/commerce.py .build/debug/weft platform/.build/debug/weft-platform
 
 # Inputs the fuzzer once crashed on, replayed through the same checks.
 fuzz-regressions: build

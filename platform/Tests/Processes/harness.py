@@ -82,14 +82,16 @@ def certificates(weft, directory, services):
     return pki
 
 
-def start_service(runner, directory, service, full_name, settings, upstreams=None, callers=("gateway",)):
+def start_service(runner, directory, service, full_name, settings, upstreams=None, callers=("gateway",), extra_rules=None):
     """`weft-platform --config <service>.json <service>` over mutual TLS; only `callers` may
-    call `full_name` (the mesh's SPIFFE allow-list)."""
+    call `full_name` (the mesh's SPIFFE allow-list), and `extra_rules` name who may call the
+    process's other services."""
+    rules = {full_name: list(callers)} | (extra_rules or {})
     config = {
         "service": service,
         "listen": "127.0.0.1:0",
         "tls": {"ca": "pki/ca.pem", "certificate": f"pki/{service}.pem", "key": f"pki/{service}.key"},
-        "authorization": {"rules": {full_name: [f"spiffe://weft.local/service/{caller}" for caller in callers]}},
+        "authorization": {"rules": {name: [f"spiffe://weft.local/service/{caller}" for caller in allowed] for name, allowed in rules.items()}},
         "upstreams": upstreams or {},
         "settings": {service: settings},
     }

@@ -1,0 +1,142 @@
+"""identity, catalog and inventory as processes over mutual TLS behind `weft gateway`: staff
+create a product and its stock, anyone browses, 100 customers at once reserve the last 10 units
+and exactly 10 get one (the others a typed INSUFFICIENT_STOCK), and the product archived in the
+catalog reaches inventory as an event over the mesh, after which its SKU takes no reservation.
+On SQLite, and on PostgreSQL when WEFT_TEST_POSTGRES_URL is set.
+
+Usage: commerce.py <weft binary> <weft-platform binary>
+"""
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from harness import (HANG_GUARD, HTTP, PLATFORM, certificates, check, database_url, failures, reason, start_gateway, start_service,
+                     upstream)
+
+IDENTITY = "weft.platform.identity.v1.IdentityService"
+CATALOG = "weft.platform.catalog.v1.CatalogService"
+INVENTORY = "weft.platform.inventory.v1.InventoryService"
+EVENTS = "weft.platform.events.v1.EventSource"
+
+
+def schemas():
+    return [(PLATFORM / f"Sources/{target}API", f"weft/platform/{target.lower()}/v1/{target.lower()}.proto")
+            for target in ["Identity", "Catalog", "Inventory"]]
+
+
+def run(weft, runner, backend):
+    with tempfile.TemporaryDirectory() as work:
+        directory = Path(work)
+        certificates(weft, directory, ["identity", "catalog", "inventory", "gateway"])
+        processes = []
+        try:
+            identity = start_service(runner, directory, "identity", IDENTITY, {
+                "database": database_url(backend, directory, "identity"), "adminEmails": ["staff@example.com"], "passwordCost": {"log2N": 12},
+            })
+            processes.append(identity)
+            catalog = start_service(runner, directory, "catalog", CATALOG, {
+                "database": database_url(backend, directory, "catalog"), "pageTokenKey": "test-page-token-key",
+            }, extra_rules={EVENTS: ["inventory"]})
+            processes.append(catalog)
+            inventory = start_service(runner, directory, "inventory", INVENTORY, {
+                "database": database_url(backend, directory, "inventory"),
+            }, upstreams={CATALOG: {"endpoints": [f"127.0.0.1:{catalog.port}"], "identity": "catalog"}})
+            processes.append(inventory)
+            gateway = start_gateway(weft, directory, schemas(), {
+                IDENTITY: upstream(identity.port, "identity"), CATALOG: upstream(catalog.port, "catalog"),
+                INVENTORY: upstream(inventory.port, "inventory"),
+            }, {
+                "issuer": "https://identity.weft.local", "audience": "weft-platform",
+                "keySet": {"method": IDENTITY + ".GetJwks"}, "forwardClaims": ["sub", "roles"],
+                "publicRoutes": [IDENTITY + "." + m for m in ["Register", "Login", "Refresh", "Logout", "GetJwks"]]
+                + [CATALOG + "." + m for m in ["GetProduct", "ListProducts", "ListCategories"]] + [INVENTORY + ".GetStock"],
+            })
+            processes.append(gateway)
+            scenario(HTTP(gateway.port), backend)
+        finally:
+            for process in reversed(processes):
+                check(f"[{backend}] {process.name} drains and exits 0 on SIGTERM", process.stop() == 0)
+            if failures:
+                for process in processes:
+                    print(f"--- {process.name}.log\n" + process.log_path.read_text()[-3000:])
+
+
+def sign_in(http, email, password):
+    http.call("POST", "/v1/users", {"email": email, "password": password})
+    status, session = http.call("POST", "/v1/auth:login", {"email": email, "password": password})
+    assert status == 200, (status, session)
+    return session["accessToken"]
+
+
+def scenario(http, backend):
+    tag = f"[{backend}]"
+    staff = sign_in(http, "staff@example.com", "staff-password-1")
+    customer = sign_in(http, "customer@example.com", "customer-password-1")
+
+    status, body = http.call("POST", "/v1/products", {"title": "Lamp", "priceMinor": 1}, token=customer)
+    check(f"{tag} a customer cannot create products", status in (400, 403), f"{status} {body}")
+    status, category = http.call("POST", "/v1/categories", {"displayName": "Lighting"}, token=staff)
+    status, product = http.call("POST", "/v1/products", {
+        "title": "Brass lamp", "description": "A warm light", "category": category.get("name"), "status": "PRODUCT_STATUS_PUBLISHED",
+        "price": {"currencyCode": "EUR", "minorUnits": "4900"}, "variants": [{"sku": "LAMP-1", "title": "Brass"}],
+    }, token=staff)
+    check(f"{tag} staff create a published product", status == 200 and product.get("status") == "PRODUCT_STATUS_PUBLISHED", f"{status} {product}")
+    status, listed = http.call("GET", "/v1/products?query=warm")
+    check(f"{tag} anyone browses published products", status == 200 and [p["title"] for p in listed.get("products", [])] == ["Brass lamp"],
+          f"{status} {listed}")
+    status, level = http.call("POST", "/v1/stock:receive", {"sku": "LAMP-1", "location": "berlin", "quantity": "10"}, token=staff)
+    check(f"{tag} staff receive 10 units", status == 200 and level.get("available") == "10", f"{status} {level}")
+
+    def reserve(index):
+        return http.call("POST", "/v1/reservations", {"reservationId": f"r-{index}", "sku": "LAMP-1", "quantity": "1",
+                                                       "owner": f"orders/{index}"}, token=customer)
+
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        answers = list(pool.map(reserve, range(100)))
+    won = [body for status, body in answers if status == 200]
+    refused = [body for status, body in answers if status != 200]
+    check(f"{tag} 100 concurrent customers, 10 units: exactly 10 reservations", len(won) == 10, f"{len(won)} won")
+    check(f"{tag} ... the other 90 get a typed INSUFFICIENT_STOCK", len(refused) == 90 and all(reason(b) == "INSUFFICIENT_STOCK" for b in refused),
+          str({(reason(b), str(b)[:80]) for b in refused}))
+    status, stock = http.call("GET", "/v1/stock/LAMP-1")
+    check(f"{tag} the stock shows 10 reserved, 0 free", stock.get("levels", [{}])[0].get("reserved") == "10" and stock.get("available", "0") == "0",
+          f"{status} {stock}")
+    status, again = reserve(0)
+    check(f"{tag} a retried reservation is the same one", status == 200 and again.get("name") == "reservations/r-0", f"{status} {again}")
+
+    status, archived = http.call("DELETE", f"/v1/{product['name']}", token=staff)
+    check(f"{tag} staff archive the product", status == 200 and archived.get("status") == "PRODUCT_STATUS_ARCHIVED", f"{status} {archived}")
+    http.call("POST", "/v1/stock:receive", {"sku": "LAMP-1", "location": "berlin", "quantity": "5"}, token=staff)
+    # The ProductArchived event travels catalog → inventory over the mesh; poll until it has.
+    # Until it has, a reservation may still succeed (the services agree eventually): give it back.
+    deadline, answer, attempt = time.monotonic() + HANG_GUARD, None, 0
+    while time.monotonic() < deadline:
+        attempt += 1
+        answer = http.call("POST", "/v1/reservations", {"reservationId": f"after-archive-{attempt}", "sku": "LAMP-1", "quantity": "1"},
+                           token=customer)
+        if answer[0] == 200:
+            http.call("POST", f"/v1/{answer[1]['name']}:release", {}, token=customer)
+        elif reason(answer[1]) == "SKU_DISCONTINUED":
+            break
+        time.sleep(0.1)
+    check(f"{tag} the archived product's SKU takes no new reservation", answer and answer[0] != 200 and reason(answer[1]) == "SKU_DISCONTINUED",
+          str(answer))
+    status, body = http.call("GET", f"/v1/{product['name']}")
+    check(f"{tag} an archived product is hidden from customers", status == 404 and reason(body) == "PRODUCT_NOT_FOUND", f"{status} {body}")
+
+
+def main():
+    weft, runner = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
+    backends = ["sqlite"] + (["postgres"] if os.environ.get("WEFT_TEST_POSTGRES_URL") else [])
+    for backend in backends:
+        run(weft, runner, backend)
+    if failures:
+        print(f"{len(failures)} failed: {', '.join(failures)}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
