@@ -102,6 +102,8 @@ public final class MeshService: Service, Sendable {
         serverConfiguration.propagatedMetadataKeys = configuration.propagatedMetadataKeys
         let counting = RPCMetricsInterceptor(factory: factory)
         let logging = CallLogInterceptor(logger: logger)
+        // Services of this process calling each other: in-process, through the same interceptors.
+        try upstreams.serveLocally(services, interceptors: [counting, logging] + policy + interceptors, identity: configuration.identity)
         let server = try await MeshServer.start(
             host: configuration.host, port: configuration.port, tls: serverTLS, services: services,
             interceptors: [counting, logging] + policy + interceptors, configuration: serverConfiguration, health: configuration.servesHealth,

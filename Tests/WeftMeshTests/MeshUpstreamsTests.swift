@@ -45,6 +45,33 @@ import WeftRPC
         }
     }
 
+    @Test func servicesOfOneProcessCallEachOtherInProcessUnderTheSamePolicy() async throws {
+        // No upstream is configured: the greeter is served by this process, so the front's
+        // calls stay in it, with the process's identity as the caller's, through its policy.
+        let rules = #"{"rules": {"weft.mesh.test.relay.Greeter": ["spiffe://weft.local/service/orders"]}}"#
+        let both = try await MeshService.start(MeshServiceTests.configuration("orders", authorization: rules), onDenied: { _, _ in }) { mesh in
+            [Asking(greeter: try mesh.client(Greeter.self)), Greeting()]
+        }
+        let caller = try await MeshService.start(
+            MeshServiceTests.configuration("echo", upstreams: #"{"front": {"endpoints": ["127.0.0.1:\#(both.server.port)"]}}"#), services: [])
+        let answer = try await caller.upstreams.client(Front.self, upstream: "front").ask(Hello(text: "local"))
+        #expect(answer.text == "hello, local (said to spiffe://weft.local/service/orders)")
+        try await both.shutdown()
+
+        let closed = #"{"rules": {"weft.mesh.test.relay.Greeter": ["spiffe://weft.local/service/echo"]}}"#
+        let denied = try await MeshService.start(MeshServiceTests.configuration("orders", authorization: closed), onDenied: { _, _ in }) { mesh in
+            [Asking(greeter: try mesh.client(Greeter.self)), Greeting()]
+        }
+        let deniedCaller = try await MeshService.start(
+            MeshServiceTests.configuration("echo", upstreams: #"{"front": {"endpoints": ["127.0.0.1:\#(denied.server.port)"]}}"#), services: [])
+        let refused = await #expect(throws: Status.self) {
+            try await deniedCaller.upstreams.client(Front.self, upstream: "front").ask(Hello(text: "local"))
+        }
+        // The in-process call was denied, and the front passed the denial on.
+        #expect(refused?.code == .permissionDenied)
+        for service in [caller, deniedCaller, denied] { try await service.shutdown() }
+    }
+
     @Test func callsAfterShutdownAreUnavailable() async throws {
         let front = try await MeshService.start(
             MeshServiceTests.configuration("orders", upstreams: #"{"weft.mesh.test.relay.Greeter": {"endpoints": ["127.0.0.1:9"]}}"#),

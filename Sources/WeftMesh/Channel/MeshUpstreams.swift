@@ -25,6 +25,11 @@ public final class MeshUpstreams: Sendable {
         var isClosed = false
         /// What `whenStopped` was given, in order.
         var stopActions: [@Sendable () async -> Void] = []
+        /// The services this process serves, by full name, and the way to call them in-process.
+        var local: (names: Set<String>, transport: InProcessTransport)?
+        /// Names clients were asked for that the configuration does not list: they must turn
+        /// out to be services of this process.
+        var unlisted: Set<String> = []
     }
 
     init(configuration: MeshConfiguration, metricsFactory: any MetricsFactory) {
@@ -42,12 +47,43 @@ public final class MeshUpstreams: Sendable {
         Service.client(transport: try transport(to: upstream ?? Service.descriptor.fullName))
     }
 
-    /// The transport to the upstream `name`, for clients made by hand.
+    /// The transport to the upstream `name`, for clients made by hand. When this process
+    /// serves a service of that name itself (several services in one process), calls stay in
+    /// the process: the same dispatch, interceptors and authorization, with this service's
+    /// identity as the caller's, and no socket.
     ///
-    /// - Throws: `ConfigurationError` when the configuration has no such upstream.
+    /// - Throws: `ConfigurationError` when the configuration has no such upstream and the
+    ///   process serves no such service (said when the service starts, once all are built).
     public func transport(to name: String) throws -> any ClientTransport {
-        guard configuration.upstreams[name] != nil else { throw Self.notConfigured(name) }
+        if configuration.upstreams[name] == nil {
+            try channels.withLock { state in
+                if let local = state.local {
+                    guard local.names.contains(name) else { throw Self.notConfigured(name) }
+                } else {
+                    state.unlisted.insert(name)
+                }
+            }
+        }
         return UpstreamTransport(upstreams: self, name: name)
+    }
+
+    /// From now on calls to `services` go in-process through `interceptors`, as `identity`.
+    ///
+    /// - Throws: `ConfigurationError` naming a client's upstream that is neither configured
+    ///   nor one of `services`.
+    func serveLocally(_ services: [any RegisteredService], interceptors: [any ServerInterceptor], identity: String) throws {
+        let names = Set(services.flatMap { $0.serverMethods.map { String($0.descriptor.path.dropFirst().prefix { $0 != "/" }) } })
+        let transport = InProcessTransport(services: services, interceptors: interceptors, peerIdentity: identity)
+        let missing = channels.withLock { state in
+            state.local = (names, transport)
+            return state.unlisted.subtracting(names).sorted().first
+        }
+        if let missing { throw Self.notConfigured(missing) }
+    }
+
+    /// The in-process way to `name` when this process serves it.
+    fileprivate func localTransport(to name: String) -> InProcessTransport? {
+        channels.withLock { state in state.local.flatMap { $0.names.contains(name) ? $0.transport : nil } }
     }
 
     /// The channel to the upstream `name`: made at the first call (a DNS upstream resolves then;
@@ -67,13 +103,13 @@ public final class MeshUpstreams: Sendable {
         return channel
     }
 
-    /// Closes every channel; later calls fail with UNAVAILABLE.
     /// Runs `action` when the service stops, after its calls have drained and its channels
     /// closed: what a service opened as it was built (a database, a subscription) ends there.
     public func whenStopped(_ action: @escaping @Sendable () async -> Void) {
         channels.withLock { $0.stopActions.append(action) }
     }
 
+    /// Closes every channel (later calls fail with UNAVAILABLE), then runs the stop actions.
     func close() async {
         let (open, actions) = channels.withLock { state in
             state.isClosed = true
@@ -115,17 +151,20 @@ public final class MeshUpstreams: Sendable {
     }
 }
 
-/// The transport a `MeshUpstreams` client calls through: the upstream's channel, looked up at
-/// each call (made at the first), so clients can exist before anything connects.
+/// The transport a `MeshUpstreams` client calls through: the service in this process, or the
+/// upstream's channel, looked up at each call (made at the first), so clients can exist before
+/// anything connects or the services of the process are all built.
 private struct UpstreamTransport: ClientTransport {
     let upstreams: MeshUpstreams
     let name: String
 
     func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
-        try await upstreams.channel(to: name).startCall(method, options: options)
+        if let local = upstreams.localTransport(to: name) { return try await local.startCall(method, options: options) }
+        return try await upstreams.channel(to: name).startCall(method, options: options)
     }
 
     func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
-        try await upstreams.channel(to: name).unary(method, request: request, options: options)
+        if let local = upstreams.localTransport(to: name) { return try await local.unary(method, request: request, options: options) }
+        return try await upstreams.channel(to: name).unary(method, request: request, options: options)
     }
 }

@@ -1,21 +1,25 @@
 import WeftMessages
 
 /// Serves calls inside the process through the same `CallDispatcher` a network server uses:
-/// for testing services and their clients without sockets.
+/// for services of one process calling each other, and for testing services and their clients
+/// without sockets.
 public struct InProcessTransport: ClientTransport {
     private let dispatcher: CallDispatcher
+    private let peerIdentity: String?
 
-    /// A transport whose calls reach `services` through `interceptors`.
-    public init(services: [any RegisteredService], interceptors: [any ServerInterceptor] = []) {
+    /// A transport whose calls reach `services` through `interceptors`, from a caller whose
+    /// identity (as a server's `context.peerIdentity` and its policy see it) is `peerIdentity`.
+    public init(services: [any RegisteredService], interceptors: [any ServerInterceptor] = [], peerIdentity: String? = nil) {
         dispatcher = CallDispatcher(services: services, interceptors: interceptors)
+        self.peerIdentity = peerIdentity
     }
 
     public func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
         let call = InProcessCall()
         let head = RequestHead(path: method.path, timeout: options.timeout, metadata: options.metadata)
         let server = ServerEnd(call: call)
-        let task = Task { [dispatcher] in
-            await dispatcher.serve(head: head, peerIdentity: nil, requests: server, responder: server)
+        let task = Task { [dispatcher, peerIdentity] in
+            await dispatcher.serve(head: head, peerIdentity: peerIdentity, requests: server, responder: server)
         }
         await call.attach(serverTask: task)
         return call
