@@ -43,6 +43,18 @@ public struct ServiceError<Reason: ErrorReason>: Error, Sendable, Hashable, Cust
         self.otherDetails = otherDetails
     }
 
+    /// A failure for a request whose `violations` name its fields at fault; the message lists
+    /// them (`email must be an email address; password is too short`).
+    public init(_ reason: Reason, fieldViolations violations: [Google_Rpc_BadRequest.FieldViolation]) {
+        self.init(reason, violations.map { "\($0.field) \($0.description)" }.joined(separator: "; "), fieldViolations: violations)
+    }
+
+    /// A failure for a request whose one field `field` is at fault: `description` says why,
+    /// `violationReason` names the rule (`"EMPTY"`), in its BadRequest field violation.
+    public init(_ reason: Reason, field: String, _ description: String, violationReason: String = "") {
+        self.init(reason, fieldViolations: [.init(field: field, description: description, reason: violationReason)])
+    }
+
     /// The `google.rpc.Status` this failure is sent as.
     public var rpcStatus: Google_Rpc_Status {
         var info = Google_Rpc_ErrorInfo(reason: reason.protoName ?? String(reason.rawValue), domain: Reason.errorDomain)

@@ -38,7 +38,7 @@ public final class CatalogServer: CatalogService.Handler {
         try context.requireRole("staff", "admin")
         var category = request.category ?? Category()
         guard !category.displayName.isEmpty, category.displayName.count <= 100 else {
-            throw Self.invalid("category.display_name", "must have 1 to 100 characters", reason: "LENGTH")
+            throw ServiceError(CatalogError.invalidRequest, field: "category.display_name", "must have 1 to 100 characters", violationReason: "LENGTH")
         }
         let id = "c-" + (try SecureRandom.token(bytes: 9))
         category.name = "categories/" + id
@@ -94,11 +94,11 @@ public final class CatalogServer: CatalogService.Handler {
 
     public func updateProduct(_ request: UpdateProductRequest, context: ServerContext) async throws -> Product {
         try context.requireRole("staff", "admin")
-        guard let changes = request.product else { throw Self.invalid("product", "is required", reason: "REQUIRED") }
+        guard let changes = request.product else { throw ServiceError(CatalogError.invalidRequest, field: "product", "is required", violationReason: "REQUIRED") }
         let paths = request.updateMask?.paths ?? []
-        guard !paths.isEmpty else { throw Self.invalid("update_mask", "must name the fields to change", reason: "REQUIRED") }
+        guard !paths.isEmpty else { throw ServiceError(CatalogError.invalidRequest, field: "update_mask", "must name the fields to change", violationReason: "REQUIRED") }
         if let unknown = paths.first(where: { !Self.updatableFields.contains($0) }) {
-            throw Self.invalid("update_mask", "\(unknown) cannot be changed; the fields that can: \(Self.updatableFields.sorted().joined(separator: ", "))", reason: "FIELD")
+            throw ServiceError(CatalogError.invalidRequest, field: "update_mask", "\(unknown) cannot be changed; the fields that can: \(Self.updatableFields.sorted().joined(separator: ", "))", violationReason: "FIELD")
         }
         let at = now()
         return try await database.transaction { db in
@@ -154,10 +154,10 @@ public final class CatalogServer: CatalogService.Handler {
     }
 
     public func listProducts(_ request: ListProductsRequest, context: ServerContext) async throws -> ListProductsResponse {
-        guard (0...100).contains(request.pageSize) else { throw Self.invalid("page_size", "must be between 0 and 100", reason: "RANGE") }
-        guard request.minPrice >= 0, request.maxPrice >= 0 else { throw Self.invalid("min_price", "price bounds must not be negative", reason: "RANGE") }
+        guard (0...100).contains(request.pageSize) else { throw ServiceError(CatalogError.invalidRequest, field: "page_size", "must be between 0 and 100", violationReason: "RANGE") }
+        guard request.minPrice >= 0, request.maxPrice >= 0 else { throw ServiceError(CatalogError.invalidRequest, field: "min_price", "price bounds must not be negative", violationReason: "RANGE") }
         guard let order = ProductOrder(request.orderBy) else {
-            throw Self.invalid("order_by", "must be one of \(ProductOrder.choices.joined(separator: ", "))", reason: "ORDER")
+            throw ServiceError(CatalogError.invalidRequest, field: "order_by", "must be one of \(ProductOrder.choices.joined(separator: ", "))", violationReason: "ORDER")
         }
         let staff = Self.isStaff(context)
         // Everything but the page decides the query; a token is good for that query only (and
@@ -235,7 +235,7 @@ public final class CatalogServer: CatalogService.Handler {
             if let price = variant.price { checkPrice(price, field + ".price", violation) }
         }
         guard violations.isEmpty else {
-            throw ServiceError(CatalogError.invalidRequest, violations.map { "\($0.field) \($0.description)" }.joined(separator: "; "), fieldViolations: violations)
+            throw ServiceError(CatalogError.invalidRequest, fieldViolations: violations)
         }
     }
 
@@ -295,7 +295,4 @@ public final class CatalogServer: CatalogService.Handler {
         ServiceError(.productNotFound, "no product \(name)", metadata: ["product": name])
     }
 
-    static func invalid(_ field: String, _ description: String, reason: String) -> ServiceError<CatalogError> {
-        ServiceError(.invalidRequest, "\(field) \(description)", fieldViolations: [.init(field: field, description: description, reason: reason)])
-    }
 }

@@ -57,7 +57,7 @@ public final class IdentityServer: IdentityService.Handler {
             violations.append(.init(field: "display_name", description: "must have at most 100 characters", reason: "TOO_LONG"))
         }
         guard violations.isEmpty else {
-            throw ServiceError(IdentityError.invalidRequest, violations.map { "\($0.field) \($0.description)" }.joined(separator: "; "), fieldViolations: violations)
+            throw ServiceError(IdentityError.invalidRequest, fieldViolations: violations)
         }
         let roles: [Role] = configuration.adminEmails.contains(email) ? [.customer, .staff, .admin] : [.customer]
         let user = UserRecord(
@@ -133,9 +133,7 @@ public final class IdentityServer: IdentityService.Handler {
     public func grantRole(_ request: GrantRoleRequest, context: ServerContext) async throws -> User {
         try context.requireRole("admin")
         guard UserRecord.roleName(request.role) != nil else {
-            throw ServiceError(
-                IdentityError.invalidRequest, "role must be ROLE_CUSTOMER, ROLE_STAFF or ROLE_ADMIN",
-                fieldViolations: [.init(field: "role", description: "must be ROLE_CUSTOMER, ROLE_STAFF or ROLE_ADMIN", reason: "ROLE")])
+            throw ServiceError(IdentityError.invalidRequest, field: "role", "must be ROLE_CUSTOMER, ROLE_STAFF or ROLE_ADMIN", violationReason: "ROLE")
         }
         var user = try await user(named: request.user)
         if !user.roles.contains(request.role) {

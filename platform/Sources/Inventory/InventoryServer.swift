@@ -34,7 +34,7 @@ public final class InventoryServer: InventoryService.Handler {
     public func receiveStock(_ request: ReceiveStockRequest, context: ServerContext) async throws -> StockLevel {
         try context.requireRole("staff", "admin")
         try Self.checkPlace(sku: request.sku, location: request.location)
-        guard request.quantity > 0 else { throw Self.invalid("quantity", "must be more than zero", reason: "RANGE") }
+        guard request.quantity > 0 else { throw ServiceError(InventoryError.invalidRequest, field: "quantity", "must be more than zero", violationReason: "RANGE") }
         let at = nowMs
         return try await database.transaction { db in
             _ = try await StockRows.change(sku: request.sku, location: request.location, onHand: request.quantity, reserved: 0, reason: "received", atMs: at, in: db)
@@ -45,7 +45,7 @@ public final class InventoryServer: InventoryService.Handler {
     public func adjustStock(_ request: AdjustStockRequest, context: ServerContext) async throws -> StockLevel {
         try context.requireRole("staff", "admin")
         try Self.checkPlace(sku: request.sku, location: request.location)
-        guard request.delta != 0 else { throw Self.invalid("delta", "must not be zero", reason: "RANGE") }
+        guard request.delta != 0 else { throw ServiceError(InventoryError.invalidRequest, field: "delta", "must not be zero", violationReason: "RANGE") }
         let at = nowMs
         let reason = "adjusted: " + (request.reason.isEmpty ? "unspecified" : request.reason)
         let level: StockLevel? = try await database.transaction { db in
@@ -63,7 +63,7 @@ public final class InventoryServer: InventoryService.Handler {
     }
 
     public func getStock(_ request: GetStockRequest, context: ServerContext) async throws -> GetStockResponse {
-        guard !request.sku.isEmpty else { throw Self.invalid("sku", "is required", reason: "REQUIRED") }
+        guard !request.sku.isEmpty else { throw ServiceError(InventoryError.invalidRequest, field: "sku", "is required", violationReason: "REQUIRED") }
         let levels = try await database.withSession { db in try await StockRows.levels(sku: request.sku, in: db) }
         return GetStockResponse(levels: levels, available: levels.reduce(0) { $0 + $1.available })
     }
@@ -233,7 +233,7 @@ public final class InventoryServer: InventoryService.Handler {
         if sku.isEmpty || sku.count > 64 { violations.append(.init(field: "sku", description: "must have 1 to 64 characters", reason: "SKU")) }
         if location.isEmpty || location.count > 64 { violations.append(.init(field: "location", description: "must have 1 to 64 characters", reason: "LOCATION")) }
         guard violations.isEmpty else {
-            throw ServiceError(InventoryError.invalidRequest, violations.map { "\($0.field) \($0.description)" }.joined(separator: "; "), fieldViolations: violations)
+            throw ServiceError(InventoryError.invalidRequest, fieldViolations: violations)
         }
     }
 
@@ -247,18 +247,15 @@ public final class InventoryServer: InventoryService.Handler {
         if request.quantity <= 0 { violations.append(.init(field: "quantity", description: "must be more than zero", reason: "RANGE")) }
         if !(0...86_400).contains(request.ttlSeconds) { violations.append(.init(field: "ttl_seconds", description: "must be between 1 and 86400", reason: "RANGE")) }
         guard violations.isEmpty else {
-            throw ServiceError(InventoryError.invalidRequest, violations.map { "\($0.field) \($0.description)" }.joined(separator: "; "), fieldViolations: violations)
+            throw ServiceError(InventoryError.invalidRequest, fieldViolations: violations)
         }
     }
 
     private static func reservationID(_ name: String) throws -> String {
-        guard name.hasPrefix("reservations/"), name.count > 13 else { throw invalid("name", "must be reservations/{id}", reason: "NAME") }
+        guard name.hasPrefix("reservations/"), name.count > 13 else { throw ServiceError(InventoryError.invalidRequest, field: "name", "must be reservations/{id}", violationReason: "NAME") }
         return String(name.dropFirst(13))
     }
 
-    static func invalid(_ field: String, _ description: String, reason: String) -> ServiceError<InventoryError> {
-        ServiceError(.invalidRequest, "\(field) \(description)", fieldViolations: [.init(field: field, description: description, reason: reason)])
-    }
 }
 
 /// Thrown inside a reserve's transaction to roll it back when no location has enough free units.

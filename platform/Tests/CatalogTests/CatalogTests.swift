@@ -38,40 +38,19 @@ import WeftRPC
 
     static func eur(_ cents: Int64) -> Money { Money(currencyCode: "EUR", minorUnits: cents) }
 
-    static func reason(_ body: () async throws -> some Any) async -> CatalogError? {
-        do {
-            _ = try await body()
-            return nil
-        } catch let error as ServiceError<CatalogError> {
-            return error.reason
-        } catch {
-            Issue.record("not a typed catalog error: \(error)")
-            return nil
-        }
-    }
 
-    static func code(_ body: () async throws -> some Any) async -> Status.Code? {
-        do {
-            _ = try await body()
-            return nil
-        } catch let status as Status {
-            return status.code
-        } catch {
-            return nil
-        }
-    }
 
     @Test(arguments: TestDatabases.Backend.allCases)
     func staffWriteAndEveryoneReadsWhatIsPublished(_ backend: TestDatabases.Backend) async throws {
         guard let running = try await Running.start(backend) else { return }
         let client = running.client
-        #expect(await Self.code { try await client.createProduct(CreateProductRequest(product: Product(title: "x", price: Self.eur(1))), options: Self.customer) } == .permissionDenied)
-        #expect(await Self.code { try await client.createProduct(CreateProductRequest(product: Product(title: "x", price: Self.eur(1)))) } == .unauthenticated)
+        #expect(try await failureCode { try await client.createProduct(CreateProductRequest(product: Product(title: "x", price: Self.eur(1))), options: Self.customer) } == .permissionDenied)
+        #expect(try await failureCode { try await client.createProduct(CreateProductRequest(product: Product(title: "x", price: Self.eur(1)))) } == .unauthenticated)
 
         let draft = try await client.createProduct(
             CreateProductRequest(product: Product(title: "Lamp", price: Self.eur(4900), variants: [Variant(sku: "LAMP-1", title: "Brass")])), options: Self.staff)
         #expect(draft.status == .draft && draft.name.hasPrefix("products/p-") && draft.createTime != nil)
-        #expect(await Self.reason { try await client.getProduct(GetProductRequest(name: draft.name)) } == .productNotFound)
+        #expect(try await failureReason(CatalogError.self) { try await client.getProduct(GetProductRequest(name: draft.name)) } == .productNotFound)
         #expect(try await client.getProduct(GetProductRequest(name: draft.name), options: Self.staff) == draft)
         #expect(try await client.listProducts(ListProductsRequest()).products.isEmpty)
 
@@ -91,10 +70,10 @@ import WeftRPC
         } catch let error as ServiceError<CatalogError> {
             #expect(error.fieldViolations.map(\.field) == ["product.title", "product.price.currency_code", "product.price.minor_units"])
         }
-        #expect(await Self.reason {
+        #expect(try await failureReason(CatalogError.self) {
             try await client.createProduct(CreateProductRequest(product: Product(title: "Copy", price: Self.eur(1), variants: [Variant(sku: "LAMP-1")])), options: Self.staff)
         } == .skuTaken)
-        #expect(await Self.reason {
+        #expect(try await failureReason(CatalogError.self) {
             try await client.updateProduct(UpdateProductRequest(product: published, updateMask: Google_Protobuf_FieldMask(paths: ["name"])), options: Self.staff)
         } == .invalidRequest)
         try await running.stop()
@@ -107,7 +86,7 @@ import WeftRPC
         let home = try await client.createCategory(CreateCategoryRequest(category: Category(displayName: "Home")), options: Self.staff)
         let lighting = try await client.createCategory(CreateCategoryRequest(category: Category(displayName: "Lighting", parent: home.name)), options: Self.staff)
         let garden = try await client.createCategory(CreateCategoryRequest(category: Category(displayName: "Garden")), options: Self.staff)
-        #expect(await Self.reason { try await client.createCategory(CreateCategoryRequest(category: Category(displayName: "X", parent: "categories/nope")), options: Self.staff) } == .categoryNotFound)
+        #expect(try await failureReason(CatalogError.self) { try await client.createCategory(CreateCategoryRequest(category: Category(displayName: "X", parent: "categories/nope")), options: Self.staff) } == .categoryNotFound)
         for index in 0..<7 {
             _ = try await client.createProduct(CreateProductRequest(product: Product(
                 title: "Lamp \(index)", description: index % 2 == 0 ? "a warm_light" : "cold", category: lighting.name, status: .published,
@@ -136,12 +115,12 @@ import WeftRPC
         #expect(titles == ["Hose"] + (0..<7).map { "Lamp \($0)" } && pages == 3)
 
         let first = try await client.listProducts(ListProductsRequest(pageSize: 3, orderBy: "title"))
-        #expect(await Self.reason { try await client.listProducts(ListProductsRequest(pageSize: 3, pageToken: first.nextPageToken, orderBy: "price")) } == .invalidPageToken)
-        #expect(await Self.reason { try await client.listProducts(ListProductsRequest(pageSize: 3, pageToken: first.nextPageToken, orderBy: "title"), options: Self.staff) } == .invalidPageToken)
-        #expect(await Self.reason { try await client.listProducts(ListProductsRequest(pageSize: 3, pageToken: "x" + first.nextPageToken, orderBy: "title")) } == .invalidPageToken)
+        #expect(try await failureReason(CatalogError.self) { try await client.listProducts(ListProductsRequest(pageSize: 3, pageToken: first.nextPageToken, orderBy: "price")) } == .invalidPageToken)
+        #expect(try await failureReason(CatalogError.self) { try await client.listProducts(ListProductsRequest(pageSize: 3, pageToken: first.nextPageToken, orderBy: "title"), options: Self.staff) } == .invalidPageToken)
+        #expect(try await failureReason(CatalogError.self) { try await client.listProducts(ListProductsRequest(pageSize: 3, pageToken: "x" + first.nextPageToken, orderBy: "title")) } == .invalidPageToken)
         // Another page size is the same query: the token still holds.
         #expect(try await client.listProducts(ListProductsRequest(pageSize: 5, pageToken: first.nextPageToken, orderBy: "title")).products.first?.title == "Lamp 2")
-        #expect(await Self.reason { try await client.listProducts(ListProductsRequest(orderBy: "colour")) } == .invalidRequest)
+        #expect(try await failureReason(CatalogError.self) { try await client.listProducts(ListProductsRequest(orderBy: "colour")) } == .invalidRequest)
         try await running.stop()
     }
 
@@ -157,7 +136,7 @@ import WeftRPC
         _ = try await client.updateProduct(UpdateProductRequest(product: changed, updateMask: Google_Protobuf_FieldMask(paths: ["price", "variants"])), options: Self.staff)
         let archived = try await client.deleteProduct(DeleteProductRequest(name: product.name), options: Self.staff)
         #expect(archived.status == .archived)
-        #expect(await Self.reason { try await client.updateProduct(UpdateProductRequest(product: changed, updateMask: Google_Protobuf_FieldMask(paths: ["title"])), options: Self.staff) } == .productArchived)
+        #expect(try await failureReason(CatalogError.self) { try await client.updateProduct(UpdateProductRequest(product: changed, updateMask: Google_Protobuf_FieldMask(paths: ["title"])), options: Self.staff) } == .productArchived)
         // A failed change wrote nothing: no event either.
         let events = try await Outbox.events(after: 0, in: running.database)
         #expect(events.map(\.type) == [

@@ -13,12 +13,6 @@ import WeftTLS
 /// carry the metadata the gateway would forward after verifying a token (`x-jwt-sub`,
 /// `x-jwt-roles`, `x-forwarded-for`).
 @Suite struct IdentityTests {
-    /// A clock the tests move by hand.
-    final class Clock: Sendable {
-        private let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-        var now: Date { time.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { time.withLock { $0 += seconds } }
-    }
 
     /// A running identity service and a client of it.
     struct Running {
@@ -26,7 +20,7 @@ import WeftTLS
         let channel: GRPCChannel
         let database: Database
         let client: IdentityService.Client
-        let clock: Clock
+        let clock: TestClock
 
         static func start(_ backend: TestDatabases.Backend, configure: (inout IdentityConfiguration) -> Void = { _ in }) async throws -> Running? {
             guard let url = try await TestDatabases.fresh(backend) else { return nil }
@@ -35,7 +29,7 @@ import WeftTLS
             configuration.passwordCost = .init(log2N: 10, r: 8, p: 1)
             configuration.adminEmails = ["root@example.com"]
             configure(&configuration)
-            let clock = Clock()
+            let clock = TestClock()
             let identity = try await IdentityServer.start(database: database, configuration: configuration, now: { clock.now })
             let server = try await GRPCServer.start(port: 0, tls: nil, services: [identity], threads: 1)
             let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
@@ -57,17 +51,6 @@ import WeftTLS
         ]))
     }
 
-    static func reason(_ body: () async throws -> some Any) async -> IdentityError? {
-        do {
-            _ = try await body()
-            return nil
-        } catch let error as ServiceError<IdentityError> {
-            return error.reason
-        } catch {
-            Issue.record("not a typed identity error: \(error)")
-            return nil
-        }
-    }
 
     /// The token's claims, after checking its signature against the published key set.
     static func verifiedClaims(_ token: String, keys: JsonWebKeySet) throws -> [String: Any] {
@@ -98,28 +81,18 @@ import WeftTLS
 
         let me = try await running.client.getMe(GetMeRequest(), options: Self.caller(session))
         #expect(me == user)
-        #expect(await Self.reasonOrStatus { try await running.client.getMe(GetMeRequest()) } == .unauthenticated)
+        #expect(try await failureCode { try await running.client.getMe(GetMeRequest()) } == .unauthenticated)
 
         // The first admin comes from the configuration; admins grant roles, customers cannot.
         let root = try await running.client.register(RegisterRequest(email: "root@example.com", password: "correct-horse-battery"))
         #expect(root.roles == [.customer, .staff, .admin])
         let rootSession = try await running.client.login(LoginRequest(email: "root@example.com", password: "correct-horse-battery"))
-        #expect(await Self.reasonOrStatus { try await running.client.grantRole(GrantRoleRequest(user: user.name, role: .staff), options: Self.caller(session)) } == .permissionDenied)
+        #expect(try await failureCode { try await running.client.grantRole(GrantRoleRequest(user: user.name, role: .staff), options: Self.caller(session)) } == .permissionDenied)
         let promoted = try await running.client.grantRole(GrantRoleRequest(user: user.name, role: .staff), options: Self.caller(rootSession))
         #expect(promoted.roles == [.customer, .staff])
         try await running.stop()
     }
 
-    static func reasonOrStatus(_ body: () async throws -> some Any) async -> Status.Code? {
-        do {
-            _ = try await body()
-            return nil
-        } catch let status as Status {
-            return status.code
-        } catch {
-            return nil
-        }
-    }
 
     @Test(arguments: TestDatabases.Backend.allCases)
     func badInputAndTakenEmailsAreTypedErrors(_ backend: TestDatabases.Backend) async throws {
@@ -132,9 +105,9 @@ import WeftTLS
             #expect(error.fieldViolations.map(\.field) == ["email", "password"])
         }
         _ = try await running.client.register(RegisterRequest(email: "grace@example.com", password: "compiler-1952"))
-        #expect(await Self.reason { try await running.client.register(RegisterRequest(email: "GRACE@example.com", password: "compiler-1952")) } == .emailTaken)
-        #expect(await Self.reason { try await running.client.login(LoginRequest(email: "grace@example.com", password: "compiler-1953")) } == .badCredentials)
-        #expect(await Self.reason { try await running.client.login(LoginRequest(email: "nobody@example.com", password: "compiler-1952")) } == .badCredentials)
+        #expect(try await failureReason(IdentityError.self) { try await running.client.register(RegisterRequest(email: "GRACE@example.com", password: "compiler-1952")) } == .emailTaken)
+        #expect(try await failureReason(IdentityError.self) { try await running.client.login(LoginRequest(email: "grace@example.com", password: "compiler-1953")) } == .badCredentials)
+        #expect(try await failureReason(IdentityError.self) { try await running.client.login(LoginRequest(email: "nobody@example.com", password: "compiler-1952")) } == .badCredentials)
         try await running.stop()
     }
 
@@ -149,18 +122,18 @@ import WeftTLS
         let third = try await running.client.refresh(RefreshRequest(refreshToken: second.refreshToken))
 
         // The first token again: stolen, so its family ends, the token it led to included.
-        #expect(await Self.reason { try await running.client.refresh(RefreshRequest(refreshToken: first.refreshToken)) } == .refreshTokenReused)
-        #expect(await Self.reason { try await running.client.refresh(RefreshRequest(refreshToken: third.refreshToken)) } == .refreshTokenInvalid)
+        #expect(try await failureReason(IdentityError.self) { try await running.client.refresh(RefreshRequest(refreshToken: first.refreshToken)) } == .refreshTokenReused)
+        #expect(try await failureReason(IdentityError.self) { try await running.client.refresh(RefreshRequest(refreshToken: third.refreshToken)) } == .refreshTokenInvalid)
         // Another sign-in is another family, untouched; signing out ends it.
         let otherNext = try await running.client.refresh(RefreshRequest(refreshToken: other.refreshToken))
         _ = try await running.client.logout(LogoutRequest(refreshToken: otherNext.refreshToken))
-        #expect(await Self.reason { try await running.client.refresh(RefreshRequest(refreshToken: otherNext.refreshToken)) } == .refreshTokenInvalid)
-        #expect(await Self.reason { try await running.client.refresh(RefreshRequest(refreshToken: "made-up")) } == .refreshTokenInvalid)
+        #expect(try await failureReason(IdentityError.self) { try await running.client.refresh(RefreshRequest(refreshToken: otherNext.refreshToken)) } == .refreshTokenInvalid)
+        #expect(try await failureReason(IdentityError.self) { try await running.client.refresh(RefreshRequest(refreshToken: "made-up")) } == .refreshTokenInvalid)
 
         // An unused token past its lifetime is refused.
         let late = try await running.client.login(LoginRequest(email: "alan@example.com", password: "turing-machine"))
         running.clock.advance(31 * 24 * 3600)
-        #expect(await Self.reason { try await running.client.refresh(RefreshRequest(refreshToken: late.refreshToken)) } == .refreshTokenInvalid)
+        #expect(try await failureReason(IdentityError.self) { try await running.client.refresh(RefreshRequest(refreshToken: late.refreshToken)) } == .refreshTokenInvalid)
         try await running.stop()
     }
 
@@ -170,7 +143,7 @@ import WeftTLS
         _ = try await running.client.register(RegisterRequest(email: "eve@example.com", password: "right-password"))
         let from = { (address: String) in CallOptions(metadata: Metadata(["x-forwarded-for": address])) }
         for _ in 0..<5 {
-            #expect(await Self.reason { try await running.client.login(LoginRequest(email: "eve@example.com", password: "wrong-password"), options: from("198.51.100.1")) } == .badCredentials)
+            #expect(try await failureReason(IdentityError.self) { try await running.client.login(LoginRequest(email: "eve@example.com", password: "wrong-password"), options: from("198.51.100.1")) } == .badCredentials)
         }
         // The account is locked, even with the right password and from elsewhere.
         do {
@@ -187,9 +160,9 @@ import WeftTLS
 
         // One address guessing across many accounts is stopped by its own limit.
         for index in 0..<8 {
-            _ = await Self.reason { try await running.client.login(LoginRequest(email: "user\(index)@example.com", password: "guess"), options: from("198.51.100.9")) }
+            _ = try await failureReason(IdentityError.self) { try await running.client.login(LoginRequest(email: "user\(index)@example.com", password: "guess"), options: from("198.51.100.9")) }
         }
-        #expect(await Self.reason { try await running.client.login(LoginRequest(email: "eve@example.com", password: "right-password"), options: from("198.51.100.9")) } == .tooManyAttempts)
+        #expect(try await failureReason(IdentityError.self) { try await running.client.login(LoginRequest(email: "eve@example.com", password: "right-password"), options: from("198.51.100.9")) } == .tooManyAttempts)
         try await running.stop()
     }
 
@@ -202,7 +175,7 @@ import WeftTLS
         #expect(oldKeys.keys.count == 1)
         let customer = try await running.client.register(RegisterRequest(email: "c@example.com", password: "customer-password"))
         let customerSession = try await running.client.login(LoginRequest(email: customer.email, password: "customer-password"))
-        #expect(await Self.reasonOrStatus { try await running.client.rotateSigningKey(RotateSigningKeyRequest(), options: Self.caller(customerSession)) } == .permissionDenied)
+        #expect(try await failureCode { try await running.client.rotateSigningKey(RotateSigningKeyRequest(), options: Self.caller(customerSession)) } == .permissionDenied)
 
         let newKey = try await running.client.rotateSigningKey(RotateSigningKeyRequest(), options: Self.caller(before))
         let after = try await running.client.login(LoginRequest(email: "root@example.com", password: "correct-horse-battery"))

@@ -14,11 +14,6 @@ import WeftRPC
 /// Inventory over real sockets (gRPC over HTTP/2), on SQLite and PostgreSQL, with a clock the
 /// tests move by hand.
 @Suite struct InventoryTests {
-    final class Clock: Sendable {
-        private let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-        var now: Date { time.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { time.withLock { $0 += seconds } }
-    }
 
     struct Running {
         let server: GRPCServer
@@ -26,12 +21,12 @@ import WeftRPC
         let database: Database
         let inventory: InventoryServer
         let client: InventoryService.Client
-        let clock: Clock
+        let clock: TestClock
 
         static func start(_ backend: TestDatabases.Backend) async throws -> Running? {
             guard let url = try await TestDatabases.fresh(backend) else { return nil }
             let database = try await Database.open(url)
-            let clock = Clock()
+            let clock = TestClock()
             let inventory = try await InventoryServer.start(database: database, now: { clock.now })
             let server = try await GRPCServer.start(port: 0, tls: nil, services: [inventory], threads: 1)
             let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
@@ -47,17 +42,6 @@ import WeftRPC
 
     static let staff = CallOptions(metadata: Metadata(["x-jwt-sub": "users/s", "x-jwt-roles": "staff"]))
 
-    static func reason(_ body: () async throws -> some Any) async -> InventoryError? {
-        do {
-            _ = try await body()
-            return nil
-        } catch let error as ServiceError<InventoryError> {
-            return error.reason
-        } catch {
-            Issue.record("not a typed inventory error: \(error)")
-            return nil
-        }
-    }
 
     @Test(arguments: TestDatabases.Backend.allCases)
     func stockIsReceivedAdjustedAndLedgered(_ backend: TestDatabases.Backend) async throws {
@@ -68,10 +52,10 @@ import WeftRPC
         let level = try await client.adjustStock(AdjustStockRequest(sku: "LAMP-1", location: "paris", delta: -2, reason: "broken"), options: Self.staff)
         #expect(level == StockLevel(sku: "LAMP-1", location: "paris", onHand: 5, reserved: 0, available: 5))
         _ = try await client.reserve(ReserveRequest(reservationId: "r1", sku: "LAMP-1", quantity: 4, location: "berlin"))
-        #expect(await Self.reason { try await client.adjustStock(AdjustStockRequest(sku: "LAMP-1", location: "berlin", delta: -2), options: Self.staff) } == .insufficientStock)
+        #expect(try await failureReason(InventoryError.self) { try await client.adjustStock(AdjustStockRequest(sku: "LAMP-1", location: "berlin", delta: -2), options: Self.staff) } == .insufficientStock)
         let stock = try await client.getStock(GetStockRequest(sku: "LAMP-1"))
         #expect(stock.available == 6 && stock.levels.map(\.location) == ["berlin", "paris"])
-        #expect(await Self.reason { try await client.receiveStock(ReceiveStockRequest(sku: "", location: "x", quantity: 0), options: Self.staff) } == .invalidRequest)
+        #expect(try await failureReason(InventoryError.self) { try await client.receiveStock(ReceiveStockRequest(sku: "", location: "x", quantity: 0), options: Self.staff) } == .invalidRequest)
         do {
             _ = try await client.receiveStock(ReceiveStockRequest(sku: "LAMP-1", location: "berlin", quantity: 1))
             Issue.record("an anonymous caller received stock")
@@ -96,16 +80,16 @@ import WeftRPC
         #expect(first.state == .active && first.location == "hall" && first.name == "reservations/order-1")
         // The same reserve again reserves once; the same id for something else is a conflict.
         #expect(try await client.reserve(ReserveRequest(reservationId: "order-1", sku: "SEAT", quantity: 2, owner: "orders/1", ttlSeconds: 60)) == first)
-        #expect(await Self.reason { try await client.reserve(ReserveRequest(reservationId: "order-1", sku: "SEAT", quantity: 3)) } == .reservationConflict)
+        #expect(try await failureReason(InventoryError.self) { try await client.reserve(ReserveRequest(reservationId: "order-1", sku: "SEAT", quantity: 3)) } == .reservationConflict)
         #expect(try await client.getStock(GetStockRequest(sku: "SEAT")).available == 3)
-        #expect(await Self.reason { try await client.reserve(ReserveRequest(reservationId: "order-2", sku: "SEAT", quantity: 4)) } == .insufficientStock)
+        #expect(try await failureReason(InventoryError.self) { try await client.reserve(ReserveRequest(reservationId: "order-2", sku: "SEAT", quantity: 4)) } == .insufficientStock)
         // The refused reserve left nothing behind, its id included.
-        #expect(await Self.reason { try await client.getReservation(GetReservationRequest(name: "reservations/order-2")) } == .reservationNotFound)
+        #expect(try await failureReason(InventoryError.self) { try await client.getReservation(GetReservationRequest(name: "reservations/order-2")) } == .reservationNotFound)
 
         let committed = try await client.commitReservation(CommitReservationRequest(name: first.name))
         #expect(committed.state == .committed)
         #expect(try await client.commitReservation(CommitReservationRequest(name: first.name)).state == .committed)
-        #expect(await Self.reason { try await client.releaseReservation(ReleaseReservationRequest(name: first.name)) } == .reservationNotActive)
+        #expect(try await failureReason(InventoryError.self) { try await client.releaseReservation(ReleaseReservationRequest(name: first.name)) } == .reservationNotActive)
         var stock = try await client.getStock(GetStockRequest(sku: "SEAT"))
         #expect(stock.levels == [StockLevel(sku: "SEAT", location: "hall", onHand: 3, reserved: 0, available: 3)])
 
@@ -115,7 +99,7 @@ import WeftRPC
         #expect(try await client.getStock(GetStockRequest(sku: "SEAT")).available == 0)
         running.clock.advance(31)
         #expect(try await running.inventory.expireDue() == 1)
-        #expect(await Self.reason { try await client.commitReservation(CommitReservationRequest(name: expiring.name)) } == .reservationNotActive)
+        #expect(try await failureReason(InventoryError.self) { try await client.commitReservation(CommitReservationRequest(name: expiring.name)) } == .reservationNotActive)
         stock = try await client.getStock(GetStockRequest(sku: "SEAT"))
         #expect(stock.available == 3)
         let events = try await Outbox.events(after: 0, in: running.database)
@@ -163,7 +147,7 @@ import WeftRPC
             offset: 1, id: "e1", topic: "catalog.products", type: ProductArchived.descriptor.fullName,
             payload: ProductArchived(product: "products/p", skus: ["OLD"]).serializedBytes())
         try await running.database.transaction { db in try await InventoryServer.applyCatalogEvent(event, in: db) }
-        #expect(await Self.reason { try await running.client.reserve(ReserveRequest(reservationId: "after", sku: "OLD", quantity: 1)) } == .skuDiscontinued)
+        #expect(try await failureReason(InventoryError.self) { try await running.client.reserve(ReserveRequest(reservationId: "after", sku: "OLD", quantity: 1)) } == .skuDiscontinued)
         // What was held before may still be committed.
         #expect(try await running.client.commitReservation(CommitReservationRequest(name: held.name)).state == .committed)
         try await running.stop()
