@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
-APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client postgresql
+APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client postgresql libnats-dev nats-server
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
@@ -78,24 +78,31 @@ clients-test: build python-deps
 clients-swift-test: build python-deps
 	$(PYTHON) -B Tests/Clients/swift_openapi.py .build/debug
 
-# The platform package (platform/): its tests against SQLite and a PostgreSQL server started
-# for the run in a temporary directory (scripts/postgres.sh), stopped afterwards; then its
+# The platform package (platform/): its tests against SQLite and a PostgreSQL server, with a
+# NATS server (JetStream) for the events' broker transport, both started for the run in
+# temporary directories (scripts/postgres.sh, scripts/nats.sh) and stopped afterwards; then its
 # services as processes (weft-platform) behind `weft gateway`, on both databases.
 platform-test: build python-deps
-	pg=$$(mktemp -d) && trap 'scripts/postgres.sh stop "$$pg"; rm -rf "$$pg"' EXIT INT TERM && \
-	url=$$(scripts/postgres.sh start "$$pg") && \
-	WEFT_TEST_POSTGRES_URL=$$url WEFT_REQUIRE_POSTGRES=1 swift test --package-path platform $(SWIFT_BUILD_FLAGS) && \
+	pg=$$(mktemp -d) && nats=$$(mktemp -d) && \
+	trap 'scripts/postgres.sh stop "$$pg"; scripts/nats.sh stop "$$nats"; rm -rf "$$pg" "$$nats"' EXIT INT TERM && \
+	url=$$(scripts/postgres.sh start "$$pg") && nats_url=$$(scripts/nats.sh start "$$nats") && \
+	WEFT_TEST_POSTGRES_URL=$$url WEFT_REQUIRE_POSTGRES=1 WEFT_TEST_NATS_URL=$$nats_url WEFT_REQUIRE_NATS=1 \
+	  swift test --package-path platform $(SWIFT_BUILD_FLAGS) && \
 	swift build --package-path platform --product weft-platform $(SWIFT_BUILD_FLAGS) && \
 	WEFT_TEST_POSTGRES_URL=$$url $(PYTHON) -B platform/Tests/Processes/identity.py .build/debug/weft platform/.build/debug/weft-platform && \
-	WEFT_TEST_POSTGRES_URL=$$url $(PYTHON) -B platform/Tests/Processes/commerce.py .build/debug/weft platform/.build/debug/weft-platform
+	WEFT_TEST_POSTGRES_URL=$$url WEFT_TEST_NATS_URL=$$nats_url $(PYTHON) -B platform/Tests/Processes/commerce.py .build/debug/weft platform/.build/debug/weft-platform && \
+	WEFT_TEST_POSTGRES_URL=$$url WEFT_TEST_NATS_URL=$$nats_url $(PYTHON) -B platform/Tests/Processes/consumer_kill.py .build/debug/weft platform/.build/debug/weft-platform
 
 # Inputs the fuzzer once crashed on, replayed through the same checks.
 fuzz-regressions: build
 	.build/debug/weft-fuzz-decoder Tests/Fuzz/Regressions/*
 
-## demo: compile the repository's schemas and show the generated API.
+## demo: compile the repository's schemas and show the generated API, then the reference
+## platform's services as processes behind the gateway, driven with curl.
 demo: deps build
 	scripts/demo.sh $(CODEGEN) .build/debug/weft-demo
+	swift build --package-path platform --product weft-platform $(SWIFT_BUILD_FLAGS)
+	scripts/platform-demo.sh .build/debug/weft platform/.build/debug/weft-platform
 
 ## bench: the codec benchmarks against SwiftProtobuf (release build of Benchmarks/).
 bench: deps

@@ -28,7 +28,14 @@ let package = Package(
             ]
         ),
         // The databases the platform's tests run on: SQLite, and the PostgreSQL server `make test` starts.
-        .target(name: "PlatformTestSupport", dependencies: ["PlatformStorage", .product(name: "SQLKit", package: "sql-kit")], path: "Tests/PlatformTestSupport"),
+        .target(
+            name: "PlatformTestSupport",
+            dependencies: [
+                "PlatformStorage", .product(name: "SQLKit", package: "sql-kit"), .product(name: "WeftMessages", package: "Weft"),
+                .product(name: "WeftRPC", package: "Weft"),
+            ],
+            path: "Tests/PlatformTestSupport"
+        ),
         .testTarget(name: "PlatformStorageTests", dependencies: ["PlatformStorage", "PlatformTestSupport"]),
         // Domain events: the transactional outbox a service writes, and the offsets and seen
         // event ids a consumer keeps in its own database.
@@ -64,6 +71,23 @@ let package = Package(
             name: "IdentityTests",
             dependencies: ["Identity", "IdentityAPI", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftTLS", package: "Weft")]
         ),
+        // NATS JetStream, the events' transport at scale: Debian's C client (libnats-dev) and a
+        // C shim that fills its option structs.
+        .systemLibrary(name: "CNATS", path: "Sources/CNATS", pkgConfig: "libnats", providers: [.apt(["libnats-dev"])]),
+        .target(name: "CWeftNATS", dependencies: ["CNATS"], path: "Sources/CWeftNATS"),
+        // The outbox relay to JetStream and the durable pull consumer.
+        .target(
+            name: "PlatformNATS",
+            dependencies: [
+                "CNATS", "CWeftNATS", "PlatformEvents", "PlatformStorage", .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "PlatformNATSTests",
+            dependencies: ["PlatformNATS", "PlatformEvents", "PlatformStorage", "PlatformTestSupport", .product(name: "WeftMessages", package: "Weft")]
+        ),
+
         // catalog: categories, products and variants, FieldMask updates, signed page tokens, events.
         .target(
             name: "CatalogAPI",
@@ -102,8 +126,9 @@ let package = Package(
         .executableTarget(
             name: "weft-platform",
             dependencies: [
-                "Catalog", "CatalogAPI", "Identity", "IdentityAPI", "Inventory", "InventoryAPI", "PlatformCrypto", "PlatformEvents", "PlatformStorage",
-                .product(name: "WeftMesh", package: "Weft"), .product(name: "WeftMessages", package: "Weft"),
+                "Catalog", "CatalogAPI", "Identity", "IdentityAPI", "Inventory", "InventoryAPI", "PlatformCrypto", "PlatformEvents", "PlatformNATS",
+                "PlatformStorage",
+                .product(name: "WeftMesh", package: "Weft"), .product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -31,5 +31,6 @@ enum CatalogMigrations {
                 .run()
         },
         Outbox.migration(3),
+        Outbox.relayMigration(4),
     ]
 }

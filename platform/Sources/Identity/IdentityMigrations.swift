@@ -43,5 +43,6 @@ enum IdentityMigrations {
             try await db.create(index: "login_failures_subject").on("login_failures").column("subject").column("at_ms").run()
         },
         Outbox.migration(5),
+        Outbox.relayMigration(6),
     ]
 }

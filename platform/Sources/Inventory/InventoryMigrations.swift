@@ -43,5 +43,6 @@ enum InventoryMigrations {
         },
         Outbox.migration(4),
         ConsumerLedger.migration(5),
+        Outbox.relayMigration(6),
     ]
 }

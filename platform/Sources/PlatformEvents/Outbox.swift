@@ -76,6 +76,17 @@ public enum Outbox {
         return id
     }
 
+    /// The migration that makes the relay's mark: how far a relay has published the outbox to a
+    /// broker (NATS JetStream); a producing service lists it among its own.
+    public static func relayMigration(_ version: Int) -> Migration {
+        Migration(version, "outbox relay") { db, _ in
+            try await db.create(table: "weft_outbox_relay")
+                .column("relay", type: .text, .primaryKey(autoIncrement: false))
+                .column("last_offset", type: .bigint, .notNull)
+                .run()
+        }
+    }
+
     /// Up to `limit` events after `offset`, of `topics` (all when empty), in offset order.
     public static func events(after offset: Int64, topics: [String] = [], limit: Int = 100, in database: Database) async throws -> [OutboxEvent] {
         try await database.withSession { db in

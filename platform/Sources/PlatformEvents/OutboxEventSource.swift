@@ -4,23 +4,33 @@ import PlatformStorage
 import SQLKit
 import WeftRPC
 
-/// Serves a service's outbox to its consumers over the mesh (the embedded event transport):
-/// each `Subscribe` sends the events after the consumer's offset, then polls for new ones until
-/// the consumer cancels.
+/// Serves services' outboxes to their consumers over the mesh (the embedded event transport):
+/// each `Subscribe` sends the events of its source after the consumer's offset, then polls for
+/// new ones until the consumer cancels.
 public struct OutboxEventSource: EventSource.Handler {
-    let database: Database
+    /// The outboxes by producing service's name (one process may serve several services).
+    let outboxes: [String: Database]
     /// How long to wait before looking again when the outbox has nothing new.
     let pollInterval: Duration
     /// Events read from the outbox at a time.
     let batchSize: Int
 
-    public init(database: Database, pollInterval: Duration = .milliseconds(200), batchSize: Int = 100) {
-        self.database = database
+    /// Serves the outboxes of the services `outboxes` names.
+    public init(outboxes: [String: Database], pollInterval: Duration = .milliseconds(200), batchSize: Int = 100) {
+        self.outboxes = outboxes
         self.pollInterval = pollInterval
         self.batchSize = batchSize
     }
 
+    /// Serves one service's outbox, whatever source a subscriber names.
+    public init(database: Database, pollInterval: Duration = .milliseconds(200), batchSize: Int = 100) {
+        self.init(outboxes: ["": database], pollInterval: pollInterval, batchSize: batchSize)
+    }
+
     public func subscribe(_ request: SubscribeRequest, responses: ResponseWriter<Event>, context: ServerContext) async throws {
+        guard let database = outboxes[request.source] ?? (outboxes.count == 1 ? outboxes.first?.value : nil) else {
+            throw Status(.notFound, "this process serves the events of \(outboxes.keys.sorted().joined(separator: ", ")), not of \(request.source)")
+        }
         var after = request.afterOffset
         while !Task.isCancelled {
             let events = try await Outbox.events(after: after, topics: request.topics, limit: batchSize, in: database)
@@ -33,10 +43,19 @@ public struct OutboxEventSource: EventSource.Handler {
     }
 }
 
+/// How a consumer receives another service's events, whichever transport carries them: over the
+/// mesh from the producer's outbox (`EventSubscription`), or from NATS JetStream
+/// (`JetStreamSubscription`). Either applies each event once, in the consumer's transaction
+/// (`ConsumerLedger`), and keeps going until cancelled.
+public protocol EventConsumer: Sendable {
+    /// Applies events until cancelled: `effect` runs in the transaction that records the event.
+    func run(effect: @escaping @Sendable (OutboxEvent, any SQLDatabase) async throws -> Void) async
+}
+
 /// A consumer of another service's events over the embedded transport: subscribes from the
 /// offset its ledger holds, applies each event once in its own transaction, and after a broken
 /// stream subscribes again from where it got (an event delivered twice is ignored by id).
-public struct EventSubscription: Sendable {
+public struct EventSubscription: EventConsumer {
     /// The producing service's events, e.g. `try mesh.client(EventSource.self, upstream: "catalog")`.
     public let source: EventSource.Client
     /// The producer's name in the consumer's ledger (e.g. "catalog").
@@ -70,7 +89,7 @@ public struct EventSubscription: Sendable {
         while !Task.isCancelled {
             do {
                 let after = try await ConsumerLedger.offset(of: consumer, from: sourceName, in: database)
-                try await source.subscribe(SubscribeRequest(topics: topics, afterOffset: after)) { events in
+                try await source.subscribe(SubscribeRequest(topics: topics, afterOffset: after, source: sourceName)) { events in
                     for try await event in events {
                         let received = OutboxEvent(
                             offset: event.offset, id: event.id, topic: event.topic, type: event.type, payload: [UInt8](event.payload))

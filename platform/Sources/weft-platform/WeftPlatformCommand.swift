@@ -15,18 +15,18 @@ struct WeftPlatform: AsyncParsableCommand {
     @Option(help: "The mesh configuration file (JSON), with the services' settings under \"settings\".")
     var config: String
 
-    @Argument(help: "Services to run, by short name (identity) or full name.")
+    @Argument(help: "Services to run, by short name (identity) or full name; several share the process, calling each other in-process.")
     var services: [String]
 
     func validate() throws {
         guard !services.isEmpty else { throw ValidationError("name at least one service: \(PlatformServices.shortNames.keys.sorted().joined(separator: ", "))") }
-        for name in services where PlatformServices.shortNames[name] == nil && !PlatformServices.registry.names.contains(name) {
+        for name in services where PlatformServices.shortNames[name] == nil && !PlatformServices().names.contains(name) {
             throw ValidationError("\(name) is not a platform service; choose from \(PlatformServices.shortNames.keys.sorted().joined(separator: ", "))")
         }
     }
 
     func run() async throws {
-        let builder = try PlatformServices.registry.builder(for: services.map { PlatformServices.shortNames[$0] ?? $0 })
+        let builder = try PlatformServices().builder(for: services)
         await MeshService.run(configurationFile: config, started: { service in
             FileHandle.standardOutput.write(Data("LISTENING \(service.configuration.host):\(service.server.port)\n".utf8))
         }, services: builder)

@@ -36,3 +36,18 @@ public enum TestDatabases {
         }
     }
 }
+
+/// The NATS server (with JetStream) `WEFT_TEST_NATS_URL` names: `make test` starts one; with
+/// `WEFT_REQUIRE_NATS=1` a missing server fails the test instead of skipping it.
+public enum TestNATS {
+    public struct ServerMissing: Error, CustomStringConvertible {
+        public let description = "WEFT_TEST_NATS_URL is not set, and WEFT_REQUIRE_NATS=1 requires a NATS server"
+    }
+
+    /// The server's URL; nil when none is given.
+    public static func url() throws -> String? {
+        if let url = ProcessInfo.processInfo.environment["WEFT_TEST_NATS_URL"] { return url }
+        if ProcessInfo.processInfo.environment["WEFT_REQUIRE_NATS"] == "1" { throw ServerMissing() }
+        return nil
+    }
+}

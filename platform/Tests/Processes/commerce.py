@@ -2,18 +2,19 @@
 create a product and its stock, anyone browses, 100 customers at once reserve the last 10 units
 and exactly 10 get one (the others a typed INSUFFICIENT_STOCK), and the product archived in the
 catalog reaches inventory as an event over the mesh, after which its SKU takes no reservation.
-On SQLite, and on PostgreSQL when WEFT_TEST_POSTGRES_URL is set.
+Twice: as three processes, and as one process whose services call each other in-process
+(the same authorization applying). On SQLite, and on PostgreSQL when WEFT_TEST_POSTGRES_URL is set.
 
 Usage: commerce.py <weft binary> <weft-platform binary>
 """
 import os
-import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from harness import (HANG_GUARD, HTTP, PLATFORM, certificates, check, database_url, failures, reason, start_gateway, start_service,
+from harness import (main, HANG_GUARD, HTTP, PLATFORM, certificates, check, database_url, failures, reason, start_gateway, start_platform,
                      upstream)
 
 IDENTITY = "weft.platform.identity.v1.IdentityService"
@@ -28,34 +29,51 @@ def schemas():
 
 
 def run(weft, runner, backend):
+    run_topology(weft, runner, backend, together=False)
+    run_topology(weft, runner, backend, together=True)
+    if os.environ.get("WEFT_TEST_NATS_URL"):
+        run_topology(weft, runner, backend, together=False, nats=os.environ["WEFT_TEST_NATS_URL"])
+
+
+def run_topology(weft, runner, backend, together, nats=None):
+    """The three services as three processes, or (`together`) as one process in which inventory
+    reads the catalog's events in-process, through the same authorization; with `nats`, the
+    events go through NATS JetStream instead of the mesh."""
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)
-        certificates(weft, directory, ["identity", "catalog", "inventory", "gateway"])
+        certificates(weft, directory, ["identity", "catalog", "inventory", "platform", "gateway"])
+        settings = {
+            "identity": {"database": database_url(backend, directory, "identity"), "adminEmails": ["staff@example.com"],
+                         "passwordCost": {"log2N": 12}},
+            "catalog": {"database": database_url(backend, directory, "catalog"), "pageTokenKey": "test-page-token-key"},
+            "inventory": {"database": database_url(backend, directory, "inventory")},
+        }
+        if nats:
+            settings["events"] = {"transport": "nats", "url": nats, "namespace": "t" + uuid.uuid4().hex[:10]}
         processes = []
         try:
-            identity = start_service(runner, directory, "identity", IDENTITY, {
-                "database": database_url(backend, directory, "identity"), "adminEmails": ["staff@example.com"], "passwordCost": {"log2N": 12},
-            })
-            processes.append(identity)
-            catalog = start_service(runner, directory, "catalog", CATALOG, {
-                "database": database_url(backend, directory, "catalog"), "pageTokenKey": "test-page-token-key",
-            }, extra_rules={EVENTS: ["inventory"]})
-            processes.append(catalog)
-            inventory = start_service(runner, directory, "inventory", INVENTORY, {
-                "database": database_url(backend, directory, "inventory"),
-            }, upstreams={CATALOG: {"endpoints": [f"127.0.0.1:{catalog.port}"], "identity": "catalog"}})
-            processes.append(inventory)
+            if together:
+                platform = start_platform(runner, directory, "platform", settings, {
+                    IDENTITY: ["gateway"], CATALOG: ["gateway"], INVENTORY: ["gateway"], EVENTS: ["platform"]})
+                processes.append(platform)
+                ports = {name: platform.port for name in ("identity", "catalog", "inventory")}
+            else:
+                for name, service, rules in [("identity", IDENTITY, {}), ("catalog", CATALOG, {EVENTS: ["inventory"]}), ("inventory", INVENTORY, {})]:
+                    upstreams = {CATALOG: {"endpoints": [f"127.0.0.1:{processes[1].port}"], "identity": "catalog"}} if name == "inventory" else {}
+                    own = {key: value for key, value in settings.items() if key in (name, "events")}
+                    processes.append(start_platform(runner, directory, name, own, {service: ["gateway"]} | rules, upstreams))
+                ports = {process.name: process.port for process in processes}
             gateway = start_gateway(weft, directory, schemas(), {
-                IDENTITY: upstream(identity.port, "identity"), CATALOG: upstream(catalog.port, "catalog"),
-                INVENTORY: upstream(inventory.port, "inventory"),
-            }, {
+                IDENTITY: upstream(ports["identity"], "identity"), CATALOG: upstream(ports["catalog"], "catalog"),
+                INVENTORY: upstream(ports["inventory"], "inventory"),
+            } if not together else {name: upstream(ports["identity"], "platform") for name in (IDENTITY, CATALOG, INVENTORY)}, {
                 "issuer": "https://identity.weft.local", "audience": "weft-platform",
                 "keySet": {"method": IDENTITY + ".GetJwks"}, "forwardClaims": ["sub", "roles"],
                 "publicRoutes": [IDENTITY + "." + m for m in ["Register", "Login", "Refresh", "Logout", "GetJwks"]]
                 + [CATALOG + "." + m for m in ["GetProduct", "ListProducts", "ListCategories"]] + [INVENTORY + ".GetStock"],
             })
             processes.append(gateway)
-            scenario(HTTP(gateway.port), backend)
+            scenario(HTTP(gateway.port), f"{backend}, {'one process' if together else 'three processes'}{', NATS' if nats else ''}")
         finally:
             for process in reversed(processes):
                 check(f"[{backend}] {process.name} drains and exits 0 on SIGTERM", process.stop() == 0)
@@ -71,8 +89,8 @@ def sign_in(http, email, password):
     return session["accessToken"]
 
 
-def scenario(http, backend):
-    tag = f"[{backend}]"
+def scenario(http, label):
+    tag = f"[{label}]"
     staff = sign_in(http, "staff@example.com", "staff-password-1")
     customer = sign_in(http, "customer@example.com", "customer-password-1")
 
@@ -128,15 +146,5 @@ def scenario(http, backend):
     check(f"{tag} an archived product is hidden from customers", status == 404 and reason(body) == "PRODUCT_NOT_FOUND", f"{status} {body}")
 
 
-def main():
-    weft, runner = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
-    backends = ["sqlite"] + (["postgres"] if os.environ.get("WEFT_TEST_POSTGRES_URL") else [])
-    for backend in backends:
-        run(weft, runner, backend)
-    if failures:
-        print(f"{len(failures)} failed: {', '.join(failures)}")
-        sys.exit(1)
-
-
 if __name__ == "__main__":
-    main()
+    main(run)

@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -82,21 +83,20 @@ def certificates(weft, directory, services):
     return pki
 
 
-def start_service(runner, directory, service, full_name, settings, upstreams=None, callers=("gateway",), extra_rules=None):
-    """`weft-platform --config <service>.json <service>` over mutual TLS; only `callers` may
-    call `full_name` (the mesh's SPIFFE allow-list), and `extra_rules` name who may call the
-    process's other services."""
-    rules = {full_name: list(callers)} | (extra_rules or {})
+def start_platform(runner, directory, name, settings, rules, upstreams=None):
+    """`weft-platform --config <name>.json <service>…` over mutual TLS with the certificate of
+    `name`: the services `settings` configures (by short name), `rules` saying who may call
+    which service (`{full service name: [callers' service names]}`, the mesh's SPIFFE allow-list)."""
     config = {
-        "service": service,
+        "service": name,
         "listen": "127.0.0.1:0",
-        "tls": {"ca": "pki/ca.pem", "certificate": f"pki/{service}.pem", "key": f"pki/{service}.key"},
-        "authorization": {"rules": {name: [f"spiffe://weft.local/service/{caller}" for caller in allowed] for name, allowed in rules.items()}},
+        "tls": {"ca": "pki/ca.pem", "certificate": f"pki/{name}.pem", "key": f"pki/{name}.key"},
+        "authorization": {"rules": {target: [f"spiffe://weft.local/service/{caller}" for caller in callers] for target, callers in rules.items()}},
         "upstreams": upstreams or {},
-        "settings": {service: settings},
+        "settings": settings,
     }
-    (directory / f"{service}.json").write_text(json.dumps(config, indent=2))
-    return Process(service, [str(runner), "--config", f"{service}.json", service], directory)
+    (directory / f"{name}.json").write_text(json.dumps(config, indent=2))
+    return Process(name, [str(runner), "--config", f"{name}.json"] + [service for service in settings if service != "events"], directory)
 
 
 def upstream(port, service, client="gateway"):
@@ -148,3 +148,14 @@ def reason(body):
         if detail.get("@type", "").endswith("google.rpc.ErrorInfo"):
             return detail.get("reason")
     return None
+
+
+def main(run):
+    """`run(weft, runner, backend)` on SQLite, then on PostgreSQL when WEFT_TEST_POSTGRES_URL
+    is set; arguments: <weft binary> <weft-platform binary>. Exits 1 when a check failed."""
+    weft, runner = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
+    for backend in ["sqlite"] + (["postgres"] if os.environ.get("WEFT_TEST_POSTGRES_URL") else []):
+        run(weft, runner, backend)
+    if failures:
+        print(f"{len(failures)} failed: {', '.join(failures)}")
+        sys.exit(1)

@@ -7,12 +7,10 @@ Usage: identity.py <weft binary> <weft-platform binary>
 """
 import base64
 import json
-import os
-import sys
 import tempfile
 from pathlib import Path
 
-from harness import HTTP, PLATFORM, certificates, check, database_url, failures, reason, start_gateway, start_service
+from harness import main, HTTP, PLATFORM, certificates, check, database_url, failures, reason, start_gateway, start_platform, upstream
 
 IDENTITY = "weft.platform.identity.v1.IdentityService"
 
@@ -27,12 +25,12 @@ def run(weft, runner, backend):
     with tempfile.TemporaryDirectory() as work:
         directory = Path(work)
         certificates(weft, directory, ["identity", "gateway"])
-        identity = start_service(runner, directory, "identity", IDENTITY, {
+        identity = start_platform(runner, directory, "identity", {"identity": {
             "database": database_url(backend, directory, "identity"),
             "adminEmails": ["root@example.com"], "passwordCost": {"log2N": 12}, "accountFailureLimit": 3,
-        })
+        }}, {IDENTITY: ["gateway"]})
         gateway = start_gateway(weft, directory, [(PLATFORM / "Sources/IdentityAPI", "weft/platform/identity/v1/identity.proto")], {
-            IDENTITY: upstream_of(identity),
+            IDENTITY: upstream(identity.port, "identity"),
         }, {
             "issuer": "https://identity.weft.local", "audience": "weft-platform",
             "keySet": {"method": IDENTITY + ".GetJwks", "refreshSeconds": 300},
@@ -47,11 +45,6 @@ def run(weft, runner, backend):
             if failures:
                 for name in ["identity", "gateway"]:
                     print(f"--- {name}.log\n" + (directory / f"{name}.log").read_text()[-4000:])
-
-
-def upstream_of(process):
-    from harness import upstream
-    return upstream(process.port, process.name)
 
 
 def scenario(http, backend):
@@ -115,15 +108,5 @@ def scenario(http, backend):
     check(f"{tag} error bodies carry no internal addresses", "127.0.0.1" not in text and "spiffe" not in text, text)
 
 
-def main():
-    weft, runner = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
-    backends = ["sqlite"] + (["postgres"] if os.environ.get("WEFT_TEST_POSTGRES_URL") else [])
-    for backend in backends:
-        run(weft, runner, backend)
-    if failures:
-        print(f"{len(failures)} failed: {', '.join(failures)}")
-        sys.exit(1)
-
-
 if __name__ == "__main__":
-    main()
+    main(run)
