@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client p
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test clients-test clients-swift-test platform-test bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test clients-test clients-swift-test platform-test bench-platform bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -119,6 +119,11 @@ bench-gateway: apt-deps
 bench-rpc: apt-deps
 	@dpkg -s nghttp2-server >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq nghttp2-server; }
 	Benchmarks/rpc.sh
+
+## bench-platform: the platform's services under load, direct and through the gateway, SQLite
+## and PostgreSQL, reservations beside pgbench (release builds; PostgreSQL started for the run).
+bench-platform: apt-deps
+	Benchmarks/platform.sh
 
 ## bench-mesh: round robin vs power of two choices with one slow endpoint (release build).
 bench-mesh: apt-deps

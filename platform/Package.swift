@@ -122,6 +122,12 @@ let package = Package(
             name: "InventoryTests",
             dependencies: ["Inventory", "InventoryAPI", "CatalogAPI", "PlatformEvents", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft")]
         ),
+        // Reservations from many clients against a running inventory, and the oversell check
+        // (Benchmarks/platform.sh, beside pgbench).
+        .executableTarget(
+            name: "platform-bench",
+            dependencies: ["InventoryAPI", .product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft")]
+        ),
         // The runner: the services named on its command line, as one mesh service.
         .executableTarget(
             name: "weft-platform",

@@ -86,23 +86,33 @@ public struct EventSubscription: EventConsumer {
 
     /// Applies events until cancelled: `effect` runs in the transaction that records the event.
     public func run(effect: @escaping @Sendable (OutboxEvent, any SQLDatabase) async throws -> Void) async {
-        while !Task.isCancelled {
-            do {
-                let after = try await ConsumerLedger.offset(of: consumer, from: sourceName, in: database)
-                try await source.subscribe(SubscribeRequest(topics: topics, afterOffset: after, source: sourceName)) { events in
-                    for try await event in events {
-                        let received = OutboxEvent(
-                            offset: event.offset, id: event.id, topic: event.topic, type: event.type, payload: [UInt8](event.payload))
-                        try await ConsumerLedger.apply(received, from: sourceName, as: consumer, in: database) { db in
-                            try await effect(received, db)
-                        }
+        await consumeRetrying(source: sourceName, consumer: consumer, retryDelay: retryDelay, logger: logger) {
+            let after = try await ConsumerLedger.offset(of: consumer, from: sourceName, in: database)
+            try await source.subscribe(SubscribeRequest(topics: topics, afterOffset: after, source: sourceName)) { events in
+                for try await event in events {
+                    let received = OutboxEvent(
+                        offset: event.offset, id: event.id, topic: event.topic, type: event.type, payload: [UInt8](event.payload))
+                    try await ConsumerLedger.apply(received, from: sourceName, as: consumer, in: database) { db in
+                        try await effect(received, db)
                     }
                 }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("events from \(sourceName) stopped; subscribing again", metadata: ["consumer": "\(consumer)", "error": "\(error)"])
             }
-            try? await Task.sleep(for: retryDelay)
         }
+    }
+}
+
+/// Runs a consumer's `attempt` until cancelled, again after `retryDelay` whenever it ends or
+/// fails (a broken stream, the broker away, an effect that failed), logging each failure.
+public func consumeRetrying(
+    source: String, consumer: String, retryDelay: Duration, logger: Logger, _ attempt: () async throws -> Void
+) async {
+    while !Task.isCancelled {
+        do {
+            try await attempt()
+        } catch {
+            if Task.isCancelled { return }
+            logger.warning("events from \(source) stopped; subscribing again", metadata: ["consumer": "\(consumer)", "error": "\(error)"])
+        }
+        try? await Task.sleep(for: retryDelay)
     }
 }

@@ -38,25 +38,19 @@ public struct JetStreamSubscription: EventConsumer {
     }
 
     public func run(effect: @escaping @Sendable (OutboxEvent, any SQLDatabase) async throws -> Void) async {
-        while !Task.isCancelled {
-            do {
-                let subscription = try await jetStream.pullSubscription(
-                    subject: jetStream.subject(source: sourceName, topic: ">"), durable: "\(consumer)-\(sourceName)", ackWait: ackWait)
-                while !Task.isCancelled {
-                    for message in try await subscription.fetch(batch: 50, wait: .seconds(1)) {
-                        if topics.isEmpty || topics.contains(message.event.topic) {
-                            try await ConsumerLedger.apply(message.event, from: sourceName, as: consumer, in: database) { db in
-                                try await effect(message.event, db)
-                            }
+        await consumeRetrying(source: sourceName, consumer: consumer, retryDelay: retryDelay, logger: logger) {
+            let subscription = try await jetStream.pullSubscription(
+                subject: jetStream.subject(source: sourceName, topic: ">"), durable: "\(consumer)-\(sourceName)", ackWait: ackWait)
+            while !Task.isCancelled {
+                for message in try await subscription.fetch(batch: 50, wait: .seconds(1)) {
+                    if topics.isEmpty || topics.contains(message.event.topic) {
+                        try await ConsumerLedger.apply(message.event, from: sourceName, as: consumer, in: database) { db in
+                            try await effect(message.event, db)
                         }
-                        try await subscription.acknowledge(message)
                     }
+                    try await subscription.acknowledge(message)
                 }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("events from \(sourceName) stopped; subscribing again", metadata: ["consumer": "\(consumer)", "error": "\(error)"])
             }
-            try? await Task.sleep(for: retryDelay)
         }
     }
 }
