@@ -22,7 +22,7 @@ let package = Package(
         .target(
             name: "PlatformStorage",
             dependencies: [
-                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "WeftMessages", package: "Weft"), .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
             ]

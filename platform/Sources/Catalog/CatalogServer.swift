@@ -71,7 +71,7 @@ public final class CatalogServer: CatalogService.Handler {
         let id = "p-" + (try SecureRandom.token(bytes: 9))
         let at = now()
         product.name = "products/" + id
-        product.createTime = Self.timestamp(at)
+        product.createTime = Google_Protobuf_Timestamp(milliseconds: at.milliseconds)
         product.updateTime = product.createTime
         try await database.transaction { [product] db in
             if !product.category.isEmpty, try await Self.categoryExists(product.category, in: db) == false {
@@ -80,7 +80,7 @@ public final class CatalogServer: CatalogService.Handler {
             if let taken = try await ProductRecord.claim(skus: product.variants.map(\.sku), for: id, in: db) {
                 throw ServiceError(CatalogError.skuTaken, "another product has the SKU \(taken)", metadata: ["sku": taken])
             }
-            try await ProductRecord.insert(product, id: id, createdMs: Int64(at.timeIntervalSince1970 * 1000), in: db)
+            try await ProductRecord.insert(product, id: id, createdMs: at.milliseconds, in: db)
             try await Outbox.append(ProductCreated(product: product), topic: Self.productsTopic, in: db)
         }
         return product
@@ -119,7 +119,7 @@ public final class CatalogServer: CatalogService.Handler {
                 }
             }
             try Self.validate(product, creating: false)
-            product.updateTime = Self.timestamp(at)
+            product.updateTime = Google_Protobuf_Timestamp(milliseconds: at.milliseconds)
             let id = String(product.name.dropFirst("products/".count))
             if paths.contains("category"), !product.category.isEmpty, try await Self.categoryExists(product.category, in: db) == false {
                 throw ServiceError(CatalogError.categoryNotFound, "no category \(product.category)", metadata: ["category": product.category])
@@ -146,7 +146,7 @@ public final class CatalogServer: CatalogService.Handler {
             var product = try await self.product(named: request.name, in: db)
             guard product.status != .archived else { return product }
             product.status = .archived
-            product.updateTime = Self.timestamp(at)
+            product.updateTime = Google_Protobuf_Timestamp(milliseconds: at.milliseconds)
             try await ProductRecord.update(product, id: String(product.name.dropFirst("products/".count)), in: db)
             try await Outbox.append(ProductArchived(product: product.name, skus: product.variants.map(\.sku)), topic: Self.productsTopic, in: db)
             return product
@@ -284,11 +284,6 @@ public final class CatalogServer: CatalogService.Handler {
 
     private static func likeEscaped(_ word: String) -> String {
         word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-    }
-
-    static func timestamp(_ date: Date) -> Google_Protobuf_Timestamp {
-        let milliseconds = Int64(date.timeIntervalSince1970 * 1000)
-        return Google_Protobuf_Timestamp(seconds: milliseconds / 1000, nanos: Int32(milliseconds % 1000) * 1_000_000)
     }
 
     static func notFound(_ name: String) -> ServiceError<CatalogError> {

@@ -1,5 +1,6 @@
 import Foundation
 import IdentityAPI
+import PlatformStorage
 import SQLKit
 import WeftMessages
 
@@ -18,7 +19,7 @@ struct UserRecord: Sendable {
     var message: User {
         User(
             name: name, email: email, displayName: displayName, roles: roles,
-            createTime: Google_Protobuf_Timestamp(seconds: createdMs / 1000, nanos: Int32(createdMs % 1000) * 1_000_000))
+            createTime: Google_Protobuf_Timestamp(milliseconds: createdMs))
     }
 
     /// The roles as tokens carry them: "customer", "staff", "admin".

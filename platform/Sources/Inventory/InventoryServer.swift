@@ -27,7 +27,7 @@ public final class InventoryServer: InventoryService.Handler {
         self.now = now
     }
 
-    private var nowMs: Int64 { Int64(now().timeIntervalSince1970 * 1000) }
+    private var nowMs: Int64 { now().milliseconds }
 
     // MARK: Stock
 
@@ -93,7 +93,7 @@ public final class InventoryServer: InventoryService.Handler {
                 return .discontinued
             }
             try await self.expireDue(sku: request.sku, atMs: at, in: db)
-            var reservation = Reservation(sku: request.sku, location: request.location, quantity: request.quantity, owner: request.owner)
+            let reservation = Reservation(sku: request.sku, location: request.location, quantity: request.quantity, owner: request.owner)
             // Claims the id first: a concurrent reserve with the same id waits here, then finds it.
             guard try await ReservationRows.insert(reservation, id: request.reservationId, expiresMs: at + ttl, createdMs: at, in: db) else {
                 let existing = try await ReservationRows.find(id: request.reservationId, in: db)
@@ -105,7 +105,6 @@ public final class InventoryServer: InventoryService.Handler {
                     sku: request.sku, location: location, onHand: 0, reserved: request.quantity, reason: "reserved",
                     reservationID: request.reservationId, atMs: at, in: db)
                 else { continue }
-                reservation.location = location
                 try await ReservationRows.setLocation(location, id: request.reservationId, in: db)
                 _ = try await Self.published(sku: request.sku, location: location, reason: "reserved", in: db)
                 return .reserved(try await ReservationRows.find(id: request.reservationId, in: db)!)

@@ -1,5 +1,6 @@
 import Foundation
 import InventoryAPI
+import PlatformStorage
 import SQLKit
 import WeftMessages
 
@@ -45,11 +46,7 @@ enum ReservationRows {
             name: "reservations/" + (try row.decode(column: "id", as: String.self)), sku: try row.decode(column: "sku", as: String.self),
             location: try row.decode(column: "location", as: String.self), quantity: try row.decode(column: "quantity", as: Int64.self),
             state: ReservationState(rawValue: Int32(try row.decode(column: "state", as: Int.self))), owner: try row.decode(column: "owner", as: String.self),
-            expireTime: timestamp(ms: try row.decode(column: "expires_ms", as: Int64.self)),
-            createTime: timestamp(ms: try row.decode(column: "created_ms", as: Int64.self)))
-    }
-
-    static func timestamp(ms: Int64) -> Google_Protobuf_Timestamp {
-        Google_Protobuf_Timestamp(seconds: ms / 1000, nanos: Int32(ms % 1000) * 1_000_000)
+            expireTime: Google_Protobuf_Timestamp(milliseconds: try row.decode(column: "expires_ms", as: Int64.self)),
+            createTime: Google_Protobuf_Timestamp(milliseconds: try row.decode(column: "created_ms", as: Int64.self)))
     }
 }
