@@ -108,7 +108,7 @@ JSON
   h2 "login, direct gRPC" 100 1 1 "${grpc[@]}" -d "$work/login.bin" "http://127.0.0.1:$port/$identity/Login"
   h2 "login, gateway REST" 100 1 1 -H 'content-type: application/json' -d "$work/login.json" "$base/v1/auth:login"
   h2 "login, gateway REST" 200 2 4 -H 'content-type: application/json' -d "$work/login.json" "$base/v1/auth:login"
-  "$platform/platform-bench" "127.0.0.1:$port" "$clients" "$seconds" 1000 5
+  "$platform/platform-bench" "127.0.0.1:$port" "$clients" "$seconds" 1000 100
   if [ "$backend" = postgres ]; then
     "$pgbench" -i -q -s 10 "${url%/*}/bench" >/dev/null 2>&1
     echo "pgbench (TPC-B-like), $clients clients: $("$pgbench" -c "$clients" -j 2 -T "$seconds" "${url%/*}/bench" 2>/dev/null | grep -o 'tps = [0-9.]*' | head -1) tx/s"

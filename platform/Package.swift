@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Databases and their migrations: a SQLite file by default, PostgreSQL for a postgres:// URL.
@@ -24,7 +25,8 @@ let package = Package(
             dependencies: [
                 .product(name: "WeftMessages", package: "Weft"), .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The databases the platform's tests run on: SQLite, and the PostgreSQL server `make test` starts.
@@ -114,7 +116,7 @@ let package = Package(
         .target(
             name: "Inventory",
             dependencies: [
-                "InventoryAPI", "CatalogAPI", "PlatformCrypto", "PlatformEvents", "PlatformStorage",
+                "InventoryAPI", "CatalogAPI", "PlatformEvents", "PlatformStorage",
                 .product(name: "WeftRPC", package: "Weft"), .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
@@ -126,7 +128,10 @@ let package = Package(
         // (Benchmarks/platform.sh, beside pgbench).
         .executableTarget(
             name: "platform-bench",
-            dependencies: ["InventoryAPI", .product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft")]
+            dependencies: [
+                "InventoryAPI", .product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         // The runner: the services named on its command line, as one mesh service.
         .executableTarget(

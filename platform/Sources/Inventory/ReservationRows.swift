@@ -12,18 +12,16 @@ enum ReservationRows {
         return try await select.first().map(reservation)
     }
 
-    /// Inserts an active reservation unless its id is taken; returns whether it did.
-    static func insert(_ reservation: Reservation, id: String, expiresMs: Int64, createdMs: Int64, in db: any SQLDatabase) async throws -> Bool {
-        try await !db.insert(into: "reservations")
-            .columns("id", "sku", "location", "quantity", "state", "owner", "expires_ms", "created_ms")
-            .values(
-                SQLBind(id), SQLBind(reservation.sku), SQLBind(reservation.location), SQLBind(reservation.quantity),
-                SQLBind(Int(ReservationState.active.rawValue)), SQLBind(reservation.owner), SQLBind(expiresMs), SQLBind(createdMs))
-            .ignoringConflicts(with: ["id"]).returning("id").all().isEmpty
-    }
-
-    static func setLocation(_ location: String, id: String, in db: any SQLDatabase) async throws {
-        try await db.update("reservations").set("location", to: SQLBind(location)).where("id", .equal, SQLBind(id)).run()
+    /// The insert of an active reservation that inserts nothing, and returns no row, when its
+    /// id is taken (returning `id` otherwise).
+    static func insertion(_ reservation: Reservation, id: String) -> SQLQueryString {
+        """
+        INSERT INTO reservations (id, sku, location, quantity, state, owner, expires_ms, created_ms)
+        VALUES (\(bind: id), \(bind: reservation.sku), \(bind: reservation.location), \(bind: reservation.quantity),
+                \(bind: Int(ReservationState.active.rawValue)), \(bind: reservation.owner),
+                \(bind: reservation.expireTime?.milliseconds ?? 0), \(bind: reservation.createTime?.milliseconds ?? 0))
+        ON CONFLICT (id) DO NOTHING RETURNING id
+        """
     }
 
     /// Moves an active reservation to `state`; returns whether it was active.

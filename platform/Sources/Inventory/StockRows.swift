@@ -1,5 +1,4 @@
 import InventoryAPI
-import PlatformCrypto
 import SQLKit
 
 /// The stock table and its ledger: every change goes through `change`, which writes both.
@@ -40,13 +39,41 @@ enum StockRows {
             RETURNING sku
             """).all()
         guard !changed.isEmpty else { return false }
-        try await db.insert(into: "stock_ledger")
-            .columns("id", "sku", "location", "on_hand_delta", "reserved_delta", "reason", "reservation_id", "at_ms")
-            .values(
-                SQLBind(try SecureRandom.token(bytes: 12)), SQLBind(sku), SQLBind(location), SQLBind(onHand), SQLBind(reserved),
-                SQLBind(reason), SQLBind(reservationID), SQLBind(atMs))
-            .run()
+        try await db.raw(ledgerRow(sku: sku, location: location, onHand: onHand, reserved: reserved, reason: reason, reservationID: reservationID, atMs: atMs)).run()
         return true
+    }
+
+    /// Reserves `quantity` of a SKU still sold at `location`, or at the location with the most
+    /// free units when it is nil, in one statement that checks and writes (see `change`); returns
+    /// the row's new level, or nil when that location has too few free units. The caller writes
+    /// the ledger row (`ledgerRow`). Under contention the chosen location may run short while this waits for
+    /// its row: nil then, and the caller tries the locations one by one.
+    static func reserve(sku: String, location: String?, quantity: Int64, in db: any SQLDatabase) async throws -> StockLevel? {
+        let place: SQLQueryString = location.map { "location = \(bind: $0)" } ?? """
+            location = (SELECT location FROM stock WHERE sku = \(bind: sku) AND on_hand - reserved >= \(bind: quantity)
+                        ORDER BY on_hand - reserved DESC, location LIMIT 1)
+            """
+        let row = try await db.raw("""
+            UPDATE stock SET reserved = reserved + \(bind: quantity)
+            WHERE sku = \(bind: sku) AND \(place) AND on_hand - reserved >= \(bind: quantity)
+              AND NOT EXISTS (SELECT 1 FROM discontinued_skus WHERE sku = \(bind: sku))
+            RETURNING location, on_hand, reserved
+            """).first()
+        guard let row else { return nil }
+        let onHand = try row.decode(column: "on_hand", as: Int64.self)
+        let reserved = try row.decode(column: "reserved", as: Int64.self)
+        return StockLevel(sku: sku, location: try row.decode(column: "location", as: String.self), onHand: onHand, reserved: reserved, available: onHand - reserved)
+    }
+
+    /// The insert of the ledger row of one change of a stock row.
+    static func ledgerRow(
+        sku: String, location: String, onHand: Int64, reserved: Int64, reason: String, reservationID: String?, atMs: Int64
+    ) -> SQLQueryString {
+        """
+        INSERT INTO stock_ledger (sku, location, on_hand_delta, reserved_delta, reason, reservation_id, at_ms)
+        VALUES (\(bind: sku), \(bind: location), \(bind: onHand), \(bind: reserved),
+                \(bind: reason), \(bind: reservationID), \(bind: atMs))
+        """
     }
 
     /// The SKU's locations, the most free units first.

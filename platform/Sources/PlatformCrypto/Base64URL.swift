@@ -3,8 +3,15 @@ import Foundation
 /// Base64url without padding (RFC 4648 §5), as JWTs, JWKs and opaque tokens use it.
 public enum Base64URL {
     public static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        // Byte by byte: Foundation's string replacing costs more than the encoding itself.
+        String(decoding: Data(bytes).base64EncodedData().compactMap { byte -> UInt8? in
+            switch byte {
+            case UInt8(ascii: "+"): UInt8(ascii: "-")
+            case UInt8(ascii: "/"): UInt8(ascii: "_")
+            case UInt8(ascii: "="): nil
+            default: byte
+            }
+        }, as: UTF8.self)
     }
 
     /// The bytes of `text`; nil when it is not unpadded base64url.

@@ -38,42 +38,56 @@ public struct OutboxEvent: Sendable, Hashable {
 /// its event; relays and subscribers read them in offset order.
 public enum Outbox {
     /// The migration that makes the outbox table; a service lists it among its own.
+    ///
+    /// On SQLite an event's offset is its row id (AUTOINCREMENT, so never handed out twice): the
+    /// one writer commits in row order. On PostgreSQL writers commit in any order, so a row is
+    /// born without an offset (`seq` only keeps arrival order) and readers number the committed
+    /// rows later (see `sequence`): an offset is given only to a committed event, and always
+    /// larger than every offset given before, so a reader resuming after an offset misses nothing.
     public static func migration(_ version: Int) -> Migration {
         Migration(version, "outbox") { db, engine in
-            try await db.create(table: "weft_outbox")
-                // SQLite: AUTOINCREMENT, so an offset is never handed out twice, even after the
-                // newest rows are deleted.
-                .column("offset", type: engine == .postgres ? .custom(SQLRaw("BIGSERIAL PRIMARY KEY")) : .custom(SQLRaw("INTEGER PRIMARY KEY AUTOINCREMENT")))
+            var table = db.create(table: "weft_outbox")
+            if engine == .postgres {
+                table = table.column("seq", type: .custom(SQLRaw("BIGSERIAL PRIMARY KEY"))).column("offset", type: .bigint)
+            } else {
+                table = table.column("offset", type: .custom(SQLRaw("INTEGER PRIMARY KEY AUTOINCREMENT")))
+            }
+            try await table
                 .column("event_id", type: .text, .notNull, .unique)
                 .column("topic", type: .text, .notNull)
                 .column("type", type: .text, .notNull)
                 .column("payload", type: .blob, .notNull)
                 .column("created_at", type: .text, .notNull)
                 .run()
-            // Subscribers filtering by topic read from an offset on.
-            try await db.create(index: "weft_outbox_topic_offset").on("weft_outbox").column("topic").column("offset").run()
+            if engine == .postgres {
+                // Partial, so that an append (offset still NULL) writes one index, not three.
+                try await db.raw(#"CREATE UNIQUE INDEX weft_outbox_offset ON weft_outbox ("offset") WHERE "offset" IS NOT NULL"#).run()
+                try await db.raw(#"CREATE INDEX weft_outbox_topic_offset ON weft_outbox (topic, "offset") WHERE "offset" IS NOT NULL"#).run()
+                try await db.raw(#"CREATE INDEX weft_outbox_unsequenced ON weft_outbox (seq) WHERE "offset" IS NULL"#).run()
+            } else {
+                // Subscribers filtering by topic read from an offset on.
+                try await db.create(index: "weft_outbox_topic_offset").on("weft_outbox").column("topic").column("offset").run()
+            }
         }
     }
 
-    /// Appends `event` to the outbox within the transaction `db` belongs to (call it last in the
-    /// transaction: on PostgreSQL it holds the outbox lock until commit).
-    ///
-    /// Offsets follow commit order: SQLite has one writer; on PostgreSQL appenders take a
-    /// transaction-scoped advisory lock, so a transaction that took a smaller offset has always
-    /// committed before a larger one becomes visible, and a reader resuming after an offset
-    /// never skips an event committed late.
+    /// Appends `event` to the outbox within the transaction `db` belongs to. It takes no lock:
+    /// concurrent writers do not wait for each other.
     @discardableResult
     public static func append(
         _ event: some WeftMessage, topic: String, id: String = UUID().uuidString.lowercased(), in db: any SQLDatabase
     ) async throws -> String {
-        if db.dialect.name == "postgresql" { try await db.raw("SELECT pg_advisory_xact_lock(\(literal: lockKey))").run() }
-        try await db.insert(into: "weft_outbox")
-            .columns("event_id", "topic", "type", "payload", "created_at")
-            .values(
-                SQLBind(id), SQLBind(topic), SQLBind(type(of: event).descriptor.fullName), SQLBind(Data(event.serializedBytes())),
-                SQLBind(ISO8601DateFormatter().string(from: Date())))
-            .run()
+        try await db.raw(insert(event, topic: topic, id: id)).run()
         return id
+    }
+
+    /// The statement that appends `event`, to send with others in one round trip
+    /// (`SQLDatabase.rows(of:alongside:)`). Raw SQL: the hot path pays no query builder.
+    public static func insert(_ event: some WeftMessage, topic: String, id: String = UUID().uuidString.lowercased()) -> SQLQueryString {
+        """
+        INSERT INTO weft_outbox (event_id, topic, "type", payload, created_at)
+        VALUES (\(bind: id), \(bind: topic), \(bind: type(of: event).descriptor.fullName), \(bind: Data(event.serializedBytes())), \(bind: Date().formatted(.iso8601)))
+        """
     }
 
     /// The migration that makes the relay's mark: how far a relay has published the outbox to a
@@ -89,7 +103,8 @@ public enum Outbox {
 
     /// Up to `limit` events after `offset`, of `topics` (all when empty), in offset order.
     public static func events(after offset: Int64, topics: [String] = [], limit: Int = 100, in database: Database) async throws -> [OutboxEvent] {
-        try await database.withSession { db in
+        if database.engine == .postgres { try await sequence(database) }
+        return try await database.withSession { db in
             var query = db.select().columns("offset", "event_id", "topic", "type", "payload").from("weft_outbox")
                 .where("offset", .greaterThan, SQLBind(offset))
             if !topics.isEmpty { query = query.where("topic", .in, SQLBind.group(topics)) }
@@ -102,8 +117,28 @@ public enum Outbox {
         }
     }
 
-    /// The advisory lock key of outbox appends ("weftoutb" as an integer).
-    static let lockKey: Int64 = 0x7765_6674_6F75_7462
+    /// Gives the committed events without an offset theirs (PostgreSQL), in arrival order, each
+    /// larger than any given before. Numberers take turns under an advisory lock, and each
+    /// numbers only what had committed when it began, so offsets become visible in increasing
+    /// order: a reader never sees an offset before a smaller one that will still appear.
+    private static func sequence(_ database: Database) async throws {
+        let pending = try await database.withSession { db in
+            try await db.raw(#"SELECT 1 AS pending FROM weft_outbox WHERE "offset" IS NULL LIMIT 1"#).first() != nil
+        }
+        guard pending else { return }
+        try await database.transaction { db in
+            try await db.raw("SELECT pg_advisory_xact_lock(\(literal: sequencerLock))").run()
+            try await db.raw(#"""
+                UPDATE weft_outbox SET "offset" = numbered.next
+                FROM (SELECT seq, (SELECT COALESCE(MAX("offset"), 0) FROM weft_outbox) + ROW_NUMBER() OVER (ORDER BY seq) AS next
+                      FROM weft_outbox WHERE "offset" IS NULL) AS numbered
+                WHERE weft_outbox.seq = numbered.seq
+                """#).run()
+        }
+    }
+
+    /// The advisory lock numberers take turns under ("weftoutb" as an integer).
+    static let sequencerLock: Int64 = 0x7765_6674_6F75_7462
 }
 
 /// What a consumer keeps in its own database: how far it has read each source, and the ids of

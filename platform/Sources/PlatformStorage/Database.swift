@@ -25,6 +25,9 @@ public final class Database: Sendable {
     /// What the database is, for messages: the SQLite file, or the PostgreSQL URL without its password.
     public let location: String
     private let pool: Pool
+    /// The loops the connections live on; a session runs its statements on its connection's
+    /// loop (see `withNewSession`).
+    private let eventLoops: any EventLoopGroup
     private let logger: Logger
 
     private enum Pool: Sendable {
@@ -32,7 +35,8 @@ public final class Database: Sendable {
         case postgres(EventLoopGroupConnectionPool<PostgresConnectionSource>)
     }
 
-    private init(engine: Engine, location: String, pool: Pool, logger: Logger) {
+    private init(engine: Engine, location: String, pool: Pool, eventLoops: any EventLoopGroup, logger: Logger) {
+        self.eventLoops = eventLoops
         self.engine = engine
         self.location = location
         self.pool = pool
@@ -44,11 +48,13 @@ public final class Database: Sendable {
     public static func open(_ url: String, logger: Logger = Logger(label: "weft.platform.storage")) async throws -> Database {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             let configuration = try SQLPostgresConfiguration(url: url)
-            // One event loop, a few connections: a service's queries are short.
+            // A few connections on each of NIO's shared loops (one per core): sessions take turns
+            // over the loops, so the driver's work spreads over the cores.
+            let eventLoops = MultiThreadedEventLoopGroup.singleton
             let pool = EventLoopGroupConnectionPool(
-                source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 8,
-                pruneInterval: nil, logger: logger, on: MultiThreadedEventLoopGroup.singleton.next())
-            let database = Database(engine: .postgres, location: Self.withoutPassword(url), pool: .postgres(pool), logger: logger)
+                source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 4,
+                pruneInterval: nil, logger: logger, on: eventLoops)
+            let database = Database(engine: .postgres, location: Self.withoutPassword(url), pool: .postgres(pool), eventLoops: eventLoops, logger: logger)
             // Fail now, naming the server, rather than at the first query.
             do {
                 try await database.withSession { try await $0.raw("SELECT 1").run() }
@@ -65,10 +71,11 @@ public final class Database: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         // One connection: SQLite has one writer at a time, and a single connection never waits on itself.
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         let pool = EventLoopGroupConnectionPool(
             source: SQLiteConnectionSource(configuration: SQLiteConfiguration(storage: .file(path: path), enableForeignKeys: true)),
-            maxConnectionsPerEventLoop: 1, pruneInterval: nil, logger: logger, on: MultiThreadedEventLoopGroup.singleton.next())
-        let database = Database(engine: .sqlite, location: path, pool: .sqlite(pool), logger: logger)
+            maxConnectionsPerEventLoop: 1, pruneInterval: nil, logger: logger, on: eventLoop)
+        let database = Database(engine: .sqlite, location: path, pool: .sqlite(pool), eventLoops: eventLoop, logger: logger)
         try await database.withSession { session in
             try await session.raw("PRAGMA journal_mode = WAL").run()
             try await session.raw("PRAGMA busy_timeout = 5000").run()
@@ -86,7 +93,9 @@ public final class Database: Sendable {
     @TaskLocal private static var held: [ObjectIdentifier: HeldSession] = [:]
 
     /// Runs `body` with one connection: its statements see each other and run in order. Inside
-    /// another session or transaction on this database, `body` joins it.
+    /// another session or transaction on this database, `body` joins it. `body` runs on the
+    /// database's event loop: keep slow work (hashing a password) out of it, since it holds up
+    /// the other sessions' replies while it runs.
     public func withSession<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         if let current = Self.held[ObjectIdentifier(self)] { return try await body(current.session) }
         return try await withNewSession { session in
@@ -96,17 +105,25 @@ public final class Database: Sendable {
         }
     }
 
+    /// Runs `body` with a connection of the pool, on the connection's event loop from the
+    /// request for the connection to its release: each reply the driver reads there resumes
+    /// `body` on the same thread, with no hop between threads for every statement. In a task of
+    /// its own, so that a cancelled caller never cuts a transaction short between its statements.
     private func withNewSession<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        switch pool {
-        case .sqlite(let pool):
-            try await pool.withConnection(logger: logger) { connection in
-                connection.eventLoop.makeFutureWithTask { try await body(connection.sql()) }
-            }.get()
-        case .postgres(let pool):
-            try await pool.withConnection(logger: logger) { connection in
-                connection.eventLoop.makeFutureWithTask { try await body(connection.sql()) }
-            }.get()
-        }
+        let (pool, logger) = (pool, logger)
+        let executor = EventLoopTaskExecutor(eventLoop: eventLoops.next())
+        return try await Task(executorPreference: executor) {
+            switch pool {
+            case .sqlite(let pool):
+                let connection = try await pool.requestConnection(logger: logger, on: executor.eventLoop).get()
+                defer { pool.releaseConnection(connection, logger: logger) }
+                return try await body(connection.sql())
+            case .postgres(let pool):
+                let connection = try await pool.requestConnection(logger: logger, on: executor.eventLoop).get()
+                defer { pool.releaseConnection(connection, logger: logger) }
+                return try await body(connection.sql())
+            }
+        }.value
     }
 
     /// Runs `body` in one transaction: all of its statements take effect, or none (it rolls

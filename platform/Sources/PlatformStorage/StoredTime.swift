@@ -19,4 +19,7 @@ extension Google_Protobuf_Timestamp {
     public init(milliseconds: Int64) {
         self.init(seconds: milliseconds / 1000, nanos: Int32(milliseconds % 1000) * 1_000_000)
     }
+
+    /// Milliseconds since the Unix epoch, rounded down.
+    public var milliseconds: Int64 { seconds * 1000 + Int64(nanos / 1_000_000) }
 }

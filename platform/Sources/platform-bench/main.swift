@@ -3,6 +3,7 @@
 //
 // Usage: platform-bench <host:port> <clients> <seconds> <skus> <units per sku>
 import Foundation
+import NIOCore
 import InventoryAPI
 import WeftMessages
 import WeftRPC
@@ -47,10 +48,27 @@ func client(_ number: Int, until end: ContinuousClock.Instant) async throws -> (
     return (reserved, refused, latencies)
 }
 
+/// Runs the client tasks on the channel's event loop: each answer resumes its caller on the
+/// thread that read it, so the load generator spends the shared cores on calls rather than on
+/// waking threads (pgbench, the yardstick, is a C loop).
+final class ChannelLoopExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
+let executor = ChannelLoopExecutor(channel.eventLoop)
+
 let started = ContinuousClock.now
 let end = started + .seconds(seconds)
 let results = try await withThrowingTaskGroup(of: (Int, Int, [Int]).self) { group in
-    for number in 0..<clients { group.addTask { try await client(number, until: end) } }
+    for number in 0..<clients { group.addTask(executorPreference: executor) { try await client(number, until: end) } }
     var all: [(Int, Int, [Int])] = []
     for try await result in group { all.append(result) }
     return all

@@ -138,6 +138,25 @@ import WeftRPC
         try await running.stop()
     }
 
+    /// Retries racing each other: every one gets the one reservation, whose units are taken once,
+    /// and a last unit held by the reservation does not turn a late retry into a refusal.
+    @Test(arguments: TestDatabases.Backend.allCases)
+    func concurrentRetriesReserveOnce(_ backend: TestDatabases.Backend) async throws {
+        guard let running = try await Running.start(backend) else { return }
+        _ = try await running.client.receiveStock(ReceiveStockRequest(sku: "TWIN", location: "a", quantity: 5), options: Self.staff)
+        let request = ReserveRequest(reservationId: "same", sku: "TWIN", quantity: 2, owner: "orders/9")
+        let answers = try await withThrowingTaskGroup(of: Reservation.self) { group in
+            for _ in 0..<20 { group.addTask { try await running.client.reserve(request) } }
+            return try await group.reduce(into: [Reservation]()) { $0.append($1) }
+        }
+        #expect(answers.count == 20 && Set(answers).count == 1 && answers[0].state == .active)
+        #expect(try await running.client.getStock(GetStockRequest(sku: "TWIN")).available == 3)
+        _ = try await running.client.reserve(ReserveRequest(reservationId: "rest", sku: "TWIN", quantity: 3))
+        #expect(try await running.client.reserve(request) == answers[0])
+        #expect(try await running.client.getStock(GetStockRequest(sku: "TWIN")).available == 0)
+        try await running.stop()
+    }
+
     @Test(arguments: TestDatabases.Backend.allCases)
     func anArchivedProductsSkusTakeNoNewReservations(_ backend: TestDatabases.Backend) async throws {
         guard let running = try await Running.start(backend) else { return }

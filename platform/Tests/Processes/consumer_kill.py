@@ -97,12 +97,13 @@ def run_transport(weft, runner, backend, nats):
             processes.append(inventory)
             # Events the killed process took but never acknowledged come again (JetStream: after
             # the consumer's ack wait), so wait for the ledger to hold them all.
-            last = query(databases["catalog"], "SELECT MAX(\"offset\") FROM weft_outbox")
             events = query(databases["catalog"], "SELECT COUNT(*) FROM weft_outbox WHERE topic = 'catalog.products'")
             seen_sql = "SELECT COUNT(*) FROM weft_consumed_events WHERE consumer = 'inventory'"
             deadline = time.monotonic() + HANG_GUARD
             while query(databases["inventory"], seen_sql) < events and time.monotonic() < deadline:
                 time.sleep(0.05)
+            # Read now: on PostgreSQL an event has its offset once a reader has numbered it.
+            last = query(databases["catalog"], "SELECT MAX(\"offset\") FROM weft_outbox")
             offset_sql = "SELECT last_offset FROM weft_consumer_offsets WHERE consumer = 'inventory'"
             check(f"{tag} the restarted consumer reaches the producer's last event", query(databases["inventory"], offset_sql) == last)
             seen = query(databases["inventory"], seen_sql)
