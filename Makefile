@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client p
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test clients-test clients-swift-test platform-test bench-platform bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test walls clients-test clients-swift-test platform-test bench-platform bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -34,7 +34,11 @@ build: apt-deps
 
 ## test: every Swift test, then the cross-language and protoc cross-checks, the executables as
 ## processes, and the demo (which must run to its end).
-test: deps build swift-test schema-corpus-test crosslang-test interop-test mesh-cli-test gateway-cli-test openapi-test clients-test platform-test fuzz-regressions demo
+test: deps walls build swift-test schema-corpus-test crosslang-test interop-test mesh-cli-test gateway-cli-test openapi-test clients-test platform-test fuzz-regressions demo
+
+# The layering walls (docs/ARCHITECTURE.md): each target's imports, read from its sources.
+walls:
+	python3 scripts/check-walls.py
 
 # SWIFTNIO_STRICT turns work scheduled on a stopped event loop into a crash, not a log line.
 swift-test:

@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "WeftMessages", targets: ["WeftMessages"]),
         .library(name: "WeftInterop", targets: ["WeftInterop"]),
         .library(name: "WeftRPC", targets: ["WeftRPC"]),
+        .library(name: "WeftRPCHTTP2", targets: ["WeftRPCHTTP2"]),
         .library(name: "WeftTLS", targets: ["WeftTLS"]),
         .library(name: "WeftGateway", targets: ["WeftGateway"]),
         .library(name: "WeftREST", targets: ["WeftREST"]),
@@ -80,20 +81,25 @@ let package = Package(
             dependencies: ["CNGHTTP2", .product(name: "NIOCore", package: "swift-nio")],
             path: "Sources/WeftHTTP2"
         ),
-        // gRPC wire protocol: status, metadata, deadlines, message framing and compression.
+        // The RPC core, with no transport: status, metadata, deadlines, the call model (client
+        // calls, dispatch, interceptors) and the in-process transport. Generated code links this
+        // and WeftMessages only.
+        .target(name: "WeftRPC", dependencies: ["WeftMessages"], path: "Sources/WeftRPC"),
+        // gRPC over HTTP/2: connections and the server over nghttp2 and OpenSSL, message
+        // framing and compression.
         .target(
-            name: "WeftRPC",
+            name: "WeftRPCHTTP2",
             dependencies: [
-                "WeftMessages", "WeftHTTP2", "WeftTLS", "CZlib",
+                "WeftRPC", "WeftMessages", "WeftHTTP2", "WeftTLS", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Sources/WeftRPC"
+            path: "Sources/WeftRPCHTTP2"
         ),
         // The REST gateway: route templates, transcoding, rate limits, circuit breaking.
         .target(
             name: "WeftGateway",
             dependencies: [
-                "WeftRPC", "WeftSchema", "WeftHTTP2", "WeftTLS", "WeftMesh",
+                "WeftRPC", "WeftRPCHTTP2", "WeftSchema", "WeftHTTP2", "WeftTLS", "WeftMesh",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -105,7 +111,7 @@ let package = Package(
         .target(
             name: "WeftMesh",
             dependencies: [
-                "WeftMessages", "WeftRPC", "WeftTLS",
+                "WeftMessages", "WeftRPC", "WeftRPCHTTP2", "WeftTLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -127,19 +133,19 @@ let package = Package(
         // `weft`: the operator's command line (`weft certs`, `weft gateway`).
         .executableTarget(
             name: "weft",
-            dependencies: ["WeftTLS", "WeftGateway", "WeftMesh", "WeftInterop", "WeftRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["WeftTLS", "WeftGateway", "WeftMesh", "WeftInterop", "WeftRPC", "WeftRPCHTTP2", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/weft"
         ),
         // The interop TestService server (fixed command line: acceptance tests drive it).
         .executableTarget(
             name: "weft-interop",
-            dependencies: ["WeftInterop", "WeftMesh", "WeftRPC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["WeftInterop", "WeftMesh", "WeftRPC", "WeftRPCHTTP2", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/weft-interop"
         ),
         // `make demo`: the catalog schema's generated types in use.
         .executableTarget(
             name: "weft-demo",
-            dependencies: ["WeftMessages", "WeftMesh", "WeftRPC", "WeftTLS"],
+            dependencies: ["WeftMessages", "WeftMesh", "WeftRPC", "WeftRPCHTTP2", "WeftTLS"],
             path: "Sources/weft-demo",
             plugins: ["WeftCodegenPlugin"]
         ),
@@ -156,7 +162,7 @@ let package = Package(
         ),
         .testTarget(name: "WeftRESTTests", dependencies: ["WeftREST", "WeftMessages"], path: "Tests/WeftRESTTests"),
         .testTarget(name: "WeftMessagesTests", dependencies: ["WeftMessages"], path: "Tests/WeftMessagesTests"),
-        .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC"], path: "Tests/WeftRPCTests"),
+        .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC", "WeftRPCHTTP2"], path: "Tests/WeftRPCTests"),
         .testTarget(
             name: "WeftHTTP2Tests",
             dependencies: [
@@ -169,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "WeftGatewayTests",
             dependencies: [
-                "WeftGateway", "WeftMesh", "WeftRPC", "WeftREST", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport", "WeftBookshop",
+                "WeftGateway", "WeftMesh", "WeftRPC", "WeftRPCHTTP2", "WeftREST", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport", "WeftBookshop",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/WeftGatewayTests",
@@ -179,7 +185,7 @@ let package = Package(
         // google.api.http rule form; the generated gRPC and REST clients come with it.
         .target(
             name: "WeftBookshop",
-            dependencies: ["WeftMessages", "WeftMesh", "WeftRPC", "WeftREST", "WeftTestSupport"],
+            dependencies: ["WeftMessages", "WeftMesh", "WeftRPC", "WeftRPCHTTP2", "WeftREST", "WeftTestSupport"],
             path: "Tests/Fixtures/Bookshop",
             plugins: ["WeftCodegenPlugin"]
         ),
@@ -193,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "WeftMeshTests",
             dependencies: [
-                "WeftMesh", "WeftMessages", "WeftRPC", "WeftTLS", "WeftTestSupport", .product(name: "Logging", package: "swift-log"),
+                "WeftMesh", "WeftMessages", "WeftRPC", "WeftRPCHTTP2", "WeftTLS", "WeftTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Tests/WeftMeshTests",
@@ -202,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "WeftGeneratedCodeTests",
             dependencies: [
-                "WeftMessages", "WeftRPC", "WeftTLS", "WeftInterop", "WeftTestSupport", "COpenSSL",
+                "WeftMessages", "WeftRPC", "WeftRPCHTTP2", "WeftTLS", "WeftInterop", "WeftTestSupport", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             path: "Tests/WeftGeneratedCodeTests",

@@ -63,6 +63,7 @@ let package = Package(
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "WeftInterop", package: weft),
                 .product(name: "WeftRPC", package: weft),
+                .product(name: "WeftRPCHTTP2", package: weft),
                 .product(name: "WeftTLS", package: weft),
             ],
             path: "Sources/RPCLoad"
@@ -74,6 +75,7 @@ let package = Package(
                 .product(name: "WeftInterop", package: weft),
                 .product(name: "WeftMesh", package: weft),
                 .product(name: "WeftRPC", package: weft),
+                .product(name: "WeftRPCHTTP2", package: weft),
             ],
             path: "Sources/MeshBalancing"
         ),

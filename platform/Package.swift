@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IdentityTests",
-            dependencies: ["Identity", "IdentityAPI", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftTLS", package: "Weft")]
+            dependencies: ["Identity", "IdentityAPI", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftRPCHTTP2", package: "Weft"), .product(name: "WeftTLS", package: "Weft")]
         ),
         // NATS JetStream, the events' transport at scale: Debian's C client (libnats-dev) and a
         // C shim that fills its option structs.
@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CatalogTests",
-            dependencies: ["Catalog", "CatalogAPI", "PlatformEvents", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft")]
+            dependencies: ["Catalog", "CatalogAPI", "PlatformEvents", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftRPCHTTP2", package: "Weft")]
         ),
         // inventory: stock per SKU and location, reservations that never oversell, expiry, a ledger.
         .target(
@@ -122,14 +122,14 @@ let package = Package(
         ),
         .testTarget(
             name: "InventoryTests",
-            dependencies: ["Inventory", "InventoryAPI", "CatalogAPI", "PlatformEvents", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft")]
+            dependencies: ["Inventory", "InventoryAPI", "CatalogAPI", "PlatformEvents", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftRPCHTTP2", package: "Weft")]
         ),
         // Reservations from many clients against a running inventory, and the oversell check
         // (Benchmarks/platform.sh, beside pgbench).
         .executableTarget(
             name: "platform-bench",
             dependencies: [
-                "InventoryAPI", .product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft"),
+                "InventoryAPI", .product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftRPCHTTP2", package: "Weft"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -145,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PlatformEventsTests",
-            dependencies: ["PlatformEvents", "PlatformStorage", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft")]
+            dependencies: ["PlatformEvents", "PlatformStorage", "PlatformTestSupport", .product(name: "WeftRPC", package: "Weft"), .product(name: "WeftRPCHTTP2", package: "Weft")]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 /// A Weft server with the mesh's standard services: `GRPCServer` plus `grpc.health.v1.Health`

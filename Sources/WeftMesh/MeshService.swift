@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 /// A service started from its `MeshConfiguration`: listeners, mutual TLS, the authorization

@@ -6,6 +6,7 @@
 import Foundation
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 if CommandLine.arguments.dropFirst().first == "serve" {
@@ -83,7 +84,7 @@ let server = try await GRPCServer.start(
     tls: TLSContext(.server(certificateChain: "\(pki)/catalog.pem", privateKey: "\(pki)/catalog.key", trustRoots: "\(pki)/ca.pem")),
     services: [InMemoryCatalog()])
 print("server listening on 127.0.0.1:\(server.port), requiring client certificates from \(pki)/ca.pem")
-let channel = try await GRPCChannel.connect(
+let channel = try await GRPCConnection.connect(
     host: "127.0.0.1", port: server.port,
     tls: TLSContext(.client(
         certificateChain: "\(pki)/client.pem", privateKey: "\(pki)/client.key", trustRoots: "\(pki)/ca.pem",
@@ -108,7 +109,7 @@ let watched = try await catalog.watchProducts(ListProductsRequest()) { stream in
 }
 print("WatchProducts (server streaming) → \(watched)")
 do {
-    let intruder = try await GRPCChannel.connect(
+    let intruder = try await GRPCConnection.connect(
         host: "127.0.0.1", port: server.port,
         tls: TLSContext(.client(
             certificateChain: "\(pki)/foreign-client.pem", privateKey: "\(pki)/foreign-client.key",

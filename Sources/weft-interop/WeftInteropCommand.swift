@@ -3,6 +3,7 @@ import Foundation
 import WeftInterop
 import WeftMesh
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 /// `weft-interop`: the interop TestService as a server, and as a client that runs the interop
@@ -103,7 +104,7 @@ struct WeftInteropCommand: AsyncParsableCommand {
             let parts = target.split(separator: ":")
             let host = String(parts[0])
             // The contract has servers send messages of 4 MiB + 64 KiB, so accept more than the default.
-            let channel = try await GRPCChannel.connect(
+            let channel = try await GRPCConnection.connect(
                 host: host, port: Int(parts[1]) ?? 0, tls: tls.context(role: .client, serverName: serverName ?? host),
                 maximumReceiveMessageSize: 8 * 1024 * 1024)
             let result = await InteropCases.run(InteropCases.all, transport: channel) { print($0) }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 /// Certificates rotated on disk: new connections present the new one, connections already open
@@ -17,7 +18,7 @@ import WeftTLS
         let clientTLS = try TLSContext(clientSettings)
         let server = try await GRPCServer.start(port: 0, tls: TLSHandshakeTests.context(.server, "server"), services: [WhoAmI()], threads: 1)
 
-        let before = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: clientTLS)
+        let before = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: clientTLS)
         #expect(try await Shelves.Client(transport: before).getBook(Named()).displayName == "spiffe://weft.local/service/client")
 
         // A half-written rotation (certificate replaced, key not yet) keeps the old context.
@@ -27,13 +28,13 @@ import WeftTLS
         try FileManager.default.removeItem(atPath: "\(directory)/me.pem")
         try FileManager.default.copyItem(atPath: "\(directory)/next.pem", toPath: "\(directory)/me.pem")
         try await Task.sleep(for: .milliseconds(50))
-        let halfway = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: clientTLS)
+        let halfway = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: clientTLS)
         #expect(try await Shelves.Client(transport: halfway).getBook(Named()).displayName == "spiffe://weft.local/service/client")
 
         try FileManager.default.removeItem(atPath: "\(directory)/me.key")
         try FileManager.default.copyItem(atPath: "\(directory)/next.key", toPath: "\(directory)/me.key")
         try await Task.sleep(for: .milliseconds(50))
-        let after = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: clientTLS)
+        let after = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: clientTLS)
         #expect(try await Shelves.Client(transport: after).getBook(Named()).displayName == "spiffe://weft.local/service/rotated")
         // The connection made before the rotation lives on, with its old certificate.
         #expect(try await Shelves.Client(transport: before).getBook(Named()).displayName == "spiffe://weft.local/service/client")

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTestSupport
 
 /// The generated stubs over real sockets and real HTTP/2 (h2c here; mutual TLS is exercised
@@ -10,7 +11,7 @@ import WeftTestSupport
 @Suite struct HTTP2CallTests {
     @Test func callsOverHTTP2() async throws {
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [Library()], threads: 1)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let client = Shelves.Client(transport: channel)
 
         #expect(try await client.getBook(Named(displayName: "dune")).displayName == "found: dune")
@@ -35,7 +36,7 @@ import WeftTestSupport
 
     @Test func deadlineCrossesTheWire() async throws {
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [SlowLibrary()], threads: 1)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let started = ContinuousClock.now
         // DEADLINE_EXCEEDED is the proof: the handler would have answered (OK), much later.
         await #expect { try await Shelves.Client(transport: channel).getBook(Named(), options: CallOptions(timeout: .milliseconds(200))) }
@@ -70,7 +71,7 @@ import WeftTestSupport
         let handler = Held()
         defer { handler.release.open() }
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [handler], threads: 1)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let client = Shelves.Client(transport: channel)
         let held = Task { try await client.getBook(Named(displayName: "held")) }
         let reached = try await waitUntil { handler.started.load(ordering: .relaxed) }
@@ -100,7 +101,7 @@ import WeftTestSupport
 
     @Test func aClosedServerFailsCallsWithUnavailable() async throws {
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [Library()], threads: 1)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         try await server.shutdown()
         // The connection may linger a moment; once it is gone calls fail fast, never hang.
         await #expect { try await Shelves.Client(transport: channel).getBook(Named(), options: CallOptions(timeout: .seconds(5))) }
@@ -132,7 +133,7 @@ import WeftTestSupport
     @Test func aClientThatDoesNotReadStopsTheHandler() async throws {
         let flood = Flood()
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [flood], threads: 1)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let received = try await Shelves.Client(transport: channel).watchBooks { _ in } onResponse: { responses in
             // Do not read: the handler must stall, far short of its 2,000 messages. Sample until
             // the count holds still (the machine may be busy; a stall is what ends the wait).
@@ -163,7 +164,7 @@ import WeftTestSupport
         let handler = Held()
         defer { handler.release.open() }
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [handler], threads: 1)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let client = Shelves.Client(transport: channel)
         let inFlight = Task { try await client.getBook(Named(displayName: "held")) }
         let reached = try await waitUntil { handler.started.load(ordering: .relaxed) }
@@ -245,7 +246,7 @@ func firstRefusal(_ client: Shelves.Client) async throws -> Status? {
         let handler = Stubborn()
         defer { handler.resume.open() }
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [handler], threads: 1)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let call = Task { try? await Shelves.Client(transport: channel).getBook(Named(), options: CallOptions(timeout: hangGuard)) }
         let reached = try await waitUntil { handler.started.load(ordering: .relaxed) }
         try #require(reached, "the call never reached its handler")

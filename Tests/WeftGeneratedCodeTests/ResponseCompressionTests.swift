@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTestSupport
 
 /// Compressed responses: gzip when the server (or the handler) asks for it and the client
@@ -16,7 +17,7 @@ import WeftTestSupport
 
     @Test func weftClientsReadCompressedResponses() async throws {
         let server = try await Self.startServer()
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let client = Shelves.Client(transport: channel)
         let long = String(repeating: "dune ", count: 2_000)
         #expect(try await client.getBook(Named(displayName: long)).displayName == "found: " + long)
@@ -69,7 +70,7 @@ import WeftTestSupport
     @Test func theEncodingCannotChangeOnceTheHeadersAreOut() async throws {
         let handler = LateChooser()
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [handler], threads: 1)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let names = try await Shelves.Client(transport: channel).watchBooks { _ in } onResponse: { responses in
             var names: [String] = []
             for try await response in responses { names.append(response.displayName) }

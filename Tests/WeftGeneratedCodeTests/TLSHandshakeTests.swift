@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 import WeftTestSupport
 
@@ -34,14 +35,14 @@ import WeftTestSupport
 
     /// Calls the server once through a fresh connection with `clientTLS`.
     func call(_ port: Int, clientTLS: TLSContext) async throws {
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: port, tls: clientTLS)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: port, tls: clientTLS)
         defer { Task { try? await channel.close() } }
         _ = try await Shelves.Client(transport: channel).getBook(Named(displayName: "x"), options: CallOptions(timeout: hangGuard))
     }
 
     @Test func mutualTLSCallSucceedsAndTheServerKnowsTheCaller() async throws {
         let server = try await GRPCServer.start(port: 0, tls: Self.context(.server, "server"), services: [WhoAmI()], threads: 1)
-        let channel = try await GRPCChannel.connect(
+        let channel = try await GRPCConnection.connect(
             host: "127.0.0.1", port: server.port, tls: Self.context(.client, "client", serverName: "127.0.0.1"))
         let answer = try await Shelves.Client(transport: channel).getBook(Named())
         #expect(answer.displayName == "spiffe://weft.local/service/client")
@@ -53,7 +54,7 @@ import WeftTestSupport
     /// records (and outgrow the reused buffers): every message still arrives intact, in order.
     @Test func streamsOfSmallAndLargeMessagesSurviveTLSIntact() async throws {
         let server = try await GRPCServer.start(port: 0, tls: Self.context(.server, "server"), services: [Library()], threads: 1)
-        let channel = try await GRPCChannel.connect(
+        let channel = try await GRPCConnection.connect(
             host: "127.0.0.1", port: server.port, tls: Self.context(.client, "client", serverName: "127.0.0.1"))
         let sizes = (0..<300).map { index in index % 50 == 49 ? 200_000 + index : index % 7 * 13 + 1 }
         let names = sizes.enumerated().map { index, size in String(repeating: Character(UnicodeScalar(UInt8(97 + index % 26))), count: size) }
@@ -66,7 +67,7 @@ import WeftTestSupport
     /// channel waits for the server's HTTP/2 SETTINGS, which a refusing server never sends).
     func connectionRefusal(_ port: Int, clientTLS: TLSContext) async -> Status? {
         do {
-            let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: port, tls: clientTLS)
+            let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: port, tls: clientTLS)
             try? await channel.close()
             return nil
         } catch {

@@ -4,6 +4,7 @@ import Testing
 import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 /// Allow-lists of SPIFFE IDs, enforced over mutual TLS with certificates from `DevPKI`.
@@ -31,7 +32,7 @@ import WeftTLS
             tls: TLSContext(.server(certificateChain: "\(Self.pki)/echo.pem", privateKey: "\(Self.pki)/echo.key", trustRoots: "\(Self.pki)/ca.pem")),
             services: [Echo()], interceptors: [policy])
         func say(as name: String) async throws -> String {
-            let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: Self.clientTLS(name))
+            let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: Self.clientTLS(name))
             defer { Task { try? await channel.close() } }
             let response: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
                 channel, Echo().serverMethods[0].descriptor, HealthCheckRequest(service: "hi"), options: CallOptions())
@@ -43,7 +44,7 @@ import WeftTLS
         #expect(error?.message == "this caller may not call /weft.mesh.test.Echo/Say")
         #expect(denied.withLock { $0 } == ["spiffe://weft.local/service/intruder /weft.mesh.test.Echo/Say"])
         // Health has no rule and stays open to every caller with a certificate.
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: Self.clientTLS("intruder"))
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: Self.clientTLS("intruder"))
         #expect(try await Health.Client(transport: channel).check(HealthCheckRequest()).status == .serving)
         try await channel.close()
         try await server.shutdown(gracePeriod: .seconds(1))

@@ -4,6 +4,7 @@ import Testing
 import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 
 /// The call log's entries, captured by a swift-log handler.
 @Suite struct CallLogTests {
@@ -32,7 +33,7 @@ import WeftRPC
         let entries = Entries()
         let logger = Logger(label: "test") { _ in Capture(entries: entries) }
         let server = try await MeshServer.start(port: 0, tls: nil, services: [Echo()], interceptors: [CallLogInterceptor(logger: logger)])
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let _: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
             channel, Echo().serverMethods[0].descriptor, HealthCheckRequest(), options: CallOptions())
         _ = try? await Health.Client(transport: channel).check(HealthCheckRequest(service: "no.Such"))

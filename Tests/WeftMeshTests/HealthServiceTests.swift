@@ -2,12 +2,13 @@ import Testing
 import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 
 /// grpc.health.v1.Health over real HTTP/2, with Weft's generated client.
 @Suite struct HealthServiceTests {
     func withServer(_ body: (MeshServer, Health.Client) async throws -> Void) async throws {
         let server = try await MeshServer.start(port: 0, tls: nil, services: [Echo()])
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         try await body(server, Health.Client(transport: channel))
         try await channel.close()
         try await server.shutdown(gracePeriod: .seconds(1))
@@ -59,7 +60,7 @@ import WeftRPC
 
     @Test func healthCanBeTurnedOff() async throws {
         let server = try await MeshServer.start(port: 0, tls: nil, services: [Echo()], health: false)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let error = await #expect(throws: Status.self) { try await Health.Client(transport: channel).check(HealthCheckRequest()) }
         #expect(error?.code == .unimplemented)
         try await channel.close()

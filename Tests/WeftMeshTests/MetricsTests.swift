@@ -4,6 +4,7 @@ import Testing
 import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTestSupport
 
 /// RPC metrics on the admin port, read with curl as Prometheus would.
@@ -12,7 +13,7 @@ import WeftTestSupport
         var configuration = MeshConfiguration(service: "echo")
         configuration.admin = Endpoint(host: "127.0.0.1", port: 0)
         let service = try await MeshService.start(configuration, services: [Echo()])
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: service.server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: service.server.port, tls: nil)
         let say = Echo().serverMethods[0].descriptor
         for _ in 0..<2 {
             let _: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(channel, say, HealthCheckRequest(), options: CallOptions())

@@ -3,6 +3,7 @@ import Testing
 import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTestSupport
 
 /// Deadlines and traces flow through handlers' outgoing calls without the handlers passing them.
@@ -53,11 +54,11 @@ import WeftTestSupport
     @Test func aDeadlineSetAtTheFirstHopCancelsWorkThreeHopsDown() async throws {
         let observed = Observed()
         let third = try await MeshServer.start(port: 0, tls: nil, services: [Hop(next: nil, observed: observed)])
-        let toThird = try await GRPCChannel.connect(host: "127.0.0.1", port: third.port, tls: nil)
+        let toThird = try await GRPCConnection.connect(host: "127.0.0.1", port: third.port, tls: nil)
         let second = try await MeshServer.start(port: 0, tls: nil, services: [Hop(next: toThird, observed: observed)])
-        let toSecond = try await GRPCChannel.connect(host: "127.0.0.1", port: second.port, tls: nil)
+        let toSecond = try await GRPCConnection.connect(host: "127.0.0.1", port: second.port, tls: nil)
         let first = try await MeshServer.start(port: 0, tls: nil, services: [Hop(next: toSecond, observed: observed)])
-        let toFirst = try await GRPCChannel.connect(host: "127.0.0.1", port: first.port, tls: nil)
+        let toFirst = try await GRPCConnection.connect(host: "127.0.0.1", port: first.port, tls: nil)
 
         let sent = TraceParent.newTrace()
         let started = ContinuousClock.now

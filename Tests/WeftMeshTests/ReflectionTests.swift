@@ -7,6 +7,7 @@ import Testing
 import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 
 /// gRPC reflection over real HTTP/2 with Weft's generated client (grpcio-reflection drives it
 /// from Python in make test).
@@ -17,7 +18,7 @@ import WeftRPC
     /// Sends `requests` on one reflection stream and returns the answers in order.
     func ask(_ requests: [Request.MessageRequest?], reflection: Bool = true) async throws -> [Answer?] {
         let server = try await MeshServer.start(port: 0, tls: nil, services: [Echo()], reflection: reflection)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         do {
             let answers = try await ask(requests, on: channel)
             try await channel.close()
@@ -30,7 +31,7 @@ import WeftRPC
         }
     }
 
-    private func ask(_ requests: [Request.MessageRequest?], on channel: GRPCChannel) async throws -> [Answer?] {
+    private func ask(_ requests: [Request.MessageRequest?], on channel: GRPCConnection) async throws -> [Answer?] {
         let client = ReflectionServerReflection.Client(transport: channel)
         return try await client.serverReflectionInfo(options: CallOptions(timeout: .seconds(30))) { writer in
             for request in requests { try await writer.write(Request(host: "localhost", messageRequest: request)) }

@@ -3,6 +3,7 @@ import Testing
 @testable import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 
 /// Policy retries of idempotent calls, and the budget that bounds them.
 @Suite struct RetryTests {
@@ -92,7 +93,7 @@ import WeftRPC
         let channel = MeshChannel(endpoints: servers.map { Endpoint(host: "127.0.0.1", port: $0.port) }, tls: nil)
         let error = await #expect(throws: Status.self) { try await Self.call(channel, MeshChannelTests.say) }
         #expect(error?.message == SpoofsNeverSent.message)
-        #expect(error.map { GRPCChannel.wasNeverSent($0) } == false)
+        #expect(error.map { GRPCConnection.wasNeverSent($0) } == false)
         #expect(spoofing.map(\.count).reduce(0, +) == 1)
         #expect(channel.retriesMade == 0)
         await channel.close()
@@ -109,8 +110,8 @@ import WeftRPC
         }
         #expect(error?.code == .unavailable)
         #expect(error?.origin == .peer)
-        #expect(error.map { GRPCChannel.wasNeverSent($0) } == false)
-        #expect(GRPCChannel.wasNeverSent(Status.notSent("the connection closed")))
+        #expect(error.map { GRPCConnection.wasNeverSent($0) } == false)
+        #expect(GRPCConnection.wasNeverSent(Status.notSent("the connection closed")))
     }
 
     /// A handler that lets its own outgoing call's transport failure escape answers with that

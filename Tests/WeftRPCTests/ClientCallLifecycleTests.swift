@@ -1,5 +1,6 @@
 import Testing
 @testable import WeftRPC
+@testable import WeftRPCHTTP2
 
 /// What each header block means to a client call, without I/O.
 struct ClientCallLifecycleTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import WeftRPC
+@testable import WeftRPCHTTP2
 
 /// When a server gives memory back: after its connections fall to half their peak, by enough.
 struct MemoryTrimPolicyTests {

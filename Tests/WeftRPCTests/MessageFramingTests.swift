@@ -1,6 +1,7 @@
 import NIOCore
 import Testing
 @testable import WeftRPC
+@testable import WeftRPCHTTP2
 
 @Suite struct MessageFramingTests {
     let allocator = ByteBufferAllocator()

@@ -1,5 +1,6 @@
 import Testing
 @testable import WeftRPC
+@testable import WeftRPCHTTP2
 
 /// A server call's response decisions without I/O: events in, actions out.
 struct ServerCallLifecycleTests {

@@ -11,6 +11,7 @@ import Synchronization
 import SwiftProtobufInterop
 import WeftInterop
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 let arguments = CommandLine.arguments
@@ -58,8 +59,8 @@ final class PingPong: Sendable {
 
 func weftWorkers() async throws -> (Duration, [Duration]) {
     let tls = try pem.map { try TLSContext(.client(certificateChain: $0.cert, privateKey: $0.key, trustRoots: $0.ca, serverName: host)) }
-    var channels: [GRPCChannel] = []
-    for _ in 0..<connections { channels.append(try await GRPCChannel.connect(host: host, port: port, tls: tls)) }
+    var channels: [GRPCConnection] = []
+    for _ in 0..<connections { channels.append(try await GRPCConnection.connect(host: host, port: port, tls: tls)) }
     let request = SimpleRequest(responseSize: 100, payload: Payload(body: Data(count: 100)))
     let ping = StreamingOutputCallRequest(responseParameters: [ResponseParameters(size: 100)], payload: Payload(body: Data(count: 100)))
     defer { for channel in channels { Task { try? await channel.close() } } }

@@ -2,6 +2,7 @@ import CoreMetrics
 import NIOCore
 import NIOPosix
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 /// The gateway listening: HTTP/1.1 and HTTP/2 on one port (over server-only TLS with ALPN `h2`

@@ -3,6 +3,7 @@ import Synchronization
 import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 /// The gateway's HTTP/2 connections to one upstream service, which may run on several
@@ -22,8 +23,8 @@ final class UpstreamPool: Sendable {
 
     /// One event loop's connection to an endpoint, or the attempt to open one.
     private struct LoopConnection {
-        var attempt: EventLoopFuture<GRPCChannel>?
-        var open: GRPCChannel?
+        var attempt: EventLoopFuture<GRPCConnection>?
+        var open: GRPCConnection?
     }
 
     /// Per event loop, its connection to one endpoint.
@@ -41,8 +42,8 @@ final class UpstreamPool: Sendable {
     /// The connection a call goes over: open, or being opened (`isNew` for the call that
     /// started the attempt, which alone counts its failure against the endpoint).
     private enum Connection {
-        case open(GRPCChannel)
-        case opening(EventLoopFuture<GRPCChannel>, isNew: Bool)
+        case open(GRPCConnection)
+        case opening(EventLoopFuture<GRPCConnection>, isNew: Bool)
     }
 
     init(name: String, _ upstream: GatewayConfiguration.Upstream, metrics: ChannelMetrics) throws {
@@ -134,7 +135,7 @@ final class UpstreamPool: Sendable {
     /// Replaces the endpoint list: endpoints that stay keep their connections, load and health;
     /// connections to removed ones close once the calls they carry have ended.
     func update(endpoints newEndpoints: [Endpoint]) {
-        let removed: [GRPCChannel] = state.withLock { state in
+        let removed: [GRPCConnection] = state.withLock { state in
             guard !state.closed, let left = state.endpoints.replace(with: newEndpoints) else { return [] }
             return Self.openChannels(left.compactMap { state.connections.removeValue(forKey: $0) })
         }
@@ -143,7 +144,7 @@ final class UpstreamPool: Sendable {
         for channel in removed { Task { await channel.closeWhenIdle() } }
     }
 
-    private static func openChannels(_ connections: [Connections]) -> [GRPCChannel] {
+    private static func openChannels(_ connections: [Connections]) -> [GRPCConnection] {
         connections.flatMap { $0.values.compactMap(\.open) }
     }
 
@@ -154,7 +155,7 @@ final class UpstreamPool: Sendable {
     /// stream, which outlives its start), as in `MeshChannel`.
     fileprivate func attempt<Result: Sendable>(
         on eventLoop: any EventLoop, triesLeft: Int, lastFailure: (any Error)?, holdsEndpoint: Bool,
-        _ body: @escaping @Sendable (GRPCChannel, @escaping @Sendable (CallOutcome) -> Void) -> EventLoopFuture<Result>
+        _ body: @escaping @Sendable (GRPCConnection, @escaping @Sendable (CallOutcome) -> Void) -> EventLoopFuture<Result>
     ) -> EventLoopFuture<Result> {
         guard triesLeft > 0, let (endpoint, connection) = pick(on: eventLoop) else {
             if let refresher = state.withLock({ $0.refresher }), lastFailure == nil, endpointCount == 0 {
@@ -172,14 +173,14 @@ final class UpstreamPool: Sendable {
             if triesLeft > 1 { self.metrics.neverSentRetries.increment() }
             return self.attempt(on: eventLoop, triesLeft: triesLeft - 1, lastFailure: error, holdsEndpoint: holdsEndpoint, body)
         }
-        let call: @Sendable (GRPCChannel) -> EventLoopFuture<Result> = { channel in
+        let call: @Sendable (GRPCConnection) -> EventLoopFuture<Result> = { channel in
             body(channel) { outcome in self.finished(endpoint, outcome) }
                 .map { result in
                     if !holdsEndpoint { self.finished(endpoint, .succeeded(latency: .now - started)) }
                     return result
                 }
                 .flatMapError { error in
-                    guard GRPCChannel.wasNeverSent(error) else {
+                    guard GRPCConnection.wasNeverSent(error) else {
                         self.finished(endpoint, .failed(error))
                         return eventLoop.makeFailedFuture(error)
                     }
@@ -224,7 +225,7 @@ final class UpstreamPool: Sendable {
             let current = connections[endpoint]?[key]
             if let channel = current?.open { return (endpoint, .open(channel)) }
             if let opening = current?.attempt { return (endpoint, .opening(opening, isNew: false)) }
-            let opening = GRPCChannel.connect(host: endpoint.host, port: endpoint.port, tls: tls, on: eventLoop)
+            let opening = GRPCConnection.connect(host: endpoint.host, port: endpoint.port, tls: tls, on: eventLoop)
             state.connections[endpoint, default: [:]][key] = LoopConnection(attempt: opening)
             return (endpoint, .opening(opening, isNew: true))
         }
@@ -239,7 +240,7 @@ final class UpstreamPool: Sendable {
     /// Files a connection attempt's outcome, if the endpoint (found by address: the list may
     /// have changed meanwhile) still waits for it: the open connection, or a failure that backs
     /// the endpoint off.
-    private func recordOutcome(of opening: EventLoopFuture<GRPCChannel>, to endpoint: Endpoint, on eventLoop: any EventLoop) {
+    private func recordOutcome(of opening: EventLoopFuture<GRPCConnection>, to endpoint: Endpoint, on eventLoop: any EventLoop) {
         let key = ObjectIdentifier(eventLoop)
         opening.whenComplete { outcome in
             let kept: Bool = self.state.withLock { state in
@@ -270,7 +271,7 @@ final class UpstreamPool: Sendable {
     }
 
     /// Whether `channel` is `eventLoop`'s open connection to `endpoint`.
-    private func isOpen(_ channel: GRPCChannel, to endpoint: Endpoint, on eventLoop: any EventLoop) -> Bool {
+    private func isOpen(_ channel: GRPCConnection, to endpoint: Endpoint, on eventLoop: any EventLoop) -> Bool {
         state.withLock { $0.connections[endpoint]?[ObjectIdentifier(eventLoop)]?.open === channel }
     }
 
@@ -283,7 +284,7 @@ final class UpstreamPool: Sendable {
 
     /// Forgets `broken` (a connection that refused a call: draining after GOAWAY, or gone) so
     /// the next call there reconnects; calls it still carries finish before it closes.
-    private func discard(_ broken: GRPCChannel, at endpoint: Endpoint, on eventLoop: any EventLoop) {
+    private func discard(_ broken: GRPCConnection, at endpoint: Endpoint, on eventLoop: any EventLoop) {
         let key = ObjectIdentifier(eventLoop)
         let forgotten: Bool = state.withLock { state in
             guard state.connections[endpoint]?[key]?.open === broken else { return false }

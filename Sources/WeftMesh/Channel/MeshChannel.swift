@@ -1,6 +1,7 @@
 import Synchronization
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 /// Where a service listens.
@@ -29,8 +30,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 public final class MeshChannel: ClientTransport {
     /// An endpoint's connection, or the attempt to open one.
     private struct Connection {
-        var channel: GRPCChannel?
-        var connecting: Task<GRPCChannel, any Error>?
+        var channel: GRPCConnection?
+        var connecting: Task<GRPCConnection, any Error>?
         /// When a call last went to the endpoint (for idle close).
         var lastUsed: ContinuousClock.Instant?
     }
@@ -92,12 +93,12 @@ public final class MeshChannel: ClientTransport {
     /// Closes the connections that carried no new call for `idleTimeout` and have no call in
     /// flight, streaming ones included (a long Watch keeps its connection).
     private func closeConnections(idleFor idleTimeout: Duration) async {
-        func isIdle(_ state: State, _ endpoint: Endpoint, _ channel: GRPCChannel, now: ContinuousClock.Instant) -> Bool {
+        func isIdle(_ state: State, _ endpoint: Endpoint, _ channel: GRPCConnection, now: ContinuousClock.Instant) -> Bool {
             guard let connection = state.connections[endpoint] else { return false }
             return connection.channel === channel && state.endpoints.inFlight(endpoint) == 0
                 && (connection.lastUsed ?? now) + idleTimeout <= now
         }
-        let candidates: [(endpoint: Endpoint, channel: GRPCChannel)] = state.withLock { state in
+        let candidates: [(endpoint: Endpoint, channel: GRPCConnection)] = state.withLock { state in
             let now = ContinuousClock.now
             return state.connections.compactMap { endpoint, connection in
                 guard let channel = connection.channel, isIdle(state, endpoint, channel, now: now) else { return nil }
@@ -181,7 +182,7 @@ public final class MeshChannel: ClientTransport {
     /// connections and load, new ones connect on first use, removed ones are closed once their
     /// calls in flight are done.
     public func update(endpoints newEndpoints: [Endpoint]) {
-        let removed: [GRPCChannel] = state.withLock { state in
+        let removed: [GRPCConnection] = state.withLock { state in
             let left = state.endpoints.replace(with: newEndpoints) ?? []
             return left.compactMap { state.connections.removeValue(forKey: $0)?.channel }
         }
@@ -215,13 +216,13 @@ public final class MeshChannel: ClientTransport {
     /// sent; at most one attempt per endpoint, plus one. The endpoint's call ends when `body`
     /// returns, unless `holdsEndpoint`: then through the release `body` is given (a stream).
     private func onSomeEndpoint<Result: Sendable>(
-        holdsEndpoint: Bool = false, _ body: (GRPCChannel, @escaping @Sendable (CallOutcome) -> Void) async throws -> Result
+        holdsEndpoint: Bool = false, _ body: (GRPCConnection, @escaping @Sendable (CallOutcome) -> Void) async throws -> Result
     ) async throws -> Result {
         var lastFailure: (any Error)?
         for _ in 0...state.withLock({ $0.endpoints.count }) {
             guard let endpoint = nextEndpoint() else { break }
             let started = ContinuousClock.now
-            let channel: GRPCChannel
+            let channel: GRPCConnection
             do {
                 channel = try await connection(to: endpoint)
             } catch {
@@ -234,7 +235,7 @@ public final class MeshChannel: ClientTransport {
                 let result = try await body(channel) { [weak self] outcome in self?.finished(endpoint, outcome) }
                 if !holdsEndpoint { finished(endpoint, .succeeded(latency: .now - started)) }
                 return result
-            } catch where GRPCChannel.wasNeverSent(error) {
+            } catch where GRPCConnection.wasNeverSent(error) {
                 finished(endpoint, .neutral)
                 forget(channel, at: endpoint)
                 metrics?.neverSentRetries.increment()
@@ -276,12 +277,12 @@ public final class MeshChannel: ClientTransport {
     }
 
     /// `endpoint`'s connection, opening it (once, whoever else waits) when there is none.
-    private func connection(to endpoint: Endpoint) async throws -> GRPCChannel {
+    private func connection(to endpoint: Endpoint) async throws -> GRPCConnection {
         let tls = self.tls
         let left = Unreachable(status: Status(.unavailable, "\(endpoint) left the endpoint list", origin: .transportBeforeSending), recordedFailure: false)
         enum Found {
-            case open(GRPCChannel)
-            case opening(Task<GRPCChannel, any Error>)
+            case open(GRPCConnection)
+            case opening(Task<GRPCConnection, any Error>)
             case refused(Unreachable)
         }
         let found: Found = state.withLock { state in
@@ -290,17 +291,17 @@ public final class MeshChannel: ClientTransport {
             let current = state.connections[endpoint] ?? Connection()
             if let channel = current.channel { return .open(channel) }
             if let connecting = current.connecting { return .opening(connecting) }
-            let connecting = Task { try await GRPCChannel.connect(host: endpoint.host, port: endpoint.port, tls: tls) }
+            let connecting = Task { try await GRPCConnection.connect(host: endpoint.host, port: endpoint.port, tls: tls) }
             state.connections[endpoint, default: Connection()].connecting = connecting
             return .opening(connecting)
         }
-        let attempt: Task<GRPCChannel, any Error>
+        let attempt: Task<GRPCConnection, any Error>
         switch found {
         case .open(let channel): return channel
         case .refused(let unreachable): throw unreachable
         case .opening(let connecting): attempt = connecting
         }
-        let channel: GRPCChannel
+        let channel: GRPCConnection
         do {
             channel = try await attempt.value
         } catch {
@@ -342,7 +343,7 @@ public final class MeshChannel: ClientTransport {
 
     /// Forgets a connection that refused a call (draining after GOAWAY, or gone); the next call
     /// to its endpoint reconnects, and the calls it still carries finish before it closes.
-    private func forget(_ channel: GRPCChannel, at endpoint: Endpoint) {
+    private func forget(_ channel: GRPCConnection, at endpoint: Endpoint) {
         let forgotten = state.withLock { state in
             guard state.connections[endpoint]?.channel === channel else { return false }
             state.connections[endpoint]?.channel = nil

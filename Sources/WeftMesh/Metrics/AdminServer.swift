@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import WeftRPCHTTP2
 
 /// A small HTTP/1.1 listener for operators, apart from the service's own port: `/metrics`
 /// (Prometheus text) and `/healthz` (200 while serving, 503 once draining).

@@ -135,7 +135,7 @@ private final class ExpiryFlag: Sendable {
 
 extension Status {
     /// A single-response call that ended OK without its response.
-    static let okWithoutResponse = Status.transport(.internal, "the server ended the call with OK but sent no response")
+    package static let okWithoutResponse = Status.transport(.internal, "the server ended the call with OK but sent no response")
     /// A single-response call that got two.
-    static let secondResponse = Status.transport(.internal, "the server sent more than one response to a single-response call")
+    package static let secondResponse = Status.transport(.internal, "the server sent more than one response to a single-response call")
 }

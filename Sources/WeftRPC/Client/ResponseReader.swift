@@ -1,5 +1,5 @@
 /// What a transport delivers to the client side of a call, in order.
-enum ResponseEvent: Sendable {
+package enum ResponseEvent: Sendable {
     case headers(Metadata)
     /// A message and the bytes it took on the wire (what flow control counts; 0 in-process).
     case message([UInt8], wireBytes: Int)
@@ -8,26 +8,28 @@ enum ResponseEvent: Sendable {
 
 /// The client side's view of a call's responses, fed by a transport through `events`: headers,
 /// then messages, then the status. Shared by every transport.
-actor ResponseReader {
-    let events = AsyncQueue<ResponseEvent>()
+package actor ResponseReader {
+    package nonisolated let events = AsyncQueue<ResponseEvent>()
     private var headers: Metadata?
     private var pendingMessages: [(bytes: [UInt8], wireBytes: Int)] = []
-    private(set) var ending: (status: Status, trailers: Metadata)?
+    package private(set) var ending: (status: Status, trailers: Metadata)?
     /// Told of every message the caller takes, so the transport can reopen the flow-control window.
     private var onRead: (@Sendable (Int) -> Void)?
 
+    package init() {}
+
     /// Reports each message the caller reads (its wire bytes) to `observer`.
-    func observeReads(_ observer: @escaping @Sendable (Int) -> Void) {
+    package func observeReads(_ observer: @escaping @Sendable (Int) -> Void) {
         onRead = observer
     }
 
-    func initialMetadata() async throws -> Metadata {
+    package func initialMetadata() async throws -> Metadata {
         while headers == nil, ending == nil { await receiveEvent() }
         if let headers { return headers }
         throw ending?.status ?? Status.transport(.internal, "the call ended without a status")
     }
 
-    func next() async throws -> [UInt8]? {
+    package func next() async throws -> [UInt8]? {
         while true {
             if !pendingMessages.isEmpty {
                 let message = pendingMessages.removeFirst()
@@ -43,17 +45,17 @@ actor ResponseReader {
     }
 
     /// The call's final status, waiting for it (messages before it stay readable).
-    func finalStatus() async -> Status {
+    package func finalStatus() async -> Status {
         while ending == nil { await receiveEvent() }
         return ending?.status ?? Status.transport(.internal, "the call ended without a status")
     }
 
-    func trailingMetadata() -> Metadata {
+    package func trailingMetadata() -> Metadata {
         ending?.trailers ?? Metadata()
     }
 
     /// Ends the call as cancelled unless it has ended already.
-    func cancel() {
+    package func cancel() {
         if ending == nil { ending = (Status.transport(.cancelled, "the call was cancelled"), Metadata()) }
         events.finish()
     }

@@ -47,11 +47,11 @@ actor InProcessCall: ClientCall {
         requests.finish()
     }
 
-    func initialMetadata() async throws -> Metadata { try await reader.initialMetadata() }
-    func next() async throws -> [UInt8]? { try await reader.next() }
-    func trailingMetadata() async -> Metadata { await reader.trailingMetadata() }
+    package func initialMetadata() async throws -> Metadata { try await reader.initialMetadata() }
+    package func next() async throws -> [UInt8]? { try await reader.next() }
+    package func trailingMetadata() async -> Metadata { await reader.trailingMetadata() }
 
-    nonisolated func cancel() {
+    package nonisolated func cancel() {
         Task { await self.cancelCall() }
     }
 
@@ -67,7 +67,7 @@ actor InProcessCall: ClientCall {
 struct ServerEnd: MessageSource, ServerResponder {
     let call: InProcessCall
 
-    func next() async throws -> [UInt8]? {
+    package func next() async throws -> [UInt8]? {
         guard let message = await call.requests.pop() else {
             try Task.checkCancellation()
             return nil
@@ -86,7 +86,7 @@ struct ServerEnd: MessageSource, ServerResponder {
     }
 
     /// The client reads the status as it would from a peer's trailers: only its code and message.
-    func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {
+    package func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {
         call.reader.events.push(.end(status.from(.peer), trailers))
         call.reader.events.finish()
     }

@@ -76,8 +76,8 @@ public final class ServerContext: Sendable {
         }
     }
 
-    var initialMetadata: Metadata { response.withLock { $0.initial } }
-    var trailingMetadata: Metadata { response.withLock { $0.trailing } }
+    package var initialMetadata: Metadata { response.withLock { $0.initial } }
+    package var trailingMetadata: Metadata { response.withLock { $0.trailing } }
 }
 
 extension Metadata {

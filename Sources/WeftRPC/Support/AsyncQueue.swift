@@ -4,7 +4,7 @@ import Synchronization
 /// order, e.g. an event loop), the consumer awaits the next element. Finishing ends the queue
 /// after what is buffered; pushes after that are dropped. A waiting consumer that is cancelled
 /// gets nil.
-final class AsyncQueue<Element: Sendable>: Sendable {
+package final class AsyncQueue<Element: Sendable>: Sendable {
     private struct State {
         var buffer: [Element] = []
         var isFinished = false
@@ -13,9 +13,9 @@ final class AsyncQueue<Element: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    package init() {}
 
-    func push(_ element: Element) {
+    package func push(_ element: Element) {
         let waiter: CheckedContinuation<Element?, Never>? = state.withLock { state in
             guard !state.isFinished else { return nil }
             if let waiter = state.waiter {
@@ -28,7 +28,7 @@ final class AsyncQueue<Element: Sendable>: Sendable {
         waiter?.resume(returning: element)
     }
 
-    func finish() {
+    package func finish() {
         let waiter = state.withLock { state in
             state.isFinished = true
             defer { state.waiter = nil }
@@ -39,7 +39,7 @@ final class AsyncQueue<Element: Sendable>: Sendable {
 
     /// The next element; nil once the queue is finished and drained, or when the waiting task
     /// is cancelled.
-    func pop() async -> Element? {
+    package func pop() async -> Element? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let ready: Element?? = state.withLock { state in

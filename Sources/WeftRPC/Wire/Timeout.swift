@@ -40,7 +40,7 @@ public enum GRPCTimeout {
 
 extension Duration {
     /// Whole nanoseconds, rounded up (saturating at `Int64.max`).
-    var nanosecondsRoundedUp: Int64 {
+    package var nanosecondsRoundedUp: Int64 {
         let (seconds, attoseconds) = components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return seconds < 0 ? .min : .max }

@@ -4,6 +4,7 @@ import Testing
 import WeftBookshop
 import WeftGateway
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTestSupport
 
 /// Connections to the gateway's front that hold it without using it are closed: past the

@@ -4,6 +4,7 @@ import Testing
 import WeftBookshop
 import WeftGateway
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 import WeftTestSupport
 

@@ -3,6 +3,7 @@ import WeftBookshop
 import WeftGateway
 import WeftMesh
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 import WeftTestSupport
 

@@ -7,6 +7,7 @@ import NIOCore
 import InventoryAPI
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 
 let arguments = CommandLine.arguments
 guard arguments.count == 6, let clients = Int(arguments[2]), let seconds = Int(arguments[3]), let skus = Int(arguments[4]),
@@ -16,7 +17,7 @@ else {
     exit(2)
 }
 let address = arguments[1].split(separator: ":")
-let channel = try await GRPCChannel.connect(host: String(address[0]), port: Int(address[1])!, tls: nil)
+let channel = try await GRPCConnection.connect(host: String(address[0]), port: Int(address[1])!, tls: nil)
 let inventory = InventoryService.client(transport: channel)
 let staff = CallOptions(metadata: Metadata(["x-jwt-sub": "users/bench", "x-jwt-roles": "staff"]))
 let run = UUID().uuidString.prefix(8)

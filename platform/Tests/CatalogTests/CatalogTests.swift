@@ -7,13 +7,14 @@ import PlatformTestSupport
 import Testing
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 
 /// The catalog over real sockets (gRPC over HTTP/2), on SQLite and PostgreSQL; calls carry the
 /// roles the gateway forwards from a verified token.
 @Suite struct CatalogTests {
     struct Running {
         let server: GRPCServer
-        let channel: GRPCChannel
+        let channel: GRPCConnection
         let database: Database
         let client: CatalogService.Client
 
@@ -22,7 +23,7 @@ import WeftRPC
             let database = try await Database.open(url)
             let catalog = try await CatalogServer.start(database: database, pageTokenKey: Array("test key".utf8))
             let server = try await GRPCServer.start(port: 0, tls: nil, services: [catalog], threads: 1)
-            let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+            let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
             return Running(server: server, channel: channel, database: database, client: CatalogService.client(transport: channel))
         }
 

@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
 /// The identity service over real sockets (gRPC over HTTP/2), on SQLite and PostgreSQL. Calls
@@ -17,7 +18,7 @@ import WeftTLS
     /// A running identity service and a client of it.
     struct Running {
         let server: GRPCServer
-        let channel: GRPCChannel
+        let channel: GRPCConnection
         let database: Database
         let client: IdentityService.Client
         let clock: TestClock
@@ -32,7 +33,7 @@ import WeftTLS
             let clock = TestClock()
             let identity = try await IdentityServer.start(database: database, configuration: configuration, now: { clock.now })
             let server = try await GRPCServer.start(port: 0, tls: nil, services: [identity], threads: 1)
-            let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+            let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
             return Running(server: server, channel: channel, database: database, client: IdentityService.client(transport: channel), clock: clock)
         }
 

@@ -10,6 +10,7 @@ import Synchronization
 import Testing
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 
 /// Inventory over real sockets (gRPC over HTTP/2), on SQLite and PostgreSQL, with a clock the
 /// tests move by hand.
@@ -17,7 +18,7 @@ import WeftRPC
 
     struct Running {
         let server: GRPCServer
-        let channel: GRPCChannel
+        let channel: GRPCConnection
         let database: Database
         let inventory: InventoryServer
         let client: InventoryService.Client
@@ -29,7 +30,7 @@ import WeftRPC
             let clock = TestClock()
             let inventory = try await InventoryServer.start(database: database, now: { clock.now })
             let server = try await GRPCServer.start(port: 0, tls: nil, services: [inventory], threads: 1)
-            let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+            let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
             return Running(server: server, channel: channel, database: database, inventory: inventory, client: InventoryService.client(transport: channel), clock: clock)
         }
 

@@ -6,6 +6,7 @@ import SQLKit
 import Testing
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 
 /// The embedded event transport over real sockets: a producer serves its outbox, a consumer
 /// subscribes, is stopped mid-stream, resumes from its offset and applies nothing twice.
@@ -41,7 +42,7 @@ import WeftRPC
         try await consumer.migrate(Self.consumerMigrations, service: "mirror")
         let server = try await GRPCServer.start(
             port: 0, tls: nil, services: [OutboxEventSource(database: producer, pollInterval: .milliseconds(20))], threads: 1)
-        let channel = try await GRPCChannel.connect(host: "127.0.0.1", port: server.port, tls: nil)
+        let channel = try await GRPCConnection.connect(host: "127.0.0.1", port: server.port, tls: nil)
         let subscription = EventSubscription(
             source: EventSource.Client(transport: channel), sourceName: "notes", consumer: "mirror", topics: ["notes"],
             database: consumer, retryDelay: .milliseconds(20))

@@ -1,5 +1,6 @@
 import NIOCore
 import Synchronization
+import WeftRPC
 
 /// Runs Swift tasks on a NIO event loop: a server call's handler task starts on the loop that
 /// received the call, so reading the request, running a short handler and queueing the answer

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import Synchronization
+import WeftRPC
 
 /// Gives memory back to the operating system after many connections closed. glibc's allocator
 /// keeps what a burst of connections freed (10,000 half-open TLS handshakes left a server at

@@ -1,4 +1,5 @@
 import NIOCore
+import WeftRPC
 
 /// gRPC's length-prefixed message: one byte compressed-flag, four bytes big-endian length,
 /// then the message bytes.

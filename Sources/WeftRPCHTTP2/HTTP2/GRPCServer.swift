@@ -3,6 +3,7 @@ import Synchronization
 import NIOPosix
 import WeftHTTP2
 import WeftTLS
+import WeftRPC
 
 /// A gRPC server: registered services over HTTP/2 on one listening socket, with mutual TLS
 /// (ALPN h2) or, when no TLS context is given, prior-knowledge h2c.

@@ -1,3 +1,5 @@
+import WeftRPC
+
 /// One client call's response, as its connection's event loop sees it: what each header block
 /// from the server means for the call. A plain value confined to the loop:
 /// `GRPCClientStreams` brings it the header blocks and performs the action it returns.

@@ -1,5 +1,6 @@
 import NIOCore
 import WeftHTTP2
+import WeftRPC
 
 /// The gRPC side of one server connection: each HTTP/2 stream becomes a call run by the
 /// dispatcher in its own task. Lives on the connection's event loop.

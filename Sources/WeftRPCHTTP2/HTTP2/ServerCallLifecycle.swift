@@ -1,3 +1,5 @@
+import WeftRPC
+
 /// One server call's response, as its connection's event loop sees it: whether the headers went
 /// out, how many message bytes wait unsent, whether the call has ended, and what each event
 /// makes the connection do. A plain value confined to the event loop: `HTTP2ServerResponder`

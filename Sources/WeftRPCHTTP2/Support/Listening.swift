@@ -5,6 +5,7 @@ import Darwin
 #endif
 import NIOCore
 import NIOPosix
+import WeftRPC
 
 /// A listening socket that could not be opened, naming the address: "cannot listen on
 /// 127.0.0.1:8443: Address already in use".

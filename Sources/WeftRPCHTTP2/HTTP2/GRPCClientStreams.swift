@@ -1,5 +1,6 @@
 import NIOCore
 import WeftHTTP2
+import WeftRPC
 
 /// The gRPC side of one client connection: each call's stream feeds its `ResponseReader`.
 /// Lives on the connection's event loop.
@@ -10,7 +11,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     private(set) var closedStatus: Status?
     private var calls: [Int32: CallState] = [:]
     /// Completed when the server first speaks HTTP/2 (its SETTINGS), failed when the connection
-    /// closes before that (a refused TLS handshake, say): what `GRPCChannel.connect` waits for.
+    /// closes before that (a refused TLS handshake, say): what `GRPCConnection.connect` waits for.
     let ready: EventLoopPromise<Void>
 
     struct CallState {

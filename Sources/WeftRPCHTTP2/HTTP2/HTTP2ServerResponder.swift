@@ -1,6 +1,7 @@
 import NIOCore
 import Synchronization
 import WeftHTTP2
+import WeftRPC
 
 /// Sends one call's response over its HTTP/2 stream. Every decision is taken on the
 /// connection's event loop by the call's `ServerCallLifecycle`: a handler running on that loop

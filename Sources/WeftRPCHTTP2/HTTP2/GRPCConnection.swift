@@ -3,10 +3,11 @@ import NIOPosix
 import WeftHTTP2
 import WeftTLS
 import WeftMessages
+import WeftRPC
 
 /// A client's HTTP/2 connection to one server, carrying any number of concurrent calls, over
 /// mutual TLS (ALPN h2) or, when no TLS context is given, prior-knowledge h2c.
-public final class GRPCChannel: ClientTransport {
+public final class GRPCConnection: ClientTransport {
     private let channel: any Channel
     /// The event loop group the channel created for itself; nil when it runs on a caller's loop.
     private let ownedGroup: MultiThreadedEventLoopGroup?
@@ -39,7 +40,7 @@ public final class GRPCChannel: ClientTransport {
     public static func connect(
         host: String, port: Int, tls: TLSContext?, configuration: HTTP2Configuration = .defaults,
         maximumReceiveMessageSize: Int = 4 * 1024 * 1024
-    ) async throws -> GRPCChannel {
+    ) async throws -> GRPCConnection {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             return try await connect(
@@ -58,7 +59,7 @@ public final class GRPCChannel: ClientTransport {
     public static func connect(
         host: String, port: Int, tls: TLSContext?, on eventLoop: any EventLoop, configuration: HTTP2Configuration = .defaults,
         maximumReceiveMessageSize: Int = 4 * 1024 * 1024
-    ) -> EventLoopFuture<GRPCChannel> {
+    ) -> EventLoopFuture<GRPCConnection> {
         connect(
             host: host, port: port, tls: tls, on: eventLoop, ownedGroup: nil, configuration: configuration,
             maximumReceiveMessageSize: maximumReceiveMessageSize)
@@ -70,7 +71,7 @@ public final class GRPCChannel: ClientTransport {
     private static func connect(
         host: String, port: Int, tls: TLSContext?, on eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?,
         configuration: HTTP2Configuration, maximumReceiveMessageSize: Int
-    ) -> EventLoopFuture<GRPCChannel> {
+    ) -> EventLoopFuture<GRPCConnection> {
         let streamsPromise = eventLoop.makePromise(of: NIOLoopBound<GRPCClientStreams>.self)
         return ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -98,7 +99,7 @@ public final class GRPCChannel: ClientTransport {
                     }
                     streams.value.ready.futureResult.whenComplete { _ in silence.cancel() }
                     return streams.value.ready.futureResult.map {
-                        GRPCChannel(
+                        GRPCConnection(
                             channel: channel, ownedGroup: ownedGroup, streams: streams, authority: "\(host):\(port)",
                             scheme: tls == nil ? "http" : "https")
                     }.flatMapErrorThrowing { error in
@@ -211,7 +212,7 @@ public final class GRPCChannel: ClientTransport {
     }
 }
 
-/// One call on a `GRPCChannel`.
+/// One call on a `GRPCConnection`.
 final class HTTP2ClientCall: ClientCall {
     let streams: NIOLoopBound<GRPCClientStreams>
     let eventLoop: any EventLoop

@@ -1,6 +1,7 @@
 import NIOCore
 import WeftHTTP2
 import WeftTLS
+import WeftRPC
 
 /// The last handler of a server connection: reports the first refusal that reaches it (a
 /// `TLSError` or an `HTTP2Error`) with the peer's address, once per connection. I/O errors (a

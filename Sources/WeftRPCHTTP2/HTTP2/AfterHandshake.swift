@@ -1,5 +1,6 @@
 import NIOCore
 import WeftTLS
+import WeftRPC
 
 /// Waits in a TLS connection's pipeline for the handshake to complete, then installs what
 /// serves the connection (the HTTP/2 handler) in its place: a handshake that never finishes

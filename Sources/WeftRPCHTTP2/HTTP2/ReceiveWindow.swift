@@ -1,3 +1,5 @@
+import WeftRPC
+
 /// When to acknowledge a stream's received bytes. Bytes are acknowledged at once while the
 /// messages waiting for their reader stay under `limit`; past it, acknowledgment waits until the
 /// reader takes messages, so the peer stops sending. A plain value kept on the event loop.
