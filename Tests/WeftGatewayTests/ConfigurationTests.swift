@@ -88,6 +88,25 @@ struct ConfigurationTests {
         #expect(parsed.upstreams["a.Headless"] == .init(discovery: .dns(host: "shop.svc.cluster.local", port: 7001, refresh: .seconds(5)), tls: nil))
     }
 
+    @Test func aYAMLFileReadsLikeItsJSON() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-gateway-yaml-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("gateway.yml").path
+        try Data("""
+            listen: 0.0.0.0:9443
+            upstreams:
+              shop.v1.Shop: {address: "10.0.0.7:7001", insecure: true}
+            limits: {timeoutMs: 1500}
+            rateLimit:
+              ratePerSecond: 5
+              burst: 10
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        let parsed = try ConfigurationFile(path: path).read { bytes, base in try GatewayConfiguration(json: bytes, baseDirectory: base) }
+        #expect(parsed.host == "0.0.0.0" && parsed.port == 9443 && parsed.timeout == .milliseconds(1500))
+        #expect(parsed.upstreams["shop.v1.Shop"] == .init(host: "10.0.0.7", port: 7001, tls: nil))
+        #expect(parsed.rateLimit == .init(ratePerSecond: 5, burst: 10))
+    }
+
     @Test func anEmptyObjectMeansTheDefaults() throws {
         let parsed = try configuration("{}")
         #expect(parsed.port == 8080 && parsed.maximumBodyBytes == 1024 * 1024 && parsed.rateLimit == nil)

@@ -4,9 +4,11 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A configuration file's bytes and the directory its relative paths are relative to.
+/// A configuration file's bytes and the directory its relative paths are relative to. A file
+/// named `*.yaml` or `*.yml` is YAML, any other JSON; either way `bytes` are JSON (a YAML file's
+/// document converted), so one reader serves both.
 public struct ConfigurationFile: Sendable {
-    /// The file's contents.
+    /// The file's contents, as JSON.
     public let bytes: [UInt8]
     /// The file's directory (`.` for a bare file name).
     public let baseDirectory: String
@@ -16,7 +18,16 @@ public struct ConfigurationFile: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(key: "", problem: "cannot read the configuration file \(path): check the path")
         }
-        bytes = Array(data)
+        if YAMLConfiguration.isYAML(path) {
+            do {
+                bytes = try YAMLConfiguration.json(fromYAML: Array(data))
+            } catch var error as ConfigurationError {
+                error.file = path
+                throw error
+            }
+        } else {
+            bytes = Array(data)
+        }
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         baseDirectory = directory.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : directory
         self.path = path
@@ -37,7 +48,7 @@ public struct ConfigurationFile: Sendable {
 }
 
 extension MeshConfiguration {
-    /// Reads the JSON file at `path` (relative paths in it are relative to its directory), then
+    /// Reads the JSON or YAML file at `path` (relative paths in it are relative to its directory), then
     /// applies the `WEFT_*` overrides of `environment` (the process's by default).
     public init(contentsOf path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self = try ConfigurationFile(path: path).read { bytes, baseDirectory in
