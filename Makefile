@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client p
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test walls clients-test clients-swift-test platform-test bench-platform bench-gateway bench-rpc bench-mesh swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test walls clients-test clients-swift-test platform-test bench-platform bench-gateway bench-rpc bench-mesh bench-metrics swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -128,6 +128,11 @@ bench-rpc: apt-deps
 ## and PostgreSQL, reservations beside pgbench (release builds; PostgreSQL started for the run).
 bench-platform: apt-deps
 	Benchmarks/platform.sh
+
+## bench-metrics: a served call's metrics through PrometheusRegistry and through swift-prometheus's
+## own factory, and the cost of rendering /metrics (release build).
+bench-metrics:
+	cd Benchmarks && swift build -c release --product metrics-path && .build/release/metrics-path
 
 ## bench-mesh: round robin vs power of two choices with one slow endpoint (release build).
 bench-mesh: apt-deps

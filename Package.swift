@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         // YAML configuration files (read into the same value tree as JSON, so every check applies).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Prometheus text for the metrics Weft records through swift-metrics.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: Schema compiler (codegen/)
@@ -115,6 +117,7 @@ let package = Package(
             dependencies: [
                 "WeftMessages", "WeftRPC", "WeftRPCHTTP2", "WeftTLS",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
+        // Weighed against Weft's own PrometheusRegistry on the call path (metrics-path).
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // bench.proto through Weft's build plugin.
@@ -67,6 +70,15 @@ let package = Package(
                 .product(name: "WeftTLS", package: weft),
             ],
             path: "Sources/RPCLoad"
+        ),
+        // Weft's PrometheusRegistry against swift-prometheus on a served call's metrics.
+        .executableTarget(
+            name: "metrics-path",
+            dependencies: [
+                .product(name: "WeftMesh", package: weft), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            path: "Sources/MetricsPath"
         ),
         // Round robin vs power of two choices with one slow endpoint.
         .executableTarget(

@@ -123,7 +123,7 @@ import WeftTestSupport
             jobs_total{queue="a\\"b\\\\c\\nd"} 3
             jobs_total{queue="plain"} 1
             # TYPE queue_depth gauge
-            queue_depth 3
+            queue_depth 3.0
             # TYPE temperature gauge
             temperature 21.5
             # TYPE work_seconds histogram
