@@ -115,7 +115,7 @@ let package = Package(
         .target(
             name: "WeftMesh",
             dependencies: [
-                "WeftMessages", "WeftRPC", "WeftRPCHTTP2", "WeftTLS",
+                "WeftMessages", "WeftRPC", "WeftRPCHTTP2", "WeftHTTP2", "WeftTLS",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -204,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "WeftMeshTests",
             dependencies: [
-                "WeftMesh", "WeftMessages", "WeftRPC", "WeftRPCHTTP2", "WeftTLS", "WeftTestSupport", .product(name: "Logging", package: "swift-log"),
+                "WeftMesh", "WeftMessages", "WeftRPC", "WeftRPCHTTP2", "WeftHTTP2", "WeftTLS", "WeftTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Tests/WeftMeshTests",

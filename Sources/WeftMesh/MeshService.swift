@@ -98,6 +98,7 @@ public final class MeshService: Service, Sendable {
         serverConfiguration.connectionFailed = { peer, error in
             logger.warning("connection from \(peer) failed: \(error)")
         }
+        serverConfiguration.http2 = configuration.http2
         serverConfiguration.http2.peerLimits.prefaceTimeout = TimeAmount(configuration.prefaceTimeout)
         serverConfiguration.http2.peerLimits.headerBlockTimeout = TimeAmount(configuration.headerBlockTimeout)
         serverConfiguration.propagatedMetadataKeys = configuration.propagatedMetadataKeys

@@ -107,6 +107,15 @@ struct ConfigurationTests {
         #expect(parsed.rateLimit == .init(ratePerSecond: 5, burst: 10))
     }
 
+    @Test func readsTheFrontsHTTP2Settings() throws {
+        let parsed = try configuration(#"{"http2": {"maxConcurrentStreams": 64, "initialWindowBytes": 262144, "keepaliveSeconds": 0}}"#)
+        #expect(parsed.frontHTTP2.maximumConcurrentStreams == 64 && parsed.frontHTTP2.initialWindowSize == 262_144)
+        #expect(parsed.frontHTTP2.keepalive == nil)
+        // The header list limit follows limits.maxHeaderBytes.
+        let error = #expect(throws: ConfigurationError.self) { try configuration(#"{"http2": {"maxHeaderListBytes": 100}}"#) }
+        #expect(error.map { "\($0)" }?.hasPrefix("configuration key http2.maxHeaderListBytes is not a known setting") == true)
+    }
+
     @Test func anEmptyObjectMeansTheDefaults() throws {
         let parsed = try configuration("{}")
         #expect(parsed.port == 8080 && parsed.maximumBodyBytes == 1024 * 1024 && parsed.rateLimit == nil)

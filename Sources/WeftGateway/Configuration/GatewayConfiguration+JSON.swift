@@ -12,8 +12,12 @@ extension GatewayConfiguration {
         let root = try reader.parse(bytes)
         self.init()
         let top = try reader.object(root, at: "", allowed: [
-            "listen", "tls", "schemas", "upstreams", "limits", "rateLimit", "routes", "circuitBreaker", "cors", "headers", "jwt",
+            "listen", "tls", "schemas", "upstreams", "limits", "rateLimit", "routes", "circuitBreaker", "cors", "headers", "jwt", "http2",
         ])
+        if let value = top["http2"] {
+            // The header list's limit follows limits.maxHeaderBytes (ProtocolSniffer), so it is not set here.
+            frontHTTP2 = try reader.http2(value, at: "http2", onto: frontHTTP2, allowed: ConfigurationReader.http2Keys.subtracting(["maxHeaderListBytes"]))
+        }
         if let listen = top["listen"] { (host, port) = try reader.address(listen, at: "listen") }
         if let tls = top["tls"] {
             let fields = try reader.object(tls, at: "tls", allowed: ["certificate", "key"])

@@ -1,3 +1,4 @@
+import WeftHTTP2
 import WeftMesh
 import WeftRPC
 import WeftTLS
@@ -30,6 +31,9 @@ public struct GatewayConfiguration: Sendable {
     /// preface and SETTINGS), and an HTTP/2 header block may stay unfinished.
     public var prefaceTimeout: Duration = .seconds(10)
     public var headerBlockTimeout: Duration = .seconds(10)
+    /// The front's HTTP/2 settings and keepalive for clients (`http2`); its header list limit
+    /// follows `maximumHeaderBytes`, its preface and header-block timers the limits above.
+    public var frontHTTP2 = HTTP2Configuration.defaults
     /// HTTP/1.1: how long a connection may wait for its next complete request head, from its
     /// start or the end of the previous response (keep-alive idleness and a trickled head alike).
     public var idleTimeout: Duration = .seconds(60)

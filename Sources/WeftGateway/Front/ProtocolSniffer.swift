@@ -57,7 +57,7 @@ final class ProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
     /// limit (HTTP/2 counts 32 bytes more per field than the front's HTTP/1.1-style measure,
     /// which decides the 431), and only counted beyond, so a block's size bounds its memory.
     static func http2Configuration(for configuration: GatewayConfiguration) -> HTTP2Configuration {
-        var http2 = HTTP2Configuration.defaults
+        var http2 = configuration.frontHTTP2
         http2.maximumHeaderListSize = UInt32(clamping: 2 * configuration.maximumHeaderBytes)
         // The sniffer waited for the preface's first bytes; HTTP/2 waits again for the rest and SETTINGS.
         http2.peerLimits.prefaceTimeout = TimeAmount(configuration.prefaceTimeout)

@@ -1,3 +1,4 @@
+import WeftHTTP2
 import WeftMessages
 import WeftRPC
 
@@ -31,6 +32,9 @@ public struct MeshConfiguration: Sendable {
     /// block may stay unfinished.
     public var prefaceTimeout: Duration = .seconds(10)
     public var headerBlockTimeout: Duration = .seconds(10)
+    /// The server's HTTP/2 settings and keepalive (`http2`); its preface and header-block
+    /// timers come from `limits`.
+    public var http2 = HTTP2Configuration.defaults
     /// Whether `grpc.health.v1.Health` is served.
     public var servesHealth = true
     /// Request metadata a handler's outgoing calls carry on, besides deadline and `traceparent`.
@@ -81,7 +85,7 @@ public struct MeshConfiguration: Sendable {
         let reader = ConfigurationReader(baseDirectory: baseDirectory)
         let top = try reader.object(try reader.parse(bytes), at: "", allowed: [
             "service", "trustDomain", "listen", "tls", "insecure", "upstreams", "authorization", "limits", "health", "reflection",
-            "admin", "propagate", "settings",
+            "admin", "propagate", "settings", "http2",
         ])
         guard let service = top["service"] else {
             throw ConfigurationError(key: "service", problem: "is required: the service's name, as in its SPIFFE ID")
@@ -120,6 +124,7 @@ public struct MeshConfiguration: Sendable {
             if let v = fields["prefaceSeconds"] { prefaceTimeout = .seconds(try reader.count(v, at: "limits.prefaceSeconds")) }
             if let v = fields["headerBlockSeconds"] { headerBlockTimeout = .seconds(try reader.count(v, at: "limits.headerBlockSeconds")) }
         }
+        if let value = top["http2"] { http2 = try reader.http2(value, at: "http2", onto: http2) }
         if let value = top["health"] { servesHealth = try reader.bool(value, at: "health") }
         if let value = top["reflection"] { servesReflection = try reader.bool(value, at: "reflection") }
         if let value = top["propagate"] {

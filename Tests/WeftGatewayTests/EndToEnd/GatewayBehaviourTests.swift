@@ -73,6 +73,15 @@ import WeftTestSupport
         }
     }
 
+    /// The front advertises the HTTP/2 settings of its configuration to clients.
+    @Test func theFrontAdvertisesItsHTTP2Settings() async throws {
+        let harness = try await GatewayHarness.start { $0.frontHTTP2.maximumConcurrentStreams = 9; $0.frontHTTP2.initialWindowSize = 300_000 }
+        defer { Task { try? await harness.stop() } }
+        let frames = try await runTool("/usr/bin/nghttp", ["-nv", "\(harness.base)/openapi.json"])
+        #expect(frames.text.contains("SETTINGS_MAX_CONCURRENT_STREAMS(0x03):9"), "\(frames.text)")
+        #expect(frames.text.contains("SETTINGS_INITIAL_WINDOW_SIZE(0x04):300000"), "\(frames.text)")
+    }
+
     @Test func anUpstreamMustPresentTheConfiguredIdentity() async throws {
         let upstream = "weft.gatewaytest.v1.Bookshop"
         let right = try await GatewayHarness.start { $0.upstreams[upstream]?.tls?.identity = "spiffe://weft.local/service/bookshop" }
