@@ -21,7 +21,7 @@ public struct ListenError: Error, Sendable, CustomStringConvertible {
 extension ServerBootstrap {
     /// Binds `host`:`port`; a failure is a `ListenError` naming the address, and `group` (which
     /// nothing else will use then) is shut down.
-    public func bindListening(host: String, port: Int, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
+    package func bindListening(host: String, port: Int, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
         do {
             return try await bind(host: host, port: port).get()
         } catch {

@@ -10,7 +10,7 @@ import WeftRPC
 /// 260 MB after they closed, from 35 MB); `malloc_trim` returns the free pages. It runs off
 /// the event loops, half a second after the open connections fall to half of their peak since
 /// the last trim, or to none (once for a burst). Elsewhere than glibc it does nothing.
-public final class MemoryTrimmer: Sendable {
+package final class MemoryTrimmer: Sendable {
     private struct State {
         var policy: MemoryTrimPolicy
         /// A trim is scheduled; `again`: another was asked for meanwhile.
@@ -26,13 +26,13 @@ public final class MemoryTrimmer: Sendable {
 
     /// A trimmer for one server's connections; `minimumDrop` closed connections at least
     /// between trims.
-    public init(minimumDrop: Int = 256) {
+    package init(minimumDrop: Int = 256) {
         state = Mutex(State(policy: MemoryTrimPolicy(minimumDrop: minimumDrop)))
         trim = Self.systemTrim
     }
 
     /// The number of open connections changed.
-    public func connectionsChanged(to open: Int) {
+    package func connectionsChanged(to open: Int) {
         let schedule = state.withLock { state in
             guard state.policy.connectionsChanged(to: open) else { return false }
             if state.scheduled {

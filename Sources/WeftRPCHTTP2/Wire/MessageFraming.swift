@@ -3,12 +3,12 @@ import WeftRPC
 
 /// gRPC's length-prefixed message: one byte compressed-flag, four bytes big-endian length,
 /// then the message bytes.
-public enum MessageFraming {
+package enum MessageFraming {
     /// The prefix size in bytes.
-    public static let prefixLength = 5
+    package static let prefixLength = 5
 
     /// `message` framed for the wire, compressed with `compression` unless it is `identity`.
-    public static func frame(
+    package static func frame(
         _ message: [UInt8], compression: CompressionAlgorithm = .identity, allocator: ByteBufferAllocator
     ) throws -> ByteBuffer {
         let payload = compression == .gzip ? try message.withUnsafeBytes { bytes throws in try Gzip.compress(bytes) } : message
@@ -22,35 +22,35 @@ public enum MessageFraming {
 
 /// Splits a stream of DATA bytes into messages. A plain state type: the RPC layer feeds it
 /// bytes as they arrive and takes whole messages out; nothing here does I/O.
-public struct MessageDeframer {
+package struct MessageDeframer {
     /// The largest message accepted, after decompression (gRPC's common default is 4 MiB).
-    public let maximumMessageSize: Int
+    package let maximumMessageSize: Int
     /// The request's `grpc-encoding`, nil when it sent none.
-    public let encoding: CompressionAlgorithm?
+    package let encoding: CompressionAlgorithm?
     private var buffered: ByteBuffer
 
     /// A deframer for one stream.
-    public init(maximumMessageSize: Int = 4 * 1024 * 1024, encoding: CompressionAlgorithm? = nil) {
+    package init(maximumMessageSize: Int = 4 * 1024 * 1024, encoding: CompressionAlgorithm? = nil) {
         self.maximumMessageSize = maximumMessageSize
         self.encoding = encoding
         self.buffered = ByteBuffer()
     }
 
     /// Adds received bytes.
-    public mutating func append(_ bytes: ByteBuffer) {
+    package mutating func append(_ bytes: ByteBuffer) {
         var bytes = bytes
         buffered.writeBuffer(&bytes)
     }
 
     /// Whether bytes of an unfinished message are buffered (an error if the stream ends here).
-    public var hasPartialMessage: Bool { buffered.readableBytes > 0 }
+    package var hasPartialMessage: Bool { buffered.readableBytes > 0 }
 
     /// Bytes received and not yet returned as part of a message.
-    public var bufferedByteCount: Int { buffered.readableBytes }
+    package var bufferedByteCount: Int { buffered.readableBytes }
 
     /// The next whole message, nil when more bytes are needed. A message longer than the limit
     /// is `RESOURCE_EXHAUSTED` as soon as its prefix arrives, before its bytes are buffered.
-    public mutating func next() throws -> [UInt8]? {
+    package mutating func next() throws -> [UInt8]? {
         guard let flag: UInt8 = buffered.getInteger(at: buffered.readerIndex),
               let length: UInt32 = buffered.getInteger(at: buffered.readerIndex + 1)
         else { return nil }
