@@ -155,7 +155,15 @@ public final class MeshService: Service, Sendable {
         } catch {
             exitAfterFailing("cannot start: \(error)")
         }
-        await run(configuration, interceptors: interceptors, started: started, services: makeServices)
+        await run(configuration, interceptors: interceptors, started: started) { mesh in
+            // A mistake in `settings` is found by the factory that reads it: name the file too.
+            do {
+                return try await makeServices(mesh)
+            } catch var error as ConfigurationError where error.file == nil {
+                error.file = path
+                throw error
+            }
+        }
     }
 
     /// `run(configurationFile:services:interceptors:started:)` with a configuration already read.
