@@ -29,51 +29,40 @@ enum YAMLConfiguration {
             throw Self.configurationError(error)
         }
         guard let root else { throw ConfigurationError(line: 1, column: 1, problem: "not valid YAML: the file holds no document") }
-        var text = ""
-        try write(root, to: &text)
-        return Array(text.utf8)
+        return try value(of: root).utf8Bytes
     }
 
-    private static func write(_ node: Node, to text: inout String) throws {
+    /// The JSON value a YAML node denotes.
+    private static func value(of node: Node) throws -> JSONValue {
         switch node {
         case .mapping(let mapping):
-            text += "{"
-            for (index, (key, value)) in mapping.enumerated() {
+            return .object(try mapping.map { key, value in
                 guard case .scalar(let name) = key else { throw refused("a key that is not text", at: key.mark) }
-                if index > 0 { text += "," }
-                writeString(name.string, to: &text)
-                text += ":"
-                try write(value, to: &text)
-            }
-            text += "}"
+                return (name.string, try Self.value(of: value))
+            })
         case .sequence(let sequence):
-            text += "["
-            for (index, element) in sequence.enumerated() {
-                if index > 0 { text += "," }
-                try write(element, to: &text)
-            }
-            text += "]"
+            return .array(try sequence.map(value(of:)))
         case .scalar(let scalar):
-            try writeScalar(scalar, node: node, to: &text)
+            return try value(of: scalar, tag: node.tag)
         case .alias:
             throw refused("an alias (*name)", at: node.mark)
         }
     }
 
-    private static func writeScalar(_ scalar: Node.Scalar, node: Node, to text: inout String) throws {
-        switch node.tag.description {
-        case Tag.Name.null.rawValue: text += "null"
-        case Tag.Name.bool.rawValue: text += scalar.string.lowercased() == "true" ? "true" : "false"
+    private static func value(of scalar: Node.Scalar, tag: Tag) throws -> JSONValue {
+        switch tag.description {
+        case Tag.Name.null.rawValue: return .null
+        case Tag.Name.bool.rawValue: return .bool(scalar.string.lowercased() == "true")
         case Tag.Name.int.rawValue:
             guard let value = integer(scalar.string) else { throw refused("an integer out of range", at: scalar.mark) }
-            text += String(value)
+            return .number(String(value))
         case Tag.Name.float.rawValue:
             guard let value = Double(scalar.string), value.isFinite else { throw refused("a number JSON cannot hold (.inf, .nan)", at: scalar.mark) }
-            text += "\(value)"
+            return .number("\(value)")
         case Tag.Name.str.rawValue:
-            writeString(scalar.string, to: &text)
+            return .string(scalar.string)
         default:
-            throw refused("the tag \(node.tag.description)", at: scalar.mark)
+            throw refused("the tag \(tag.description)", at: scalar.mark)
         }
     }
 
@@ -82,24 +71,6 @@ enum YAMLConfiguration {
         if text.hasPrefix("0x") { return Int64(text.dropFirst(2), radix: 16) }
         if text.hasPrefix("0o") { return Int64(text.dropFirst(2), radix: 8) }
         return Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text)
-    }
-
-    private static func writeString(_ string: String, to text: inout String) {
-        text += "\""
-        for character in string.unicodeScalars {
-            switch character {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where character.value < 0x20:
-                let hex = String(character.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(character)
-            }
-        }
-        text += "\""
     }
 
     private static func refused(_ what: String, at mark: Mark?) -> ConfigurationError {

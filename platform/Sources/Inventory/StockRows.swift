@@ -1,7 +1,8 @@
 import InventoryAPI
 import SQLKit
 
-/// The stock table and its ledger: every change goes through `change`, which writes both.
+/// The stock table and its ledger: every change of a row writes its ledger row (`change` does
+/// both; after `reserve`, the caller sends `ledgerRow` with the reservation).
 enum StockRows {
     static func level(sku: String, location: String, in db: any SQLDatabase) async throws -> StockLevel {
         let row = try await db.select().columns("on_hand", "reserved").from("stock")
