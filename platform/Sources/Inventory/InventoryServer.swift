@@ -88,27 +88,30 @@ public final class InventoryServer: InventoryService.Handler {
         let requested = request.location.isEmpty ? nil : request.location
         let outcome: ReserveOutcome
         do {
+            // The common case, units free and the id new: a read and a compare-and-set write,
+            // outside a transaction (on PostgreSQL two round trips in all).
+            if let taken = try await database.withSession({ db in try await self.take(wanted, at: requested, atMs: at, locking: false, in: db) }) {
+                return taken
+            }
             outcome = try await database.transaction { db in
-                // The common case: units free, the id new (on PostgreSQL four round trips in all).
-                if let taken = try await self.take(wanted, at: requested, atMs: at, in: db) { return .reserved(taken) }
                 // The same id again: the reservation it made (a retry), whatever happened since.
                 if let existing = try await ReservationRows.find(id: request.reservationId, in: db) { return Self.retried(existing, request) }
                 if try await db.select().column("sku").from("discontinued_skus").where("sku", .equal, SQLBind(request.sku)).first() != nil {
                     return .discontinued
                 }
                 // Units of reservations whose time ran out come back now rather than at the next
-                // sweep; and the location chosen may have run short while this waited: try each.
+                // sweep; and the location chosen may have run short meanwhile: try each, locked.
                 try await self.expireDue(sku: request.sku, atMs: at, in: db)
                 let locations = if let requested { [requested] } else { try await StockRows.locationsByAvailability(sku: request.sku, in: db) }
                 for location in locations {
-                    if let taken = try await self.take(wanted, at: location, atMs: at, in: db) { return .reserved(taken) }
+                    if let taken = try await self.take(wanted, at: location, atMs: at, locking: true, in: db) { return .reserved(taken) }
                 }
                 // Not enough anywhere: nothing of this transaction stays.
                 throw InsufficientStock(available: try await StockRows.levels(sku: request.sku, in: db).reduce(0) { $0 + $1.available })
             }
         } catch let shortage as InsufficientStock {
             outcome = .insufficient(available: shortage.available)
-        } catch is ReservationIDTaken {
+        } catch is DuplicateKey {
             // A concurrent reserve with this id, or an earlier try of this one, made it: that is the answer.
             let existing = try await database.withSession { db in try await ReservationRows.find(id: request.reservationId, in: db) }
             outcome = existing.map { Self.retried($0, request) } ?? .conflict
@@ -129,20 +132,25 @@ public final class InventoryServer: InventoryService.Handler {
     }
 
     /// Takes the reservation's units at `location` (nil: where the most are free) and records
-    /// it: its row, the ledger row and the StockChanged event. Nil when that location is short;
-    /// throws `ReservationIDTaken` when the id is in use (the units go back with the rollback).
-    private func take(_ wanted: Reservation, at location: String?, atMs: Int64, in db: any SQLDatabase) async throws -> Reservation? {
-        guard let level = try await StockRows.reserve(sku: wanted.sku, location: location, quantity: wanted.quantity, in: db) else { return nil }
+    /// it: its row, the ledger row and the StockChanged event, in one change. Nil when that
+    /// location is short or its row changed since it was read (`locking` holds it on PostgreSQL);
+    /// throws `DuplicateKey` when the id is in use.
+    private func take(_ wanted: Reservation, at location: String?, atMs: Int64, locking: Bool, in db: any SQLDatabase) async throws -> Reservation? {
+        guard let level = try await StockRows.candidate(sku: wanted.sku, location: location, quantity: wanted.quantity, locking: locking, in: db) else {
+            return nil
+        }
         var reservation = wanted
         reservation.location = level.location
         let id = String(wanted.name.dropFirst("reservations/".count))
-        // The reservation, its ledger row and its event in one round trip.
-        let claimed = try await db.rows(of: ReservationRows.insertion(reservation, id: id), alongside: [
+        var after = level
+        after.reserved += wanted.quantity
+        after.available -= wanted.quantity
+        let taken = try await database.change(StockRows.reservation(of: wanted.quantity, at: level), inserting: [
+            ReservationRows.row(reservation, id: id),
             StockRows.ledgerRow(sku: wanted.sku, location: level.location, onHand: 0, reserved: wanted.quantity, reason: "reserved", reservationID: id, atMs: atMs),
-            Outbox.insert(StockChanged(level: level, reason: "reserved"), topic: Self.stockTopic),
+            Outbox.row(StockChanged(level: after, reason: "reserved"), topic: Self.stockTopic),
         ])
-        guard !claimed.isEmpty else { throw ReservationIDTaken() }
-        return reservation
+        return taken ? reservation : nil
     }
 
     /// A reserve whose id exists: the same ask gets the reservation, another ask a conflict.
@@ -282,5 +290,3 @@ private struct InsufficientStock: Error {
     let available: Int64
 }
 
-/// Thrown inside a reserve's transaction to roll back the units it took when its id is in use.
-private struct ReservationIDTaken: Error {}

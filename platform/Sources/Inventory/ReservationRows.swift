@@ -12,16 +12,14 @@ enum ReservationRows {
         return try await select.first().map(reservation)
     }
 
-    /// The insert of an active reservation that inserts nothing, and returns no row, when its
-    /// id is taken (returning `id` otherwise).
-    static func insertion(_ reservation: Reservation, id: String) -> SQLQueryString {
-        """
-        INSERT INTO reservations (id, sku, location, quantity, state, owner, expires_ms, created_ms)
-        VALUES (\(bind: id), \(bind: reservation.sku), \(bind: reservation.location), \(bind: reservation.quantity),
-                \(bind: Int(ReservationState.active.rawValue)), \(bind: reservation.owner),
-                \(bind: reservation.expireTime?.milliseconds ?? 0), \(bind: reservation.createTime?.milliseconds ?? 0))
-        ON CONFLICT (id) DO NOTHING RETURNING id
-        """
+    /// The row of a new active reservation (its id taken: a duplicate key).
+    static func row(_ reservation: Reservation, id: String) -> RowInsert {
+        RowInsert(
+            into: "reservations", columns: ["id", "sku", "location", "quantity", "state", "owner", "expires_ms", "created_ms"],
+            values: [
+                id, reservation.sku, reservation.location, reservation.quantity, Int(ReservationState.active.rawValue), reservation.owner,
+                reservation.expireTime?.milliseconds ?? 0, reservation.createTime?.milliseconds ?? 0,
+            ])
     }
 
     /// Moves an active reservation to `state`; returns whether it was active.

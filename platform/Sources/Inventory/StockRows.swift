@@ -1,8 +1,9 @@
 import InventoryAPI
+import PlatformStorage
 import SQLKit
 
 /// The stock table and its ledger: every change of a row writes its ledger row (`change` does
-/// both; after `reserve`, the caller sends `ledgerRow` with the reservation).
+/// both; a reservation's change is written with its `ledgerRow`, see `reservation(of:at:)`).
 enum StockRows {
     static func level(sku: String, location: String, in db: any SQLDatabase) async throws -> StockLevel {
         let row = try await db.select().columns("on_hand", "reserved").from("stock")
@@ -40,25 +41,20 @@ enum StockRows {
             RETURNING sku
             """).all()
         guard !changed.isEmpty else { return false }
-        try await db.raw(ledgerRow(sku: sku, location: location, onHand: onHand, reserved: reserved, reason: reason, reservationID: reservationID, atMs: atMs)).run()
+        try await db.raw(ledgerRow(sku: sku, location: location, onHand: onHand, reserved: reserved, reason: reason, reservationID: reservationID, atMs: atMs).statement).run()
         return true
     }
 
-    /// Reserves `quantity` of a SKU still sold at `location`, or at the location with the most
-    /// free units when it is nil, in one statement that checks and writes (see `change`); returns
-    /// the row's new level, or nil when that location has too few free units. The caller writes
-    /// the ledger row (`ledgerRow`). Under contention the chosen location may run short while this waits for
-    /// its row: nil then, and the caller tries the locations one by one.
-    static func reserve(sku: String, location: String?, quantity: Int64, in db: any SQLDatabase) async throws -> StockLevel? {
-        let place: SQLQueryString = location.map { "location = \(bind: $0)" } ?? """
-            location = (SELECT location FROM stock WHERE sku = \(bind: sku) AND on_hand - reserved >= \(bind: quantity)
-                        ORDER BY on_hand - reserved DESC, location LIMIT 1)
-            """
+    /// The level of `sku` at `location`, or at the location with the most free units when it is
+    /// nil, if at least `quantity` are free there; on PostgreSQL `locking` holds the row until
+    /// the transaction ends, so that a `reservation` of it cannot miss.
+    static func candidate(sku: String, location: String?, quantity: Int64, locking: Bool, in db: any SQLDatabase) async throws -> StockLevel? {
+        let place: SQLQueryString = location.map { "AND location = \(bind: $0)" } ?? ""
+        let lock: SQLQueryString = locking && db.dialect.name == "postgresql" ? "FOR UPDATE" : ""
         let row = try await db.raw("""
-            UPDATE stock SET reserved = reserved + \(bind: quantity)
-            WHERE sku = \(bind: sku) AND \(place) AND on_hand - reserved >= \(bind: quantity)
-              AND NOT EXISTS (SELECT 1 FROM discontinued_skus WHERE sku = \(bind: sku))
-            RETURNING location, on_hand, reserved
+            SELECT location, on_hand, reserved FROM stock
+            WHERE sku = \(bind: sku) \(place) AND on_hand - reserved >= \(bind: quantity)
+            ORDER BY on_hand - reserved DESC, location LIMIT 1 \(lock)
             """).first()
         guard let row else { return nil }
         let onHand = try row.decode(column: "on_hand", as: Int64.self)
@@ -66,15 +62,26 @@ enum StockRows {
         return StockLevel(sku: sku, location: try row.decode(column: "location", as: String.self), onHand: onHand, reserved: reserved, available: onHand - reserved)
     }
 
-    /// The insert of the ledger row of one change of a stock row.
+    /// The update that reserves `quantity` more of `level`'s row if the row still is at `level`
+    /// (compare and set: a concurrent change makes it change nothing) and the SKU is still sold.
+    /// Knowing the level it makes, the caller can write the event in the same statement.
+    static func reservation(of quantity: Int64, at level: StockLevel) -> SQLQueryString {
+        """
+        UPDATE stock SET reserved = reserved + \(bind: quantity)
+        WHERE sku = \(bind: level.sku) AND location = \(bind: level.location)
+          AND on_hand = \(bind: level.onHand) AND reserved = \(bind: level.reserved)
+          AND NOT EXISTS (SELECT 1 FROM discontinued_skus WHERE sku = \(bind: level.sku))
+        RETURNING sku
+        """
+    }
+
+    /// The ledger row of one change of a stock row.
     static func ledgerRow(
         sku: String, location: String, onHand: Int64, reserved: Int64, reason: String, reservationID: String?, atMs: Int64
-    ) -> SQLQueryString {
-        """
-        INSERT INTO stock_ledger (sku, location, on_hand_delta, reserved_delta, reason, reservation_id, at_ms)
-        VALUES (\(bind: sku), \(bind: location), \(bind: onHand), \(bind: reserved),
-                \(bind: reason), \(bind: reservationID), \(bind: atMs))
-        """
+    ) -> RowInsert {
+        RowInsert(
+            into: "stock_ledger", columns: ["sku", "location", "on_hand_delta", "reserved_delta", "reason", "reservation_id", "at_ms"],
+            values: [sku, location, onHand, reserved, reason, reservationID, atMs])
     }
 
     /// The SKU's locations, the most free units first.

@@ -77,17 +77,16 @@ public enum Outbox {
     public static func append(
         _ event: some WeftMessage, topic: String, id: String = UUID().uuidString.lowercased(), in db: any SQLDatabase
     ) async throws -> String {
-        try await db.raw(insert(event, topic: topic, id: id)).run()
+        try await db.raw(row(event, topic: topic, id: id).statement).run()
         return id
     }
 
-    /// The statement that appends `event`, to send with others in one round trip
-    /// (`SQLDatabase.rows(of:alongside:)`). Raw SQL: the hot path pays no query builder.
-    public static func insert(_ event: some WeftMessage, topic: String, id: String = UUID().uuidString.lowercased()) -> SQLQueryString {
-        """
-        INSERT INTO weft_outbox (event_id, topic, "type", payload, created_at)
-        VALUES (\(bind: id), \(bind: topic), \(bind: type(of: event).descriptor.fullName), \(bind: Data(event.serializedBytes())), \(bind: Date().formatted(.iso8601)))
-        """
+    /// The outbox row of `event`, to insert with a change (`Database.change(_:inserting:)`).
+    /// Raw SQL: the hot path pays no query builder.
+    public static func row(_ event: some WeftMessage, topic: String, id: String = UUID().uuidString.lowercased()) -> RowInsert {
+        RowInsert(
+            into: "weft_outbox", columns: ["event_id", "topic", #""type""#, "payload", "created_at"],
+            values: [id, topic, type(of: event).descriptor.fullName, Data(event.serializedBytes()), Date().formatted(.iso8601)])
     }
 
     /// The migration that makes the relay's mark: how far a relay has published the outbox to a
