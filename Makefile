@@ -66,6 +66,7 @@ mesh-cli-test: build python-deps
 # `weft gateway` as a process: configuration file, mTLS upstream, curl, SIGTERM.
 gateway-cli-test: build
 	Tests/Gateway/cli.sh
+	python3 -B Tests/Gateway/sigkill.py .build/debug
 
 # The generated OpenAPI document (pinned by a Swift golden test) passes a standard validator.
 openapi-test: python-deps

@@ -79,12 +79,19 @@ struct ConfigurationTests {
     @Test func upstreamsListEndpointsOrADNSName() throws {
         let parsed = try configuration("""
             {"upstreams": {
-               "a.Pair": {"endpoints": ["10.0.0.1:7001", "10.0.0.2:7001"], "balancing": "p2c", "insecure": true},
+               "a.Pair": {"endpoints": ["10.0.0.1:7001", "10.0.0.2:7001"], "balancing": "p2c", "insecure": true, "idleSeconds": 0,
+                          "retries": {"maxAttempts": 4, "codes": ["UNAVAILABLE", "RESOURCE_EXHAUSTED"]}, "http2": {"initialWindowBytes": 1048576}},
                "a.Headless": {"dns": "shop.svc.cluster.local:7001", "refreshSeconds": 5, "insecure": true}}}
             """)
         #expect(parsed.upstreams["a.Pair"] == .init(
             discovery: .endpoints([Endpoint(host: "10.0.0.1", port: 7001), Endpoint(host: "10.0.0.2", port: 7001)]),
-            balancing: .powerOfTwoChoices, tls: nil))
+            channel: .defaults.with { channel in
+                channel.balancing = .powerOfTwoChoices
+                channel.idleTimeout = nil
+                channel.retries.maximumAttempts = 4
+                channel.retries.retryableCodes = [.unavailable, .resourceExhausted]
+                channel.http2.initialWindowSize = 1_048_576
+            }, tls: nil))
         #expect(parsed.upstreams["a.Headless"] == .init(discovery: .dns(host: "shop.svc.cluster.local", port: 7001, refresh: .seconds(5)), tls: nil))
     }
 
@@ -132,6 +139,10 @@ struct ConfigurationTests {
         (#"{"upstreams": {"a.B": {"endpoints": [], "insecure": true}}}"#, "configuration key upstreams.a.B.endpoints is empty"),
         (#"{"upstreams": {"a.B": {"endpoints": ["h:1", "h:2", "h:1"], "insecure": true}}}"#, "configuration key upstreams.a.B.endpoints[2] lists h:1 a second time"),
         (#"{"upstreams": {"a.B": {"address": "h:1", "balancing": "random", "insecure": true}}}"#, #"configuration key upstreams.a.B.balancing must be "round_robin" or "p2c""#),
+        (#"{"upstreams": {"a.B": {"address": "h:1", "retries": {"codes": ["UNAVAILABLE", "NOPE"]}, "insecure": true}}}"#,
+         #"configuration key upstreams.a.B.retries.codes[1] must be a gRPC status name such as "UNAVAILABLE"; got "NOPE""#),
+        (#"{"upstreams": {"a.B": {"address": "h:1", "http2": {"maxConcurrentStreams": 5}, "insecure": true}}}"#,
+         #"configuration key upstreams.a.B.http2.maxConcurrentStreams"#),
         (#"{"rateLimit": {"burst": 3}}"#, "configuration key rateLimit needs both ratePerSecond and burst"),
         (#"{"limits": {"maxBodyBytes": -1}}"#, "configuration key limits.maxBodyBytes must be a whole number above 0"),
         (#"{"circuitBreaker": {"failureRatio": 2}}"#, "configuration key circuitBreaker.failureRatio must be between 0 and 1"),

@@ -51,7 +51,7 @@ import WeftTestSupport
         let quick = try await MeshServer.start(port: 0, tls: nil, services: [fast])
         let channel = MeshChannel(
             endpoints: [Endpoint(host: "127.0.0.1", port: slow.port), Endpoint(host: "127.0.0.1", port: quick.port)], tls: nil,
-            balancing: .powerOfTwoChoices)
+            configuration: .defaults.with { $0.balancing = .powerOfTwoChoices })
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<4 {
                 group.addTask { for _ in 0..<50 { _ = try await Delayed.call(channel) } }
@@ -75,7 +75,7 @@ import WeftTestSupport
         let registry = PrometheusRegistry()
         let channel = MeshChannel(
             endpoints: [Endpoint(host: "127.0.0.1", port: bad.port), Endpoint(host: "127.0.0.1", port: good.port)], tls: nil,
-            outliers: outliers, metrics: ChannelMetrics(upstream: "echo", factory: registry))
+            configuration: .defaults.with { $0.outliers = outliers }, metrics: ChannelMetrics(upstream: "echo", factory: registry))
         var failures = 0
         for _ in 0..<40 {
             do { _ = try await Delayed.call(channel) } catch { failures += 1 }
@@ -97,7 +97,8 @@ extension BalancingTests {
     /// A stream counts as load on its endpoint for as long as it runs, not just while it starts.
     @Test func aStreamHoldsItsEndpointUntilItEnds() async throws {
         let server = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .zero)])
-        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, balancing: .powerOfTwoChoices)
+        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil,
+            configuration: .defaults.with { $0.balancing = .powerOfTwoChoices })
         let health = Health.Client(transport: channel)
         let whileOpen = try await health.watch(HealthCheckRequest(service: "")) { responses in
             for try await _ in responses { return channel.endpointStates[0].inFlight }
@@ -117,10 +118,11 @@ extension BalancingTests {
         let good = try await MeshServer.start(port: 0, tls: nil, services: [steady])
         var outliers = OutlierPolicy()
         outliers.consecutiveFailures = 2
-        outliers.ejectionDuration = .seconds(1)
+        // Long enough that a loaded machine sees the ejection before it ends.
+        outliers.ejectionDuration = .seconds(3)
         let channel = MeshChannel(
             endpoints: [Endpoint(host: "127.0.0.1", port: bad.port), Endpoint(host: "127.0.0.1", port: good.port)], tls: nil,
-            outliers: outliers)
+            configuration: .defaults.with { $0.outliers = outliers })
         // Round robin: the second failure in a row ejects it (a loaded machine may take longer
         // than the ejection for these calls, so the check is made when it happens).
         for _ in 0..<4 where !channel.endpointStates[0].ejected { _ = try? await Delayed.call(channel) }

@@ -79,13 +79,13 @@ import WeftTLS
         let inventory = try #require(parsed.upstreams["inventory"])
         #expect(inventory == Upstream(
             discovery: .endpoints([Endpoint(host: "127.0.0.1", port: 1), Endpoint(host: "127.0.0.1", port: 2)]),
-            balancing: .powerOfTwoChoices, identity: "inventory"))
+            identity: "inventory", channel: .defaults.with { $0.balancing = .powerOfTwoChoices }))
         #expect(parsed.expectedIdentity(of: inventory) == "spiffe://shop.test/service/inventory")
         #expect(parsed.upstreams["search"]?.discovery == .dns(host: "search.shop.svc", port: 7003, refresh: .seconds(5)))
         #expect(parsed.upstreams["search"].flatMap(parsed.expectedIdentity) == "spiffe://other.test/service/search")
         #expect(parsed.upstreams["billing"] == .endpoints([Endpoint(host: "b", port: 3)]))
         let keptOpen = try MeshConfiguration(json: Array(#"{"service": "a", "insecure": true, "upstreams": {"b": {"endpoints": ["b:1"], "idleSeconds": 0}}}"#.utf8))
-        #expect(keptOpen.upstreams["b"]?.idleTimeout == nil)
+        #expect(keptOpen.upstreams["b"]?.channel.idleTimeout == nil)
         #expect(parsed.authorizationRules == ["shop.Catalog/Delete": ["spiffe://shop.test/service/admin"]] && !parsed.allowsUnlistedCallers)
         #expect(parsed.maximumReceiveMessageBytes == 1024 && parsed.drainGracePeriod == .seconds(3) && !parsed.servesHealth)
         #expect(parsed.maximumConnections == 50 && parsed.tlsHandshakeTimeout == .seconds(4))

@@ -59,7 +59,7 @@ import WeftTestSupport
         // Long enough that a call (connect included) on a loaded machine never outlasts it, so
         // the connection is still open when each call's check runs.
         let channel = MeshChannel(
-            endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, idleTimeout: .seconds(2),
+            endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, configuration: .defaults.with { $0.idleTimeout = .seconds(2) },
             metrics: ChannelMetrics(upstream: "idle", factory: registry))
         let open = #"weft_rpc_client_connections{upstream="idle"} 1"#
         let closed = #"weft_rpc_client_connections{upstream="idle"} 0"#
@@ -76,7 +76,8 @@ import WeftTestSupport
 
     @Test func aLongStreamKeepsItsIdleConnection() async throws {
         let server = try await MeshServer.start(port: 0, tls: nil, services: [Echo()])
-        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, idleTimeout: .milliseconds(200))
+        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil,
+            configuration: .defaults.with { $0.idleTimeout = .milliseconds(200) })
         // A Watch outlives several idle periods; the status change after them still arrives.
         let statuses = try await Health.Client(transport: channel).watch(
             HealthCheckRequest(service: ""), options: CallOptions(timeout: .seconds(30))

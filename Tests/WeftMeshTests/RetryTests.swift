@@ -26,7 +26,7 @@ import WeftRPCHTTP2
         outliers.consecutiveFailures = 1000  // keep the failing endpoint in rotation
         let channel = MeshChannel(
             endpoints: [Endpoint(host: "127.0.0.1", port: bad.port), Endpoint(host: "127.0.0.1", port: good.port)], tls: nil,
-            outliers: outliers)
+            configuration: .defaults.with { $0.outliers = outliers })
         // Each call meets the failing endpoint first (the retry took the good one's turn) and
         // goes on to the good one: ten retries, within the budget's first ten tokens.
         for _ in 0..<10 { try await Self.call(channel, Self.idempotentSay) }
@@ -50,7 +50,11 @@ import WeftRPCHTTP2
         outliers.consecutiveFailures = 100_000
         let registry = PrometheusRegistry()
         let channel = MeshChannel(
-            endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, outliers: outliers, retries: retries,
+            endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil,
+            configuration: .defaults.with {
+                $0.outliers = outliers
+                $0.retries = retries
+            },
             metrics: ChannelMetrics(upstream: "storm", factory: registry))
         for _ in 0..<200 { try? await Self.call(channel, Self.idempotentSay) }
         // Without a budget: 2 retries per call, 400. With it: 10 to start with, 0.2 per call.

@@ -50,7 +50,8 @@ struct YAMLConfigurationTests {
         let directory = (path as NSString).deletingLastPathComponent
         #expect(parsed.tls == .init(trustRoots: directory + "/ca.pem", certificateChain: "/c/catalog.pem", privateKey: directory + "/catalog.key"))
         #expect(parsed.upstreams["inventory"] == Upstream(
-            discovery: .endpoints([Endpoint(host: "10.0.0.1", port: 7002), Endpoint(host: "10.0.0.2", port: 7002)]), balancing: .powerOfTwoChoices))
+            discovery: .endpoints([Endpoint(host: "10.0.0.1", port: 7002), Endpoint(host: "10.0.0.2", port: 7002)]),
+            channel: .defaults.with { $0.balancing = .powerOfTwoChoices }))
         #expect(parsed.upstreams["search"]?.discovery == .dns(host: "search.shop.svc", port: 7003, refresh: .seconds(5)))
         #expect(parsed.maximumReceiveMessageBytes == 1024 && parsed.drainGracePeriod == .seconds(3) && !parsed.servesHealth)
         #expect(parsed.settings["note"] == .string("line one\nline \"two\"") && parsed.settings["empty"] == .null)

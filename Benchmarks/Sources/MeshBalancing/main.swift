@@ -42,7 +42,7 @@ func microseconds(_ duration: Duration) -> Int {
 
 for round in 1...2 {
     for (name, balancing) in [("round robin", Balancing.roundRobin), ("power of two choices", Balancing.powerOfTwoChoices)] {
-        let channel = MeshChannel(endpoints: endpoints, tls: nil, balancing: balancing)
+        let channel = MeshChannel(endpoints: endpoints, tls: nil, configuration: .defaults.with { $0.balancing = balancing })
         let client = TestService.Client(transport: channel)
         for _ in 0..<200 { _ = try await client.unaryCall(request) }  // connect and warm up
         let started = ContinuousClock.now

@@ -81,7 +81,7 @@ extension GatewayConfiguration {
 
 extension ConfigurationReader {
     func upstream(_ value: JSONValue, at key: String) throws -> GatewayConfiguration.Upstream {
-        var fields = try object(value, at: key, allowed: ["address", "endpoints", "dns", "refreshSeconds", "balancing", "tls", "insecure"])
+        var fields = try object(value, at: key, allowed: ConfigurationReader.channelKeys.union(["address", "endpoints", "dns", "refreshSeconds", "tls", "insecure"]))
         // "address" is the one-endpoint spelling of "endpoints".
         if let address = fields.removeValue(forKey: "address") {
             guard fields["endpoints"] == nil, fields["dns"] == nil else {
@@ -94,17 +94,17 @@ extension ConfigurationReader {
             throw ConfigurationError(key: "\(key).address", problem: "is required (\"host:port\"; or \"endpoints\": [\"host:port\", …], or \"dns\": \"name:port\")")
         }
         let discovery = try self.discovery(fields, at: key)
-        let balancing = try self.balancing(fields, at: key)
+        let channel = try self.channel(fields, at: key)
         let insecure = try fields["insecure"].map { v in try bool(v, at: "\(key).insecure") } ?? false
         guard let tls = fields["tls"] else {
             guard insecure else {
                 throw ConfigurationError(key: "\(key).tls", problem: "is required: upstreams use mutual TLS (or set \"insecure\": true for h2c)")
             }
-            return GatewayConfiguration.Upstream(discovery: discovery, balancing: balancing, tls: nil)
+            return GatewayConfiguration.Upstream(discovery: discovery, channel: channel, tls: nil)
         }
         let tlsKey = "\(key).tls"
         let tlsFields = try object(tls, at: tlsKey, allowed: ["ca", "certificate", "key", "serverName", "identity"])
-        return GatewayConfiguration.Upstream(discovery: discovery, balancing: balancing, tls: GatewayConfiguration.MutualTLS(
+        return GatewayConfiguration.Upstream(discovery: discovery, channel: channel, tls: GatewayConfiguration.MutualTLS(
             trustRootsPath: try path(tlsFields, "ca", at: tlsKey),
             certificateChainPath: try path(tlsFields, "certificate", at: tlsKey),
             privateKeyPath: try path(tlsFields, "key", at: tlsKey),

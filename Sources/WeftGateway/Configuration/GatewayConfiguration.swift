@@ -74,14 +74,15 @@ public struct GatewayConfiguration: Sendable {
         /// A fixed list of endpoints, or every address of a DNS name (re-resolved), as in the
         /// mesh configuration.
         public var discovery: WeftMesh.Upstream.Discovery
-        /// How calls spread over the endpoints.
-        public var balancing: Balancing
+        /// How calls behave: balancing, retries, outliers, idle close, HTTP/2 settings (the
+        /// mesh's channel settings and keys).
+        public var channel: ChannelConfiguration
         /// Mutual TLS to the upstream; nil only for insecure (h2c) set-ups.
         public var tls: MutualTLS?
 
-        public init(discovery: WeftMesh.Upstream.Discovery, balancing: Balancing = .roundRobin, tls: MutualTLS?) {
+        public init(discovery: WeftMesh.Upstream.Discovery, channel: ChannelConfiguration = .defaults, tls: MutualTLS?) {
             self.discovery = discovery
-            self.balancing = balancing
+            self.channel = channel
             self.tls = tls
         }
 

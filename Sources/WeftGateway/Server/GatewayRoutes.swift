@@ -55,7 +55,7 @@ enum GatewayRoutes {
                         name: method.name, path: "/\(service.fullName)/\(method.name)",
                         inputType: method.inputType, outputType: method.outputType,
                         clientStreaming: method.clientStreaming, serverStreaming: method.serverStreaming,
-                        idempotency: .unknown, httpRule: nil)
+                        idempotency: Self.idempotency(method.idempotency), httpRule: nil)
                     for binding in bindings {
                         let template: PathTemplate
                         do {
@@ -79,6 +79,16 @@ enum GatewayRoutes {
             return try RouteTable(routes)
         } catch {
             throw GatewayStartError(error.description)
+        }
+    }
+
+    /// The schema's `idempotency_level`, which decides whether the gateway may retry a call
+    /// that may have reached the upstream.
+    private static func idempotency(_ level: IdempotencyLevel) -> MethodDescriptor.Idempotency {
+        switch level {
+        case .unknown: .unknown
+        case .noSideEffects: .noSideEffects
+        case .idempotent: .idempotent
         }
     }
 }

@@ -141,12 +141,10 @@ public final class MeshUpstreams: Sendable {
         switch upstream.discovery {
         case .endpoints(let endpoints):
             guard !endpoints.isEmpty else { throw Status(.unavailable, "the upstream has no endpoints") }
-            return MeshChannel(
-                endpoints: endpoints, tls: tls, balancing: upstream.balancing, idleTimeout: upstream.idleTimeout, metrics: metrics)
+            return MeshChannel(endpoints: endpoints, tls: tls, configuration: upstream.channel, metrics: metrics)
         case .dns(let host, let port, let refresh):
             return try await MeshChannel.resolving(
-                DNSResolver(host: host, port: port), refreshEvery: refresh, tls: tls, balancing: upstream.balancing,
-                idleTimeout: upstream.idleTimeout, metrics: metrics)
+                DNSResolver(host: host, port: port), refreshEvery: refresh, tls: tls, configuration: upstream.channel, metrics: metrics)
         }
     }
 }

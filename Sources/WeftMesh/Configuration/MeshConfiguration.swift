@@ -146,14 +146,10 @@ public struct MeshConfiguration: Sendable {
     }
 
     private static func upstream(_ value: JSONValue, at key: String, reader: ConfigurationReader) throws -> Upstream {
-        let fields = try reader.object(value, at: key, allowed: ["endpoints", "dns", "refreshSeconds", "balancing", "identity", "idleSeconds"])
+        let fields = try reader.object(value, at: key, allowed: ConfigurationReader.channelKeys.union(["endpoints", "dns", "refreshSeconds", "identity"]))
         let discovery = try reader.discovery(fields, at: key)
-        let balancing = try reader.balancing(fields, at: key)
         let identity = try fields["identity"].map { try reader.string($0, at: "\(key).identity") }
-        // 0 keeps connections however long they idle.
-        let idleSeconds = try fields["idleSeconds"].map { try reader.wholeNumber($0, at: "\(key).idleSeconds") } ?? 300
-        return Upstream(
-            discovery: discovery, balancing: balancing, identity: identity, idleTimeout: idleSeconds == 0 ? nil : .seconds(idleSeconds))
+        return Upstream(discovery: discovery, identity: identity, channel: try reader.channel(fields, at: key))
     }
 
     private mutating func applyEnvironment(_ environment: [String: String], reader: ConfigurationReader) throws {
@@ -174,7 +170,7 @@ public struct MeshConfiguration: Sendable {
                 return Endpoint(host: host, port: port)
             }
             guard !endpoints.isEmpty else { throw ConfigurationError(key: "env \(variable)", problem: "is empty: give host:port[,host:port…]") }
-            // The variable replaces where the endpoints come from; balancing and identity stay.
+            // The variable replaces where the endpoints come from; the identity and the channel stay.
             var upstream = upstreams[name] ?? .endpoints(endpoints)
             upstream.discovery = .endpoints(endpoints)
             upstreams[name] = upstream

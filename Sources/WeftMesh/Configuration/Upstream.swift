@@ -12,24 +12,21 @@ public struct Upstream: Sendable, Hashable {
 
     /// Where the endpoints come from.
     public var discovery: Discovery
-    /// How calls spread over the endpoints.
-    public var balancing: Balancing
     /// Whose certificate the upstream must present: a SPIFFE ID, or a service name standing for
     /// its ID in the mesh's trust domain (`MeshConfiguration.expectedIdentity(of:)`); nil accepts
     /// any certificate that chains to the mesh CA.
     public var identity: String?
-    /// How long a connection may carry no call before it is closed; nil keeps it open.
-    public var idleTimeout: Duration?
+    /// How calls behave: balancing, retries, outliers, idle close, HTTP/2 settings.
+    public var channel: ChannelConfiguration
 
-    /// An upstream; by default round robin, any mesh identity, connections closed after 5 idle minutes.
-    public init(discovery: Discovery, balancing: Balancing = .roundRobin, identity: String? = nil, idleTimeout: Duration? = .seconds(300)) {
+    /// An upstream; by default any mesh identity and every channel default.
+    public init(discovery: Discovery, identity: String? = nil, channel: ChannelConfiguration = .defaults) {
         self.discovery = discovery
-        self.balancing = balancing
         self.identity = identity
-        self.idleTimeout = idleTimeout
+        self.channel = channel
     }
 
-    /// A fixed list of endpoints, round robin, any mesh identity.
+    /// A fixed list of endpoints, any mesh identity, every channel default.
     public static func endpoints(_ endpoints: [Endpoint]) -> Upstream {
         Upstream(discovery: .endpoints(endpoints))
     }

@@ -142,10 +142,19 @@ public final class GRPCConnection: ClientTransport {
 
     /// The unary call as a future on this connection's event loop, for callers living on event
     /// loops; called on that loop, it starts without changing threads. The call ends by its
-    /// answer, its deadline (`options.timeout`) or the connection closing.
-    public func unaryFuture(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
+    /// answer, its deadline (`options.timeout`), the connection closing, or `cancellation`.
+    public func unaryFuture(
+        _ method: MethodDescriptor, request: [UInt8], options: CallOptions, cancellation: UnaryCancellation? = nil
+    ) -> EventLoopFuture<RawUnaryResponse> {
+        let handle = UnaryCallHandle(eventLoop: channel.eventLoop)
+        if let cancellation {
+            let (streams, eventLoop) = (self.streams, channel.eventLoop)
+            guard cancellation.register({ eventLoop.execute { streams.value.cancelUnary(handle) } }) else {
+                return eventLoop.makeFailedFuture(Status(.cancelled, "the call was cancelled"))
+            }
+        }
         do {
-            return try unary(method, request: request, options: options, handle: UnaryCallHandle(eventLoop: channel.eventLoop))
+            return try unary(method, request: request, options: options, handle: handle)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }

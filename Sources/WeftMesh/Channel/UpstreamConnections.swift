@@ -1,0 +1,375 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+import WeftMessages
+import WeftRPC
+import WeftRPCHTTP2
+import WeftTLS
+
+/// The HTTP/2 connections to the endpoints of one upstream, for `MeshChannel` and the
+/// gateway's upstreams: an `UpstreamConnectionTable` driven with real connections. A call
+/// made from an event loop (the gateway's) goes over that loop's own connection to its
+/// endpoint, so it is served and forwarded on one thread; a call from anywhere else goes over
+/// one connection per endpoint shared by all such calls.
+///
+/// A connection opens on first use and after it breaks, with backoff between failed attempts;
+/// calls spread by `ChannelConfiguration.balancing`, and an endpoint that keeps failing is
+/// ejected for a while. A call that provably never reached a server (its connection could not
+/// be opened, was closed, or refused new streams after GOAWAY) moves to the next endpoint;
+/// unary calls of idempotent methods are also retried as `RetryPolicy` says, within the retry
+/// budget and the call's deadline. A connection without calls for the idle timeout closes.
+public final class UpstreamConnections: Sendable {
+    /// The upstream's name, for errors (nil: the endpoints are named instead).
+    public let name: String?
+    private let tls: TLSContext?
+    private let configuration: ChannelConfiguration
+    private let metrics: ChannelMetrics?
+    private let state: Mutex<State>
+
+    /// Where a call's connection lives: its event loop's own, or the shared one (nil).
+    typealias Slot = ObjectIdentifier?
+    private typealias Table = UpstreamConnectionTable<GRPCConnection, Slot>
+
+    private struct State {
+        var table: Table
+        var budget: RetryBudget
+        var retries = 0
+        /// Looks a DNS upstream's name up again.
+        var refresher: EndpointRefresher?
+        var idleSweeper: Task<Void, Never>?
+        /// The attempts in progress, for the calls that wait on them.
+        var openings: [Table.Attempt: EventLoopFuture<GRPCConnection>] = [:]
+    }
+
+    /// Connections to `endpoints` (TLS when `tls` is given); nothing connects until a call.
+    /// Connections, retries and ejections are reported to `metrics` when given.
+    public init(name: String? = nil, endpoints: [Endpoint], tls: TLSContext?, configuration: ChannelConfiguration = .defaults, metrics: ChannelMetrics? = nil) {
+        self.name = name
+        self.tls = tls
+        self.configuration = configuration
+        self.metrics = metrics
+        let endpointSet = EndpointSet(endpoints, balancing: configuration.balancing, outliers: configuration.outliers, backoff: configuration.backoff)
+        state = Mutex(State(
+            table: Table(endpointSet),
+            budget: RetryBudget(ratio: configuration.retries.budgetRatio, minimum: configuration.retries.budgetMinimum)))
+        guard let idleTimeout = configuration.idleTimeout else { return }
+        let sweeper = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: idleTimeout / 2)
+                guard let self else { return }
+                self.closeConnections(idleSince: .now - idleTimeout)
+            }
+        }
+        state.withLock { $0.idleSweeper = sweeper }
+    }
+
+    deinit {
+        state.withLock { state in
+            state.idleSweeper?.cancel()
+            state.refresher?.stop()
+        }
+    }
+
+    /// Re-resolves the endpoints with `refresher` from now on (it calls `update`); it is
+    /// stopped with the connections.
+    public func refresh(with refresher: EndpointRefresher) {
+        state.withLock { $0.refresher = refresher }
+    }
+
+    /// The endpoints calls may go to now.
+    public var endpoints: [Endpoint] { state.withLock { $0.table.endpoints.endpoints } }
+
+    /// Policy retries made so far (calls that never left are not counted).
+    public var retriesMade: Int { state.withLock { $0.retries } }
+
+    /// Per endpoint: calls in flight, and whether it is ejected now.
+    public var endpointStates: [(inFlight: Int, ejected: Bool)] {
+        let now = ContinuousClock.now
+        return state.withLock { $0.table.endpoints.loads(at: now) }
+    }
+
+    /// Whether a connection is open now (to any endpoint, from any slot).
+    public var hasOpenConnection: Bool {
+        state.withLock { state in state.table.openConnections.contains { $0.isActive } }
+    }
+
+    /// A unary call, over `eventLoop`'s connections (nil: the shared ones); the future
+    /// completes on the connection's loop. The timeout runs from now: a retry, or an attempt
+    /// on another endpoint, gets what is left of it. `cancellation` ends it, retries included.
+    public func unary(
+        on eventLoop: (any EventLoop)?, _ method: MethodDescriptor, request: [UInt8], options: CallOptions, cancellation: UnaryCancellation? = nil
+    ) -> EventLoopFuture<RawUnaryResponse> {
+        state.withLock { $0.budget.callStarted() }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        let loop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+        return unary(attemptNumber: 1, on: loop, shared: eventLoop == nil, method, request, options, deadline, cancellation)
+    }
+
+    private func unary(
+        attemptNumber: Int, on eventLoop: any EventLoop, shared: Bool, _ method: MethodDescriptor, _ request: [UInt8], _ options: CallOptions,
+        _ deadline: ContinuousClock.Instant?, _ cancellation: UnaryCancellation?
+    ) -> EventLoopFuture<RawUnaryResponse> {
+        let sent = attempt(on: eventLoop, shared: shared, holdsEndpoint: false) { connection, _ in
+            connection.unaryFuture(method, request: request, options: options.remaining(until: deadline), cancellation: cancellation)
+        }
+        guard method.idempotency != .unknown else { return sent }
+        let policy = configuration.retries
+        return sent.flatMapError { error in
+            guard let status = error as? Status, policy.retryableCodes.contains(status.code), attemptNumber < policy.maximumAttempts else {
+                return eventLoop.makeFailedFuture(error)
+            }
+            let wait = policy.backoff.delay(afterFailures: attemptNumber)
+            if let deadline, ContinuousClock.now + wait >= deadline { return eventLoop.makeFailedFuture(error) }
+            guard self.state.withLock({ state in
+                guard state.budget.takeRetry() else { return false }
+                state.retries += 1
+                return true
+            }) else { return eventLoop.makeFailedFuture(error) }
+            self.metrics?.policyRetries.increment()
+            return eventLoop.scheduleTask(in: TimeAmount(wait)) {}.futureResult.flatMap {
+                self.unary(attemptNumber: attemptNumber + 1, on: eventLoop, shared: shared, method, request, options, deadline, cancellation)
+            }
+        }
+    }
+
+    /// A streaming call over `eventLoop`'s connections (nil: the shared ones). It holds its
+    /// endpoint, counted in flight, until it ends.
+    public func startCall(on eventLoop: (any EventLoop)?, _ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
+        let loop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        return try await attempt(on: loop, shared: eventLoop == nil, holdsEndpoint: true) { connection, release in
+            loop.makeFutureWithTask { () -> any ClientCall in
+                EndpointHoldingCall(try await connection.startCall(method, options: options.remaining(until: deadline)), onEnd: release)
+            }
+        }.get()
+    }
+
+    /// Whether the upstream can be reached, for readiness: true when a connection is open;
+    /// otherwise `eventLoop` opens one to the endpoint the balancing rule picks, waiting at
+    /// most `connectWait`. False when no endpoint may be tried now (all backing off, or none
+    /// known yet).
+    public func probe(on eventLoop: any EventLoop, connectWait: TimeAmount = .seconds(1)) -> EventLoopFuture<Bool> {
+        if hasOpenConnection { return eventLoop.makeSucceededFuture(true) }
+        let answer = eventLoop.makePromise(of: Bool.self)
+        let timer = eventLoop.scheduleTask(in: connectWait) { answer.succeed(false) }
+        // A probe is no call: the endpoint's load goes back at once. A dead connection found
+        // counts as refused, so the next try opens another.
+        attempt(on: eventLoop, shared: false, holdsEndpoint: true, triesLeft: 2) { connection, release -> EventLoopFuture<Bool> in
+            guard connection.isActive else {
+                return eventLoop.makeFailedFuture(Status(.unavailable, "the connection closed", origin: .transportBeforeSending))
+            }
+            release(.neutral)
+            return eventLoop.makeSucceededFuture(true)
+        }.whenComplete { outcome in
+            timer.cancel()
+            answer.succeed((try? outcome.get()) ?? false)
+        }
+        return answer.futureResult
+    }
+
+    /// Replaces the endpoint list (a resolver found a new one): endpoints that stay keep their
+    /// connections, load and health; new ones connect on first use; connections to removed
+    /// ones close once the calls they carry have ended.
+    public func update(endpoints newEndpoints: [Endpoint]) {
+        let leaving = state.withLock { $0.table.replace(with: newEndpoints) }
+        metrics?.connections.decrement(by: Double(leaving.count))
+        for connection in leaving { drain(connection) }
+    }
+
+    /// Stops re-resolving and sweeping, and closes every connection for good; later calls fail
+    /// with UNAVAILABLE.
+    public func close() async {
+        let (all, draining, refresher, sweeper) = state.withLock { state in
+            let draining = state.table.drainingCount
+            defer {
+                state.refresher = nil
+                state.idleSweeper = nil
+            }
+            return (state.table.close(), draining, state.refresher, state.idleSweeper)
+        }
+        refresher?.stop()
+        sweeper?.cancel()
+        metrics?.connections.decrement(by: Double(all.count - draining))
+        for connection in all { try? await connection.close() }
+    }
+
+    /// Closes the connections that carried no new call since `cutoff` (and whose endpoint has no
+    /// call in flight) once their calls have ended.
+    private func closeConnections(idleSince cutoff: ContinuousClock.Instant) {
+        let idle = state.withLock { $0.table.takeIdle(since: cutoff) }
+        metrics?.connections.decrement(by: Double(idle.count))
+        for connection in idle { drain(connection) }
+    }
+
+    /// Closes `connection`, out of use, once its calls have ended.
+    private func drain(_ connection: GRPCConnection) {
+        Task {
+            await connection.closeWhenIdle()
+            self.state.withLock { $0.table.drained(connection) }
+        }
+    }
+
+    /// Runs `body` over the next usable endpoint's connection from `eventLoop`'s slot (the
+    /// shared one when `shared`), moving on while the connection cannot be opened or the call
+    /// was never sent; at most one try per endpoint, plus one (a DNS upstream's call before its
+    /// first lookup waits for it). The endpoint's call ends when `body`'s future does, unless
+    /// `holdsEndpoint`: then through the release `body` is given (a stream outlives its start).
+    func attempt<Result: Sendable>(
+        on eventLoop: any EventLoop, shared: Bool, holdsEndpoint: Bool, triesLeft: Int? = nil, lastFailure: (any Error)? = nil,
+        _ body: @escaping @Sendable (GRPCConnection, @escaping @Sendable (CallOutcome) -> Void) -> EventLoopFuture<Result>
+    ) -> EventLoopFuture<Result> {
+        let slot: Slot = shared ? nil : ObjectIdentifier(eventLoop)
+        let tries = triesLeft ?? (endpointCount + 1)
+        let started = ContinuousClock.now
+        guard tries > 0, let (endpoint, way) = route(from: slot, on: eventLoop, at: started) else {
+            let refresher = state.withLock { $0.refresher }
+            if let refresher, lastFailure == nil, endpointCount == 0 {
+                // A call before the first lookup has finished waits for one.
+                return eventLoop.makeFutureWithTask { await refresher.lookUpNow() }.flatMap {
+                    guard self.endpointCount > 0 else { return eventLoop.makeFailedFuture(self.noEndpointTookTheCall(nil)) }
+                    return self.attempt(on: eventLoop, shared: shared, holdsEndpoint: holdsEndpoint, body)
+                }
+            }
+            if let refresher { Task { await refresher.lookUpNow() } }
+            return eventLoop.makeFailedFuture(noEndpointTookTheCall(lastFailure))
+        }
+        let moveOn = { @Sendable (error: any Error) -> EventLoopFuture<Result> in
+            if tries > 1 { self.metrics?.neverSentRetries.increment() }
+            return self.attempt(on: eventLoop, shared: shared, holdsEndpoint: holdsEndpoint, triesLeft: tries - 1, lastFailure: error, body)
+        }
+        let call: @Sendable (GRPCConnection) -> EventLoopFuture<Result> = { connection in
+            body(connection) { outcome in self.finished(endpoint, outcome) }
+                .map { result in
+                    if !holdsEndpoint { self.finished(endpoint, .succeeded(latency: .now - started)) }
+                    return result
+                }
+                .flatMapError { error in
+                    guard GRPCConnection.wasNeverSent(error) else {
+                        self.finished(endpoint, .failed(error))
+                        return eventLoop.makeFailedFuture(error)
+                    }
+                    self.finished(endpoint, .neutral)
+                    self.refused(connection, to: endpoint, from: slot)
+                    return moveOn(error)
+                }
+        }
+        switch way {
+        case .open(let connection):
+            return call(connection)
+        case .opening(let opening, let isNew):
+            let promise = eventLoop.makePromise(of: Result.self)
+            opening.whenComplete { outcome in
+                switch outcome {
+                case .success(let connection) where self.state.withLock({ $0.table.isOpen(connection, to: endpoint, from: slot) }):
+                    promise.completeWith(call(connection))
+                case .success:
+                    // The endpoint left the list (or the connections closed) while connecting.
+                    self.finished(endpoint, .neutral)
+                    promise.completeWith(moveOn(Status(.unavailable, "\(endpoint) left the endpoint list", origin: .transportBeforeSending)))
+                case .failure(let error):
+                    // A failed attempt counts against the endpoint once, for the call that started it.
+                    self.finished(endpoint, isNew ? .endpointFailed : .neutral)
+                    promise.completeWith(moveOn(Status(.unavailable, "\(endpoint) is unreachable: \(error)", origin: .transportBeforeSending)))
+                }
+            }
+            return promise.futureResult
+        }
+    }
+
+    /// How a call gets its connection.
+    private enum Way {
+        case open(GRPCConnection)
+        /// An attempt in progress; `isNew` for the call that started it.
+        case opening(EventLoopFuture<GRPCConnection>, isNew: Bool)
+    }
+
+    /// The endpoint for the next call from `slot` and its connection there, opening one (on
+    /// `eventLoop`) when there is none; the attempt's outcome is filed in the table before any
+    /// caller sees it.
+    private func route(from slot: Slot, on eventLoop: any EventLoop, at now: ContinuousClock.Instant) -> (Endpoint, Way)? {
+        let (tls, configuration) = (self.tls, self.configuration)
+        let routed: (Endpoint, Way, Table.Attempt?)? = state.withLock { state in
+            guard let (endpoint, route) = state.table.route(from: slot, at: now) else { return nil }
+            switch route {
+            case .use(let connection):
+                return (endpoint, .open(connection), nil)
+            case .wait(let attempt):
+                guard let opening = state.openings[attempt] else { preconditionFailure("an attempt in the table has its future") }
+                return (endpoint, .opening(opening, isNew: false), nil)
+            case .connect(let attempt):
+                // Started under the lock, so no other call can find the attempt without its future.
+                let opening = GRPCConnection.connect(
+                    host: endpoint.host, port: endpoint.port, tls: tls, on: eventLoop, configuration: configuration.http2,
+                    maximumReceiveMessageSize: configuration.maximumReceiveMessageSize)
+                state.openings[attempt] = opening
+                return (endpoint, .opening(opening, isNew: true), attempt)
+            }
+        }
+        guard let (endpoint, way, attempt) = routed else { return nil }
+        if let attempt, case .opening(let opening, _) = way { file(opening, to: endpoint, from: slot, attempt: attempt) }
+        return (endpoint, way)
+    }
+
+    /// Files an attempt's outcome in the table (registered before any caller's callback, so
+    /// callers find it there).
+    private func file(_ opening: EventLoopFuture<GRPCConnection>, to endpoint: Endpoint, from slot: Slot, attempt: Table.Attempt) {
+        opening.whenComplete { outcome in
+            switch outcome {
+            case .success(let connection):
+                let kept = self.state.withLock { state in
+                    state.openings[attempt] = nil
+                    return state.table.connected(connection, to: endpoint, from: slot, attempt: attempt)
+                }
+                if kept {
+                    self.metrics?.connections.increment()
+                } else {
+                    Task { try? await connection.close() }
+                }
+            case .failure:
+                let recorded = self.state.withLock { state in
+                    state.openings[attempt] = nil
+                    return state.table.connectFailed(to: endpoint, from: slot, attempt: attempt, at: .now)
+                }
+                if recorded { self.metrics?.connectFailures.increment() }
+            }
+        }
+    }
+
+    private var endpointCount: Int { state.withLock { $0.table.endpoints.count } }
+
+    /// Ends a call's hold on its endpoint (found by address: the list may have changed since
+    /// the call began).
+    private func finished(_ endpoint: Endpoint, _ outcome: CallOutcome) {
+        let ejected = state.withLock { $0.table.finished(endpoint, outcome, at: .now) }
+        if ejected { metrics?.ejections.increment() }
+    }
+
+    /// A connection refused a call before sending it (draining after GOAWAY, or gone): the next
+    /// call there reconnects, and the calls it still carries finish before it closes.
+    private func refused(_ connection: GRPCConnection, to endpoint: Endpoint, from slot: Slot) {
+        guard state.withLock({ $0.table.refused(connection, to: endpoint, from: slot) }) else { return }
+        metrics?.connections.decrement()
+        drain(connection)
+    }
+
+    private func noEndpointTookTheCall(_ lastFailure: (any Error)?) -> Status {
+        state.withLock { state in
+            if state.table.isClosed { return Status(.unavailable, "the connections to \(name.map { "upstream \($0)" } ?? "the upstream") are closed", origin: .transportBeforeSending) }
+            if state.table.endpoints.count == 0 {
+                return Status(.unavailable, "upstream \(name ?? "") has no endpoints yet (its DNS name has not resolved)", origin: .transportBeforeSending)
+            }
+            return state.table.endpoints.noEndpointTookTheCall(upstream: name, lastFailure: lastFailure)
+        }
+    }
+}
+
+extension CallOptions {
+    /// These options with what is left until `deadline` as the timeout (none without one), so a
+    /// call moved to another endpoint, or retried, does not start its whole timeout again.
+    fileprivate func remaining(until deadline: ContinuousClock.Instant?) -> CallOptions {
+        guard let deadline else { return self }
+        var options = self
+        options.timeout = deadline - .now
+        return options
+    }
+}
