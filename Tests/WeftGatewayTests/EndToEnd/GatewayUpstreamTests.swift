@@ -99,6 +99,26 @@ import WeftTestSupport
         try await draining.value
     }
 
+    /// The upstream's `idleSeconds`: a connection without calls closes, and the next call opens
+    /// another (the mesh channel's idle close, which the gateway shares).
+    @Test func anIdleUpstreamConnectionClosesAndTheNextCallReopensIt() async throws {
+        // Long enough that a loaded machine reads the metrics before the connection idles out.
+        let harness = try await GatewayHarness.start { $0.upstreams[Self.service]?.channel.idleTimeout = .seconds(2) }
+        defer { Task { try? await harness.stop() } }
+        let connections = "weft_rpc_client_connections{upstream=\"\(Self.service)\"} "
+        func open() async throws -> String? {
+            let metrics = try await curl("GET", "\(harness.base)/metrics").body
+            return metrics.split(separator: "\n").first { $0.hasPrefix(connections) }.map { String($0.dropFirst(connections.count)) }
+        }
+        #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1").status == 200)
+        #expect(try await open().map { Double($0) } == 1)
+        let closed = try await waitUntil { try await open().map { Double($0) } == 0 }
+        #expect(closed, "the idle connection stayed open")
+        #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b2").status == 200)
+        #expect(try await open().map { Double($0) } == 1)
+        #expect(getBookCalls(harness.upstream) == 2)
+    }
+
     @Test func anEndpointThatIsDownIsSkippedAndCounted() async throws {
         let down = try await closedPort()
         let harness = try await GatewayHarness.start { configuration in
