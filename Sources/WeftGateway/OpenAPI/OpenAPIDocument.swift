@@ -23,7 +23,7 @@ public enum OpenAPIDocument {
 
     /// The document for every method with an HTTP rule in `services` of `files`. With `jwt`, the
     /// routes of the methods it does not list as public need a bearer JWT.
-    public static func make(title: String, version: String, files: [ProtoFile], jwt: JWTPolicy? = nil) throws -> JSONValue {
+    package static func make(title: String, version: String, files: [ProtoFile], jwt: JWTPolicy? = nil) throws -> JSONValue {
         var schemas = SchemaCollector(files: files)
         var paths: [(path: OpenAPIPath, operations: [(String, JSONValue)])] = []
         for file in files {

@@ -2,7 +2,7 @@
 /// rather than queued, so a slow upstream cannot tie up the whole gateway.
 public struct Bulkhead: Sendable, Hashable {
     public let limit: Int
-    public private(set) var inFlight = 0
+    package private(set) var inFlight = 0
 
     public init(limit: Int) {
         precondition(limit > 0, "a bulkhead needs room for one call")
@@ -10,13 +10,13 @@ public struct Bulkhead: Sendable, Hashable {
     }
 
     /// Takes a slot if one is free; a taken slot must be released when the call ends.
-    public mutating func tryEnter() -> Bool {
+    package mutating func tryEnter() -> Bool {
         guard inFlight < limit else { return false }
         inFlight += 1
         return true
     }
 
-    public mutating func leave() {
+    package mutating func leave() {
         precondition(inFlight > 0, "leaving a bulkhead nobody entered")
         inFlight -= 1
     }

@@ -55,7 +55,7 @@ public struct CircuitBreaker: Sendable {
     }
 
     public let policy: Policy
-    public private(set) var state: State = .closed
+    package private(set) var state: State = .closed
     private var window: SlidingWindow
     private var failuresInARow = 0
 
@@ -65,7 +65,7 @@ public struct CircuitBreaker: Sendable {
     }
 
     /// Whether a call may go to the upstream now. An allowed call must later be `record`ed.
-    public mutating func allow(at now: ContinuousClock.Instant) -> Decision {
+    package mutating func allow(at now: ContinuousClock.Instant) -> Decision {
         switch state {
         case .closed:
             return .allow
@@ -83,7 +83,7 @@ public struct CircuitBreaker: Sendable {
     }
 
     /// Records how an allowed call ended.
-    public mutating func record(_ outcome: Outcome, at now: ContinuousClock.Instant) {
+    package mutating func record(_ outcome: Outcome, at now: ContinuousClock.Instant) {
         switch state {
         case .halfOpen(let inFlight):
             switch outcome {

@@ -2,23 +2,23 @@
 /// stays bounded with millions of distinct callers: a bucket that has refilled completely holds
 /// nothing worth keeping, so it is dropped, and at most `maximumKeys` buckets are ever held
 /// (a caller evicted early just starts with a full bucket).
-public struct RateLimiter: Sendable {
-    public let policy: TokenBucket.Policy
-    public let maximumKeys: Int
+package struct RateLimiter: Sendable {
+    package let policy: TokenBucket.Policy
+    package let maximumKeys: Int
     private var buckets: [String: TokenBucket] = [:]
     private var lastSweep: ContinuousClock.Instant?
 
     /// A limiter applying `policy` to each key.
-    public init(policy: TokenBucket.Policy, maximumKeys: Int = 100_000) {
+    package init(policy: TokenBucket.Policy, maximumKeys: Int = 100_000) {
         self.policy = policy
         self.maximumKeys = maximumKeys
     }
 
     /// The number of callers currently tracked.
-    public var trackedKeys: Int { buckets.count }
+    package var trackedKeys: Int { buckets.count }
 
     /// Takes a token from `key`'s bucket.
-    public mutating func take(for key: String, at now: ContinuousClock.Instant) -> TokenBucket.Decision {
+    package mutating func take(for key: String, at now: ContinuousClock.Instant) -> TokenBucket.Decision {
         sweepIfDue(at: now)
         var bucket = buckets[key] ?? TokenBucket(policy: policy, now: now)
         let decision = bucket.take(at: now)

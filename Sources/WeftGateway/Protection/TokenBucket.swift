@@ -41,7 +41,7 @@ public struct TokenBucket: Sendable, Hashable {
     }
 
     /// Takes a token if there is one.
-    public mutating func take(at now: ContinuousClock.Instant) -> Decision {
+    package mutating func take(at now: ContinuousClock.Instant) -> Decision {
         refill(to: now)
         let allowed = tokens >= 1
         if allowed { tokens -= 1 }
@@ -55,7 +55,7 @@ public struct TokenBucket: Sendable, Hashable {
     }
 
     /// Whether the bucket would be full at `now`: an idle bucket a store may forget.
-    public func isFull(at now: ContinuousClock.Instant) -> Bool {
+    package func isFull(at now: ContinuousClock.Instant) -> Bool {
         var copy = self
         copy.refill(to: now)
         return copy.tokens >= Double(policy.burst)

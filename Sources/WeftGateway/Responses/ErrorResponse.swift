@@ -3,9 +3,9 @@ import WeftRPC
 
 /// How a failed call looks to an HTTP client: the standard gRPC → HTTP status table and the
 /// JSON body `{"code": …, "message": …, "details": […]}`.
-public enum ErrorResponse {
+package enum ErrorResponse {
     /// The HTTP status for a gRPC status code (CANCELLED is nginx's 499, "client closed request").
-    public static func httpStatus(for code: Status.Code) -> Int {
+    package static func httpStatus(for code: Status.Code) -> Int {
         switch code {
         case .ok: 200
         case .cancelled: 499
@@ -26,7 +26,7 @@ public enum ErrorResponse {
     /// not send, or a server error of the gateway's own): `status`'s code, so the HTTP status
     /// stays, and a general message with the request id under which the access log keeps the
     /// complete status.
-    public static func concealed(_ status: Status, requestID: String) -> Status {
+    package static func concealed(_ status: Status, requestID: String) -> Status {
         let what = switch status.code {
         case .unavailable: "the service is unavailable"
         case .deadlineExceeded: "the service did not answer in time"
@@ -42,7 +42,7 @@ public enum ErrorResponse {
     /// The JSON body for `status`: `google.rpc.Status` in proto3 JSON, each detail its
     /// message's JSON with `"@type"` (the standard details, and any type registered with
     /// `AnyTypeRegistry`; a detail of another type shows its `"@type"` alone).
-    public static func body(for status: Status) -> [UInt8] {
+    package static func body(for status: Status) -> [UInt8] {
         JSONValue.object([
             ("code", .number(String(status.code.rawValue))),
             ("message", .string(status.message)),

@@ -1,8 +1,8 @@
 /// The headers a rate-limited route answers with (IETF draft-ietf-httpapi-ratelimit-headers):
 /// `RateLimit-Policy` describes the quota, `RateLimit` what is left, and a refused request also
 /// gets `Retry-After` (whole seconds, rounded up).
-public enum RateLimitHeaders {
-    public static func fields(
+package enum RateLimitHeaders {
+    package static func fields(
         policyName: String, policy: TokenBucket.Policy, decision: TokenBucket.Decision
     ) -> [(name: String, value: String)] {
         var fields: [(name: String, value: String)] = [

@@ -25,7 +25,7 @@ public enum StreamingFormat: Sendable, Hashable {
     }
 
     /// One response message (its proto3 JSON) as a chunk of the stream.
-    public func messageChunk(_ json: [UInt8]) -> [UInt8] {
+    package func messageChunk(_ json: [UInt8]) -> [UInt8] {
         switch self {
         case .ndjson: Array(#"{"result":"#.utf8) + json + Array("}\n".utf8)
         case .serverSentEvents: Array("event: message\ndata: ".utf8) + json + Array("\n\n".utf8)
@@ -33,7 +33,7 @@ public enum StreamingFormat: Sendable, Hashable {
     }
 
     /// The final chunk: the call's status.
-    public func statusChunk(_ status: Status) -> [UInt8] {
+    package func statusChunk(_ status: Status) -> [UInt8] {
         let body = ErrorResponse.body(for: status)
         switch self {
         case .ndjson: return Array(#"{"status":"#.utf8) + body + Array("}\n".utf8)

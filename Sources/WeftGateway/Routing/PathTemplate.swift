@@ -3,7 +3,7 @@ import WeftSchema
 
 /// A `google.api.http` path template (`PathTemplateSyntax` has the grammar), parsed once into a
 /// small program that the matcher runs.
-public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
+package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// One step of the compiled program.
     typealias Segment = PathTemplateSyntax.Segment
     /// A variable: which request field it fills and which segments it spans.
@@ -13,13 +13,13 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     let variables: [Variable]
     let verb: String?
     /// The template as written.
-    public let description: String
+    package let description: String
 
     /// The field paths the template binds, e.g. `["name"]` or `["shelf", "book.id"]`.
-    public var fieldPaths: [String] { variables.map { $0.fieldPath.joined(separator: ".") } }
+    package var fieldPaths: [String] { variables.map { $0.fieldPath.joined(separator: ".") } }
 
     /// Parses `template`; a malformed one throws a `PathTemplateError` naming the position.
-    public init(_ template: String) throws(PathTemplateError) {
+    package init(_ template: String) throws(PathTemplateError) {
         let syntax = try PathTemplateSyntax(template)
         (segments, variables, verb) = (syntax.segments, syntax.variables, syntax.verb)
         description = template
@@ -27,7 +27,7 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
 
     /// The same routes whatever the variables are called: two templates with equal shapes (and
     /// the same HTTP method) conflict.
-    public var shape: String {
+    package var shape: String {
         let body = segments.map { segment in
             switch segment {
             case .literal(let text): text
@@ -43,7 +43,7 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// encoded `/` inside one of its segments stays `%2F`. When the path matches only with `%2F`
     /// read as `/` inside such a value (`/v1/products%2Fx` for `{name=products/*}`, the way
     /// OpenAPI clients send it), those escapes are separators: `name` is `products/x`.
-    public func match(_ path: String) -> [String: String]? {
+    package func match(_ path: String) -> [String: String]? {
         RequestPath(path).flatMap(match)
     }
 
@@ -185,4 +185,4 @@ struct RequestPath {
 
 /// A malformed path template (the schema compiler reports the same errors with the rule's
 /// position).
-public typealias PathTemplateError = WeftSchema.PathTemplateError
+package typealias PathTemplateError = WeftSchema.PathTemplateError

@@ -1,14 +1,14 @@
 /// The gateway's routes, compiled once at start: an HTTP method and a path template per route.
 /// Two routes with the same method and the same template shape are a configuration error; where
 /// templates overlap, the more specific one (literals before `*`, `*` before `**`) wins.
-public struct RouteTable<Target: Sendable>: Sendable {
+package struct RouteTable<Target: Sendable>: Sendable {
     /// One route.
-    public struct Route: Sendable {
-        public let method: String
-        public let template: PathTemplate
-        public let target: Target
+    package struct Route: Sendable {
+        package let method: String
+        package let template: PathTemplate
+        package let target: Target
 
-        public init(method: String, template: PathTemplate, target: Target) {
+        package init(method: String, template: PathTemplate, target: Target) {
             self.method = method.uppercased()
             self.template = template
             self.target = target
@@ -16,7 +16,7 @@ public struct RouteTable<Target: Sendable>: Sendable {
     }
 
     /// What a request resolves to.
-    public enum Match: Sendable {
+    package enum Match: Sendable {
         case found(Target, bindings: [String: String])
         /// The path exists under other methods (HTTP 405 with `Allow`).
         case methodNotAllowed(allowed: [String])
@@ -26,7 +26,7 @@ public struct RouteTable<Target: Sendable>: Sendable {
     private let routes: [Route]
 
     /// Compiles `routes`; conflicting ones throw naming both.
-    public init(_ routes: [Route]) throws(RouteConflict) {
+    package init(_ routes: [Route]) throws(RouteConflict) {
         var seen: [String: Route] = [:]
         for route in routes {
             let key = route.method + " " + route.template.shape
@@ -41,7 +41,7 @@ public struct RouteTable<Target: Sendable>: Sendable {
     /// The route for `method` and `path` (without the query string). HEAD takes the GET route
     /// unless a route is bound to HEAD itself (RFC 9110 §9.3.2), and `Allow` lists HEAD wherever
     /// it lists GET.
-    public func match(method: String, path: String) -> Match {
+    package func match(method: String, path: String) -> Match {
         guard let requestPath = RequestPath(path) else { return .notFound }
         let method = method.uppercased()
         if let found = route(method, requestPath) { return found }
@@ -79,12 +79,12 @@ public struct RouteTable<Target: Sendable>: Sendable {
 }
 
 /// Two routes that would serve the same requests.
-public struct RouteConflict: Error, Sendable, CustomStringConvertible {
-    public let method: String
-    public let first: String
-    public let second: String
+package struct RouteConflict: Error, Sendable, CustomStringConvertible {
+    package let method: String
+    package let first: String
+    package let second: String
 
-    public var description: String {
+    package var description: String {
         "routes conflict: \(method) \(first) and \(method) \(second) match the same paths; change one template"
     }
 }

@@ -9,7 +9,8 @@ import WeftSchema
 /// schemas' `google.api.http` rules, rate limits, the circuit breaker and bulkhead per upstream,
 /// JSON ↔ binary transcoding, and the calls to the upstream services over HTTP/2.
 public final class Gateway: Sendable {
-    let configuration: GatewayConfiguration
+    /// What the gateway was built from.
+    public let configuration: GatewayConfiguration
     let schema: DynamicSchema
     let routes: RouteTable<RouteTarget>
     private let upstreams: [String: UpstreamPool]
@@ -96,19 +97,19 @@ public final class Gateway: Sendable {
 
     /// From now on `/readyz` answers 503, so load balancers stop sending new requests (it also
     /// does while no upstream can be reached).
-    public func startDraining() {
+    package func startDraining() {
         draining.store(true, ordering: .relaxed)
     }
 
     /// Closes the upstream connections.
-    public func close() async {
+    package func close() async {
         for upstream in upstreams.values { await upstream.close() }
     }
 
     /// Starts answering `request`, which arrived on `eventLoop`. Everything up to the upstream
     /// call (routing, authentication, limits, transcoding) happens here, synchronously; a unary
     /// call then completes on the same loop, while a streamed answer needs the front's writer.
-    public func begin(_ request: GatewayRequest, on eventLoop: any EventLoop) -> GatewayDispatch {
+    package func begin(_ request: GatewayRequest, on eventLoop: any EventLoop) -> GatewayDispatch {
         begin(request, on: eventLoop, mayRefreshKeys: true)
     }
 
@@ -547,7 +548,7 @@ public final class Gateway: Sendable {
 }
 
 /// What a front does with a request.
-public enum GatewayDispatch: Sendable {
+package enum GatewayDispatch: Sendable {
     /// The whole answer, completing on the request's event loop.
     case complete(EventLoopFuture<GatewayResponse>)
     /// A streamed answer: run the closure (in a Task) with the front's writer.
@@ -555,10 +556,10 @@ public enum GatewayDispatch: Sendable {
 }
 
 /// A complete HTTP answer.
-public struct GatewayResponse: Sendable {
-    public var status: Int
-    public var headers: HTTPFields
-    public var body: [UInt8]
+package struct GatewayResponse: Sendable {
+    package var status: Int
+    package var headers: HTTPFields
+    package var body: [UInt8]
 }
 
 /// Whether a stream's head went out; set inside the streaming call, read after it.

@@ -1,24 +1,24 @@
 import WeftRPC
 
 /// HTTP header fields in order; names lowercase.
-public typealias HTTPFields = [(name: String, value: String)]
+package typealias HTTPFields = [(name: String, value: String)]
 
 /// An HTTP request as a front received it, whatever the protocol: the body complete (its size
 /// already checked against the limit).
-public struct GatewayRequest: Sendable {
-    public var method: String
+package struct GatewayRequest: Sendable {
+    package var method: String
     /// The path without the query string, still percent-encoded.
-    public var path: String
+    package var path: String
     /// Query parameters in order, percent-decoded (`+` is a space).
-    public var query: [(String, String)]
+    package var query: [(String, String)]
     /// Header fields; names lowercase.
-    public var headers: HTTPFields
-    public var body: [UInt8]
+    package var headers: HTTPFields
+    package var body: [UInt8]
     /// The client's IP address, the rate-limit key of last resort.
-    public var clientAddress: String
+    package var clientAddress: String
 
     /// A request for `target` (path and query, as on the request line).
-    public init(method: String, target: String, headers: HTTPFields, body: [UInt8], clientAddress: String) {
+    package init(method: String, target: String, headers: HTTPFields, body: [UInt8], clientAddress: String) {
         self.method = method
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.path = parts.first.map(String.init) ?? "/"
@@ -29,7 +29,7 @@ public struct GatewayRequest: Sendable {
     }
 
     /// The first value of header `name` (lowercase).
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name == name }?.value
     }
 
@@ -48,7 +48,7 @@ public struct GatewayRequest: Sendable {
 /// calls either `respond` once, or `startStream`, any number of `writeChunk`s and `endStream`.
 /// A writer for a HEAD request sends heads only: `respond` keeps the body's `content-length`
 /// but not the body, and the gateway ends a stream right after `startStream`.
-public protocol GatewayResponseWriter: Sendable {
+package protocol GatewayResponseWriter: Sendable {
     /// A complete response.
     func respond(status: Int, headers: HTTPFields, body: [UInt8]) async
     /// The head of a response whose body follows in chunks.

@@ -3,14 +3,14 @@ import WeftSchema
 /// The messages and enums of schemas loaded at run time, indexed for transcoding: the gateway
 /// reads its routes and message shapes from `.proto` files when it starts, so a schema change
 /// needs a restart, not a rebuild.
-public struct DynamicSchema: Sendable {
+package struct DynamicSchema: Sendable {
     let messages: [String: MessageDecl]
     let enums: [String: EnumDecl]
     /// Per message, its fields by JSON name and by proto name.
     let fieldsByKey: [String: [String: FieldDecl]]
 
     /// Indexes every message and enum of `files` (a checked compilation's files).
-    public init(files: [ProtoFile]) {
+    package init(files: [ProtoFile]) {
         var messages: [String: MessageDecl] = [:]
         var enums: [String: EnumDecl] = [:]
         func add(_ message: MessageDecl) {
@@ -43,8 +43,8 @@ public struct DynamicSchema: Sendable {
 }
 
 /// A message that cannot be transcoded (its type is unknown to the loaded schemas).
-public struct TranscodingError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+package struct TranscodingError: Error, Sendable, CustomStringConvertible {
+    package let description: String
 
     init(_ description: String) {
         self.description = description

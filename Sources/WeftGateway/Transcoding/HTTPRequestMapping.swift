@@ -5,25 +5,25 @@ import WeftSchema
 /// says: path variables fill their fields, the body fills the whole request (`body: "*"`) or
 /// one field, and the remaining fields come from the query string (`a.b=1`, repeated keys for
 /// repeated fields, enums by name).
-public struct HTTPRequestMapping: Sendable {
+package struct HTTPRequestMapping: Sendable {
     let schema: DynamicSchema
     let requestType: String
     /// `""` (no body), `"*"` or a top-level field name.
     let bodyField: String
 
     /// A mapping into `requestType` with the rule's `body`.
-    public init(schema: DynamicSchema, requestType: String, body: String) {
+    package init(schema: DynamicSchema, requestType: String, body: String) {
         self.schema = schema
         self.requestType = requestType
         self.bodyField = body
     }
 
     /// Whether the rule reads the request body (`body` is `*` or a field).
-    public var takesBody: Bool { !bodyField.isEmpty }
+    package var takesBody: Bool { !bodyField.isEmpty }
 
     /// The request message, binary-encoded. Bad input throws an error whose description says
     /// what was wrong (the gateway answers it with 400).
-    public func requestBinary(pathBindings: [String: String], query: [(String, String)], body: [UInt8]) throws -> [UInt8] {
+    package func requestBinary(pathBindings: [String: String], query: [(String, String)], body: [UInt8]) throws -> [UInt8] {
         var root: JSONValue = .object([])
         switch bodyField {
         case "":
@@ -42,7 +42,7 @@ public struct HTTPRequestMapping: Sendable {
     /// A client stream's request messages, binary-encoded: one per non-blank line of an NDJSON
     /// body, each with the path variables set (the rule's body must be `*`). A bad line throws
     /// naming its number.
-    public func requestMessages(pathBindings: [String: String], body: [UInt8]) throws -> [[UInt8]] {
+    package func requestMessages(pathBindings: [String: String], body: [UInt8]) throws -> [[UInt8]] {
         guard bodyField == "*" else { throw RequestMappingError("a stream of requests needs the rule's body to be \"*\"") }
         let fromPath = try pathBinary(pathBindings)
         var messages: [[UInt8]] = []
@@ -132,8 +132,8 @@ public struct HTTPRequestMapping: Sendable {
 }
 
 /// An HTTP request that does not fit its rpc's request message (HTTP 400).
-public struct RequestMappingError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+package struct RequestMappingError: Error, Sendable, CustomStringConvertible {
+    package let description: String
 
     init(_ description: String) {
         self.description = description

@@ -5,10 +5,10 @@ import WeftRPC
 /// also newline-delimited JSON (`application/x-ndjson`, `application/ndjson`,
 /// `application/jsonl`). Names are case-insensitive and parameters are allowed, but a charset,
 /// when given, must be UTF-8. Anything else (a form, text, no type at all) is 415.
-public enum RequestContentType {
+package enum RequestContentType {
     /// Whether a body sent as `contentType` (nil: the header is missing) can be read; `stream`
     /// for a client stream's body.
-    public static func accepts(_ contentType: String?, stream: Bool) -> Bool {
+    package static func accepts(_ contentType: String?, stream: Bool) -> Bool {
         guard let contentType else { return false }
         var parts = contentType.split(separator: ";").map { $0.trimmingSpaces.lowercased() }
         guard !parts.isEmpty else { return false }
@@ -24,7 +24,7 @@ public enum RequestContentType {
     }
 
     /// The type a client should send instead.
-    public static func expected(stream: Bool) -> String {
+    package static func expected(stream: Bool) -> String {
         stream ? "application/x-ndjson" : "application/json"
     }
 }

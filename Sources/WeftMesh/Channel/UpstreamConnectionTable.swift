@@ -10,14 +10,14 @@ import WeftRPC
 /// A plain value kept under its owner's lock, with `now` passed in: `UpstreamConnections`
 /// drives it with real connections for the mesh's channels and the gateway alike; tests drive
 /// it with stand-ins.
-public struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: Hashable & Sendable>: Sendable {
+package struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: Hashable & Sendable>: Sendable {
     /// One attempt to open a connection, told apart from later attempts at the same place.
-    public struct Attempt: Hashable, Sendable {
+    package struct Attempt: Hashable, Sendable {
         let number: Int
     }
 
     /// How a call reaches its endpoint.
-    public enum Route: Sendable {
+    package enum Route: Sendable {
         /// Over this open connection.
         case use(Connection)
         /// Over the connection another call is opening: wait for that attempt's outcome.
@@ -43,23 +43,23 @@ public struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: Ha
     }
 
     /// The endpoints, their health and their load.
-    public private(set) var endpoints: EndpointSet
+    package private(set) var endpoints: EndpointSet
     private var entries: [Place: Entry] = [:]
     /// Connections out of use, closing once their calls have ended, by identity.
     private var draining: [ObjectIdentifier: Connection] = [:]
     private var attempts = 0
     /// Whether `close` was called: no call is routed any more.
-    public private(set) var isClosed = false
+    package private(set) var isClosed = false
 
     /// A table over `endpoints`, with no connection yet.
-    public init(_ endpoints: EndpointSet) {
+    package init(_ endpoints: EndpointSet) {
         self.endpoints = endpoints
     }
 
     /// The endpoint for a call from `slot` by the balancing rule (counted in flight until
     /// `finished`), among those with an open connection there or not backing off, and how to
     /// reach it. Nil when none may take a call, or the table is closed.
-    public mutating func route(from slot: Slot, at now: ContinuousClock.Instant) -> (endpoint: Endpoint, route: Route)? {
+    package mutating func route(from slot: Slot, at now: ContinuousClock.Instant) -> (endpoint: Endpoint, route: Route)? {
         guard !isClosed else { return nil }
         let entries = self.entries
         let picked = endpoints.pick(at: now) { endpoint in
@@ -84,7 +84,7 @@ public struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: Ha
 
     /// `attempt` opened `connection`: whether it is kept, open at its place. When not (the
     /// endpoint left the list or the table closed meanwhile) the owner closes it.
-    public mutating func connected(_ connection: Connection, to endpoint: Endpoint, from slot: Slot, attempt: Attempt) -> Bool {
+    package mutating func connected(_ connection: Connection, to endpoint: Endpoint, from slot: Slot, attempt: Attempt) -> Bool {
         let place = Place(endpoint: endpoint, slot: slot)
         guard !isClosed, case .connecting(attempt)? = entries[place]?.phase else { return false }
         entries[place]?.phase = .open(connection)
@@ -94,7 +94,7 @@ public struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: Ha
 
     /// `attempt` failed: whether it was the attempt its place waited for. Then the place is idle
     /// again and the endpoint backs off, once however many calls waited on the attempt.
-    public mutating func connectFailed(to endpoint: Endpoint, from slot: Slot, attempt: Attempt, at now: ContinuousClock.Instant) -> Bool {
+    package mutating func connectFailed(to endpoint: Endpoint, from slot: Slot, attempt: Attempt, at now: ContinuousClock.Instant) -> Bool {
         let place = Place(endpoint: endpoint, slot: slot)
         guard case .connecting(attempt)? = entries[place]?.phase else { return false }
         entries[place] = nil
@@ -104,14 +104,14 @@ public struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: Ha
 
     /// Whether `connection` is the open one at its place: a call that waited for an attempt
     /// uses the connection only then.
-    public func isOpen(_ connection: Connection, to endpoint: Endpoint, from slot: Slot) -> Bool {
+    package func isOpen(_ connection: Connection, to endpoint: Endpoint, from slot: Slot) -> Bool {
         if case .open(let open)? = entries[Place(endpoint: endpoint, slot: slot)]?.phase { open === connection } else { false }
     }
 
     /// `connection` refused a call without sending it (it drains after GOAWAY, or is gone):
     /// whether it was open at its place. It then drains: the next call there opens another,
     /// and the owner closes this one once its calls have ended, then reports `drained`.
-    public mutating func refused(_ connection: Connection, to endpoint: Endpoint, from slot: Slot) -> Bool {
+    package mutating func refused(_ connection: Connection, to endpoint: Endpoint, from slot: Slot) -> Bool {
         let place = Place(endpoint: endpoint, slot: slot)
         guard isOpen(connection, to: endpoint, from: slot) else { return false }
         entries[place] = nil
@@ -120,18 +120,18 @@ public struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: Ha
     }
 
     /// A draining connection has closed.
-    public mutating func drained(_ connection: Connection) {
+    package mutating func drained(_ connection: Connection) {
         draining[ObjectIdentifier(connection)] = nil
     }
 
     /// A call routed to `endpoint` ended; whether its outcome got the endpoint ejected.
-    public mutating func finished(_ endpoint: Endpoint, _ outcome: CallOutcome, at now: ContinuousClock.Instant) -> Bool {
+    package mutating func finished(_ endpoint: Endpoint, _ outcome: CallOutcome, at now: ContinuousClock.Instant) -> Bool {
         endpoints.finished(endpoint, outcome, at: now)
     }
 
     /// The open connections no call was routed to since `cutoff`, of endpoints with no call in
     /// flight (a long stream keeps its connection): they drain, and the owner closes them.
-    public mutating func takeIdle(since cutoff: ContinuousClock.Instant) -> [Connection] {
+    package mutating func takeIdle(since cutoff: ContinuousClock.Instant) -> [Connection] {
         var idle: [Connection] = []
         for (place, entry) in entries {
             guard case .open(let connection) = entry.phase, entry.lastUsed <= cutoff, endpoints.inFlight(place.endpoint) == 0 else { continue }
@@ -145,7 +145,7 @@ public struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: Ha
     /// Replaces the endpoint list (see `EndpointSet.replace`): the open connections of
     /// endpoints that left drain, and attempts to them are forgotten (what they open is not
     /// kept). Returns the connections to close once their calls have ended.
-    public mutating func replace(with listed: [Endpoint]) -> [Connection] {
+    package mutating func replace(with listed: [Endpoint]) -> [Connection] {
         guard !isClosed, let left = endpoints.replace(with: listed) else { return [] }
         var leaving: [Connection] = []
         for (place, entry) in entries where left.contains(place.endpoint) {
@@ -159,7 +159,7 @@ public struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: Ha
 
     /// Closes the table: no call is routed any more, and nothing an attempt opens is kept.
     /// Returns every connection, open or draining, to close now.
-    public mutating func close() -> [Connection] {
+    package mutating func close() -> [Connection] {
         isClosed = true
         var all = Array(draining.values)
         draining = [:]
@@ -171,12 +171,12 @@ public struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: Ha
     }
 
     /// The open connections (not the draining ones).
-    public var openConnections: [Connection] {
+    package var openConnections: [Connection] {
         entries.values.compactMap { entry in
             if case .open(let connection) = entry.phase { connection } else { nil }
         }
     }
 
     /// How many connections are draining.
-    public var drainingCount: Int { draining.count }
+    package var drainingCount: Int { draining.count }
 }

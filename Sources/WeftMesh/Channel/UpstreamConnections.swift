@@ -18,9 +18,9 @@ import WeftTLS
 /// be opened, was closed, or refused new streams after GOAWAY) moves to the next endpoint;
 /// unary calls of idempotent methods are also retried as `RetryPolicy` says, within the retry
 /// budget and the call's deadline. A connection without calls for the idle timeout closes.
-public final class UpstreamConnections: Sendable {
+package final class UpstreamConnections: Sendable {
     /// The upstream's name, for errors (nil: the endpoints are named instead).
-    public let name: String?
+    package let name: String?
     private let tls: TLSContext?
     private let configuration: ChannelConfiguration
     private let metrics: ChannelMetrics?
@@ -43,7 +43,7 @@ public final class UpstreamConnections: Sendable {
 
     /// Connections to `endpoints` (TLS when `tls` is given); nothing connects until a call.
     /// Connections, retries and ejections are reported to `metrics` when given.
-    public init(name: String? = nil, endpoints: [Endpoint], tls: TLSContext?, configuration: ChannelConfiguration = .defaults, metrics: ChannelMetrics? = nil) {
+    package init(name: String? = nil, endpoints: [Endpoint], tls: TLSContext?, configuration: ChannelConfiguration = .defaults, metrics: ChannelMetrics? = nil) {
         self.name = name
         self.tls = tls
         self.configuration = configuration
@@ -72,31 +72,31 @@ public final class UpstreamConnections: Sendable {
 
     /// Re-resolves the endpoints with `refresher` from now on (it calls `update`); it is
     /// stopped with the connections.
-    public func refresh(with refresher: EndpointRefresher) {
+    package func refresh(with refresher: EndpointRefresher) {
         state.withLock { $0.refresher = refresher }
     }
 
     /// The endpoints calls may go to now.
-    public var endpoints: [Endpoint] { state.withLock { $0.table.endpoints.endpoints } }
+    package var endpoints: [Endpoint] { state.withLock { $0.table.endpoints.endpoints } }
 
     /// Policy retries made so far (calls that never left are not counted).
-    public var retriesMade: Int { state.withLock { $0.retries } }
+    package var retriesMade: Int { state.withLock { $0.retries } }
 
     /// Per endpoint: calls in flight, and whether it is ejected now.
-    public var endpointStates: [(inFlight: Int, ejected: Bool)] {
+    package var endpointStates: [(inFlight: Int, ejected: Bool)] {
         let now = ContinuousClock.now
         return state.withLock { $0.table.endpoints.loads(at: now) }
     }
 
     /// Whether a connection is open now (to any endpoint, from any slot).
-    public var hasOpenConnection: Bool {
+    package var hasOpenConnection: Bool {
         state.withLock { state in state.table.openConnections.contains { $0.isActive } }
     }
 
     /// A unary call, over `eventLoop`'s connections (nil: the shared ones); the future
     /// completes on the connection's loop. The timeout runs from now: a retry, or an attempt
     /// on another endpoint, gets what is left of it. `cancellation` ends it, retries included.
-    public func unary(
+    package func unary(
         on eventLoop: (any EventLoop)?, _ method: MethodDescriptor, request: [UInt8], options: CallOptions, cancellation: UnaryCancellation? = nil
     ) -> EventLoopFuture<RawUnaryResponse> {
         state.withLock { $0.budget.callStarted() }
@@ -134,7 +134,7 @@ public final class UpstreamConnections: Sendable {
 
     /// A streaming call over `eventLoop`'s connections (nil: the shared ones). It holds its
     /// endpoint, counted in flight, until it ends.
-    public func startCall(on eventLoop: (any EventLoop)?, _ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
+    package func startCall(on eventLoop: (any EventLoop)?, _ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
         let loop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
         return try await attempt(on: loop, shared: eventLoop == nil, holdsEndpoint: true) { connection, release in
@@ -148,7 +148,7 @@ public final class UpstreamConnections: Sendable {
     /// otherwise `eventLoop` opens one to the endpoint the balancing rule picks, waiting at
     /// most `connectWait`. False when no endpoint may be tried now (all backing off, or none
     /// known yet).
-    public func probe(on eventLoop: any EventLoop, connectWait: TimeAmount = .seconds(1)) -> EventLoopFuture<Bool> {
+    package func probe(on eventLoop: any EventLoop, connectWait: TimeAmount = .seconds(1)) -> EventLoopFuture<Bool> {
         if hasOpenConnection { return eventLoop.makeSucceededFuture(true) }
         let answer = eventLoop.makePromise(of: Bool.self)
         let timer = eventLoop.scheduleTask(in: connectWait) { answer.succeed(false) }
@@ -170,7 +170,7 @@ public final class UpstreamConnections: Sendable {
     /// Replaces the endpoint list (a resolver found a new one): endpoints that stay keep their
     /// connections, load and health; new ones connect on first use; connections to removed
     /// ones close once the calls they carry have ended.
-    public func update(endpoints newEndpoints: [Endpoint]) {
+    package func update(endpoints newEndpoints: [Endpoint]) {
         let leaving = state.withLock { $0.table.replace(with: newEndpoints) }
         metrics?.connections.decrement(by: Double(leaving.count))
         for connection in leaving { drain(connection) }
@@ -178,7 +178,7 @@ public final class UpstreamConnections: Sendable {
 
     /// Stops re-resolving and sweeping, and closes every connection for good; later calls fail
     /// with UNAVAILABLE.
-    public func close() async {
+    package func close() async {
         let (all, draining, refresher, sweeper) = state.withLock { state in
             let draining = state.table.drainingCount
             defer {
