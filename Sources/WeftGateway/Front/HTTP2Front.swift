@@ -156,7 +156,8 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
         block.reserveCapacity(headers.count + 2)
         block.append((":status", String(status)))
         for (name, value) in headers {
-            let lowercased = name.lowercased()
+            // The gateway's own names are lowercase already: only others are copied.
+            let lowercased = name.hasUpperCase ? name.lowercased() : name
             if lowercased != "connection" { block.append((lowercased, value)) }
         }
         return block

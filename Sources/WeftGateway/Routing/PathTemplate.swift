@@ -11,17 +11,20 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
 
     let segments: [Segment]
     let variables: [Variable]
+    /// Each variable's field path joined with `.`, the key of its binding.
+    private let bindingKeys: [String]
     let verb: String?
     /// The template as written.
     package let description: String
 
     /// The field paths the template binds, e.g. `["name"]` or `["shelf", "book.id"]`.
-    package var fieldPaths: [String] { variables.map { $0.fieldPath.joined(separator: ".") } }
+    package var fieldPaths: [String] { bindingKeys }
 
     /// Parses `template`; a malformed one throws a `PathTemplateError` naming the position.
     package init(_ template: String) throws(PathTemplateError) {
         let syntax = try PathTemplateSyntax(template)
         (segments, variables, verb) = (syntax.segments, syntax.variables, syntax.verb)
+        bindingKeys = variables.map { $0.fieldPath.joined(separator: ".") }
         description = template
     }
 
@@ -52,12 +55,12 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     func match(_ path: RequestPath) -> [String: String]? {
         guard let (parts, starts) = resolve(path) else { return nil }
         var bindings: [String: String] = [:]
-        for variable in variables {
+        for (variable, key) in zip(variables, bindingKeys) {
             let captured = parts[starts[variable.range.lowerBound]..<starts[variable.range.upperBound]]
             let value = spansSegments(variable)
                 ? captured.map { PercentCoding.decode(String($0), keepingSlashEncoded: true) }.joined(separator: "/")
                 : PercentCoding.decode(captured.first.map(String.init) ?? "", keepingSlashEncoded: false)
-            bindings[variable.fieldPath.joined(separator: ".")] = value
+            bindings[key] = value
         }
         return bindings
     }
@@ -103,7 +106,11 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// Where each template segment starts among `parts` (one more entry for the end), or nil
     /// when they do not match.
     private func segmentStarts(in parts: [Substring], verb pathVerb: Substring?) -> [Int]? {
-        guard pathVerb.map(String.init) == verb else { return nil }
+        switch (pathVerb, verb) {
+        case (nil, nil): break
+        case (let sent?, let wanted?) where sent == wanted: break
+        default: return nil
+        }
         var starts: [Int] = []
         starts.reserveCapacity(segments.count + 1)
         var index = 0
@@ -152,6 +159,11 @@ struct RequestPath {
             verb = nil
         }
         segments = body.isEmpty ? [] : body.split(separator: "/", omittingEmptySubsequences: false)
+        // Most paths have no escape at all: nothing to split again.
+        guard body.utf8.contains(UInt8(ascii: "%")) else {
+            slashSplit = nil
+            return
+        }
         var parts: [Substring] = []
         var origins: [Int] = []
         for (index, segment) in segments.enumerated() {

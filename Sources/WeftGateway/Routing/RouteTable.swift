@@ -24,6 +24,8 @@ package struct RouteTable<Target: Sendable>: Sendable {
     }
 
     private let routes: [Route]
+    /// The routes bound to each method, most specific first.
+    private let routesByMethod: [String: [Route]]
 
     /// Compiles `routes`; conflicting ones throw naming both.
     package init(_ routes: [Route]) throws(RouteConflict) {
@@ -36,6 +38,7 @@ package struct RouteTable<Target: Sendable>: Sendable {
             seen[key] = route
         }
         self.routes = routes.sorted { Self.isMoreSpecific($0.template, than: $1.template) }
+        routesByMethod = Dictionary(grouping: self.routes, by: \.method)
     }
 
     /// The route for `method` and `path` (without the query string). HEAD takes the GET route
@@ -43,7 +46,8 @@ package struct RouteTable<Target: Sendable>: Sendable {
     /// it lists GET.
     package func match(method: String, path: String) -> Match {
         guard let requestPath = RequestPath(path) else { return .notFound }
-        let method = method.uppercased()
+        // Methods arrive upper case (RFC 9110 §9.1: they are case-sensitive); only others are changed.
+        let method = method.utf8.contains { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) } ? method.uppercased() : method
         if let found = route(method, requestPath) { return found }
         if method == "HEAD", let found = route("GET", requestPath) { return found }
         var allowed: Set<String> = []
@@ -54,7 +58,7 @@ package struct RouteTable<Target: Sendable>: Sendable {
 
     /// The most specific route bound to `method` that matches `path`.
     private func route(_ method: String, _ path: RequestPath) -> Match? {
-        for route in routes where route.method == method {
+        for route in routesByMethod[method] ?? [] {
             if let bindings = route.template.match(path) { return .found(route.target, bindings: bindings) }
         }
         return nil

@@ -145,19 +145,22 @@ public final class Gateway: Sendable {
             }
             return .complete(answered)
         case .unary(let call):
-            let answered = call.upstream.unary(on: eventLoop, call.target.method, request: call.messages[0], options: call.options)
-                .map { [exchange] raw in self.unaryResponse(raw, call, exchange) }
-                .recover { [exchange] error in
-                    var exchange = exchange
-                    let status = Self.status(of: error)
-                    return (exchange.upstreamFailure(status), status)
+            // One completion for the whole answer: each chained future step would allocate.
+            let answered = eventLoop.makePromise(of: GatewayResponse.self)
+            call.upstream.unary(on: eventLoop, call.target.method, request: call.messages[0], options: call.options).whenComplete { [exchange] outcome in
+                var exchange = exchange
+                let (response, status): (GatewayResponse, Status)
+                switch outcome {
+                case .success(let raw): (response, status) = self.unaryResponse(raw, call, exchange)
+                case .failure(let error):
+                    status = Self.status(of: error)
+                    response = exchange.upstreamFailure(status)
                 }
-                .map { [exchange] response, status in
-                    self.protection.finish(upstream: call.target.service, status: status, now: .now)
-                    self.ended(exchange, status: response.status, outcome: status, started: started)
-                    return response
-                }
-            return .complete(answered)
+                self.protection.finish(upstream: call.target.service, status: status, now: .now)
+                self.ended(exchange, status: response.status, outcome: status, started: started)
+                answered.succeed(response)
+            }
+            return .complete(answered.futureResult)
         case .stream(let call):
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.stream(call, exchange, on: eventLoop, writer: writer)

@@ -3,6 +3,14 @@ import WeftRPC
 /// HTTP header fields in order; names lowercase.
 package typealias HTTPFields = [(name: String, value: String)]
 
+extension String {
+    /// Whether an ASCII upper-case letter is in it: header names mostly arrive lowercase (HTTP/2
+    /// requires it), and lowercasing one that is costs an allocation.
+    var hasUpperCase: Bool {
+        utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+    }
+}
+
 /// An HTTP request as a front received it, whatever the protocol: the body complete (its size
 /// already checked against the limit).
 package struct GatewayRequest: Sendable {
@@ -23,7 +31,7 @@ package struct GatewayRequest: Sendable {
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.path = parts.first.map(String.init) ?? "/"
         self.query = parts.count > 1 ? Self.parseQuery(parts[1]) : []
-        self.headers = headers.map { ($0.name.lowercased(), $0.value) }
+        self.headers = headers.contains { $0.name.hasUpperCase } ? headers.map { ($0.name.lowercased(), $0.value) } : headers
         self.body = body
         self.clientAddress = clientAddress
     }

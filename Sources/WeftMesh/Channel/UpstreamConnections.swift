@@ -233,47 +233,71 @@ package final class UpstreamConnections: Sendable {
             if let refresher { Task { await refresher.lookUpNow() } }
             return eventLoop.makeFailedFuture(noEndpointTookTheCall(lastFailure))
         }
-        let moveOn = { @Sendable (error: any Error) -> EventLoopFuture<Result> in
-            if tries > 1 { self.metrics?.neverSentRetries.increment() }
-            return self.attempt(on: eventLoop, shared: shared, holdsEndpoint: holdsEndpoint, triesLeft: tries - 1, lastFailure: error, body)
-        }
-        let call: @Sendable (GRPCConnection) -> EventLoopFuture<Result> = { connection in
-            body(connection) { outcome in self.finished(endpoint, outcome) }
-                .map { result in
-                    if !holdsEndpoint { self.finished(endpoint, .succeeded(latency: .now - started)) }
-                    return result
-                }
-                .flatMapError { error in
-                    guard GRPCConnection.wasNeverSent(error) else {
-                        self.finished(endpoint, .failed(error))
-                        return eventLoop.makeFailedFuture(error)
-                    }
-                    self.finished(endpoint, .neutral)
-                    self.refused(connection, to: endpoint, from: slot)
-                    return moveOn(error)
-                }
-        }
+        let current = Try(
+            eventLoop: eventLoop, shared: shared, holdsEndpoint: holdsEndpoint, tries: tries, endpoint: endpoint, slot: slot, started: started,
+            body: body)
+        let promise = eventLoop.makePromise(of: Result.self)
         switch way {
         case .open(let connection):
-            return call(connection)
+            call(current, over: connection, completing: promise)
         case .opening(let opening, let isNew):
-            let promise = eventLoop.makePromise(of: Result.self)
             opening.whenComplete { outcome in
                 switch outcome {
                 case .success(let connection) where self.state.withLock({ $0.table.isOpen(connection, to: endpoint, from: slot) }):
-                    promise.completeWith(call(connection))
+                    self.call(current, over: connection, completing: promise)
                 case .success:
                     // The endpoint left the list (or the connections closed) while connecting.
                     self.finished(endpoint, .neutral)
-                    promise.completeWith(moveOn(Status(.unavailable, "\(endpoint) left the endpoint list", origin: .transportBeforeSending)))
+                    promise.completeWith(self.moveOn(current, after: Status(.unavailable, "\(endpoint) left the endpoint list", origin: .transportBeforeSending)))
                 case .failure(let error):
                     // A failed attempt counts against the endpoint once, for the call that started it.
                     self.finished(endpoint, isNew ? .endpointFailed : .neutral)
-                    promise.completeWith(moveOn(Status(.unavailable, "\(endpoint) is unreachable: \(error)", origin: .transportBeforeSending)))
+                    promise.completeWith(self.moveOn(current, after: Status(.unavailable, "\(endpoint) is unreachable: \(error)", origin: .transportBeforeSending)))
                 }
             }
-            return promise.futureResult
         }
+        return promise.futureResult
+    }
+
+    /// One try of a call, on one endpoint: what finishing it and moving on need.
+    private struct Try<Result: Sendable>: Sendable {
+        let eventLoop: any EventLoop
+        let shared: Bool
+        let holdsEndpoint: Bool
+        /// Tries left, this one included.
+        let tries: Int
+        let endpoint: Endpoint
+        let slot: Slot
+        let started: ContinuousClock.Instant
+        let body: @Sendable (GRPCConnection, @escaping @Sendable (CallOutcome) -> Void) -> EventLoopFuture<Result>
+    }
+
+    /// Runs `current`'s call over `connection` and completes `promise` with its result; a call
+    /// the connection never sent moves on to the next endpoint.
+    private func call<Result: Sendable>(_ current: Try<Result>, over connection: GRPCConnection, completing promise: EventLoopPromise<Result>) {
+        let endpoint = current.endpoint
+        current.body(connection) { outcome in self.finished(endpoint, outcome) }.whenComplete { outcome in
+            switch outcome {
+            case .success(let result):
+                if !current.holdsEndpoint { self.finished(endpoint, .succeeded(latency: .now - current.started)) }
+                promise.succeed(result)
+            case .failure(let error) where GRPCConnection.wasNeverSent(error):
+                self.finished(endpoint, .neutral)
+                self.refused(connection, to: endpoint, from: current.slot)
+                promise.completeWith(self.moveOn(current, after: error))
+            case .failure(let error):
+                self.finished(endpoint, .failed(error))
+                promise.fail(error)
+            }
+        }
+    }
+
+    /// The next try after `current` failed without reaching a server.
+    private func moveOn<Result: Sendable>(_ current: Try<Result>, after error: any Error) -> EventLoopFuture<Result> {
+        if current.tries > 1 { metrics?.neverSentRetries.increment() }
+        return attempt(
+            on: current.eventLoop, shared: current.shared, holdsEndpoint: current.holdsEndpoint, triesLeft: current.tries - 1, lastFailure: error,
+            current.body)
     }
 
     /// How a call gets its connection.
