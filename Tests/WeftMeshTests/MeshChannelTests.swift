@@ -49,6 +49,30 @@ import WeftTestSupport
         try await server.shutdown()
     }
 
+    /// Many first calls at once, from tasks on any thread: they share the one connection being
+    /// opened, and none is refused while the outcome of opening it is being recorded.
+    @Test func aBurstOfFirstCallsSharesOneNewConnection() async throws {
+        let echo = CountingEcho()
+        let server = try await MeshServer.start(port: 0, tls: nil, services: [echo])
+        let registry = PrometheusRegistry()
+        let channel = MeshChannel(
+            endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], tls: nil, metrics: ChannelMetrics(upstream: "burst", factory: registry))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<64 {
+                group.addTask {
+                    let answer = try await self.call(channel, "\(index)")
+                    #expect(answer == "\(index)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(echo.count == 64)
+        let opened = registry.render().split(separator: "\n").first { $0.hasPrefix(#"weft_rpc_client_connections{upstream="burst"} "#) }
+        #expect(opened.flatMap { Double($0.split(separator: " ").last ?? "") } == 1, "\(registry.render())")
+        await channel.close()
+        try await server.shutdown()
+    }
+
     @Test func noEndpointAtAllIsUnavailable() async throws {
         let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: 1)], tls: nil)
         let error = await #expect(throws: Status.self) { try await call(channel, "x") }

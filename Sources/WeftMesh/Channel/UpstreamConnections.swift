@@ -120,6 +120,7 @@ package final class UpstreamConnections: Sendable {
             }
             let wait = policy.backoff.delay(afterFailures: attemptNumber)
             if let deadline, ContinuousClock.now + wait >= deadline { return eventLoop.makeFailedFuture(error) }
+            if cancellation?.isCancelled == true { return eventLoop.makeFailedFuture(error) }
             guard self.state.withLock({ state in
                 guard state.budget.takeRetry() else { return false }
                 state.retries += 1
@@ -127,7 +128,9 @@ package final class UpstreamConnections: Sendable {
             }) else { return eventLoop.makeFailedFuture(error) }
             self.metrics?.policyRetries.increment()
             return eventLoop.scheduleTask(in: TimeAmount(wait)) {}.futureResult.flatMap {
-                self.unary(attemptNumber: attemptNumber + 1, on: eventLoop, shared: shared, method, request, options, deadline, cancellation)
+                // Cancelled during the wait: no further try.
+                guard cancellation?.isCancelled != true else { return eventLoop.makeFailedFuture(Status(.cancelled, "the call was cancelled")) }
+                return self.unary(attemptNumber: attemptNumber + 1, on: eventLoop, shared: shared, method, request, options, deadline, cancellation)
             }
         }
     }
@@ -312,32 +315,43 @@ package final class UpstreamConnections: Sendable {
     /// caller sees it.
     private func route(from slot: Slot, on eventLoop: any EventLoop, at now: ContinuousClock.Instant) -> (Endpoint, Way)? {
         let (tls, configuration) = (self.tls, self.configuration)
-        let routed: (Endpoint, Way, Table.Attempt?)? = state.withLock { state in
+        let routed: (Endpoint, Way, Starting?)? = state.withLock { state in
             guard let (endpoint, route) = state.table.route(from: slot, at: now) else { return nil }
             switch route {
             case .use(let connection):
                 return (endpoint, .open(connection), nil)
             case .wait(let attempt):
-                guard let opening = state.openings[attempt] else { preconditionFailure("an attempt in the table has its future") }
-                return (endpoint, .opening(opening, isNew: false), nil)
+                guard let filed = state.openings[attempt] else { preconditionFailure("an attempt in the table has its future") }
+                return (endpoint, .opening(filed, isNew: false), nil)
             case .connect(let attempt):
-                // Started under the lock, so no other call can find the attempt without its future.
-                let opening = GRPCConnection.connect(
+                // Every caller, this one included, waits for the outcome filed in the table (a
+                // promise stored under the lock), never for the connect itself: a caller's
+                // callback on the connect could run before the table knows the outcome.
+                let connecting = GRPCConnection.connect(
                     host: endpoint.host, port: endpoint.port, tls: tls, on: eventLoop, configuration: configuration.http2,
                     maximumReceiveMessageSize: configuration.maximumReceiveMessageSize)
-                state.openings[attempt] = opening
-                return (endpoint, .opening(opening, isNew: true), attempt)
+                let filed = eventLoop.makePromise(of: GRPCConnection.self)
+                state.openings[attempt] = filed.futureResult
+                return (endpoint, .opening(filed.futureResult, isNew: true), Starting(attempt: attempt, connecting: connecting, filed: filed))
             }
         }
-        guard let (endpoint, way, attempt) = routed else { return nil }
-        if let attempt, case .opening(let opening, _) = way { file(opening, to: endpoint, from: slot, attempt: attempt) }
+        guard let (endpoint, way, starting) = routed else { return nil }
+        // Outside the lock: a connect that failed at once runs its callback right here.
+        if let starting { file(starting, to: endpoint, from: slot) }
         return (endpoint, way)
     }
 
-    /// Files an attempt's outcome in the table (registered before any caller's callback, so
-    /// callers find it there).
-    private func file(_ opening: EventLoopFuture<GRPCConnection>, to endpoint: Endpoint, from slot: Slot, attempt: Table.Attempt) {
-        opening.whenComplete { outcome in
+    /// An attempt this call started: the connect, and the promise its filed outcome completes.
+    private struct Starting {
+        let attempt: Table.Attempt
+        let connecting: EventLoopFuture<GRPCConnection>
+        let filed: EventLoopPromise<GRPCConnection>
+    }
+
+    /// Files an attempt's outcome in the table, then hands it to the calls waiting for it.
+    private func file(_ starting: Starting, to endpoint: Endpoint, from slot: Slot) {
+        let attempt = starting.attempt
+        starting.connecting.whenComplete { outcome in
             switch outcome {
             case .success(let connection):
                 let kept = self.state.withLock { state in
@@ -356,6 +370,7 @@ package final class UpstreamConnections: Sendable {
                 }
                 if recorded { self.metrics?.connectFailures.increment() }
             }
+            starting.filed.completeWith(outcome)
         }
     }
 

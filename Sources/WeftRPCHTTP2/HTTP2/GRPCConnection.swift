@@ -147,14 +147,17 @@ public final class GRPCConnection: ClientTransport {
         _ method: MethodDescriptor, request: [UInt8], options: CallOptions, cancellation: UnaryCancellation? = nil
     ) -> EventLoopFuture<RawUnaryResponse> {
         let handle = UnaryCallHandle(eventLoop: channel.eventLoop)
-        if let cancellation {
-            let (streams, eventLoop) = (self.streams, channel.eventLoop)
-            guard cancellation.register({ eventLoop.execute { streams.value.cancelUnary(handle) } }) else {
-                return eventLoop.makeFailedFuture(Status(.cancelled, "the call was cancelled"))
-            }
-        }
+        let (streams, eventLoop) = (self.streams, channel.eventLoop)
+        if cancellation?.isCancelled == true { return eventLoop.makeFailedFuture(Status(.cancelled, "the call was cancelled")) }
         do {
-            return try unary(method, request: request, options: options, handle: handle)
+            let answer = try unary(method, request: request, options: options, handle: handle)
+            // Registered after the stream's opening is queued, so a cancel queued by it runs
+            // after the opening; one that came in between is queued here.
+            if let cancellation {
+                let cancelTry: @Sendable () -> Void = { eventLoop.execute { streams.value.cancelUnary(handle) } }
+                if !cancellation.register(cancelTry) { cancelTry() }
+            }
+            return answer
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }

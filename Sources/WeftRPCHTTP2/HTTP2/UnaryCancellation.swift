@@ -9,6 +9,9 @@ public final class UnaryCancellation: Sendable {
 
     public init() {}
 
+    /// Whether `cancel` was called.
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
     /// Cancels the call in flight and every later one.
     public func cancel() {
         let current = state.withLock { state in
