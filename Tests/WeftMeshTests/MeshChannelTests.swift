@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import Testing
 import WeftMesh
@@ -73,6 +74,19 @@ import WeftTestSupport
         try await server.shutdown()
     }
 
+    /// A peer that accepts TCP and never speaks HTTP/2 holds a connection attempt until the
+    /// SETTINGS timeout (10 s); a call waiting on it ends at its own deadline instead.
+    @Test func aCallWaitingForASilentPeerEndsAtItsDeadline() async throws {
+        let silent = try SilentListener()
+        let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: silent.port)], tls: nil)
+        let error = await #expect(throws: Status.self) {
+            let _: ClientResponse<HealthCheckRequest> = try await ClientCalls.unary(
+                channel, Self.say, HealthCheckRequest(service: "x"), options: CallOptions(timeout: .milliseconds(300)))
+        }
+        #expect(error?.code == .deadlineExceeded, "\(String(describing: error))")
+        await channel.close()
+    }
+
     @Test func noEndpointAtAllIsUnavailable() async throws {
         let channel = MeshChannel(endpoints: [Endpoint(host: "127.0.0.1", port: 1)], tls: nil)
         let error = await #expect(throws: Status.self) { try await call(channel, "x") }
@@ -103,4 +117,29 @@ final class CountingEcho: RegisteredService {
             return request
         }]
     }
+}
+
+/// A loopback port whose connections the kernel accepts (its backlog completes the handshake)
+/// and nothing ever answers.
+final class SilentListener {
+    let port: Int
+    private let socket: Int32
+
+    init() throws {
+        let listener = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(listener, $0, length) } }
+        guard bound == 0, listen(listener, 16) == 0 else {
+            close(listener)
+            throw Status(.internal, "cannot listen: errno \(errno)")
+        }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        socket = listener
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(socket) }
 }

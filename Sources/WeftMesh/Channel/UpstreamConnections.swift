@@ -109,7 +109,7 @@ package final class UpstreamConnections: Sendable {
         attemptNumber: Int, on eventLoop: any EventLoop, shared: Bool, _ method: MethodDescriptor, _ request: [UInt8], _ options: CallOptions,
         _ deadline: ContinuousClock.Instant?, _ cancellation: UnaryCancellation?
     ) -> EventLoopFuture<RawUnaryResponse> {
-        let sent = attempt(on: eventLoop, shared: shared, holdsEndpoint: false) { connection, _ in
+        let sent = attempt(on: eventLoop, shared: shared, holdsEndpoint: false, deadline: deadline) { connection, _ in
             connection.unaryFuture(method, request: request, options: options.remaining(until: deadline), cancellation: cancellation)
         }
         guard method.idempotency != .unknown else { return sent }
@@ -140,7 +140,7 @@ package final class UpstreamConnections: Sendable {
     package func startCall(on eventLoop: (any EventLoop)?, _ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {
         let loop = eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        return try await attempt(on: loop, shared: eventLoop == nil, holdsEndpoint: true) { connection, release in
+        return try await attempt(on: loop, shared: eventLoop == nil, holdsEndpoint: true, deadline: deadline) { connection, release in
             loop.makeFutureWithTask { () -> any ClientCall in
                 EndpointHoldingCall(try await connection.startCall(method, options: options.remaining(until: deadline)), onEnd: release)
             }
@@ -218,7 +218,8 @@ package final class UpstreamConnections: Sendable {
     /// first lookup waits for it). The endpoint's call ends when `body`'s future does, unless
     /// `holdsEndpoint`: then through the release `body` is given (a stream outlives its start).
     func attempt<Result: Sendable>(
-        on eventLoop: any EventLoop, shared: Bool, holdsEndpoint: Bool, triesLeft: Int? = nil, lastFailure: (any Error)? = nil,
+        on eventLoop: any EventLoop, shared: Bool, holdsEndpoint: Bool, deadline: ContinuousClock.Instant? = nil, triesLeft: Int? = nil,
+        lastFailure: (any Error)? = nil,
         _ body: @escaping @Sendable (GRPCConnection, @escaping @Sendable (CallOutcome) -> Void) -> EventLoopFuture<Result>
     ) -> EventLoopFuture<Result> {
         let slot: Slot = shared ? nil : ObjectIdentifier(eventLoop)
@@ -230,21 +231,33 @@ package final class UpstreamConnections: Sendable {
                 // A call before the first lookup has finished waits for one.
                 return eventLoop.makeFutureWithTask { await refresher.lookUpNow() }.flatMap {
                     guard self.endpointCount > 0 else { return eventLoop.makeFailedFuture(self.noEndpointTookTheCall(nil)) }
-                    return self.attempt(on: eventLoop, shared: shared, holdsEndpoint: holdsEndpoint, body)
+                    return self.attempt(on: eventLoop, shared: shared, holdsEndpoint: holdsEndpoint, deadline: deadline, body)
                 }
             }
             if let refresher { Task { await refresher.lookUpNow() } }
             return eventLoop.makeFailedFuture(noEndpointTookTheCall(lastFailure))
         }
         let current = Try(
-            eventLoop: eventLoop, shared: shared, holdsEndpoint: holdsEndpoint, tries: tries, endpoint: endpoint, slot: slot, started: started,
-            body: body)
+            eventLoop: eventLoop, shared: shared, holdsEndpoint: holdsEndpoint, deadline: deadline, tries: tries, endpoint: endpoint, slot: slot,
+            started: started, body: body)
         let promise = eventLoop.makePromise(of: Result.self)
         switch way {
         case .open(let connection):
             call(current, over: connection, completing: promise)
         case .opening(let opening, let isNew):
+            // The call's deadline bounds its wait for the connection (a peer that accepts TCP
+            // and stays silent would hold it for the whole SETTINGS timeout).
+            let settled = Settled()
+            let expiry = deadline.map { deadline in
+                eventLoop.scheduleTask(in: TimeAmount(deadline - .now)) {
+                    guard settled.claim() else { return }
+                    self.finished(endpoint, .neutral)
+                    promise.fail(Status(.deadlineExceeded, "the deadline passed while connecting to \(endpoint)", origin: .transportBeforeSending))
+                }
+            }
             opening.whenComplete { outcome in
+                expiry?.cancel()
+                guard settled.claim() else { return }
                 switch outcome {
                 case .success(let connection) where self.state.withLock({ $0.table.isOpen(connection, to: endpoint, from: slot) }):
                     self.call(current, over: connection, completing: promise)
@@ -267,6 +280,7 @@ package final class UpstreamConnections: Sendable {
         let eventLoop: any EventLoop
         let shared: Bool
         let holdsEndpoint: Bool
+        let deadline: ContinuousClock.Instant?
         /// Tries left, this one included.
         let tries: Int
         let endpoint: Endpoint
@@ -299,8 +313,8 @@ package final class UpstreamConnections: Sendable {
     private func moveOn<Result: Sendable>(_ current: Try<Result>, after error: any Error) -> EventLoopFuture<Result> {
         if current.tries > 1 { metrics?.neverSentRetries.increment() }
         return attempt(
-            on: current.eventLoop, shared: current.shared, holdsEndpoint: current.holdsEndpoint, triesLeft: current.tries - 1, lastFailure: error,
-            current.body)
+            on: current.eventLoop, shared: current.shared, holdsEndpoint: current.holdsEndpoint, deadline: current.deadline,
+            triesLeft: current.tries - 1, lastFailure: error, current.body)
     }
 
     /// How a call gets its connection.
@@ -410,5 +424,15 @@ extension CallOptions {
         var options = self
         options.timeout = deadline - .now
         return options
+    }
+}
+
+/// Which of two racing events (a connection's outcome, a deadline) acts: the first to claim.
+private final class Settled: Sendable {
+    private let done = Atomic(false)
+
+    /// True for the first caller only.
+    func claim() -> Bool {
+        !done.exchange(true, ordering: .acquiringAndReleasing)
     }
 }
