@@ -30,7 +30,7 @@ $(VENV)/.installed: Tests/requirements.txt
 	touch $@
 
 build: apt-deps
-	swift build $(SWIFT_BUILD_FLAGS)
+	scripts/swift-build.sh $(SWIFT_BUILD_FLAGS)
 
 ## test: every Swift test, then the cross-language and protoc cross-checks, the executables as
 ## processes, and the demo (which must run to its end).
@@ -42,7 +42,7 @@ walls:
 
 # SWIFTNIO_STRICT turns work scheduled on a stopped event loop into a crash, not a log line.
 swift-test:
-	SWIFTNIO_STRICT=true swift test $(SWIFT_BUILD_FLAGS)
+	scripts/swift-build.sh --build-tests $(SWIFT_BUILD_FLAGS) && SWIFTNIO_STRICT=true swift test --skip-build $(SWIFT_BUILD_FLAGS)
 
 schema-corpus-test: build python-deps
 	$(PYTHON) Tests/SchemaCorpus/crosscheck.py $(CODEGEN)
@@ -91,9 +91,10 @@ platform-test: build python-deps
 	pg=$$(mktemp -d) && nats=$$(mktemp -d) && \
 	trap 'scripts/postgres.sh stop "$$pg"; scripts/nats.sh stop "$$nats"; rm -rf "$$pg" "$$nats"' EXIT INT TERM && \
 	url=$$(scripts/postgres.sh start "$$pg") && nats_url=$$(scripts/nats.sh start "$$nats") && \
+	scripts/swift-build.sh --package-path platform --build-tests $(SWIFT_BUILD_FLAGS) && \
 	WEFT_TEST_POSTGRES_URL=$$url WEFT_REQUIRE_POSTGRES=1 WEFT_TEST_NATS_URL=$$nats_url WEFT_REQUIRE_NATS=1 \
-	  swift test --package-path platform $(SWIFT_BUILD_FLAGS) && \
-	swift build --package-path platform --product weft-platform $(SWIFT_BUILD_FLAGS) && \
+	  swift test --package-path platform --skip-build $(SWIFT_BUILD_FLAGS) && \
+	scripts/swift-build.sh --package-path platform --product weft-platform $(SWIFT_BUILD_FLAGS) && \
 	WEFT_TEST_POSTGRES_URL=$$url $(PYTHON) -B platform/Tests/Processes/identity.py .build/debug/weft platform/.build/debug/weft-platform && \
 	WEFT_TEST_POSTGRES_URL=$$url WEFT_TEST_NATS_URL=$$nats_url $(PYTHON) -B platform/Tests/Processes/commerce.py .build/debug/weft platform/.build/debug/weft-platform && \
 	WEFT_TEST_POSTGRES_URL=$$url WEFT_TEST_NATS_URL=$$nats_url $(PYTHON) -B platform/Tests/Processes/consumer_kill.py .build/debug/weft platform/.build/debug/weft-platform && \

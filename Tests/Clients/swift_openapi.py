@@ -14,6 +14,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from servers import Stack  # noqa: E402
 
 PACKAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "SwiftOpenAPI")
+# `swift build`, once more if SwiftPM itself is killed by a signal.
+SWIFT_BUILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "swift-build.sh")
 DOCUMENT = os.path.join(PACKAGE, "Sources", "catalog-openapi-client", "openapi.json")
 BUILD_GUARD = 3600  # seconds: the first build of the generator and its dependencies is long
 
@@ -28,7 +30,7 @@ def main():
         with open(DOCUMENT, "rb") as file:
             if json.loads(file.read()) != json.loads(served):
                 sys.exit(f"FAIL {DOCUMENT} is not the served document: rerun with --update")
-        subprocess.run(["swift", "build", "--package-path", PACKAGE], check=True, timeout=BUILD_GUARD)
+        subprocess.run([SWIFT_BUILD, "--package-path", PACKAGE], check=True, timeout=BUILD_GUARD)
         binary = subprocess.run(["swift", "build", "--package-path", PACKAGE, "--show-bin-path"],
                                 check=True, capture_output=True, text=True).stdout.strip()
         run = subprocess.run([os.path.join(binary, "catalog-openapi-client"), stack.base],

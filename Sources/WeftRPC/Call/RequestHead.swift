@@ -74,7 +74,7 @@ public struct RequestHead: Sendable {
     }
 
     /// `application/grpc`, optionally `+proto` or another subtype, optionally with parameters.
-    static func isGRPCContentType(_ value: String) -> Bool {
+    package static func isGRPCContentType(_ value: String) -> Bool {
         let utf8 = value.utf8
         guard utf8.starts(with: "application/grpc".utf8) else { return false }
         let rest = utf8.dropFirst("application/grpc".utf8.count)

@@ -36,6 +36,11 @@ public final class GRPCServer: Sendable {
         public var responseCompression = CompressionAlgorithm.identity
         /// Request metadata that handlers' outgoing calls carry on (lowercase keys).
         public var propagatedMetadataKeys = CallDispatcher.defaultPropagatedMetadataKeys
+        /// Answers the HTTP/2 requests on the server's port that are not gRPC (whose
+        /// `content-type` is not `application/grpc…`), e.g. REST routes of the same services:
+        /// made once per connection, at its first such request, with the connection and the
+        /// client's address. Nil answers them as malformed gRPC calls.
+        public var otherRequests: (@Sendable (_ connection: HTTP2Connection, _ clientAddress: String) -> any HTTP2StreamDelegate)?
 
         public init() {}
     }
@@ -92,7 +97,10 @@ public final class GRPCServer: Sendable {
                                 connection: connection, dispatcher: dispatcher,
                                 maximumMessageSize: configuration.maximumReceiveMessageSize,
                                 handlersOnEventLoop: configuration.runsHandlersOnEventLoops ? loopsStopping : nil,
-                                peerIdentity: { tlsHandler?.peer?.description })
+                                peerIdentity: { tlsHandler?.peer?.description },
+                                otherRequests: configuration.otherRequests.map { make in
+                                    { make(connection, channel.remoteAddress?.ipAddress ?? "") }
+                                })
                         }
                         try pipeline.addHandler(http2, position: position)
                         connections.attach(http2: NIOLoopBound(http2, eventLoop: channel.eventLoop), to: channel)

@@ -14,6 +14,11 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     /// Where handler tasks run: this connection's event loop, or (nil) the global executor.
     private let handlerExecutor: EventLoopTaskExecutor?
     private var calls: [Int32: ServerCall] = [:]
+    /// Makes the delegate for requests that are not gRPC (`GRPCServer.Configuration.otherRequests`).
+    private let makeOtherRequests: (() -> any HTTP2StreamDelegate)?
+    /// That delegate, once a request needed it, and the streams it answers.
+    private var otherRequests: (any HTTP2StreamDelegate)?
+    private var otherStreams: Set<Int32> = []
 
     /// One call's receiving side.
     struct ServerCall {
@@ -34,9 +39,11 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
 
     init(
         connection: HTTP2Connection, dispatcher: CallDispatcher, maximumMessageSize: Int,
-        handlersOnEventLoop: EventLoopTaskExecutor.Shutdown?, peerIdentity: @escaping () -> String?
+        handlersOnEventLoop: EventLoopTaskExecutor.Shutdown?, peerIdentity: @escaping () -> String?,
+        otherRequests: (() -> any HTTP2StreamDelegate)? = nil
     ) {
         self.peerIdentity = peerIdentity
+        self.makeOtherRequests = otherRequests
         self.handlerExecutor = handlersOnEventLoop.map { EventLoopTaskExecutor(connection.eventLoop, shutdown: $0) }
         self.connection = NIOLoopBound(connection, eventLoop: connection.eventLoop)
         self.eventLoop = connection.eventLoop
@@ -45,6 +52,9 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     }
 
     func stream(_ id: Int32, didReceiveHeaders headers: HeaderFields, endStream: Bool, on connection: HTTP2Connection) {
+        if let other = otherDelegate(for: id, headers) {
+            return other.stream(id, didReceiveHeaders: headers, endStream: endStream, on: connection)
+        }
         guard calls[id] == nil else {
             // Trailers from the client end its messages.
             if endStream { calls[id]?.requests.finish() }
@@ -83,6 +93,9 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     }
 
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
+        if otherStreams.contains(id), let otherRequests {
+            return otherRequests.stream(id, didReceiveData: data, endStream: endStream, on: connection)
+        }
         guard var call = calls[id] else {
             connection.consume(data.readableBytes, stream: id)  // a stream already answered
             return
@@ -113,6 +126,8 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     }
 
     func connectionDidClose(error: (any Error)?, on connection: HTTP2Connection) {
+        otherRequests?.connectionDidClose(error: error, on: connection)
+        otherStreams = []
         // Nobody is left to answer: stop every handler still running.
         for call in calls.values {
             call.responder.connectionClosed()
@@ -120,6 +135,20 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
             call.task.cancel()
         }
         calls = [:]
+    }
+
+    /// The delegate answering stream `id`: the other requests' one for a stream it took, or a
+    /// new request that is not gRPC when there is one; nil for gRPC.
+    private func otherDelegate(for id: Int32, _ headers: HeaderFields) -> (any HTTP2StreamDelegate)? {
+        if otherStreams.contains(id) { return otherRequests }
+        guard calls[id] == nil, let makeOtherRequests else { return nil }
+        let contentType = headers.first { $0.name == "content-type" }?.value
+        if let contentType, RequestHead.isGRPCContentType(contentType) { return nil }
+        otherStreams.insert(id)
+        if let otherRequests { return otherRequests }
+        let made = makeOtherRequests()
+        otherRequests = made
+        return made
     }
 
     /// The handler took a message: acknowledge what the window now allows.
@@ -131,6 +160,10 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     }
 
     func streamDidClose(_ id: Int32, errorCode: UInt32, on connection: HTTP2Connection) {
+        if otherStreams.remove(id) != nil {
+            otherRequests?.streamDidClose(id, errorCode: errorCode, on: connection)
+            return
+        }
         guard let call = calls.removeValue(forKey: id) else { return }
         // Bytes never acknowledged still hold the connection's window.
         connection.consume(call.window.unacknowledged, stream: id)
