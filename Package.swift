@@ -150,7 +150,7 @@ let package = Package(
         // `make demo`: the catalog schema's generated types in use.
         .executableTarget(
             name: "weft-demo",
-            dependencies: ["WeftMessages", "WeftMesh", "WeftRPC", "WeftRPCHTTP2", "WeftTLS"],
+            dependencies: ["WeftMessages", "WeftMesh", "WeftGateway", "WeftRPC", "WeftRPCHTTP2", "WeftTLS"],
             path: "Sources/weft-demo",
             plugins: ["WeftCodegenPlugin"]
         ),

@@ -4,7 +4,9 @@
 # GET /v1/products/bench over HTTP/2 (h2load) and HTTP/1.1 (wrk). Plaintext on every hop so
 # the comparison is the gateway alone: h2load cannot present client certificates.
 # For scale, the same gRPC call also goes through nghttpx (nghttp2's C reverse proxy, HTTP/2
-# in and out, no transcoding): what one more process on the path costs at the least.
+# in and out, no transcoding): what one more process on the path costs at the least. Then the
+# embedded REST mode: a second catalog answering its REST routes on its own gRPC port
+# (`weft-demo serve --rest`), the same GET and the gRPC call side by side on that server.
 # Usage: Benchmarks/gateway.sh [calls]   (from the repository root; release build)
 set -euo pipefail
 calls=${1:-20000}
@@ -26,7 +28,12 @@ cat >"$work/gateway.json" <<JSON
 }
 JSON
 gateway=$(start_server "$work/gateway.log" "$bin/weft" gateway --quiet --config "$work/gateway.json")
-curl -sf -X POST "http://127.0.0.1:$gateway/v1/products" -H 'content-type: application/json' -d '{"title":"bench","price":{"currency":"EUR","minorUnits":"100"}}' >/dev/null
+embedded=$(start_server "$work/embedded.log" "$bin/weft-demo" serve --insecure 0 --rest "$(pwd)/schemas")
+create() {  # curl's protocol flag, the REST base URL: the product every GET asks for
+  curl -sf "$1" -X POST "$2/v1/products" -H 'content-type: application/json' -d '{"title":"bench","price":{"currency":"EUR","minorUnits":"100"}}' >/dev/null
+}
+create --http1.1 "http://127.0.0.1:$gateway"
+create --http2-prior-knowledge "http://127.0.0.1:$embedded"  # embedded REST is HTTP/2 only
 # GetProductRequest{name: "products/bench"} in a gRPC frame: flag 0, length 16, field 1.
 printf '\x00\x00\x00\x00\x10\x0a\x0eproducts/bench' >"$work/get.bin"
 
@@ -49,6 +56,8 @@ path=/weft.platform.catalog.v1.CatalogService/GetProduct
 grpc=("${get[@]}" "http://127.0.0.1:$catalog$path")
 relayed=("${get[@]}" "http://127.0.0.1:$proxy$path")
 rest=("http://127.0.0.1:$gateway/v1/products/bench")
+embedded_grpc=("${get[@]}" "http://127.0.0.1:$embedded$path")
+embedded_rest=("http://127.0.0.1:$embedded/v1/products/bench")
 for round in 1 2; do
   echo "-- round $round"
   h2 direct-grpc 1 1 "${grpc[@]}"
@@ -57,6 +66,10 @@ for round in 1 2; do
   h2 direct-grpc 4 32 "${grpc[@]}"
   h2 nghttpx-grpc 4 32 "${relayed[@]}"
   h2 gateway-h2 4 32 "${rest[@]}"
+  h2 embedded-grpc 1 1 "${embedded_grpc[@]}"
+  h2 embedded-rest 1 1 "${embedded_rest[@]}"
+  h2 embedded-grpc 4 32 "${embedded_grpc[@]}"
+  h2 embedded-rest 4 32 "${embedded_rest[@]}"
   echo "gateway-http1.1 via wrk, 1 connection, 10 s: $(wrk -t1 -c1 -d10s --latency "${rest[0]}" | awk '/Requests\/sec/ {r=$2} / 50% / {p50=$2} / 99% / {p99=$2} END {print r " req/s, p50 " p50 ", p99 " p99}')"
   echo "gateway-http1.1 via wrk, 64 connections, 10 s: $(wrk -t1 -c64 -d10s --latency "${rest[0]}" | awk '/Requests\/sec/ {r=$2} / 50% / {p50=$2} / 99% / {p99=$2} END {print r " req/s, p50 " p50 ", p99 " p99}')"
 done

@@ -1,17 +1,29 @@
 import Foundation
+import WeftGateway
 import WeftMesh
 import WeftRPC
+import WeftRPCHTTP2
 import WeftTLS
 
-/// `weft-demo serve <pki-dir> [port]`: serves CatalogService over mutual TLS until SIGTERM or
-/// SIGINT, then drains (health checks see NOT_SERVING first). `make demo` puts the gateway in front of it; the gateway benchmark
-/// passes `--insecure` instead of a PKI directory for plaintext h2c (h2load has no client
-/// certificates).
-func serveCatalog(pki: String, port: Int) async throws {
+/// `weft-demo serve <pki-dir> [port] [--rest <schemas dir>]`: serves CatalogService over mutual
+/// TLS until SIGTERM or SIGINT, then drains (health checks see NOT_SERVING first). `make demo`
+/// puts the gateway in front of it; the gateway benchmark passes `--insecure` instead of a PKI
+/// directory for plaintext h2c (h2load has no client certificates). With `--rest`, the
+/// catalog's REST routes (from `weft/platform/catalog/v1/catalog.proto` under that directory)
+/// are answered on the same port over HTTP/2 (`EmbeddedREST`).
+func serveCatalog(pki: String, port: Int, restSchemas: String?) async throws {
     let tls = pki == "--insecure"
         ? nil
         : try TLSContext(.server(certificateChain: "\(pki)/catalog.pem", privateKey: "\(pki)/catalog.key", trustRoots: "\(pki)/ca.pem"))
-    let server = try await MeshServer.start(port: port, tls: tls, services: [InMemoryCatalog()])
+    let catalog = InMemoryCatalog()
+    var configuration = GRPCServer.Configuration()
+    if let restSchemas {
+        var rest = GatewayConfiguration()
+        rest.schemaIncludePaths = [restSchemas]
+        rest.schemaFiles = ["weft/platform/catalog/v1/catalog.proto"]
+        configuration.otherRequests = EmbeddedREST.requests(answeredBy: try Gateway(configuration: rest, local: InProcessTransport(services: [catalog])))
+    }
+    let server = try await MeshServer.start(port: port, tls: tls, services: [catalog], configuration: configuration)
     FileHandle.standardOutput.write(Data("LISTENING 127.0.0.1:\(server.port)\n".utf8))
     try await serveUntilTerminated { try await server.shutdown(gracePeriod: .seconds(5)) }
 }

@@ -10,8 +10,15 @@ import WeftRPCHTTP2
 import WeftTLS
 
 if CommandLine.arguments.dropFirst().first == "serve" {
-    let arguments = CommandLine.arguments
-    try await serveCatalog(pki: arguments.count > 2 ? arguments[2] : "certs/dev", port: arguments.count > 3 ? Int(arguments[3]) ?? 0 : 0)
+    var arguments = Array(CommandLine.arguments.dropFirst(2))
+    // `--rest <schemas dir>`: the catalog's REST routes on its own port as well (embedded REST).
+    var restSchemas: String?
+    if let flag = arguments.firstIndex(of: "--rest"), flag + 1 < arguments.count {
+        restSchemas = arguments[flag + 1]
+        arguments.removeSubrange(flag...(flag + 1))
+    }
+    try await serveCatalog(
+        pki: arguments.first ?? "certs/dev", port: arguments.count > 1 ? Int(arguments[1]) ?? 0 : 0, restSchemas: restSchemas)
     exit(0)
 }
 

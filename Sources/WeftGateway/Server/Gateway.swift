@@ -13,7 +13,7 @@ public final class Gateway: Sendable {
     public let configuration: GatewayConfiguration
     let schema: DynamicSchema
     let routes: RouteTable<RouteTarget>
-    private let upstreams: [String: UpstreamPool]
+    private let upstreams: [String: any GatewayUpstream]
     let protection: GatewayProtection
     let metrics = GatewayMetrics()
     private let openAPI: [UInt8]
@@ -29,8 +29,10 @@ public final class Gateway: Sendable {
 
     /// Loads the schemas, compiles the routes and prepares the upstream connections (opened on
     /// first use). A bad schema, conflicting routes or a routed service without an upstream
-    /// throw `GatewayStartError`. `accessLog` receives one line per request.
-    public init(configuration: GatewayConfiguration, accessLog: (@Sendable (String) -> Void)? = nil) throws {
+    /// throw `GatewayStartError`. `accessLog` receives one line per request. Routed services
+    /// with no upstream in the configuration are called through `local` when it is given: the
+    /// gateway embedded in their own server (see `EmbeddedREST`).
+    public init(configuration: GatewayConfiguration, accessLog: (@Sendable (String) -> Void)? = nil, local: (any ClientTransport)? = nil) throws {
         let compiled = SchemaCompiler(includePaths: configuration.schemaIncludePaths).compile(configuration.schemaFiles)
         if compiled.hasErrors {
             throw GatewayStartError(compiled.diagnostics.map(\.description).joined(separator: "\n"))
@@ -38,9 +40,13 @@ public final class Gateway: Sendable {
         self.configuration = configuration
         self.schema = DynamicSchema(files: compiled.files)
         self.routes = try GatewayRoutes.table(files: compiled.files, schema: schema)
-        var upstreams: [String: UpstreamPool] = [:]
+        var upstreams: [String: any GatewayUpstream] = [:]
         for file in compiled.files {
             for service in file.services where service.methods.contains(where: { $0.httpRule != nil }) {
+                if configuration.upstreams[service.fullName] == nil, let local {
+                    upstreams[service.fullName] = LocalUpstream(services: local)
+                    continue
+                }
                 guard let upstream = configuration.upstreams[service.fullName] else {
                     throw GatewayStartError(
                         "service \(service.fullName) has REST routes but no upstream; add upstreams.\(service.fullName) to the configuration")
@@ -73,7 +79,7 @@ public final class Gateway: Sendable {
 
     /// Reads `source`'s rpc through its service's upstream and its answer as JSON.
     private static func remoteKeySet(
-        _ source: JWTPolicy.KeySetSource, files: [ProtoFile], schema: DynamicSchema, upstreams: [String: UpstreamPool],
+        _ source: JWTPolicy.KeySetSource, files: [ProtoFile], schema: DynamicSchema, upstreams: [String: any GatewayUpstream],
         log: (@Sendable (String) -> Void)?
     ) throws -> RemoteKeySet {
         let dot = source.method.lastIndex(of: ".") ?? source.method.startIndex
@@ -210,7 +216,7 @@ public final class Gateway: Sendable {
 
     /// An admitted call to an upstream.
     private struct UpstreamCall {
-        let upstream: UpstreamPool
+        let upstream: any GatewayUpstream
         let target: RouteTarget
         /// The request messages: exactly one unless the rpc is client-streaming.
         let messages: [[UInt8]]

@@ -10,7 +10,7 @@ import WeftTLS
 /// retries of idempotent calls within a budget and idle close are the mesh channel's, set by
 /// the upstream's keys in the gateway file. A DNS upstream is resolved at start, again every
 /// refresh period, and on demand (at most once a second) when no endpoint takes a call.
-final class UpstreamPool: Sendable {
+final class UpstreamPool: GatewayUpstream {
     /// The upstream service's name, for errors and metrics.
     let name: String
     private let connections: UpstreamConnections
@@ -43,7 +43,7 @@ final class UpstreamPool: Sendable {
     }
 
     /// A transport whose calls go over `eventLoop`'s connections (for streaming calls).
-    func transport(on eventLoop: any EventLoop) -> some ClientTransport {
+    func transport(on eventLoop: any EventLoop) -> any ClientTransport {
         EventLoopTransport(connections: connections, eventLoop: eventLoop)
     }
 
