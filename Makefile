@@ -115,8 +115,9 @@ demo: deps build
 bench: deps
 	cd Benchmarks && swift build -c release && .build/release/WeftBenchmarks
 
-## bench-gateway: added latency and throughput of `weft gateway` against a direct gRPC call
-## and against nghttpx relaying it (release build; h2load and wrk on loopback).
+## bench-gateway: added latency and throughput of `weft gateway` against a direct gRPC call and
+## against nghttpx relaying it, and embedded REST against gRPC on one server (release build;
+## h2load and wrk on loopback).
 bench-gateway: apt-deps
 	@for p in wrk nghttp2-proxy; do dpkg -s $$p >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq $$p; }; done
 	Benchmarks/gateway.sh
