@@ -29,9 +29,7 @@ final class UpstreamPool: GatewayUpstream {
             connections = UpstreamConnections(name: name, endpoints: endpoints, tls: tls, configuration: upstream.channel, metrics: metrics)
         case .dns(let host, let port, let refresh):
             let connections = UpstreamConnections(name: name, endpoints: [], tls: tls, configuration: upstream.channel, metrics: metrics)
-            connections.refresh(with: EndpointRefresher(DNSResolver(host: host, port: port), every: refresh) { [weak connections] found in
-                connections?.update(endpoints: found)
-            })
+            connections.refresh(from: DNSResolver(host: host, port: port), every: refresh, lookUpAtOnce: true)
             self.connections = connections
         }
     }

@@ -37,10 +37,7 @@ public final class MeshChannel: ClientTransport {
         let endpoints = try await resolver.resolve()
         guard !endpoints.isEmpty else { throw Status.transport(.unavailable, "\(resolver) resolved to no endpoints") }
         let channel = MeshChannel(endpoints: endpoints, tls: tls, configuration: configuration, metrics: metrics)
-        let connections = channel.connections
-        connections.refresh(with: EndpointRefresher(resolver, every: refreshEvery, lookUpAtOnce: false) { [weak connections] found in
-            connections?.update(endpoints: found)
-        })
+        channel.connections.refresh(from: resolver, every: refreshEvery, lookUpAtOnce: false)
         return channel
     }
 

@@ -70,9 +70,13 @@ package final class UpstreamConnections: Sendable {
         }
     }
 
-    /// Re-resolves the endpoints with `refresher` from now on (it calls `update`); it is
-    /// stopped with the connections.
-    package func refresh(with refresher: EndpointRefresher) {
+    /// Looks the endpoints up with `resolver` from now on, every `interval` (the first time at
+    /// once unless the caller just did) and when no endpoint takes a call; stopped with the
+    /// connections.
+    package func refresh(from resolver: any EndpointResolver, every interval: Duration, lookUpAtOnce: Bool) {
+        let refresher = EndpointRefresher(resolver, every: interval, lookUpAtOnce: lookUpAtOnce) { [weak self] found in
+            self?.update(endpoints: found)
+        }
         state.withLock { $0.refresher = refresher }
     }
 

@@ -93,7 +93,7 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     }
 
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
-        if otherStreams.contains(id), let otherRequests {
+        if !otherStreams.isEmpty, otherStreams.contains(id), let otherRequests {
             return otherRequests.stream(id, didReceiveData: data, endStream: endStream, on: connection)
         }
         guard var call = calls[id] else {
@@ -140,8 +140,10 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     /// The delegate answering stream `id`: the other requests' one for a stream it took, or a
     /// new request that is not gRPC when there is one; nil for gRPC.
     private func otherDelegate(for id: Int32, _ headers: HeaderFields) -> (any HTTP2StreamDelegate)? {
+        // A server without other requests (the usual case) pays no lookup per header block.
+        guard let makeOtherRequests else { return nil }
         if otherStreams.contains(id) { return otherRequests }
-        guard calls[id] == nil, let makeOtherRequests else { return nil }
+        guard calls[id] == nil else { return nil }
         let contentType = headers.first { $0.name == "content-type" }?.value
         if let contentType, RequestHead.isGRPCContentType(contentType) { return nil }
         otherStreams.insert(id)
@@ -160,7 +162,7 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     }
 
     func streamDidClose(_ id: Int32, errorCode: UInt32, on connection: HTTP2Connection) {
-        if otherStreams.remove(id) != nil {
+        if !otherStreams.isEmpty, otherStreams.remove(id) != nil {
             otherRequests?.streamDidClose(id, errorCode: errorCode, on: connection)
             return
         }
