@@ -34,31 +34,37 @@ public final class MeshService: Service, Sendable {
     public let admin: AdminServer?
     /// The service's upstreams: a channel to each, made at its first use.
     public let upstreams: MeshUpstreams
+    /// What the REST routes on the service's port close at shutdown, when they are served.
+    private let closeREST: (@Sendable () async -> Void)?
 
     private init(
         configuration: MeshConfiguration, server: MeshServer, metricsFactory: any MetricsFactory, admin: AdminServer?,
-        upstreams: MeshUpstreams
+        upstreams: MeshUpstreams, closeREST: (@Sendable () async -> Void)?
     ) {
         self.configuration = configuration
         self.server = server
         self.metricsFactory = metricsFactory
         self.admin = admin
         self.upstreams = upstreams
+        self.closeREST = closeREST
     }
 
     /// Starts `services` as `configuration` says. Metrics go to `metricsFactory`: by default a
     /// `PrometheusRegistry` of the service's own, which the admin listener's `/metrics` serves
     /// (pass another swift-metrics backend, e.g. `MetricsSystem.factory`, to send them elsewhere;
     /// `/metrics` then shows only what a `PrometheusRegistry` holds). Denied calls are reported
-    /// to `onDenied` (standard output by default).
+    /// to `onDenied` (standard output by default). A configuration with a `rest` object needs
+    /// `rest` (WeftGateway's `.gateway`) to serve those routes; REST callers carry no
+    /// certificate identity, so the authorization policy sees them as callers without one.
     public static func start(
         _ configuration: MeshConfiguration, services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
         metricsFactory: (any MetricsFactory)? = nil,
         onDenied: @escaping @Sendable (_ path: String, _ caller: String?) -> Void = { path, caller in
             print("weft: denied \(caller ?? "a caller without a certificate") calling \(path)")
-        }
+        },
+        rest: (any MeshREST)? = nil
     ) async throws -> MeshService {
-        try await start(configuration, interceptors: interceptors, metricsFactory: metricsFactory, onDenied: onDenied) { _ in services }
+        try await start(configuration, interceptors: interceptors, metricsFactory: metricsFactory, onDenied: onDenied, rest: rest) { _ in services }
     }
 
     /// Starts the services `makeServices` builds with the service's upstreams (handlers that
@@ -69,11 +75,17 @@ public final class MeshService: Service, Sendable {
         onDenied: @escaping @Sendable (_ path: String, _ caller: String?) -> Void = { path, caller in
             print("weft: denied \(caller ?? "a caller without a certificate") calling \(path)")
         },
+        rest: (any MeshREST)? = nil,
         services makeServices: (MeshUpstreams) async throws -> [any RegisteredService]
     ) async throws -> MeshService {
+        if configuration.rest != nil, rest == nil {
+            throw ConfigurationError(
+                key: "rest", problem: "needs a program that serves REST: pass `rest: .gateway` (import WeftGateway) to MeshService")
+        }
         let serverTLS = try configuration.tls.map { files in
             var tls = TLSConfiguration.server(certificateChain: files.certificateChain, privateKey: files.privateKey, trustRoots: files.trustRoots)
             tls.handshakeTimeout = configuration.tlsHandshakeTimeout
+            tls.allowsHTTP1 = configuration.rest != nil  // REST clients may speak HTTP/1.1
             return try TLSContext(tls)
         }
         var policy: [any ServerInterceptor] = []
@@ -106,6 +118,11 @@ public final class MeshService: Service, Sendable {
         let logging = CallLogInterceptor(logger: logger)
         // Services of this process calling each other: in-process, through the same interceptors.
         try upstreams.serveLocally(services, interceptors: [counting, logging] + policy + interceptors, identity: configuration.identity)
+        var closeREST: (@Sendable () async -> Void)?
+        if let section = configuration.rest, let rest {
+            let callers = InProcessTransport(services: services, interceptors: [counting, logging] + policy + interceptors)
+            closeREST = try await rest.serve(section, baseDirectory: configuration.baseDirectory, services: callers, on: &serverConfiguration)
+        }
         let server = try await MeshServer.start(
             host: configuration.host, port: configuration.port, tls: serverTLS, services: services,
             interceptors: [counting, logging] + policy + interceptors, configuration: serverConfiguration, health: configuration.servesHealth,
@@ -116,7 +133,7 @@ public final class MeshService: Service, Sendable {
                 host: address.host, port: address.port, metrics: { (factory as? PrometheusRegistry)?.render() ?? "" },
                 healthy: { server.health?.status(of: "") != .notServing })
         }
-        return MeshService(configuration: configuration, server: server, metricsFactory: factory, admin: admin, upstreams: upstreams)
+        return MeshService(configuration: configuration, server: server, metricsFactory: factory, admin: admin, upstreams: upstreams, closeREST: closeREST)
     }
 
     /// The channel to the upstream `name` (see `MeshUpstreams.channel(to:)`), closed by `shutdown`.
@@ -131,9 +148,9 @@ public final class MeshService: Service, Sendable {
     /// `started` hears of the service once it listens (e.g. to print its port).
     public static func run(
         configurationFile path: String, services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
-        started: (MeshService) -> Void = { _ in }
+        rest: (any MeshREST)? = nil, started: (MeshService) -> Void = { _ in }
     ) async {
-        await run(configurationFile: path, interceptors: interceptors, started: started) { _ in services }
+        await run(configurationFile: path, interceptors: interceptors, rest: rest, started: started) { _ in services }
     }
 
     /// `run(configurationFile:services:interceptors:started:)` for services built with the
@@ -146,8 +163,8 @@ public final class MeshService: Service, Sendable {
     /// }
     /// ```
     public static func run(
-        configurationFile path: String, interceptors: [any ServerInterceptor] = [], started: (MeshService) -> Void = { _ in },
-        services makeServices: (MeshUpstreams) async throws -> [any RegisteredService]
+        configurationFile path: String, interceptors: [any ServerInterceptor] = [], rest: (any MeshREST)? = nil,
+        started: (MeshService) -> Void = { _ in }, services makeServices: (MeshUpstreams) async throws -> [any RegisteredService]
     ) async {
         let configuration: MeshConfiguration
         do {
@@ -155,7 +172,7 @@ public final class MeshService: Service, Sendable {
         } catch {
             exitAfterFailing("cannot start: \(error)")
         }
-        await run(configuration, interceptors: interceptors, started: started) { mesh in
+        await run(configuration, interceptors: interceptors, rest: rest, started: started) { mesh in
             // A mistake in `settings` is found by the factory that reads it: name the file too.
             do {
                 return try await makeServices(mesh)
@@ -169,19 +186,19 @@ public final class MeshService: Service, Sendable {
     /// `run(configurationFile:services:interceptors:started:)` with a configuration already read.
     public static func run(
         _ configuration: MeshConfiguration, services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
-        started: (MeshService) -> Void = { _ in }
+        rest: (any MeshREST)? = nil, started: (MeshService) -> Void = { _ in }
     ) async {
-        await run(configuration, interceptors: interceptors, started: started) { _ in services }
+        await run(configuration, interceptors: interceptors, rest: rest, started: started) { _ in services }
     }
 
     /// `run(configurationFile:interceptors:started:services:)` with a configuration already read.
     public static func run(
-        _ configuration: MeshConfiguration, interceptors: [any ServerInterceptor] = [], started: (MeshService) -> Void = { _ in },
-        services makeServices: (MeshUpstreams) async throws -> [any RegisteredService]
+        _ configuration: MeshConfiguration, interceptors: [any ServerInterceptor] = [], rest: (any MeshREST)? = nil,
+        started: (MeshService) -> Void = { _ in }, services makeServices: (MeshUpstreams) async throws -> [any RegisteredService]
     ) async {
         let service: MeshService
         do {
-            service = try await start(configuration, interceptors: interceptors, services: makeServices)
+            service = try await start(configuration, interceptors: interceptors, rest: rest, services: makeServices)
         } catch {
             exitAfterFailing("\(configuration.service) cannot start: \(error)")
         }
@@ -230,6 +247,7 @@ public final class MeshService: Service, Sendable {
         } catch {
             drainFailure = error
         }
+        await closeREST?()
         await upstreams.close()
         try await admin?.stop()
         if let drainFailure { throw drainFailure }

@@ -10,7 +10,7 @@ import WeftTLS
 /// puts the gateway in front of it; the gateway benchmark passes `--insecure` instead of a PKI
 /// directory for plaintext h2c (h2load has no client certificates). With `--rest`, the
 /// catalog's REST routes (from `weft/platform/catalog/v1/catalog.proto` under that directory)
-/// are answered on the same port over HTTP/2 (`EmbeddedREST`).
+/// are answered on the same port over HTTP/2 and HTTP/1.1 (`EmbeddedREST`).
 func serveCatalog(pki: String, port: Int, restSchemas: String?) async throws {
     let tls = pki == "--insecure"
         ? nil
@@ -21,7 +21,7 @@ func serveCatalog(pki: String, port: Int, restSchemas: String?) async throws {
         var rest = GatewayConfiguration()
         rest.schemaIncludePaths = [restSchemas]
         rest.schemaFiles = ["weft/platform/catalog/v1/catalog.proto"]
-        configuration.otherRequests = EmbeddedREST.requests(answeredBy: try Gateway(configuration: rest, local: InProcessTransport(services: [catalog])))
+        EmbeddedREST.serve(try Gateway(configuration: rest, local: InProcessTransport(services: [catalog])), on: &configuration)
     }
     let server = try await MeshServer.start(port: port, tls: tls, services: [catalog], configuration: configuration)
     FileHandle.standardOutput.write(Data("LISTENING 127.0.0.1:\(server.port)\n".utf8))

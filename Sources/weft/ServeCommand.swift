@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import WeftGateway
 import WeftInterop
 import WeftMesh
 import WeftRPC
 
 /// `weft serve --config FILE [SERVICE...]`: runs services that ship inside Weft as a mesh
-/// service (mutual TLS, policy, health, reflection, metrics, call log), until SIGTERM drains it.
+/// service (mutual TLS, policy, health, reflection, metrics, call log, and the REST routes of a
+/// `rest` object), until SIGTERM drains it.
 /// A program of one's own runs its services the same way from its own `ServiceRegistry`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// says why in one line on standard error and exits with status 1.
     func run() async {
         guard let builder = try? Self.builtIn.builder(for: services) else { return }  // validate() has named the unknown
-        await MeshService.run(configurationFile: config, started: { service in
+        await MeshService.run(configurationFile: config, rest: .gateway, started: { service in
             let configuration = service.configuration
             var listening = "LISTENING \(configuration.host):\(service.server.port)"
             if let admin = service.admin, let address = configuration.admin { listening += " admin \(address.host):\(admin.port)" }

@@ -9,13 +9,33 @@ extension GatewayConfiguration {
     /// Relative file paths are taken relative to `baseDirectory`.
     public init(json bytes: [UInt8], baseDirectory: String = ".") throws {
         let reader = ConfigurationReader(baseDirectory: baseDirectory)
-        let root = try reader.parse(bytes)
+        let top = try reader.object(try reader.parse(bytes), at: "", allowed: Self.frontKeys.union(Self.requestKeys))
         self.init()
-        let top = try reader.object(root, at: "", allowed: [
-            "listen", "tls", "schemas", "upstreams", "limits", "rateLimit", "routes", "circuitBreaker", "cors", "headers", "jwt", "http2",
-        ])
+        try read(top, reader: reader)
+    }
+
+    /// Reads a mesh service's `rest` object: the keys of the gateway's request handling
+    /// (`schemas`, `limits`, `rateLimit`, `routes`, `circuitBreaker`, `cors`, `headers`, `jwt`);
+    /// the service's own listener, TLS and HTTP/2 settings serve it, and its services answer
+    /// in-process. Errors name the key under `rest.`.
+    package init(embedded section: JSONValue, baseDirectory: String) throws {
+        let reader = ConfigurationReader(baseDirectory: baseDirectory)
+        self.init()
+        do {
+            try read(try reader.object(section, at: "", allowed: Self.requestKeys), reader: reader)
+        } catch let error as ConfigurationError where error.position == nil {
+            throw ConfigurationError(key: "rest.\(error.key)", problem: error.problem)
+        }
+    }
+
+    /// The keys of the standalone gateway's own listener and upstreams.
+    private static let frontKeys: Set<String> = ["listen", "tls", "upstreams", "http2"]
+    /// The keys of how requests are handled, standalone or embedded.
+    private static let requestKeys: Set<String> = ["schemas", "limits", "rateLimit", "routes", "circuitBreaker", "cors", "headers", "jwt"]
+
+    private mutating func read(_ top: [String: JSONValue], reader: ConfigurationReader) throws {
         if let value = top["http2"] {
-            // The header list's limit follows limits.maxHeaderBytes (ProtocolSniffer), so it is not set here.
+            // The header list's limit follows limits.maxHeaderBytes (FrontProtocols), so it is not set here.
             frontHTTP2 = try reader.http2(value, at: "http2", onto: frontHTTP2, allowed: ConfigurationReader.http2Keys.subtracting(["maxHeaderListBytes"]))
         }
         if let listen = top["listen"] { (host, port) = try reader.address(listen, at: "listen") }

@@ -1,21 +1,47 @@
-import WeftHTTP2
+import WeftMesh
+import WeftMessages
+import WeftRPC
+import WeftRPCHTTP2
 
 /// A service's REST routes on its own gRPC port, with no gateway process in between: the
-/// gateway's request handling (routing, transcoding, errors, limits, OpenAPI) answers the HTTP/2
-/// requests that are not gRPC, and calls the services in-process.
+/// gateway's request handling (routing, transcoding, errors, limits, OpenAPI) answers the
+/// requests that are not gRPC, over HTTP/2 and HTTP/1.1, and calls the services in-process.
+///
+/// A mesh service turns it on with a `rest` object in its configuration and
+/// `MeshService.run(configurationFile: "catalog.json", rest: .gateway) { … }`. A plain
+/// `GRPCServer` takes it through its configuration:
 ///
 /// ```swift
 /// let gateway = try Gateway(configuration: rest, local: InProcessTransport(services: services))
 /// var configuration = GRPCServer.Configuration()
-/// configuration.otherRequests = EmbeddedREST.requests(answeredBy: gateway)
+/// EmbeddedREST.serve(gateway, on: &configuration)
 /// let server = try await GRPCServer.start(port: 8443, tls: tls, services: services, configuration: configuration)
 /// ```
 ///
-/// HTTP/2 only for now (prior knowledge, or ALPN h2 over TLS); HTTP/1.1 clients need the
-/// standalone gateway.
-public enum EmbeddedREST {
-    /// What `GRPCServer.Configuration.otherRequests` takes to hand those requests to `gateway`.
-    public static func requests(answeredBy gateway: Gateway) -> @Sendable (HTTP2Connection, String) -> any HTTP2StreamDelegate {
-        { _, clientAddress in HTTP2FrontStreams(gateway: gateway, clientAddress: clientAddress) }
+/// Over TLS, HTTP/1.1 clients need a server context that allows ALPN `http/1.1`
+/// (`TLSConfiguration.allowsHTTP1`, which `MeshService` sets when `rest` is configured).
+public struct EmbeddedREST: MeshREST {
+    public init() {}
+
+    /// Sets `server` to hand the requests on its port that are not gRPC to `gateway`: HTTP/2
+    /// requests with another `content-type`, and HTTP/1.1 connections.
+    public static func serve(_ gateway: Gateway, on server: inout GRPCServer.Configuration) {
+        server.otherRequests = { _, clientAddress in HTTP2FrontStreams(gateway: gateway, clientAddress: clientAddress) }
+        server.http1Connections = { context in try FrontProtocols.installHTTP1(after: context, gateway: gateway) }
     }
+
+    /// Reads the `rest` object (`GatewayConfiguration`'s request keys) and serves its routes
+    /// with a gateway calling `services`; the gateway closes at shutdown.
+    public func serve(
+        _ section: JSONValue, baseDirectory: String, services: any ClientTransport, on server: inout GRPCServer.Configuration
+    ) async throws -> @Sendable () async -> Void {
+        let gateway = try Gateway(configuration: try GatewayConfiguration(embedded: section, baseDirectory: baseDirectory), local: services)
+        Self.serve(gateway, on: &server)
+        return { await gateway.close() }
+    }
+}
+
+extension MeshREST where Self == EmbeddedREST {
+    /// The gateway's request handling, embedded in the service's own server.
+    public static var gateway: EmbeddedREST { EmbeddedREST() }
 }

@@ -53,7 +53,7 @@ public final class GatewayServer: Sendable {
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(TLSHandler(context: tls)) }
-                    try channel.pipeline.syncOperations.addHandler(ProtocolSniffer(gateway: gateway))
+                    try channel.pipeline.syncOperations.addHandler(FrontProtocols.sniffer(for: gateway))
                 }
             }
             .bindListening(host: configuration.host, port: configuration.port, group: group)

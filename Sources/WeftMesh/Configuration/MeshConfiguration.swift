@@ -47,6 +47,10 @@ public struct MeshConfiguration: Sendable {
     /// keys, limits), which Weft does not read; a service reads its part with a
     /// `ConfigurationReader(baseDirectory: baseDirectory)`, so its mistakes name their key too.
     public var settings: [String: JSONValue] = [:]
+    /// The `rest` object: the service's REST routes (`google.api.http`) answered on its own
+    /// port, HTTP/1.1 and HTTP/2, by the `MeshREST` the program passes to `MeshService`
+    /// (WeftGateway's `.gateway`), which reads the object; nil serves gRPC only.
+    public var rest: JSONValue?
     /// The directory relative paths in the file are relative to.
     public var baseDirectory = "."
 
@@ -85,7 +89,7 @@ public struct MeshConfiguration: Sendable {
         let reader = ConfigurationReader(baseDirectory: baseDirectory)
         let top = try reader.object(try reader.parse(bytes), at: "", allowed: [
             "service", "trustDomain", "listen", "tls", "insecure", "upstreams", "authorization", "limits", "health", "reflection",
-            "admin", "propagate", "settings", "http2",
+            "admin", "propagate", "settings", "http2", "rest",
         ])
         guard let service = top["service"] else {
             throw ConfigurationError(key: "service", problem: "is required: the service's name, as in its SPIFFE ID")
@@ -131,6 +135,10 @@ public struct MeshConfiguration: Sendable {
             propagatedMetadataKeys = Set(try reader.strings(value, at: "propagate").map { $0.lowercased() })
         }
         if let value = top["settings"] { settings = try reader.object(value, at: "settings", allowed: nil) }
+        if let value = top["rest"] {
+            _ = try reader.object(value, at: "rest", allowed: nil)  // its keys are the reader's (MeshREST)
+            rest = value
+        }
         self.baseDirectory = baseDirectory
         if let value = top["admin"] {
             let (host, port) = try reader.address(value, at: "admin")

@@ -41,6 +41,11 @@ public final class GRPCServer: Sendable {
         /// made once per connection, at its first such request, with the connection and the
         /// client's address. Nil answers them as malformed gRPC calls.
         public var otherRequests: (@Sendable (_ connection: HTTP2Connection, _ clientAddress: String) -> any HTTP2StreamDelegate)?
+        /// Serves the connections on the server's port that are not HTTP/2 (their first bytes
+        /// are not the HTTP/2 preface: HTTP/1.1 clients) by adding the handlers that answer them
+        /// after `context`'s handler. Nil leaves the port HTTP/2 only. Over TLS, such clients
+        /// also need a context that allows ALPN `http/1.1` (`TLSConfiguration.allowsHTTP1`).
+        public var http1Connections: (@Sendable (_ context: ChannelHandlerContext) throws -> Void)?
 
         public init() {}
     }
@@ -105,14 +110,26 @@ public final class GRPCServer: Sendable {
                         try pipeline.addHandler(http2, position: position)
                         connections.attach(http2: NIOLoopBound(http2, eventLoop: channel.eventLoop), to: channel)
                     }
+                    // HTTP/2, or, when the server answers HTTP/1.1 too, whichever the client speaks.
+                    let serve = { (pipeline: ChannelPipeline.SynchronousOperations, position: ChannelPipeline.SynchronousOperations.Position) in
+                        guard let http1 = configuration.http1Connections else { return try installHTTP2(pipeline, position) }
+                        let sniffer = HTTP2PrefaceSniffer(timeout: configuration.http2.peerLimits.prefaceTimeout) { http2, context in
+                            if http2 {
+                                try installHTTP2(context.pipeline.syncOperations, .after(context.handler))
+                            } else {
+                                try http1(context)
+                            }
+                        }
+                        try pipeline.addHandler(sniffer, position: position)
+                    }
                     let pipeline = channel.pipeline.syncOperations
                     if let tlsHandler {
                         // HTTP/2 joins once the handshake is done: a pending one holds only TLS state.
                         try pipeline.addHandler(tlsHandler)
-                        let waiting = AfterHandshake { context in try installHTTP2(context.pipeline.syncOperations, .after(context.handler)) }
+                        let waiting = AfterHandshake { context in try serve(context.pipeline.syncOperations, .after(context.handler)) }
                         try pipeline.addHandler(waiting)
                     } else {
-                        try installHTTP2(pipeline, .last)
+                        try serve(pipeline, .last)
                     }
                     if let report = configuration.connectionFailed {
                         try pipeline.addHandler(ConnectionFailureReporter(report: report))
