@@ -6,7 +6,8 @@
 # For scale, the same gRPC call also goes through nghttpx (nghttp2's C reverse proxy, HTTP/2
 # in and out, no transcoding): what one more process on the path costs at the least. Then the
 # embedded REST mode: a second catalog answering its REST routes on its own gRPC port
-# (`weft-demo serve --rest`), the same GET and the gRPC call side by side on that server.
+# (`weft-demo serve --rest`), the same GET (HTTP/2 and HTTP/1.1) and the gRPC call side by side
+# on that server.
 # Usage: Benchmarks/gateway.sh [calls]   (from the repository root; release build)
 set -euo pipefail
 calls=${1:-20000}
@@ -33,7 +34,7 @@ create() {  # curl's protocol flag, the REST base URL: the product every GET ask
   curl -sf "$1" -X POST "$2/v1/products" -H 'content-type: application/json' -d '{"title":"bench","price":{"currency":"EUR","minorUnits":"100"}}' >/dev/null
 }
 create --http1.1 "http://127.0.0.1:$gateway"
-create --http2-prior-knowledge "http://127.0.0.1:$embedded"  # embedded REST is HTTP/2 only
+create --http2-prior-knowledge "http://127.0.0.1:$embedded"
 # GetProductRequest{name: "products/bench"} in a gRPC frame: flag 0, length 16, field 1.
 printf '\x00\x00\x00\x00\x10\x0a\x0eproducts/bench' >"$work/get.bin"
 
@@ -72,4 +73,5 @@ for round in 1 2; do
   h2 embedded-rest 4 32 "${embedded_rest[@]}"
   echo "gateway-http1.1 via wrk, 1 connection, 10 s: $(wrk -t1 -c1 -d10s --latency "${rest[0]}" | awk '/Requests\/sec/ {r=$2} / 50% / {p50=$2} / 99% / {p99=$2} END {print r " req/s, p50 " p50 ", p99 " p99}')"
   echo "gateway-http1.1 via wrk, 64 connections, 10 s: $(wrk -t1 -c64 -d10s --latency "${rest[0]}" | awk '/Requests\/sec/ {r=$2} / 50% / {p50=$2} / 99% / {p99=$2} END {print r " req/s, p50 " p50 ", p99 " p99}')"
+  echo "embedded-http1.1 via wrk, 1 connection, 10 s: $(wrk -t1 -c1 -d10s --latency "${embedded_rest[0]}" | awk '/Requests\/sec/ {r=$2} / 50% / {p50=$2} / 99% / {p99=$2} END {print r " req/s, p50 " p50 ", p99 " p99}')"
 done

@@ -24,6 +24,16 @@ public struct InProcessTransport: ClientTransport {
         await call.attach(serverTask: task)
         return call
     }
+
+    /// A unary call served in the caller's task: the dispatcher runs the handler (with its
+    /// interceptors and deadline) and the answer comes back without queues or a server task.
+    /// Cancelling the caller cancels the handler.
+    public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
+        let head = RequestHead(path: method.path, timeout: options.timeout, metadata: options.metadata)
+        let exchange = InProcessUnary(request: request)
+        await dispatcher.serve(head: head, peerIdentity: peerIdentity, requests: exchange, responder: exchange)
+        return try exchange.response()
+    }
 }
 
 /// The client end of an in-process call.
