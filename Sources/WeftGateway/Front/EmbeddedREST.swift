@@ -24,10 +24,13 @@ public struct EmbeddedREST: MeshREST {
     public init() {}
 
     /// Sets `server` to hand the requests on its port that are not gRPC to `gateway`: HTTP/2
-    /// requests with another `content-type`, and HTTP/1.1 connections.
+    /// requests with another `content-type`, and HTTP/1.1 connections. Its in-process calls
+    /// run where the server runs its handlers (`runsHandlersOnEventLoops`; set that first).
     public static func serve(_ gateway: Gateway, on server: inout GRPCServer.Configuration) {
         server.otherRequests = { _, clientAddress in HTTP2FrontStreams(gateway: gateway, clientAddress: clientAddress) }
         server.http1Connections = { context in try FrontProtocols.installHTTP1(after: context, gateway: gateway) }
+        server.eventLoopsStopping = { gateway.runLocalCallsOffEventLoops() }
+        if !server.runsHandlersOnEventLoops { gateway.runLocalCallsOffEventLoops() }
     }
 
     /// Reads the `rest` object (`GatewayConfiguration`'s request keys) and serves its routes

@@ -3,6 +3,7 @@ import Synchronization
 import WeftMesh
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 import WeftSchema
 
 /// The gateway's request handling, independent of the front's protocol: routes from the
@@ -23,6 +24,8 @@ public final class Gateway: Sendable {
     private let accessLog: (@Sendable (String) -> Void)?
     private let draining = Atomic(false)
     private let inFlight = Atomic(0)
+    /// Set to run the in-process calls of `local` services on the global executor.
+    private let localCallsOffEventLoops: EventLoopTaskExecutor.Shutdown
 
     /// Requests being answered right now.
     public var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
@@ -41,10 +44,11 @@ public final class Gateway: Sendable {
         self.schema = DynamicSchema(files: compiled.files)
         self.routes = try GatewayRoutes.table(files: compiled.files, schema: schema)
         var upstreams: [String: any GatewayUpstream] = [:]
+        let localCallsOffEventLoops = EventLoopTaskExecutor.Shutdown()
         for file in compiled.files {
             for service in file.services where service.methods.contains(where: { $0.httpRule != nil }) {
                 if configuration.upstreams[service.fullName] == nil, let local {
-                    upstreams[service.fullName] = LocalUpstream(services: local)
+                    upstreams[service.fullName] = LocalUpstream(services: local, offEventLoops: localCallsOffEventLoops)
                     continue
                 }
                 guard let upstream = configuration.upstreams[service.fullName] else {
@@ -60,6 +64,7 @@ public final class Gateway: Sendable {
             }
         }
         self.upstreams = upstreams
+        self.localCallsOffEventLoops = localCallsOffEventLoops
         self.protection = GatewayProtection(
             breakerPolicy: configuration.circuitBreaker, maximumConcurrentCalls: configuration.maximumConcurrentCallsPerUpstream)
         self.openAPI = Array(try OpenAPIDocument.make(
@@ -108,6 +113,13 @@ public final class Gateway: Sendable {
     }
 
     /// Closes the upstream connections.
+    /// Moves the in-process calls of `local` services off the event loops they arrived on
+    /// (onto Swift's global executor): before those loops stop, or for handlers that must not
+    /// run on them.
+    package func runLocalCallsOffEventLoops() {
+        localCallsOffEventLoops.hasBegun.store(true, ordering: .releasing)
+    }
+
     package func close() async {
         for upstream in upstreams.values { await upstream.close() }
     }

@@ -1,6 +1,7 @@
 import NIOCore
 import WeftMessages
 import WeftRPC
+import WeftRPCHTTP2
 
 /// Where the gateway sends a routed service's calls: its endpoints over HTTP/2
 /// (`UpstreamPool`), or, when the gateway is embedded in the server of that service, the
@@ -17,17 +18,31 @@ protocol GatewayUpstream: Sendable {
 }
 
 /// A service the gateway's own process serves, called in-process: the server's dispatch,
-/// interceptors and authorization, and no socket.
+/// interceptors and authorization, and no socket. A unary call runs on the event loop its
+/// request came in on, as a gRPC server runs its handlers, so the answer takes no thread hop.
 struct LocalUpstream: GatewayUpstream {
     let services: any ClientTransport
+    /// Set when the calls must leave the event loops: the loops are about to stop, or the
+    /// server runs its handlers elsewhere (`GRPCServer.Configuration.runsHandlersOnEventLoops`).
+    let offEventLoops: EventLoopTaskExecutor.Shutdown
 
     func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
-        eventLoop.makeFutureWithTask { try await services.unary(method, request: request, options: options) }
+        let promise = eventLoop.makePromise(of: RawUnaryResponse.self)
+        Task(executorPreference: EventLoopTaskExecutor(eventLoop, shutdown: offEventLoops)) {
+            do {
+                promise.succeed(try await services.unary(method, request: request, options: options))
+            } catch {
+                promise.fail(error)
+            }
+        }
+        return promise.futureResult
     }
 
     func transport(on eventLoop: any EventLoop) -> any ClientTransport { services }
 
     func probe(on eventLoop: any EventLoop) -> EventLoopFuture<Bool> { eventLoop.makeSucceededFuture(true) }
 
-    func close() async {}
+    func close() async {
+        offEventLoops.hasBegun.store(true, ordering: .releasing)
+    }
 }

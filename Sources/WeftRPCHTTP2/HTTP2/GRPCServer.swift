@@ -46,6 +46,9 @@ public final class GRPCServer: Sendable {
         /// after `context`'s handler. Nil leaves the port HTTP/2 only. Over TLS, such clients
         /// also need a context that allows ALPN `http/1.1` (`TLSConfiguration.allowsHTTP1`).
         public var http1Connections: (@Sendable (_ context: ChannelHandlerContext) throws -> Void)?
+        /// Called once the drain is over and the event loops are about to stop, so work the
+        /// program runs on them (embedded REST's in-process calls) moves elsewhere.
+        public var eventLoopsStopping: (@Sendable () -> Void)?
 
         public init() {}
     }
@@ -55,6 +58,7 @@ public final class GRPCServer: Sendable {
     private let connections: ConnectionRegistry
     /// Tells handler executors the event loops are stopping.
     private let loopsStopping: EventLoopTaskExecutor.Shutdown
+    private let eventLoopsStopping: (@Sendable () -> Void)?
     /// Whether `shutdown` has been called.
     private let shutDown = Atomic(false)
 
@@ -63,9 +67,10 @@ public final class GRPCServer: Sendable {
 
     private init(
         channel: any Channel, group: MultiThreadedEventLoopGroup, connections: ConnectionRegistry,
-        loopsStopping: EventLoopTaskExecutor.Shutdown
+        loopsStopping: EventLoopTaskExecutor.Shutdown, eventLoopsStopping: (@Sendable () -> Void)?
     ) {
         self.loopsStopping = loopsStopping
+        self.eventLoopsStopping = eventLoopsStopping
         self.channel = channel
         self.group = group
         self.connections = connections
@@ -137,7 +142,9 @@ public final class GRPCServer: Sendable {
                 }
             }
             .bindListening(host: host, port: port, group: group)
-        return GRPCServer(channel: channel, group: group, connections: connections, loopsStopping: loopsStopping)
+        return GRPCServer(
+            channel: channel, group: group, connections: connections, loopsStopping: loopsStopping,
+            eventLoopsStopping: configuration.eventLoopsStopping)
     }
 
     /// Stops listening, then drains: every connection gets GOAWAY, calls in flight finish, new
@@ -156,6 +163,7 @@ public final class GRPCServer: Sendable {
             try? await child.close().get()
         }
         loopsStopping.hasBegun.store(true, ordering: .releasing)
+        eventLoopsStopping?()
         try await group.shutdownGracefully()
     }
 }

@@ -1,3 +1,5 @@
+import NIOPosix
+import Synchronization
 import Testing
 import WeftBookshop
 import WeftGateway
@@ -51,6 +53,30 @@ import WeftTestSupport
         await gateway.close()
     }
 
+    /// A REST request's in-process call runs where the server runs its gRPC handlers: on the
+    /// event loop that received it (no thread hop), or, for handlers that must not run there,
+    /// on Swift's global executor.
+    @Test(arguments: [true, false])
+    func restCallsRunWhereTheServerRunsItsHandlers(onEventLoops: Bool) async throws {
+        let recorder = LoopRecorder()
+        let bookshop = BookshopUpstream()
+        var rest = GatewayConfiguration()
+        rest.schemaIncludePaths = [GatewayHarness.testsDirectory]
+        rest.schemaFiles = ["bookshop.proto"]
+        let gateway = try Gateway(configuration: rest, local: InProcessTransport(services: [bookshop], interceptors: [recorder]))
+        var configuration = GRPCServer.Configuration()
+        configuration.runsHandlersOnEventLoops = onEventLoops
+        EmbeddedREST.serve(gateway, on: &configuration)
+        let server = try await GRPCServer.start(port: 0, tls: nil, services: [bookshop], configuration: configuration, threads: 1)
+        for version in HTTPVersion.allCases {
+            let book = try await curl("GET", "http://127.0.0.1:\(server.port)/v1/shelves/s1/books/b1", version: version)
+            #expect(book.status == 200)
+        }
+        #expect(recorder.onEventLoop.withLock { $0 } == [onEventLoops, onEventLoops])
+        try await server.shutdown()
+        await gateway.close()
+    }
+
     /// A mesh service with a `rest` object serves those routes on its mutual-TLS port: curl
     /// with a client certificate, over ALPN `http/1.1` and `h2`.
     @Test func aMeshServiceServesItsConfiguredRESTRoutesOverMutualTLS() async throws {
@@ -95,5 +121,15 @@ import WeftTestSupport
         }
         #expect(misspelt?.key == "rest.limts")
         #expect(misspelt?.description.contains("did you mean limits?") == true)
+    }
+}
+
+/// Records, for each call, whether its handler ran on an event loop's thread.
+private final class LoopRecorder: ServerInterceptor {
+    let onEventLoop = Mutex<[Bool]>([])
+
+    func intercept(_ call: InterceptedServerCall, next: @Sendable (InterceptedServerCall) async throws -> Void) async throws {
+        onEventLoop.withLock { $0.append(MultiThreadedEventLoopGroup.currentEventLoop != nil) }
+        try await next(call)
     }
 }
