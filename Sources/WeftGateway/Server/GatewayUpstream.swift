@@ -28,12 +28,26 @@ struct LocalUpstream: GatewayUpstream {
 
     func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
         let promise = eventLoop.makePromise(of: RawUnaryResponse.self)
-        Task(executorPreference: EventLoopTaskExecutor(eventLoop, shutdown: offEventLoops)) {
+        // In-process services get the deadline from a timer on the loop that cancels the call's
+        // task, as the gRPC server enforces it, instead of the dispatcher's timer task.
+        let inProcess = services as? InProcessTransport
+        let timeout = inProcess == nil ? nil : options.timeout
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        let task = Task(executorPreference: EventLoopTaskExecutor(eventLoop, shutdown: offEventLoops)) { [services] in
             do {
-                promise.succeed(try await services.unary(method, request: request, options: options))
+                let response = if let inProcess {
+                    try await inProcess.unary(method, request: request, options: options, cancelledAt: deadline)
+                } else {
+                    try await services.unary(method, request: request, options: options)
+                }
+                promise.succeed(response)
             } catch {
                 promise.fail(error)
             }
+        }
+        if let timeout {
+            let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { task.cancel() }
+            promise.futureResult.whenComplete { _ in timer.cancel() }
         }
         return promise.futureResult
     }

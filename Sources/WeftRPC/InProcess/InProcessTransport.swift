@@ -29,9 +29,18 @@ public struct InProcessTransport: ClientTransport {
     /// interceptors and deadline) and the answer comes back without queues or a server task.
     /// Cancelling the caller cancels the handler.
     public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
+        try await unary(method, request: request, options: options, cancelledAt: nil)
+    }
+
+    /// `unary(_:request:options:)` for a caller that cancels its own task at the call's
+    /// deadline, `cancelledAt` (an event loop's timer does it for less than the dispatcher's
+    /// timer task); nil has the dispatcher race the deadline itself.
+    package func unary(
+        _ method: MethodDescriptor, request: [UInt8], options: CallOptions, cancelledAt deadline: ContinuousClock.Instant?
+    ) async throws -> RawUnaryResponse {
         let head = RequestHead(path: method.path, timeout: options.timeout, metadata: options.metadata)
         let exchange = InProcessUnary(request: request)
-        await dispatcher.serve(head: head, peerIdentity: peerIdentity, requests: exchange, responder: exchange)
+        await dispatcher.serve(head: head, peerIdentity: peerIdentity, requests: exchange, responder: exchange, cancelledAt: deadline)
         return try exchange.response()
     }
 }

@@ -77,6 +77,29 @@ import WeftTestSupport
         await gateway.close()
     }
 
+    /// A REST call past its deadline is answered 504 and its handler cancelled: the handler
+    /// holds until cancelled, so without the cancel no answer would come (curl's guard fails).
+    @Test func aHandlerPastTheDeadlineIsCancelledAndAnswered504() async throws {
+        let bookshop = BookshopUpstream()
+        var rest = GatewayConfiguration()
+        rest.schemaIncludePaths = [GatewayHarness.testsDirectory]
+        rest.schemaFiles = ["bookshop.proto"]
+        let gateway = try Gateway(configuration: rest, local: InProcessTransport(services: [bookshop]))
+        var configuration = GRPCServer.Configuration()
+        EmbeddedREST.serve(gateway, on: &configuration)
+        let server = try await GRPCServer.start(port: 0, tls: nil, services: [bookshop], configuration: configuration, threads: 1)
+        for version in HTTPVersion.allCases {
+            let held = try await curl(
+                "POST", "http://127.0.0.1:\(server.port)/v1/trouble", version: version, headers: ["X-Request-Timeout: 0.2"],
+                body: #"{"message": "hold"}"#)
+            #expect(held.status == 504, "\(held.body)")
+            #expect(held.object["code"] as? Int == 4)
+        }
+        #expect(bookshop.calls.withLock { $0["Trouble"] } == 2)
+        try await server.shutdown()
+        await gateway.close()
+    }
+
     /// A mesh service with a `rest` object serves those routes on its mutual-TLS port: curl
     /// with a client certificate, over ALPN `http/1.1` and `h2`.
     @Test func aMeshServiceServesItsConfiguredRESTRoutesOverMutualTLS() async throws {
