@@ -123,6 +123,7 @@ public final class GRPCServer: Sendable {
                                 try installHTTP2(context.pipeline.syncOperations, .after(context.handler))
                             } else {
                                 try http1(context)
+                                connections.markHTTP1(channel)
                             }
                         }
                         try pipeline.addHandler(sniffer, position: position)
@@ -148,14 +149,18 @@ public final class GRPCServer: Sendable {
     }
 
     /// Stops listening, then drains: every connection gets GOAWAY, calls in flight finish, new
-    /// ones are refused; connections still open after `gracePeriod` are closed. Then the event
-    /// loops stop. Only the first call does this; later ones return at once.
+    /// ones are refused; connections still open after `gracePeriod` are closed. An HTTP/1.1
+    /// connection (`http1Connections`) closes once idle: after the response in flight, if any.
+    /// Then the event loops stop. Only the first call does this; later ones return at once.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async throws {
         guard !shutDown.exchange(true, ordering: .relaxed) else { return }
         try await channel.close().get()
         let open = connections.all
-        for (child, http2) in open {
-            child.eventLoop.execute { http2.value.connection?.shutDownGracefully() }
+        for (child, serving) in open {
+            switch serving {
+            case .http2(let http2): child.eventLoop.execute { http2.value.connection?.shutDownGracefully() }
+            case .http1: child.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+            }
         }
         let deadline = ContinuousClock.now + gracePeriod
         for (child, _) in open {
@@ -174,7 +179,15 @@ public final class GRPCServer: Sendable {
 package final class ConnectionRegistry: Sendable {
     private struct Entry {
         let channel: any Channel
-        var http2: NIOLoopBound<HTTP2ConnectionHandler>?
+        var serving: Serving?
+    }
+
+    /// What serves an admitted connection, once it is known.
+    enum Serving {
+        case http2(NIOLoopBound<HTTP2ConnectionHandler>)
+        /// The server's `http1Connections` handlers, which close the connection once idle when
+        /// told to quiesce (`ChannelShouldQuiesceEvent`).
+        case http1
     }
 
     private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
@@ -213,10 +226,16 @@ package final class ConnectionRegistry: Sendable {
 
     /// The HTTP/2 handler of an admitted connection, for draining it.
     func attach(http2: NIOLoopBound<HTTP2ConnectionHandler>, to channel: any Channel) {
-        entries.withLock { $0[ObjectIdentifier(channel)]?.http2 = http2 }
+        entries.withLock { $0[ObjectIdentifier(channel)]?.serving = .http2(http2) }
     }
 
-    var all: [(any Channel, NIOLoopBound<HTTP2ConnectionHandler>)] {
-        entries.withLock { $0.values.compactMap { entry in entry.http2.map { (entry.channel, $0) } } }
+    /// Notes that an admitted connection is served as HTTP/1.1, for draining it.
+    func markHTTP1(_ channel: any Channel) {
+        entries.withLock { $0[ObjectIdentifier(channel)]?.serving = .http1 }
+    }
+
+    /// The connections being served (not those still in their TLS handshake or preface), and how.
+    var all: [(any Channel, Serving)] {
+        entries.withLock { $0.values.compactMap { entry in entry.serving.map { (entry.channel, $0) } } }
     }
 }

@@ -100,6 +100,32 @@ import WeftTestSupport
         await gateway.close()
     }
 
+    /// Shutdown drains an HTTP/1.1 connection as it drains HTTP/2 ones: the request in flight
+    /// is answered, then the connection closes and the server stops.
+    @Test func shutdownLetsAnHTTP1RequestInFlightFinish() async throws {
+        let bookshop = BookshopUpstream()
+        var rest = GatewayConfiguration()
+        rest.schemaIncludePaths = [GatewayHarness.testsDirectory]
+        rest.schemaFiles = ["bookshop.proto"]
+        let gateway = try Gateway(configuration: rest, local: InProcessTransport(services: [bookshop]))
+        var configuration = GRPCServer.Configuration()
+        EmbeddedREST.serve(gateway, on: &configuration)
+        let server = try await GRPCServer.start(port: 0, tls: nil, services: [bookshop], configuration: configuration, threads: 1)
+        let base = "http://127.0.0.1:\(server.port)"
+        let held = Task { try await curl("POST", "\(base)/v1/trouble", version: .http1, body: #"{"message": "hold"}"#) }
+        let arrived = try await waitUntil { bookshop.calls.withLock { $0["Trouble"] } == 1 }
+        try #require(arrived, "the held request never reached the service")
+        let stopping = Task { try await server.shutdown(gracePeriod: .seconds(600)) }
+        // The listener closes first: once a new request is refused, the drain is under way.
+        let draining = try await waitUntil { (try? await curl("GET", "\(base)/v1/shelves/s1/books/b1")) == nil }
+        try #require(draining)
+        bookshop.held.open()
+        let answer = try await held.value
+        #expect(answer.status == 200, "\(answer.body)")
+        try await stopping.value
+        await gateway.close()
+    }
+
     /// A mesh service with a `rest` object serves those routes on its mutual-TLS port: curl
     /// with a client certificate, over ALPN `http/1.1` and `h2`.
     @Test func aMeshServiceServesItsConfiguredRESTRoutesOverMutualTLS() async throws {
