@@ -60,3 +60,18 @@ public final class Gate: Sendable {
         }
     }
 }
+
+/// The open-connection counts a server reported, in order (`GRPCServer.Configuration.connectionCountChanged`):
+/// proof that a connection closed and another opened, whatever the timing.
+public final class ConnectionCounts: Sendable {
+    private let history = Mutex([Int]())
+
+    public init() {}
+
+    public func record(_ count: Int) {
+        history.withLock { $0.append(count) }
+    }
+
+    /// Every count reported so far.
+    public var reported: [Int] { history.withLock { $0 } }
+}

@@ -133,7 +133,7 @@ package final class UpstreamConnections: Sendable {
             self.metrics?.policyRetries.increment()
             return eventLoop.scheduleTask(in: TimeAmount(wait)) {}.futureResult.flatMap {
                 // Cancelled during the wait: no further try.
-                guard cancellation?.isCancelled != true else { return eventLoop.makeFailedFuture(Status(.cancelled, "the call was cancelled")) }
+                guard cancellation?.isCancelled != true else { return eventLoop.makeFailedFuture(UnaryCancellation.cancelled) }
                 return self.unary(attemptNumber: attemptNumber + 1, on: eventLoop, shared: shared, method, request, options, deadline, cancellation)
             }
         }

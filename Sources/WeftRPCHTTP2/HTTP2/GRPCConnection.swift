@@ -148,7 +148,7 @@ public final class GRPCConnection: ClientTransport {
     ) -> EventLoopFuture<RawUnaryResponse> {
         let handle = UnaryCallHandle(eventLoop: channel.eventLoop)
         let (streams, eventLoop) = (self.streams, channel.eventLoop)
-        if cancellation?.isCancelled == true { return eventLoop.makeFailedFuture(Status(.cancelled, "the call was cancelled")) }
+        if cancellation?.isCancelled == true { return eventLoop.makeFailedFuture(UnaryCancellation.cancelled) }
         do {
             let answer = try unary(method, request: request, options: options, handle: handle)
             // Registered after the stream's opening is queued, so a cancel queued by it runs

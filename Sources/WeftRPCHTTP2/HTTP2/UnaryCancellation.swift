@@ -9,6 +9,9 @@ public final class UnaryCancellation: Sendable {
 
     public init() {}
 
+    /// What a try started after `cancel` fails with.
+    package static let cancelled = Status(.cancelled, "the call was cancelled")
+
     /// Whether `cancel` was called.
     public var isCancelled: Bool { state.withLock { $0.cancelled } }
 

@@ -25,6 +25,8 @@ struct GatewayHarness {
 
     let upstream: BookshopUpstream
     let upstreamServer: GRPCServer
+    /// The upstream server's open connections each time they changed.
+    let upstreamConnections: ConnectionCounts
     let server: GatewayServer
     /// The gateway's access log lines so far.
     let accessLog: AccessLogLines
@@ -39,7 +41,11 @@ struct GatewayHarness {
     ) async throws -> GatewayHarness {
         let upstream = BookshopUpstream()
         let serverTLS = try TLSContext(.server(certificateChain: "\(pki)/bookshop.pem", privateKey: "\(pki)/bookshop.key", trustRoots: "\(pki)/ca.pem"))
-        let upstreamServer = try await GRPCServer.start(port: 0, tls: serverTLS, services: [upstream], threads: 1)
+        let upstreamConnections = ConnectionCounts()
+        var upstreamConfiguration = GRPCServer.Configuration()
+        upstreamConfiguration.connectionCountChanged = { upstreamConnections.record($0) }
+        let upstreamServer = try await GRPCServer.start(
+            port: 0, tls: serverTLS, services: [upstream], configuration: upstreamConfiguration, threads: 1)
         var configuration = GatewayConfiguration()
         configuration.port = 0
         configuration.schemaIncludePaths = [testsDirectory]
@@ -52,7 +58,8 @@ struct GatewayHarness {
         configure(&configuration)
         let accessLog = AccessLogLines()
         let server = try await GatewayServer.start(try Gateway(configuration: configuration, accessLog: accessLog.append), threads: 1)
-        return GatewayHarness(upstream: upstream, upstreamServer: upstreamServer, server: server, accessLog: accessLog)
+        return GatewayHarness(
+            upstream: upstream, upstreamServer: upstreamServer, upstreamConnections: upstreamConnections, server: server, accessLog: accessLog)
     }
 
     func stop() async throws {

@@ -102,20 +102,23 @@ import WeftTestSupport
     /// The upstream's `idleSeconds`: a connection without calls closes, and the next call opens
     /// another (the mesh channel's idle close, which the gateway shares).
     @Test func anIdleUpstreamConnectionClosesAndTheNextCallReopensIt() async throws {
-        // Long enough that a loaded machine reads the metrics before the connection idles out.
-        let harness = try await GatewayHarness.start { $0.upstreams[Self.service]?.channel.idleTimeout = .seconds(2) }
+        let harness = try await GatewayHarness.start { $0.upstreams[Self.service]?.channel.idleTimeout = .milliseconds(300) }
         defer { Task { try? await harness.stop() } }
-        let connections = "weft_rpc_client_connections{upstream=\"\(Self.service)\"} "
-        func open() async throws -> String? {
-            let metrics = try await curl("GET", "\(harness.base)/metrics").body
-            return metrics.split(separator: "\n").first { $0.hasPrefix(connections) }.map { String($0.dropFirst(connections.count)) }
-        }
+        // The upstream's own count of open connections: one opened and closed, then another,
+        // however long each step takes on a loaded machine.
         #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b1").status == 200)
-        #expect(try await open().map { Double($0) } == 1)
-        let closed = try await waitUntil { try await open().map { Double($0) } == 0 }
-        #expect(closed, "the idle connection stayed open")
+        let closed = try await waitUntil { harness.upstreamConnections.reported == [1, 0] }
+        #expect(closed, "the idle connection stayed open: \(harness.upstreamConnections.reported)")
         #expect(try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b2").status == 200)
-        #expect(try await open().map { Double($0) } == 1)
+        #expect(harness.upstreamConnections.reported.prefix(3) == [1, 0, 1])
+        // The gateway's gauge follows (a connection counted while open, none once closed).
+        let connections = "weft_rpc_client_connections{upstream=\"\(Self.service)\"} "
+        let counted = try await waitUntil {
+            let metrics = try await curl("GET", "\(harness.base)/metrics").body
+            let value = metrics.split(separator: "\n").first { $0.hasPrefix(connections) }.map { Double($0.dropFirst(connections.count)) }
+            return value == Double(harness.upstreamConnections.reported.last ?? -1)
+        }
+        #expect(counted)
         #expect(getBookCalls(harness.upstream) == 2)
     }
 
