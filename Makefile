@@ -98,6 +98,7 @@ platform-test: build python-deps
 	WEFT_TEST_POSTGRES_URL=$$url $(PYTHON) -B platform/Tests/Processes/identity.py .build/debug/weft platform/.build/debug/weft-platform && \
 	WEFT_TEST_POSTGRES_URL=$$url WEFT_TEST_NATS_URL=$$nats_url $(PYTHON) -B platform/Tests/Processes/commerce.py .build/debug/weft platform/.build/debug/weft-platform && \
 	WEFT_TEST_POSTGRES_URL=$$url WEFT_TEST_NATS_URL=$$nats_url $(PYTHON) -B platform/Tests/Processes/consumer_kill.py .build/debug/weft platform/.build/debug/weft-platform && \
+	WEFT_TEST_POSTGRES_URL=$$url $(PYTHON) -B platform/Tests/Processes/embedded_rest.py .build/debug/weft platform/.build/debug/weft-platform && \
 	$(PYTHON) -B platform/Tests/Processes/settings.py .build/debug/weft platform/.build/debug/weft-platform
 
 # Inputs the fuzzer once crashed on, replayed through the same checks.

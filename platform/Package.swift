@@ -139,8 +139,9 @@ let package = Package(
             dependencies: [
                 "Catalog", "CatalogAPI", "Identity", "IdentityAPI", "Inventory", "InventoryAPI", "PlatformCrypto", "PlatformEvents", "PlatformNATS",
                 "PlatformStorage",
-                .product(name: "WeftMesh", package: "Weft"), .product(name: "WeftMessages", package: "Weft"), .product(name: "WeftRPC", package: "Weft"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "WeftMesh", package: "Weft"), .product(name: "WeftGateway", package: "Weft"), .product(name: "WeftMessages", package: "Weft"),
+                .product(name: "WeftRPC", package: "Weft"), .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

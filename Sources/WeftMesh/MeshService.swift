@@ -172,15 +172,7 @@ public final class MeshService: Service, Sendable {
         } catch {
             exitAfterFailing("cannot start: \(error)")
         }
-        await run(configuration, interceptors: interceptors, rest: rest, started: started) { mesh in
-            // A mistake in `settings` is found by the factory that reads it: name the file too.
-            do {
-                return try await makeServices(mesh)
-            } catch var error as ConfigurationError where error.file == nil {
-                error.file = path
-                throw error
-            }
-        }
+        await run(configuration, file: path, interceptors: interceptors, rest: rest, started: started, services: makeServices)
     }
 
     /// `run(configurationFile:services:interceptors:started:)` with a configuration already read.
@@ -196,9 +188,22 @@ public final class MeshService: Service, Sendable {
         _ configuration: MeshConfiguration, interceptors: [any ServerInterceptor] = [], rest: (any MeshREST)? = nil,
         started: (MeshService) -> Void = { _ in }, services makeServices: (MeshUpstreams) async throws -> [any RegisteredService]
     ) async {
+        await run(configuration, file: nil, interceptors: interceptors, rest: rest, started: started, services: makeServices)
+    }
+
+    /// The life of a service read from `file` (nil: not from a file).
+    private static func run(
+        _ configuration: MeshConfiguration, file: String?, interceptors: [any ServerInterceptor], rest: (any MeshREST)?,
+        started: (MeshService) -> Void, services makeServices: (MeshUpstreams) async throws -> [any RegisteredService]
+    ) async {
         let service: MeshService
         do {
             service = try await start(configuration, interceptors: interceptors, rest: rest, services: makeServices)
+        } catch var error as ConfigurationError where error.file == nil && file != nil {
+            // A mistake found after reading (in `settings`, by the factory that reads them, or
+            // in `rest`): name the file too.
+            error.file = file
+            exitAfterFailing("\(configuration.service) cannot start: \(error)")
         } catch {
             exitAfterFailing("\(configuration.service) cannot start: \(error)")
         }

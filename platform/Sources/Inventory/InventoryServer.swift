@@ -96,9 +96,7 @@ public final class InventoryServer: InventoryService.Handler {
             outcome = try await database.transaction { db in
                 // The same id again: the reservation it made (a retry), whatever happened since.
                 if let existing = try await ReservationRows.find(id: request.reservationId, in: db) { return Self.retried(existing, request) }
-                if try await db.select().column("sku").from("discontinued_skus").where("sku", .equal, SQLBind(request.sku)).first() != nil {
-                    return .discontinued
-                }
+                if try await Self.isDiscontinued(request.sku, in: db) { return .discontinued }
                 // Units of reservations whose time ran out come back now rather than at the next
                 // sweep; and the location chosen may have run short meanwhile: try each, locked.
                 try await self.expireDue(sku: request.sku, atMs: at, in: db)
@@ -106,6 +104,8 @@ public final class InventoryServer: InventoryService.Handler {
                 for location in locations {
                     if let taken = try await self.take(wanted, at: location, atMs: at, locking: true, in: db) { return .reserved(taken) }
                 }
+                // A discontinue committed since the check above fails every take too: say so.
+                if try await Self.isDiscontinued(request.sku, in: db) { return .discontinued }
                 // Not enough anywhere: nothing of this transaction stays.
                 throw InsufficientStock(available: try await StockRows.levels(sku: request.sku, in: db).reduce(0) { $0 + $1.available })
             }
@@ -129,6 +129,11 @@ public final class InventoryServer: InventoryService.Handler {
                 InventoryError.insufficientStock, "only \(available) of \(request.sku) are free; \(request.quantity) were asked for",
                 metadata: ["sku": request.sku, "available": String(available)])
         }
+    }
+
+    /// Whether `sku` is no longer sold.
+    private static func isDiscontinued(_ sku: String, in db: any SQLDatabase) async throws -> Bool {
+        try await db.select().column("sku").from("discontinued_skus").where("sku", .equal, SQLBind(sku)).first() != nil
     }
 
     /// Takes the reservation's units at `location` (nil: where the most are free) and records

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import WeftGateway
 import WeftMesh
 
 /// `weft-platform --config FILE SERVICE...`: runs platform services as one mesh service (mutual
-/// TLS, policy, health, metrics, call log) until SIGTERM drains it; each service's database and
-/// options come from the file's `settings.<service>`.
+/// TLS, policy, health, metrics, call log, and the REST routes of a `rest` object) until SIGTERM
+/// drains it; each service's database and options come from the file's `settings.<service>`.
 @main
 struct WeftPlatform: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +28,7 @@ struct WeftPlatform: AsyncParsableCommand {
 
     func run() async throws {
         let builder = try PlatformServices().builder(for: services)
-        await MeshService.run(configurationFile: config, started: { service in
+        await MeshService.run(configurationFile: config, rest: .gateway, started: { service in
             FileHandle.standardOutput.write(Data("LISTENING \(service.configuration.host):\(service.server.port)\n".utf8))
         }, services: builder)
     }
