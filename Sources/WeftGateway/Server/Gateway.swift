@@ -174,7 +174,7 @@ public final class Gateway: Sendable {
                     status = Self.status(of: error)
                     response = exchange.upstreamFailure(status)
                 }
-                self.protection.finish(upstream: call.target.service, status: status, now: .now)
+                self.protection.finish(upstream: call.target.service, outcome: call.upstream.breakerOutcome(of: status), now: .now)
                 self.ended(exchange, status: response.status, outcome: status, started: started)
                 answered.succeed(response)
             }
@@ -182,13 +182,13 @@ public final class Gateway: Sendable {
         case .stream(let call):
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.stream(call, exchange, on: eventLoop, writer: writer)
-                self.protection.finish(upstream: call.target.service, status: final, now: .now)
+                self.protection.finish(upstream: call.target.service, outcome: call.upstream.breakerOutcome(of: final), now: .now)
                 self.ended(exchange, status: httpStatus, outcome: final, started: started)
             }
         case .clientStream(let call):
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.clientStream(call, exchange, on: eventLoop, writer: writer)
-                self.protection.finish(upstream: call.target.service, status: final, now: .now)
+                self.protection.finish(upstream: call.target.service, outcome: call.upstream.breakerOutcome(of: final), now: .now)
                 self.ended(exchange, status: httpStatus, outcome: final, started: started)
             }
         }

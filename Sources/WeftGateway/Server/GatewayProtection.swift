@@ -62,11 +62,11 @@ final class GatewayProtection: Sendable {
     }
 
     /// Records how an admitted call ended.
-    func finish(upstream: String, status: Status, now: ContinuousClock.Instant) {
+    func finish(upstream: String, outcome: CircuitBreaker.Outcome, now: ContinuousClock.Instant) {
         state.withLock { state in
             guard let guarded = state.upstreams[upstream] else { return }
             guarded.bulkhead.leave()
-            guarded.breaker.record(CircuitBreaker.Outcome(status), at: now)
+            guarded.breaker.record(outcome, at: now)
         }
     }
 

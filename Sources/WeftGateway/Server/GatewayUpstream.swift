@@ -15,6 +15,12 @@ protocol GatewayUpstream: Sendable {
     func probe(on eventLoop: any EventLoop) -> EventLoopFuture<Bool>
     /// Closes what the upstream holds open.
     func close() async
+    /// What a call that ended with `status` tells the upstream's circuit breaker.
+    func breakerOutcome(of status: Status) -> CircuitBreaker.Outcome
+}
+
+extension GatewayUpstream {
+    func breakerOutcome(of status: Status) -> CircuitBreaker.Outcome { CircuitBreaker.Outcome(status) }
 }
 
 /// A service the gateway's own process serves, called in-process: the server's dispatch,

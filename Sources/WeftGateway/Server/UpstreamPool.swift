@@ -54,6 +54,19 @@ final class UpstreamPool: GatewayUpstream {
     func close() async {
         await connections.close()
     }
+
+    /// A call lost with its connection (sent, then the connection failed: an endpoint killed
+    /// mid-call) is that endpoint's failure, which outlier ejection and the balancer deal with;
+    /// it counts against the whole upstream's breaker only when the upstream has no other
+    /// endpoint, or all of them are ejected. Otherwise a rolling restart's calls in flight would
+    /// open it for every endpoint. (Calls that then find no endpoint fail before sending and
+    /// count as ever.)
+    func breakerOutcome(of status: Status) -> CircuitBreaker.Outcome {
+        let outcome = CircuitBreaker.Outcome(status)
+        guard outcome == .failure, status.origin == .transport, status.code == .unavailable else { return outcome }
+        let endpoints = connections.endpointStates
+        return endpoints.count > 1 && endpoints.contains(where: { !$0.ejected }) ? .neutral : .failure
+    }
 }
 
 /// Calls over one event loop's upstream connections.

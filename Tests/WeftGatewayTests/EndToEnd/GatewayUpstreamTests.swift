@@ -122,6 +122,37 @@ import WeftTestSupport
         #expect(getBookCalls(harness.upstream) == 2)
     }
 
+    /// Calls lost with their endpoint (stopped mid-call, as in a rolling restart) are that
+    /// endpoint's failures: with another endpoint left, the upstream's circuit breaker stays
+    /// closed however many of them there were, and the next calls go to the live endpoint.
+    @Test func callsLostWithOneOfSeveralEndpointsLeaveTheBreakerClosed() async throws {
+        let (doomedUpstream, doomed) = try await startBookshop()
+        let harness = try await GatewayHarness.start { configuration in
+            guard case .endpoints(let live)? = configuration.upstreams[Self.service]?.discovery else { return }
+            configuration.upstreams[Self.service]?.discovery = .endpoints([Endpoint(host: "127.0.0.1", port: doomed.port)] + live)
+        }
+        defer { Task { try? await harness.stop() } }
+        func held(_ upstream: BookshopUpstream) -> Int { upstream.calls.withLock { $0["Trouble"] ?? 0 } }
+        // Held calls (a POST: not retried) on both endpoints, more on the doomed one than the
+        // breaker's limit of failures in a row.
+        let total = 4 * CircuitBreaker.Policy.defaults.consecutiveFailures
+        let calls = (0..<total).map { _ in Task { try await curl("POST", "\(harness.base)/v1/trouble", body: #"{"message": "hold"}"#) } }
+        let spread = try await waitUntil { held(doomedUpstream) + held(harness.upstream) == total }
+        try #require(spread, "\(held(doomedUpstream)) + \(held(harness.upstream)) of \(total) calls arrived")
+        let lost = held(doomedUpstream)
+        try #require(lost >= CircuitBreaker.Policy.defaults.consecutiveFailures, "only \(lost) of \(total) held calls on the doomed endpoint")
+        try await doomed.shutdown(gracePeriod: .zero)
+        doomedUpstream.held.open()  // its handlers, cut off from their callers, end too
+        harness.upstream.held.open()
+        var answered = 0
+        for call in calls where try await call.value.status == 200 { answered += 1 }
+        #expect(answered == total - lost)
+        for index in 0..<3 {
+            let response = try await curl("GET", "\(harness.base)/v1/shelves/s1/books/b\(index)")
+            #expect(response.status == 200, "the breaker opened: \(response.body)")
+        }
+    }
+
     @Test func anEndpointThatIsDownIsSkippedAndCounted() async throws {
         let down = try await closedPort()
         let harness = try await GatewayHarness.start { configuration in
