@@ -120,7 +120,9 @@ public final class MeshService: Service, Sendable {
         try upstreams.serveLocally(services, interceptors: [counting, logging] + policy + interceptors, identity: configuration.identity)
         var closeREST: (@Sendable () async -> Void)?
         if let section = configuration.rest, let rest {
-            let callers = InProcessTransport(services: services, interceptors: [counting, logging] + policy + interceptors)
+            let callers = InProcessTransport(
+                services: services, interceptors: [counting, logging] + policy + interceptors,
+                propagatedMetadataKeys: configuration.propagatedMetadataKeys)
             closeREST = try await rest.serve(section, baseDirectory: configuration.baseDirectory, services: callers, on: &serverConfiguration)
         }
         let server = try await MeshServer.start(

@@ -22,7 +22,14 @@ extension GatewayConfiguration {
         let reader = ConfigurationReader(baseDirectory: baseDirectory)
         self.init()
         do {
-            try read(try reader.object(section, at: "", allowed: Self.requestKeys), reader: reader)
+            let top = try reader.object(section, at: "", allowed: Self.requestKeys)
+            // The service's listener has its own: they would be read here and do nothing.
+            if let limits = top["limits"] {
+                for key in try reader.object(limits, at: "limits", allowed: nil).keys.sorted() where Self.listenerLimitKeys.contains(key) {
+                    throw ConfigurationError(key: "limits.\(key)", problem: "is the service's own listener's: set limits.\(key) at the top level")
+                }
+            }
+            try read(top, reader: reader)
         } catch let error as ConfigurationError where error.position == nil {
             throw ConfigurationError(key: "rest.\(error.key)", problem: error.problem)
         }
@@ -30,6 +37,8 @@ extension GatewayConfiguration {
 
     /// The keys of the standalone gateway's own listener and upstreams.
     private static let frontKeys: Set<String> = ["listen", "tls", "upstreams", "http2"]
+    /// The `limits` of the standalone gateway's own listener.
+    private static let listenerLimitKeys: Set<String> = ["maxConnections", "tlsHandshakeSeconds", "prefaceSeconds", "headerBlockSeconds"]
     /// The keys of how requests are handled, standalone or embedded.
     private static let requestKeys: Set<String> = ["schemas", "limits", "rateLimit", "routes", "circuitBreaker", "cors", "headers", "jwt"]
 

@@ -21,15 +21,25 @@ import WeftRPCHTTP2
 /// Over TLS, HTTP/1.1 clients need a server context that allows ALPN `http/1.1`
 /// (`TLSConfiguration.allowsHTTP1`, which `MeshService` sets when `rest` is configured).
 public struct EmbeddedREST: MeshREST {
+    /// The embedded REST of a mesh configuration's `rest` object (also `.gateway`).
     public init() {}
 
     /// Sets `server` to hand the requests on its port that are not gRPC to `gateway`: HTTP/2
     /// requests with another `content-type`, and HTTP/1.1 connections. Its in-process calls
     /// run where the server runs its handlers (`runsHandlersOnEventLoops`; set that first).
+    /// At the drain, the gateway's `/readyz` answers 503.
     public static func serve(_ gateway: Gateway, on server: inout GRPCServer.Configuration) {
         server.otherRequests = { _, clientAddress in HTTP2FrontStreams(gateway: gateway, clientAddress: clientAddress) }
         server.http1Connections = { context in try FrontProtocols.installHTTP1(after: context, gateway: gateway) }
-        server.eventLoopsStopping = { gateway.runLocalCallsOffEventLoops() }
+        let (drainBegins, eventLoopsStopping) = (server.drainBegins, server.eventLoopsStopping)
+        server.drainBegins = {
+            drainBegins?()
+            gateway.startDraining()
+        }
+        server.eventLoopsStopping = {
+            eventLoopsStopping?()
+            gateway.runLocalCallsOffEventLoops()
+        }
         if !server.runsHandlersOnEventLoops { gateway.runLocalCallsOffEventLoops() }
     }
 
@@ -38,7 +48,14 @@ public struct EmbeddedREST: MeshREST {
     public func serve(
         _ section: JSONValue, baseDirectory: String, services: any ClientTransport, on server: inout GRPCServer.Configuration
     ) async throws -> @Sendable () async -> Void {
-        let gateway = try Gateway(configuration: try GatewayConfiguration(embedded: section, baseDirectory: baseDirectory), local: services)
+        let configuration = try GatewayConfiguration(embedded: section, baseDirectory: baseDirectory)
+        let gateway: Gateway
+        do {
+            gateway = try Gateway(configuration: configuration, local: services)
+        } catch {
+            // A schema's diagnostics, a route conflict, a JWT key: name the object they came from.
+            throw ConfigurationError(key: "rest", problem: "cannot be served: \(error)")
+        }
         Self.serve(gateway, on: &server)
         return { await gateway.close() }
     }

@@ -112,7 +112,9 @@ public final class Gateway: Sendable {
         draining.store(true, ordering: .relaxed)
     }
 
-    /// Closes the upstream connections.
+    /// Whether `startDraining` was called.
+    package var isDraining: Bool { draining.load(ordering: .relaxed) }
+
     /// Moves the in-process calls of `local` services off the event loops they arrived on
     /// (onto Swift's global executor): before those loops stop, or for handlers that must not
     /// run on them.
@@ -120,6 +122,7 @@ public final class Gateway: Sendable {
         localCallsOffEventLoops.hasBegun.store(true, ordering: .releasing)
     }
 
+    /// Closes the upstream connections.
     package func close() async {
         for upstream in upstreams.values { await upstream.close() }
     }
@@ -462,7 +465,7 @@ public final class Gateway: Sendable {
     /// can be reached (or there is none), which may take trying to connect to one. Upstreams
     /// are not named: the answer is for load balancers.
     private func readiness(on eventLoop: any EventLoop) -> EventLoopFuture<(Int, String)> {
-        if draining.load(ordering: .relaxed) { return eventLoop.makeSucceededFuture((503, "draining")) }
+        if isDraining { return eventLoop.makeSucceededFuture((503, "draining")) }
         guard !upstreams.isEmpty else { return eventLoop.makeSucceededFuture((200, "ready")) }
         let probes = upstreams.values.map { $0.probe(on: eventLoop) }
         return EventLoopFuture.whenAllSucceed(probes, on: eventLoop).map { reachable in

@@ -1,4 +1,5 @@
 import NIOCore
+import WeftMesh
 import WeftMessages
 import WeftRPC
 import WeftRPCHTTP2
@@ -35,24 +36,31 @@ struct LocalUpstream: GatewayUpstream {
     func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
         let promise = eventLoop.makePromise(of: RawUnaryResponse.self)
         // In-process services get the deadline from a timer on the loop that cancels the call's
-        // task, as the gRPC server enforces it, instead of the dispatcher's timer task.
+        // task, as the gRPC server enforces it, instead of the dispatcher's timer task; the
+        // request is answered then even if the handler ignores the cancel.
         let inProcess = services as? InProcessTransport
         let timeout = inProcess == nil ? nil : options.timeout
         let deadline = timeout.map { ContinuousClock.now + $0 }
+        let settled = Settled()
         let task = Task(executorPreference: EventLoopTaskExecutor(eventLoop, shutdown: offEventLoops)) { [services] in
+            let outcome: Result<RawUnaryResponse, any Error>
             do {
                 let response = if let inProcess {
                     try await inProcess.unary(method, request: request, options: options, cancelledAt: deadline)
                 } else {
                     try await services.unary(method, request: request, options: options)
                 }
-                promise.succeed(response)
+                outcome = .success(response)
             } catch {
-                promise.fail(error)
+                outcome = .failure(error)
             }
+            if settled.claim() { promise.completeWith(outcome) }
         }
         if let timeout {
-            let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) { task.cancel() }
+            let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+                task.cancel()
+                if settled.claim() { promise.fail(Status(.deadlineExceeded, "the deadline passed")) }
+            }
             promise.futureResult.whenComplete { _ in timer.cancel() }
         }
         return promise.futureResult

@@ -73,7 +73,9 @@ public final class MeshUpstreams: Sendable {
     ///   nor one of `services`.
     func serveLocally(_ services: [any RegisteredService], interceptors: [any ServerInterceptor], identity: String) throws {
         let names = Set(services.flatMap { $0.serverMethods.map { String($0.descriptor.path.dropFirst().prefix { $0 != "/" }) } })
-        let transport = InProcessTransport(services: services, interceptors: interceptors, peerIdentity: identity)
+        let transport = InProcessTransport(
+            services: services, interceptors: interceptors, peerIdentity: identity,
+            propagatedMetadataKeys: configuration.propagatedMetadataKeys)
         let missing = channels.withLock { state in
             state.local = (names, transport)
             return state.unlisted.subtracting(names).sorted().first

@@ -430,13 +430,3 @@ extension CallOptions {
         return options
     }
 }
-
-/// Which of two racing events (a connection's outcome, a deadline) acts: the first to claim.
-private final class Settled: Sendable {
-    private let done = Atomic(false)
-
-    /// True for the first caller only.
-    func claim() -> Bool {
-        !done.exchange(true, ordering: .acquiringAndReleasing)
-    }
-}

@@ -8,9 +8,13 @@ public struct InProcessTransport: ClientTransport {
     private let peerIdentity: String?
 
     /// A transport whose calls reach `services` through `interceptors`, from a caller whose
-    /// identity (as a server's `context.peerIdentity` and its policy see it) is `peerIdentity`.
-    public init(services: [any RegisteredService], interceptors: [any ServerInterceptor] = [], peerIdentity: String? = nil) {
-        dispatcher = CallDispatcher(services: services, interceptors: interceptors)
+    /// identity (as a server's `context.peerIdentity` and its policy see it) is `peerIdentity`;
+    /// handlers' outgoing calls carry on the request metadata `propagatedMetadataKeys` name.
+    public init(
+        services: [any RegisteredService], interceptors: [any ServerInterceptor] = [], peerIdentity: String? = nil,
+        propagatedMetadataKeys: Set<String> = CallDispatcher.defaultPropagatedMetadataKeys
+    ) {
+        dispatcher = CallDispatcher(services: services, interceptors: interceptors, propagatedMetadataKeys: propagatedMetadataKeys)
         self.peerIdentity = peerIdentity
     }
 
@@ -27,7 +31,9 @@ public struct InProcessTransport: ClientTransport {
 
     /// A unary call served in the caller's task: the dispatcher runs the handler (with its
     /// interceptors and deadline) and the answer comes back without queues or a server task.
-    /// Cancelling the caller cancels the handler.
+    /// Cancelling the caller cancels the handler. As on a server, the deadline cancels the
+    /// handler and the call ends when the handler returns: one that ignores cancellation
+    /// holds its caller until then.
     public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
         try await unary(method, request: request, options: options, cancelledAt: nil)
     }

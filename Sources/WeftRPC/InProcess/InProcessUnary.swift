@@ -7,7 +7,7 @@ final class InProcessUnary: MessageSource, ServerResponder {
     private struct State {
         var request: [UInt8]?
         var headers: Metadata?
-        var messages: [[UInt8]] = []
+        var response: [UInt8]?
         var ending: (status: Status, trailers: Metadata)?
     }
 
@@ -30,9 +30,14 @@ final class InProcessUnary: MessageSource, ServerResponder {
         state.withLock { $0.headers = metadata }
     }
 
+    /// Keeps the response; a second one fails the handler's write, as a client reading a
+    /// single-response call fails at it.
     func send(_ message: [UInt8], compression: CompressionAlgorithm) async throws {
         try Task.checkCancellation()
-        state.withLock { $0.messages.append(message) }
+        try state.withLock { state in
+            guard state.response == nil else { throw Status.secondResponse }
+            state.response = message
+        }
     }
 
     func finish(status: Status, trailers: Metadata, trailersOnly: Bool) async {
@@ -45,8 +50,7 @@ final class InProcessUnary: MessageSource, ServerResponder {
         try state.withLock { state in
             guard let ending = state.ending else { throw Status.transport(.internal, "the call ended without a status") }
             guard ending.status.isOK else { throw ending.status.from(.peer) }
-            guard let message = state.messages.first else { throw Status.okWithoutResponse }
-            guard state.messages.count == 1 else { throw Status.secondResponse }
+            guard let message = state.response else { throw Status.okWithoutResponse }
             return RawUnaryResponse(message: message, initialMetadata: state.headers ?? Metadata(), trailingMetadata: ending.trailers)
         }
     }

@@ -46,6 +46,8 @@ public final class GRPCServer: Sendable {
         /// after `context`'s handler. Nil leaves the port HTTP/2 only. Over TLS, such clients
         /// also need a context that allows ALPN `http/1.1` (`TLSConfiguration.allowsHTTP1`).
         public var http1Connections: (@Sendable (_ context: ChannelHandlerContext) throws -> Void)?
+        /// Called when `shutdown` begins, before the GOAWAYs (to report not ready, say).
+        public var drainBegins: (@Sendable () -> Void)?
         /// Called once the drain is over and the event loops are about to stop, so work the
         /// program runs on them (embedded REST's in-process calls) moves elsewhere.
         public var eventLoopsStopping: (@Sendable () -> Void)?
@@ -58,6 +60,7 @@ public final class GRPCServer: Sendable {
     private let connections: ConnectionRegistry
     /// Tells handler executors the event loops are stopping.
     private let loopsStopping: EventLoopTaskExecutor.Shutdown
+    private let drainBegins: (@Sendable () -> Void)?
     private let eventLoopsStopping: (@Sendable () -> Void)?
     /// Whether `shutdown` has been called.
     private let shutDown = Atomic(false)
@@ -67,9 +70,10 @@ public final class GRPCServer: Sendable {
 
     private init(
         channel: any Channel, group: MultiThreadedEventLoopGroup, connections: ConnectionRegistry,
-        loopsStopping: EventLoopTaskExecutor.Shutdown, eventLoopsStopping: (@Sendable () -> Void)?
+        loopsStopping: EventLoopTaskExecutor.Shutdown, drainBegins: (@Sendable () -> Void)?, eventLoopsStopping: (@Sendable () -> Void)?
     ) {
         self.loopsStopping = loopsStopping
+        self.drainBegins = drainBegins
         self.eventLoopsStopping = eventLoopsStopping
         self.channel = channel
         self.group = group
@@ -145,7 +149,7 @@ public final class GRPCServer: Sendable {
             .bindListening(host: host, port: port, group: group)
         return GRPCServer(
             channel: channel, group: group, connections: connections, loopsStopping: loopsStopping,
-            eventLoopsStopping: configuration.eventLoopsStopping)
+            drainBegins: configuration.drainBegins, eventLoopsStopping: configuration.eventLoopsStopping)
     }
 
     /// Stops listening, then drains: every connection gets GOAWAY, calls in flight finish, new
@@ -154,6 +158,7 @@ public final class GRPCServer: Sendable {
     /// Then the event loops stop. Only the first call does this; later ones return at once.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async throws {
         guard !shutDown.exchange(true, ordering: .relaxed) else { return }
+        drainBegins?()
         try await channel.close().get()
         let open = connections.all
         for (child, serving) in open {

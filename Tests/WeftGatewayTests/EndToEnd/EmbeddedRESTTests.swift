@@ -1,3 +1,4 @@
+import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
@@ -11,16 +12,25 @@ import WeftTestSupport
 /// The gateway embedded in a service's own gRPC server: REST routes and gRPC on one port, the
 /// REST calls made in-process. curl over HTTP/1.1 and HTTP/2, a gRPC client beside it.
 @Suite struct EmbeddedRESTTests {
-    @Test(arguments: HTTPVersion.allCases)
-    func oneServerAnswersItsRESTRoutesAndGRPC(version: HTTPVersion) async throws {
+    /// A bookshop on a plain `GRPCServer` (h2c) that answers its REST routes too, calling the
+    /// bookshop in-process through `interceptors`.
+    static func embeddedBookshop(
+        interceptors: [any ServerInterceptor] = [], handlersOnEventLoops: Bool = true
+    ) async throws -> (BookshopUpstream, Gateway, GRPCServer) {
         let bookshop = BookshopUpstream()
         var rest = GatewayConfiguration()
         rest.schemaIncludePaths = [GatewayHarness.testsDirectory]
         rest.schemaFiles = ["bookshop.proto"]
-        let gateway = try Gateway(configuration: rest, local: InProcessTransport(services: [bookshop]))
+        let gateway = try Gateway(configuration: rest, local: InProcessTransport(services: [bookshop], interceptors: interceptors))
         var configuration = GRPCServer.Configuration()
+        configuration.runsHandlersOnEventLoops = handlersOnEventLoops
         EmbeddedREST.serve(gateway, on: &configuration)
-        let server = try await GRPCServer.start(port: 0, tls: nil, services: [bookshop], configuration: configuration, threads: 1)
+        return (bookshop, gateway, try await GRPCServer.start(port: 0, tls: nil, services: [bookshop], configuration: configuration, threads: 1))
+    }
+
+    @Test(arguments: HTTPVersion.allCases)
+    func oneServerAnswersItsRESTRoutesAndGRPC(version: HTTPVersion) async throws {
+        let (bookshop, gateway, server) = try await Self.embeddedBookshop()
         let base = "http://127.0.0.1:\(server.port)"
 
         let book = try await curl("GET", "\(base)/v1/shelves/s1/books/b1", version: version)
@@ -59,15 +69,7 @@ import WeftTestSupport
     @Test(arguments: [true, false])
     func restCallsRunWhereTheServerRunsItsHandlers(onEventLoops: Bool) async throws {
         let recorder = LoopRecorder()
-        let bookshop = BookshopUpstream()
-        var rest = GatewayConfiguration()
-        rest.schemaIncludePaths = [GatewayHarness.testsDirectory]
-        rest.schemaFiles = ["bookshop.proto"]
-        let gateway = try Gateway(configuration: rest, local: InProcessTransport(services: [bookshop], interceptors: [recorder]))
-        var configuration = GRPCServer.Configuration()
-        configuration.runsHandlersOnEventLoops = onEventLoops
-        EmbeddedREST.serve(gateway, on: &configuration)
-        let server = try await GRPCServer.start(port: 0, tls: nil, services: [bookshop], configuration: configuration, threads: 1)
+        let (bookshop, gateway, server) = try await Self.embeddedBookshop(interceptors: [recorder], handlersOnEventLoops: onEventLoops)
         for version in HTTPVersion.allCases {
             let book = try await curl("GET", "http://127.0.0.1:\(server.port)/v1/shelves/s1/books/b1", version: version)
             #expect(book.status == 200)
@@ -80,14 +82,7 @@ import WeftTestSupport
     /// A REST call past its deadline is answered 504 and its handler cancelled: the handler
     /// holds until cancelled, so without the cancel no answer would come (curl's guard fails).
     @Test func aHandlerPastTheDeadlineIsCancelledAndAnswered504() async throws {
-        let bookshop = BookshopUpstream()
-        var rest = GatewayConfiguration()
-        rest.schemaIncludePaths = [GatewayHarness.testsDirectory]
-        rest.schemaFiles = ["bookshop.proto"]
-        let gateway = try Gateway(configuration: rest, local: InProcessTransport(services: [bookshop]))
-        var configuration = GRPCServer.Configuration()
-        EmbeddedREST.serve(gateway, on: &configuration)
-        let server = try await GRPCServer.start(port: 0, tls: nil, services: [bookshop], configuration: configuration, threads: 1)
+        let (bookshop, gateway, server) = try await Self.embeddedBookshop()
         for version in HTTPVersion.allCases {
             let held = try await curl(
                 "POST", "http://127.0.0.1:\(server.port)/v1/trouble", version: version, headers: ["X-Request-Timeout: 0.2"],
@@ -100,17 +95,39 @@ import WeftTestSupport
         await gateway.close()
     }
 
+    /// A handler that ignores its cancel does not hold the REST request: at the deadline the
+    /// client is answered 504 all the same (without that, curl's hang guard would fail first).
+    @Test func aHandlerIgnoringItsCancelStillGetsTheRequestAnswered504() async throws {
+        let stubborn = IgnoresCancellation()
+        let (bookshop, gateway, server) = try await Self.embeddedBookshop(interceptors: [stubborn])
+        let answer = try await curl("GET", "http://127.0.0.1:\(server.port)/v1/shelves/s1/books/b1", headers: ["X-Request-Timeout: 0.2"])
+        #expect(answer.status == 504, "\(answer.body)")
+        stubborn.gate.open()
+        try await server.shutdown()
+        await gateway.close()
+    }
+
+    /// At the drain the embedded gateway is draining, so its `/readyz` answers 503, as the
+    /// standalone gateway's does.
+    @Test func theGatewayDrainsWithTheServer() async throws {
+        let (bookshop, gateway, server) = try await Self.embeddedBookshop()
+        let base = "http://127.0.0.1:\(server.port)"
+        #expect(try await curl("GET", "\(base)/readyz").status == 200)
+        // A held request keeps the drain open while the gateway's state is read.
+        let held = Task { try await curl("POST", "\(base)/v1/trouble", version: .http2, body: #"{"message": "hold"}"#) }
+        try #require(try await waitUntil { bookshop.calls.withLock { $0["Trouble"] } == 1 })
+        let stopping = Task { try await server.shutdown(gracePeriod: .seconds(600)) }
+        #expect(try await waitUntil { gateway.isDraining })
+        bookshop.held.open()
+        #expect(try await held.value.status == 200)
+        try await stopping.value
+        await gateway.close()
+    }
+
     /// Shutdown drains an HTTP/1.1 connection as it drains HTTP/2 ones: the request in flight
     /// is answered, then the connection closes and the server stops.
     @Test func shutdownLetsAnHTTP1RequestInFlightFinish() async throws {
-        let bookshop = BookshopUpstream()
-        var rest = GatewayConfiguration()
-        rest.schemaIncludePaths = [GatewayHarness.testsDirectory]
-        rest.schemaFiles = ["bookshop.proto"]
-        let gateway = try Gateway(configuration: rest, local: InProcessTransport(services: [bookshop]))
-        var configuration = GRPCServer.Configuration()
-        EmbeddedREST.serve(gateway, on: &configuration)
-        let server = try await GRPCServer.start(port: 0, tls: nil, services: [bookshop], configuration: configuration, threads: 1)
+        let (bookshop, gateway, server) = try await Self.embeddedBookshop()
         let base = "http://127.0.0.1:\(server.port)"
         let held = Task { try await curl("POST", "\(base)/v1/trouble", version: .http1, body: #"{"message": "hold"}"#) }
         let arrived = try await waitUntil { bookshop.calls.withLock { $0["Trouble"] } == 1 }
@@ -123,6 +140,23 @@ import WeftTestSupport
         let answer = try await held.value
         #expect(answer.status == 200, "\(answer.body)")
         try await stopping.value
+        await gateway.close()
+    }
+
+    /// An idle keep-alive HTTP/1.1 connection is closed by the drain (told to quiesce), not
+    /// waited for: with a grace period of ten minutes, shutdown still returns at once.
+    @Test(.timeLimit(.minutes(3)))
+    func shutdownClosesAnIdleHTTP1KeepAliveConnection() async throws {
+        let (bookshop, gateway, server) = try await Self.embeddedBookshop()
+        let received = ReceivedText()
+        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(received) } }
+            .connect(host: "127.0.0.1", port: server.port).get()
+        try await client.writeAndFlush(ByteBuffer(string: "GET /v1/shelves/s1/books/b1 HTTP/1.1\r\nHost: bookshop\r\n\r\n")).get()
+        let answered = try await waitUntil { received.text.hasPrefix("HTTP/1.1 200") && received.text.contains("Title of b1") }
+        try #require(answered, "\(received.text)")
+        try await server.shutdown(gracePeriod: .seconds(600))
+        try await client.closeFuture.get()  // the server closed it
         await gateway.close()
     }
 
@@ -170,6 +204,21 @@ import WeftTestSupport
         }
         #expect(misspelt?.key == "rest.limts")
         #expect(misspelt?.description.contains("did you mean limits?") == true)
+        // A limit of the service's own listener belongs at the top level, where it takes effect.
+        let listenerLimit = try MeshConfiguration(
+            json: Array(#"{"service": "bookshop", "insecure": true, "rest": {"limits": {"maxConnections": 5}}}"#.utf8))
+        let misplaced = await #expect(throws: ConfigurationError.self) {
+            _ = try await MeshService.start(listenerLimit, services: [BookshopUpstream()], rest: .gateway)
+        }
+        #expect(misplaced?.key == "rest.limits.maxConnections")
+        // A schema that does not load: its diagnostic, under the object it came from.
+        let missingSchema = try MeshConfiguration(
+            json: Array(#"{"service": "bookshop", "insecure": true, "rest": {"schemas": {"files": ["nowhere.proto"]}}}"#.utf8))
+        let unloadable = await #expect(throws: ConfigurationError.self) {
+            _ = try await MeshService.start(missingSchema, services: [BookshopUpstream()], rest: .gateway)
+        }
+        #expect(unloadable?.key == "rest")
+        #expect(unloadable?.description.contains("nowhere.proto") == true, "\(unloadable.map(String.init(describing:)) ?? "")")
     }
 }
 
@@ -180,5 +229,28 @@ private final class LoopRecorder: ServerInterceptor {
     func intercept(_ call: InterceptedServerCall, next: @Sendable (InterceptedServerCall) async throws -> Void) async throws {
         onEventLoop.withLock { $0.append(MultiThreadedEventLoopGroup.currentEventLoop != nil) }
         try await next(call)
+    }
+}
+
+/// Holds every call until its gate opens, deaf to cancellation (a handler stuck in blocking code).
+private final class IgnoresCancellation: ServerInterceptor {
+    let gate = Gate()
+
+    func intercept(_ call: InterceptedServerCall, next: @Sendable (InterceptedServerCall) async throws -> Void) async throws {
+        while !gate.isOpen { try? await Task.sleep(for: .milliseconds(10)) }
+        try await next(call)
+    }
+}
+
+/// What a raw client connection has received, as text.
+private final class ReceivedText: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    private let received = Mutex("")
+
+    var text: String { received.withLock { $0 } }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let chunk = String(buffer: unwrapInboundIn(data))
+        received.withLock { $0 += chunk }
     }
 }
