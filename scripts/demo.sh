@@ -76,3 +76,13 @@ curl -s "$base/metrics" | grep '^weft_gateway_requests_total'
 echo
 echo "== access log =="
 cat "$out/gateway.log"
+
+echo
+echo "== embedded REST: a second catalog answers its own REST routes on its mTLS port, no gateway =="
+embedded_port=$(start_server "$out/embedded.log" "$demo" serve certs/dev 0 --rest "$(pwd)/schemas")
+client=(--cacert "$dev/ca.pem" --cert "$dev/client.pem" --key "$dev/client.key")
+embedded=https://127.0.0.1:$embedded_port
+show "${client[@]}" -X POST "$embedded/v1/products" -H 'content-type: application/json' \
+  -d '{"title":"Cold plunge","price":{"currency":"EUR","minorUnits":"900"}}'
+show "${client[@]}" --http1.1 "$embedded/v1/products/cold-plunge"
+show "${client[@]}" --http2 "$embedded/v1/products/nope"

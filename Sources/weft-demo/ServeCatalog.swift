@@ -12,9 +12,9 @@ import WeftTLS
 /// catalog's REST routes (from `weft/platform/catalog/v1/catalog.proto` under that directory)
 /// are answered on the same port over HTTP/2 and HTTP/1.1 (`EmbeddedREST`).
 func serveCatalog(pki: String, port: Int, restSchemas: String?) async throws {
-    let tls = pki == "--insecure"
-        ? nil
-        : try TLSContext(.server(certificateChain: "\(pki)/catalog.pem", privateKey: "\(pki)/catalog.key", trustRoots: "\(pki)/ca.pem"))
+    var settings = TLSConfiguration.server(certificateChain: "\(pki)/catalog.pem", privateKey: "\(pki)/catalog.key", trustRoots: "\(pki)/ca.pem")
+    settings.allowsHTTP1 = restSchemas != nil  // REST clients may speak HTTP/1.1
+    let tls = pki == "--insecure" ? nil : try TLSContext(settings)
     let catalog = InMemoryCatalog()
     var configuration = GRPCServer.Configuration()
     if let restSchemas {
