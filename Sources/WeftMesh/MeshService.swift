@@ -54,8 +54,8 @@ public final class MeshService: Service, Sendable {
     /// (pass another swift-metrics backend, e.g. `MetricsSystem.factory`, to send them elsewhere;
     /// `/metrics` then shows only what a `PrometheusRegistry` holds). Denied calls are reported
     /// to `onDenied` (standard output by default). A configuration with a `rest` object needs
-    /// `rest` (WeftGateway's `.gateway`) to serve those routes; REST callers carry no
-    /// certificate identity, so the authorization policy sees them as callers without one.
+    /// `rest` (WeftGateway's `.gateway`) to serve those routes; the authorization policy
+    /// sees a REST caller as the identity its client certificate proves.
     public static func start(
         _ configuration: MeshConfiguration, services: [any RegisteredService], interceptors: [any ServerInterceptor] = [],
         metricsFactory: (any MetricsFactory)? = nil,

@@ -48,7 +48,7 @@ import WeftTestSupport
 
     @Test func aGETGoesToTheOtherDelegateAndGRPCToTheServices() async throws {
         var configuration = GRPCServer.Configuration()
-        configuration.otherRequests = { _, address in PathEcho(clientAddress: address) }
+        configuration.otherRequests = { _, peer in PathEcho(clientAddress: peer.address) }
         let server = try await GRPCServer.start(port: 0, tls: nil, services: [Library()], configuration: configuration, threads: 1)
         let answered = try await runTool("/usr/bin/curl", ["-s", "--http2-prior-knowledge", "http://127.0.0.1:\(server.port)/v1/books/dune?x=1"])
         #expect(answered.text == "GET /v1/books/dune?x=1 from 127.0.0.1", "\(answered.text)")

@@ -29,8 +29,10 @@ public struct EmbeddedREST: MeshREST {
     /// run where the server runs its handlers (`runsHandlersOnEventLoops`; set that first).
     /// At the drain, the gateway's `/readyz` answers 503.
     public static func serve(_ gateway: Gateway, on server: inout GRPCServer.Configuration) {
-        server.otherRequests = { _, clientAddress in HTTP2FrontStreams(gateway: gateway, clientAddress: clientAddress) }
-        server.http1Connections = { context in try FrontProtocols.installHTTP1(after: context, gateway: gateway) }
+        server.otherRequests = { _, peer in HTTP2FrontStreams(gateway: gateway, clientAddress: peer.address, callerIdentity: peer.identity) }
+        server.http1Connections = { context, peer in
+            try FrontProtocols.installHTTP1(after: context, gateway: gateway, callerIdentity: peer.identity)
+        }
         let (drainBegins, eventLoopsStopping) = (server.drainBegins, server.eventLoopsStopping)
         server.drainBegins = {
             drainBegins?()

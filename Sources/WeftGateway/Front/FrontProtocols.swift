@@ -37,10 +37,11 @@ enum FrontProtocols {
             position: .after(context.handler))
     }
 
-    /// Serves an HTTP/1.1 connection (keep-alive and pipelining) with `gateway`.
-    static func installHTTP1(after context: ChannelHandlerContext, gateway: Gateway) throws {
+    /// Serves an HTTP/1.1 connection (keep-alive and pipelining) with `gateway`; its requests
+    /// carry `callerIdentity`, what the client's certificate proves on a mutual-TLS port.
+    static func installHTTP1(after context: ChannelHandlerContext, gateway: Gateway, callerIdentity: String? = nil) throws {
         let pipeline = context.pipeline.syncOperations
-        try pipeline.addHandler(HTTP1FrontHandler(gateway: gateway), position: .after(context.handler))
+        try pipeline.addHandler(HTTP1FrontHandler(gateway: gateway, callerIdentity: callerIdentity), position: .after(context.handler))
         try pipeline.configureHTTPServerPipeline(position: .after(context.handler), withPipeliningAssistance: true, withErrorHandling: true)
     }
 }

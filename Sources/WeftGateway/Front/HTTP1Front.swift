@@ -11,6 +11,8 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let gateway: Gateway
+    /// The identity the client's certificate proves, on a mutual-TLS port (embedded REST).
+    private let callerIdentity: String?
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     /// An oversize request was answered; its remaining parts are dropped and the connection closes.
@@ -20,8 +22,9 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
     /// idle keep-alive connection nor a trickled head holds it for ever.
     private var idleTimer: Scheduled<Void>?
 
-    init(gateway: Gateway) {
+    init(gateway: Gateway, callerIdentity: String? = nil) {
         self.gateway = gateway
+        self.callerIdentity = callerIdentity
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -67,7 +70,7 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
             let request = GatewayRequest(
                 method: head.method.rawValue, target: head.uri,
                 headers: head.headers.map { ($0.name, $0.value) }, body: body,
-                clientAddress: context.channel.remoteAddress?.ipAddress ?? "unknown")
+                clientAddress: context.channel.remoteAddress?.ipAddress ?? "unknown", callerIdentity: callerIdentity)
             body = []
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let writer = HTTP1ResponseWriter(

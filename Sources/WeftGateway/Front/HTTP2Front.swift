@@ -17,11 +17,14 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
 
     private let gateway: Gateway
     private let clientAddress: String
+    /// The identity the client's certificate proves, on a mutual-TLS port (embedded REST).
+    private let callerIdentity: String?
     private var pending: [Int32: PendingRequest] = [:]
 
-    init(gateway: Gateway, clientAddress: String) {
+    init(gateway: Gateway, clientAddress: String, callerIdentity: String? = nil) {
         self.gateway = gateway
         self.clientAddress = clientAddress
+        self.callerIdentity = callerIdentity
     }
 
     func stream(_ id: Int32, didReceiveHeaders headers: HeaderFields, endStream: Bool, on connection: HTTP2Connection) {
@@ -90,7 +93,8 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
         guard let request = pending[id], !request.refused else { return }
         pending[id]?.refused = true  // dispatched: later frames are ignored
         let gatewayRequest = GatewayRequest(
-            method: request.method, target: request.target, headers: request.headers, body: request.body, clientAddress: clientAddress)
+            method: request.method, target: request.target, headers: request.headers, body: request.body, clientAddress: clientAddress,
+            callerIdentity: callerIdentity)
         let writer = HTTP2ResponseWriter(stream: connection.stream(id), headOnly: request.method == "HEAD")
         switch gateway.begin(gatewayRequest, on: connection.eventLoop) {
         case .complete(let answer):

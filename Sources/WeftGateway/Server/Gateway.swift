@@ -336,7 +336,7 @@ public final class Gateway: Sendable {
             return .answer(exchange.failure(503, refusal.status))
         }
         let call = UpstreamCall(
-            upstream: upstream, target: target, messages: messages,
+            upstream: request.callerIdentity.map { upstream.calling(as: $0) } ?? upstream, target: target, messages: messages,
             options: CallOptions(
                 timeout: timeout,
                 metadata: forwardedMetadata(request, requestID: exchange.requestID, claims: claims)))

@@ -24,9 +24,13 @@ package struct GatewayRequest: Sendable {
     package var body: [UInt8]
     /// The client's IP address, the rate-limit key of last resort.
     package var clientAddress: String
+    /// The identity the client's certificate proves, when the gateway is embedded in a
+    /// mutual-TLS server: the in-process call's caller, as the service's policy sees it.
+    package var callerIdentity: String?
 
     /// A request for `target` (path and query, as on the request line).
-    package init(method: String, target: String, headers: HTTPFields, body: [UInt8], clientAddress: String) {
+    package init(method: String, target: String, headers: HTTPFields, body: [UInt8], clientAddress: String, callerIdentity: String? = nil) {
+        self.callerIdentity = callerIdentity
         self.method = method
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.path = parts.first.map(String.init) ?? "/"

@@ -18,10 +18,14 @@ protocol GatewayUpstream: Sendable {
     func close() async
     /// What a call that ended with `status` tells the upstream's circuit breaker.
     func breakerOutcome(of status: Status) -> CircuitBreaker.Outcome
+    /// This upstream for calls made on behalf of the client whose certificate proves
+    /// `identity`, where that means something (in-process services see it as their caller).
+    func calling(as identity: String) -> any GatewayUpstream
 }
 
 extension GatewayUpstream {
     func breakerOutcome(of status: Status) -> CircuitBreaker.Outcome { CircuitBreaker.Outcome(status) }
+    func calling(as identity: String) -> any GatewayUpstream { self }
 }
 
 /// A service the gateway's own process serves, called in-process: the server's dispatch,
@@ -67,6 +71,13 @@ struct LocalUpstream: GatewayUpstream {
     }
 
     func transport(on eventLoop: any EventLoop) -> any ClientTransport { services }
+
+    /// The services see the client's identity as their caller's, as its gRPC calls on the same
+    /// port would be seen (their authorization policy included).
+    func calling(as identity: String) -> any GatewayUpstream {
+        guard let inProcess = services as? InProcessTransport else { return self }
+        return LocalUpstream(services: inProcess.calling(as: identity), offEventLoops: offEventLoops)
+    }
 
     func probe(on eventLoop: any EventLoop) -> EventLoopFuture<Bool> { eventLoop.makeSucceededFuture(true) }
 

@@ -5,7 +5,7 @@ import WeftMessages
 /// without sockets.
 public struct InProcessTransport: ClientTransport {
     private let dispatcher: CallDispatcher
-    private let peerIdentity: String?
+    private var peerIdentity: String?
 
     /// A transport whose calls reach `services` through `interceptors`, from a caller whose
     /// identity (as a server's `context.peerIdentity` and its policy see it) is `peerIdentity`;
@@ -16,6 +16,13 @@ public struct InProcessTransport: ClientTransport {
     ) {
         dispatcher = CallDispatcher(services: services, interceptors: interceptors, propagatedMetadataKeys: propagatedMetadataKeys)
         self.peerIdentity = peerIdentity
+    }
+
+    /// The same services, called by `peerIdentity`.
+    package func calling(as peerIdentity: String?) -> InProcessTransport {
+        var transport = self
+        transport.peerIdentity = peerIdentity
+        return transport
     }
 
     public func startCall(_ method: MethodDescriptor, options: CallOptions) async throws -> any ClientCall {

@@ -38,14 +38,15 @@ public final class GRPCServer: Sendable {
         public var propagatedMetadataKeys = CallDispatcher.defaultPropagatedMetadataKeys
         /// Answers the HTTP/2 requests on the server's port that are not gRPC (whose
         /// `content-type` is not `application/grpc…`), e.g. REST routes of the same services:
-        /// made once per connection, at its first such request, with the connection and the
-        /// client's address. Nil answers them as malformed gRPC calls.
-        public var otherRequests: (@Sendable (_ connection: HTTP2Connection, _ clientAddress: String) -> any HTTP2StreamDelegate)?
+        /// made once per connection, at its first such request, with the connection and its
+        /// peer. Nil answers them as malformed gRPC calls.
+        public var otherRequests: (@Sendable (_ connection: HTTP2Connection, _ peer: ConnectionPeer) -> any HTTP2StreamDelegate)?
         /// Serves the connections on the server's port that are not HTTP/2 (their first bytes
         /// are not the HTTP/2 preface: HTTP/1.1 clients) by adding the handlers that answer them
-        /// after `context`'s handler. Nil leaves the port HTTP/2 only. Over TLS, such clients
-        /// also need a context that allows ALPN `http/1.1` (`TLSConfiguration.allowsHTTP1`).
-        public var http1Connections: (@Sendable (_ context: ChannelHandlerContext) throws -> Void)?
+        /// after `context`'s handler, given the connection's peer. Nil leaves the port HTTP/2
+        /// only. Over TLS, such clients also need a context that allows ALPN `http/1.1`
+        /// (`TLSConfiguration.allowsHTTP1`).
+        public var http1Connections: (@Sendable (_ context: ChannelHandlerContext, _ peer: ConnectionPeer) throws -> Void)?
         /// Called when `shutdown` begins, before the GOAWAYs (to report not ready, say).
         public var drainBegins: (@Sendable () -> Void)?
         /// Called once the drain is over and the event loops are about to stop, so work the
@@ -105,6 +106,8 @@ public final class GRPCServer: Sendable {
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     let tlsHandler = tls.map(TLSHandler.init(context:))
+                    // Asked once the handshake is done (the TLS peer is known by then).
+                    let peer = { ConnectionPeer(address: channel.remoteAddress?.ipAddress ?? "", identity: tlsHandler?.peer?.description) }
                     let installHTTP2 = { (pipeline: ChannelPipeline.SynchronousOperations, position: ChannelPipeline.SynchronousOperations.Position) in
                         let http2 = HTTP2ConnectionHandler(role: .server, configuration: configuration.http2) { connection in
                             GRPCServerStreams(
@@ -112,9 +115,7 @@ public final class GRPCServer: Sendable {
                                 maximumMessageSize: configuration.maximumReceiveMessageSize,
                                 handlersOnEventLoop: configuration.runsHandlersOnEventLoops ? loopsStopping : nil,
                                 peerIdentity: { tlsHandler?.peer?.description },
-                                otherRequests: configuration.otherRequests.map { make in
-                                    { make(connection, channel.remoteAddress?.ipAddress ?? "") }
-                                })
+                                otherRequests: configuration.otherRequests.map { make in { make(connection, peer()) } })
                         }
                         try pipeline.addHandler(http2, position: position)
                         connections.attach(http2: NIOLoopBound(http2, eventLoop: channel.eventLoop), to: channel)
@@ -126,7 +127,7 @@ public final class GRPCServer: Sendable {
                             if http2 {
                                 try installHTTP2(context.pipeline.syncOperations, .after(context.handler))
                             } else {
-                                try http1(context)
+                                try http1(context, peer())
                                 connections.markHTTP1(channel)
                             }
                         }

@@ -161,12 +161,14 @@ import WeftTestSupport
     }
 
     /// A mesh service with a `rest` object serves those routes on its mutual-TLS port: curl
-    /// with a client certificate, over ALPN `http/1.1` and `h2`.
+    /// with a client certificate, over ALPN `http/1.1` and `h2`. Its authorization policy sees
+    /// a REST caller as the identity its certificate proves, as it would its gRPC calls.
     @Test func aMeshServiceServesItsConfiguredRESTRoutesOverMutualTLS() async throws {
         let pki = GatewayHarness.pki
         let configuration = try MeshConfiguration(json: Array("""
             {"service": "bookshop",
              "tls": {"ca": "\(pki)/ca.pem", "certificate": "\(pki)/bookshop.pem", "key": "\(pki)/bookshop.key"},
+             "authorization": {"rules": {"weft.gatewaytest.v1.Bookshop": ["spiffe://weft.local/service/gateway"]}},
              "rest": {"schemas": {"includePaths": ["\(GatewayHarness.testsDirectory)"], "files": ["bookshop.proto"]},
                       "limits": {"maxBodyBytes": 64}}}
             """.utf8))
@@ -183,6 +185,13 @@ import WeftTestSupport
             let oversize = try await curl(
                 "POST", "\(base)/v1/shelves/s1/books", body: #"{"title": "\#(String(repeating: "x", count: 100))"}"#, extra: [flag] + certificate)
             #expect(oversize.status == 413, "\(flag): \(oversize.body)")
+        }
+        // Another mesh identity, not listed for the service: denied, as its gRPC calls would be.
+        let stranger = ["--cacert", "\(pki)/ca.pem", "--cert", "\(pki)/bookshop.pem", "--key", "\(pki)/bookshop.key"]
+        for flag in ["--http1.1", "--http2"] {
+            let denied = try await curl("GET", "\(base)/v1/shelves/s1/books/b1", extra: [flag] + stranger)
+            #expect(denied.status == 403, "\(flag): \(denied.body)")
+            #expect(denied.object["code"] as? Int == 7)
         }
         // Without a client certificate the handshake fails, REST or not.
         await #expect(throws: (any Error).self) {
