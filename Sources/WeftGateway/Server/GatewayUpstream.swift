@@ -33,16 +33,25 @@ extension GatewayUpstream {
 /// request came in on, as a gRPC server runs its handlers, so the answer takes no thread hop.
 struct LocalUpstream: GatewayUpstream {
     let services: any ClientTransport
+    /// `services` when it is the in-process transport (found once, not per call), whose unary
+    /// path takes the deadline from the loop's timer and whose caller can be named.
+    private let inProcess: InProcessTransport?
     /// Set when the calls must leave the event loops: the loops are about to stop, or the
     /// server runs its handlers elsewhere (`GRPCServer.Configuration.runsHandlersOnEventLoops`).
     let offEventLoops: EventLoopTaskExecutor.Shutdown
+
+    init(services: any ClientTransport, offEventLoops: EventLoopTaskExecutor.Shutdown) {
+        self.services = services
+        self.inProcess = services as? InProcessTransport
+        self.offEventLoops = offEventLoops
+    }
 
     func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
         let promise = eventLoop.makePromise(of: RawUnaryResponse.self)
         // In-process services get the deadline from a timer on the loop that cancels the call's
         // task, as the gRPC server enforces it, instead of the dispatcher's timer task; the
         // request is answered then even if the handler ignores the cancel.
-        let inProcess = services as? InProcessTransport
+        let inProcess = self.inProcess
         let timeout = inProcess == nil ? nil : options.timeout
         let deadline = timeout.map { ContinuousClock.now + $0 }
         let settled = Settled()
@@ -75,7 +84,7 @@ struct LocalUpstream: GatewayUpstream {
     /// The services see the client's identity as their caller's, as its gRPC calls on the same
     /// port would be seen (their authorization policy included).
     func calling(as identity: String) -> any GatewayUpstream {
-        guard let inProcess = services as? InProcessTransport else { return self }
+        guard let inProcess else { return self }
         return LocalUpstream(services: inProcess.calling(as: identity), offEventLoops: offEventLoops)
     }
 
