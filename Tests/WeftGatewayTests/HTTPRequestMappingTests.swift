@@ -24,6 +24,25 @@ import WeftMessages
             fInt64: -9, fBool: true, fString: "from path", color: .red, inner: .init(id: 5), rInt32: [1, 2]))
     }
 
+    /// Top-level string fields are written straight to binary; the message must be the one the
+    /// JSON route gives, empty values and fields with presence included.
+    @Test func stringFieldsFromPathAndQueryMatchTheJSONRoute() throws {
+        let mapping = HTTPRequestMapping(schema: interop, requestType: "weft.interop.v1.KitchenSink", body: "")
+        let cases: [([String: String], [(String, String)], KitchenSink)] = [
+            (["f_string": "from path"], [], KitchenSink(fString: "from path")),
+            (["f_string": "p"], [("oString", "")], KitchenSink(fString: "p", oString: "")),
+            ([:], [("f_string", ""), ("o_string", "ö x")], KitchenSink(oString: "ö x")),
+            // The same field by its proto and its JSON name: the later one wins, as in JSON.
+            ([:], [("f_string", "first"), ("fString", "second")], KitchenSink(fString: "second")),
+            // A string beside other kinds of field takes the JSON route.
+            (["f_string": "s"], [("f_bool", "true")], KitchenSink(fBool: true, fString: "s")),
+        ]
+        for (path, query, expected) in cases {
+            let binary = try mapping.requestBinary(pathBindings: path, query: query, body: [])
+            #expect(try KitchenSink(serializedBytes: binary) == expected)
+        }
+    }
+
     @Test func twoMembersOfAOneofFromTheQueryAreRefused() throws {
         let mapping = HTTPRequestMapping(schema: interop, requestType: "weft.interop.v1.KitchenSink", body: "")
         #expect {

@@ -41,6 +41,9 @@ package struct RouteTable<Target: Sendable>: Sendable {
         routesByMethod = Dictionary(grouping: self.routes, by: \.method)
     }
 
+    /// Every route's target.
+    package var targets: [Target] { routes.map(\.target) }
+
     /// The route for `method` and `path` (without the query string). HEAD takes the GET route
     /// unless a route is bound to HEAD itself (RFC 9110 §9.3.2), and `Allow` lists HEAD wherever
     /// it lists GET.

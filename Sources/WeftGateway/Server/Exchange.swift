@@ -1,3 +1,4 @@
+import WeftMesh
 import WeftRPC
 
 /// One request's answer in the making: the headers gathered so far, and how it failed (the
@@ -7,6 +8,8 @@ struct Exchange: Sendable {
     let requestID: String
     var headers: HTTPFields = []
     var routeLabel = "-"
+    /// The matched route's metrics (nil: recorded under `routeLabel`).
+    var routeMetrics: RequestMetrics.LabelMetrics?
     /// The status the request failed with, as the access log records it; nil while it has not.
     var outcome: Status?
 

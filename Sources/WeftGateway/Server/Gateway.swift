@@ -14,6 +14,8 @@ public final class Gateway: Sendable {
     public let configuration: GatewayConfiguration
     let schema: DynamicSchema
     let routes: RouteTable<RouteTarget>
+    /// Per route, by `RouteTarget.index`: what it calls, resolved at start.
+    private let served: [ServedRoute]
     private let upstreams: [String: any GatewayUpstream]
     let protection: GatewayProtection
     let metrics = GatewayMetrics()
@@ -65,8 +67,18 @@ public final class Gateway: Sendable {
         }
         self.upstreams = upstreams
         self.localCallsOffEventLoops = localCallsOffEventLoops
-        self.protection = GatewayProtection(
-            breakerPolicy: configuration.circuitBreaker, maximumConcurrentCalls: configuration.maximumConcurrentCallsPerUpstream)
+        let protection = GatewayProtection(
+            upstreams: upstreams.keys, breakerPolicy: configuration.circuitBreaker,
+            maximumConcurrentCalls: configuration.maximumConcurrentCallsPerUpstream)
+        self.protection = protection
+        let metrics = self.metrics
+        self.served = routes.targets.sorted { $0.index < $1.index }.map { target in
+            ServedRoute(
+                // Every routed service got an upstream above, and so a guard.
+                upstream: upstreams[target.service]!, protection: protection.guardOf(target.service)!,
+                timeout: configuration.timeout(for: target.methodKey), rateLimit: configuration.rateLimit(for: target.methodKey),
+                metrics: metrics.requests.metrics(of: target.methodKey))
+        }
         self.openAPI = Array(try OpenAPIDocument.make(
             title: OpenAPIDocument.defaultTitle, version: "1", files: compiled.files, jwt: configuration.jwt).prettyText.utf8)
         self.accessLog = accessLog
@@ -177,7 +189,7 @@ public final class Gateway: Sendable {
                     status = Self.status(of: error)
                     response = exchange.upstreamFailure(status)
                 }
-                self.protection.finish(upstream: call.target.service, outcome: call.upstream.breakerOutcome(of: status), now: .now)
+                call.route.protection.finish(outcome: call.upstream.breakerOutcome(of: status), now: .now)
                 self.ended(exchange, status: response.status, outcome: status, started: started)
                 answered.succeed(response)
             }
@@ -185,13 +197,13 @@ public final class Gateway: Sendable {
         case .stream(let call):
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.stream(call, exchange, on: eventLoop, writer: writer)
-                self.protection.finish(upstream: call.target.service, outcome: call.upstream.breakerOutcome(of: final), now: .now)
+                call.route.protection.finish(outcome: call.upstream.breakerOutcome(of: final), now: .now)
                 self.ended(exchange, status: httpStatus, outcome: final, started: started)
             }
         case .clientStream(let call):
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.clientStream(call, exchange, on: eventLoop, writer: writer)
-                self.protection.finish(upstream: call.target.service, outcome: call.upstream.breakerOutcome(of: final), now: .now)
+                call.route.protection.finish(outcome: call.upstream.breakerOutcome(of: final), now: .now)
                 self.ended(exchange, status: httpStatus, outcome: final, started: started)
             }
         }
@@ -202,7 +214,11 @@ public final class Gateway: Sendable {
     private func ended(_ exchange: Exchange, status: Int, outcome: Status?, started: ContinuousClock.Instant) {
         inFlight.subtract(1, ordering: .relaxed)
         let duration = ContinuousClock.now - started
-        metrics.record(route: exchange.routeLabel, status: status, duration: duration)
+        if let routeMetrics = exchange.routeMetrics {
+            routeMetrics.record(outcome: String(status), duration: duration)
+        } else {
+            metrics.record(route: exchange.routeLabel, status: status, duration: duration)
+        }
         guard let accessLog else { return }
         var line = "\(exchange.request.clientAddress) \"\(exchange.request.method) \(exchange.request.path)\" \(status) "
             + "\(duration.milliseconds)ms route=\(exchange.routeLabel) id=\(exchange.requestID)"
@@ -233,6 +249,7 @@ public final class Gateway: Sendable {
     private struct UpstreamCall {
         let upstream: any GatewayUpstream
         let target: RouteTarget
+        let route: ServedRoute
         /// The request messages: exactly one unless the rpc is client-streaming.
         let messages: [[UInt8]]
         let options: CallOptions
@@ -268,6 +285,7 @@ public final class Gateway: Sendable {
                 405, Status(.unimplemented, "\(request.path) does not accept \(request.method); it accepts \(allowed.joined(separator: ", "))")))
         case .found(let target, let bindings):
             exchange.routeLabel = target.methodKey
+            exchange.routeMetrics = served[target.index].metrics
             return plan(target, bindings: bindings, &exchange, on: eventLoop, mayRefreshKeys: mayRefreshKeys)
         }
     }
@@ -276,6 +294,7 @@ public final class Gateway: Sendable {
         _ target: RouteTarget, bindings: [String: String], _ exchange: inout Exchange, on eventLoop: any EventLoop, mayRefreshKeys: Bool
     ) -> Plan {
         let request = exchange.request
+        let route = served[target.index]
         var claims: [(String, JSONValue)] = []
         if let jwt {
             let credentials = request.header("authorization").flatMap { $0.lowercased().hasPrefix("bearer ") ? $0 : nil }
@@ -296,7 +315,7 @@ public final class Gateway: Sendable {
                 }
             }
         }
-        if let policy = configuration.rateLimit(for: target.methodKey) {
+        if let policy = route.rateLimit {
             let caller = callerKey(request, subject: Self.text(claims.first { $0.0 == "sub" }?.1))
             let decision = protection.takeToken(route: target.methodKey, caller: caller, policy: policy, now: .now)
             exchange.headers += RateLimitHeaders.fields(policyName: "default", policy: policy, decision: decision)
@@ -320,23 +339,20 @@ public final class Gateway: Sendable {
         }
         let timeout: Duration
         do {
-            let route = configuration.timeout(for: target.methodKey)
-            timeout = try ClientTimeout.requested(by: request).map { min(route, $0) } ?? route
+            timeout = try ClientTimeout.requested(by: request).map { min(route.timeout, $0) } ?? route.timeout
         } catch {
             return .answer(exchange.failure(400, Status(.invalidArgument, error.description)))
         }
         guard timeout > .zero else {
             return .answer(exchange.failure(504, Status(.deadlineExceeded, "the request's timeout had passed when it arrived")))
         }
-        guard let upstream = upstreams[target.service] else {
-            return .answer(exchange.internalFailure(Status(.internal, "no upstream for \(target.service)")))
-        }
-        if let refusal = protection.admit(upstream: target.service, now: .now) {
+        if let refusal = route.protection.admit(now: .now) {
             if let retryAfter = refusal.retryAfter { exchange.headers.append(("retry-after", String(max(1, retryAfter.wholeSecondsUp)))) }
             return .answer(exchange.failure(503, refusal.status))
         }
         let call = UpstreamCall(
-            upstream: request.callerIdentity.map { upstream.calling(as: $0) } ?? upstream, target: target, messages: messages,
+            upstream: request.callerIdentity.map { route.upstream.calling(as: $0) } ?? route.upstream, target: target, route: route,
+            messages: messages,
             options: CallOptions(
                 timeout: timeout,
                 metadata: forwardedMetadata(request, requestID: exchange.requestID, claims: claims)))

@@ -32,9 +32,14 @@ package struct GatewayRequest: Sendable {
     package init(method: String, target: String, headers: HTTPFields, body: [UInt8], clientAddress: String, callerIdentity: String? = nil) {
         self.callerIdentity = callerIdentity
         self.method = method
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        self.path = parts.first.map(String.init) ?? "/"
-        self.query = parts.count > 1 ? Self.parseQuery(parts[1]) : []
+        // Found among the UTF-8 bytes: a Character-wise split costs grapheme breaking.
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            self.path = String(target[..<mark])
+            self.query = Self.parseQuery(target[target.utf8.index(after: mark)...])
+        } else {
+            self.path = target
+            self.query = []
+        }
         self.headers = headers.contains { $0.name.hasUpperCase } ? headers.map { ($0.name.lowercased(), $0.value) } : headers
         self.body = body
         self.clientAddress = clientAddress

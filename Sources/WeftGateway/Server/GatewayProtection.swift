@@ -4,76 +4,84 @@ import WeftRPC
 /// The gateway's shared protection state: a rate limiter per route, and a circuit breaker and a
 /// bulkhead per upstream. The value types hold the logic; this only serialises access.
 final class GatewayProtection: Sendable {
-    private struct State {
-        var limiters: [String: RateLimiter] = [:]
-        var upstreams: [String: UpstreamGuard] = [:]
-    }
+    /// One upstream's breaker and bulkhead behind a lock of their own: each route holds its
+    /// upstream's guard, so a call takes no lookup and upstreams do not wait on each other.
+    final class UpstreamGuard: Sendable {
+        private struct State {
+            var breaker: CircuitBreaker
+            var bulkhead: Bulkhead
+        }
 
-    /// One upstream's breaker and bulkhead, mutated in place under the lock (a dictionary's
-    /// modify accessor would move such a value out and back, allocating on every call).
-    private final class UpstreamGuard {
-        var breaker: CircuitBreaker
-        var bulkhead: Bulkhead
+        private let state: Mutex<State>
+        private let maximumConcurrentCalls: Int
 
-        init(breaker: CircuitBreaker, bulkhead: Bulkhead) {
-            self.breaker = breaker
-            self.bulkhead = bulkhead
+        fileprivate init(breakerPolicy: CircuitBreaker.Policy, maximumConcurrentCalls: Int) {
+            self.state = Mutex(State(breaker: CircuitBreaker(policy: breakerPolicy), bulkhead: Bulkhead(limit: maximumConcurrentCalls)))
+            self.maximumConcurrentCalls = maximumConcurrentCalls
+        }
+
+        /// Admits a call: nil when admitted (it must be `finish`ed), else why not, in words for
+        /// the client (the upstream is not named: the access log's route names it).
+        func admit(now: ContinuousClock.Instant) -> (status: Status, retryAfter: Duration?)? {
+            state.withLock { state in
+                guard state.bulkhead.tryEnter() else {
+                    return (Status(.unavailable, "the service has \(maximumConcurrentCalls) calls in flight, the most allowed; retry later"), nil)
+                }
+                switch state.breaker.allow(at: now) {
+                case .allow:
+                    return nil
+                case .reject(let retryAfter):
+                    state.bulkhead.leave()
+                    return (Status(.unavailable, "the service is failing; its circuit breaker is open"), retryAfter)
+                }
+            }
+        }
+
+        /// Records how an admitted call ended.
+        func finish(outcome: CircuitBreaker.Outcome, now: ContinuousClock.Instant) {
+            state.withLock { state in
+                state.bulkhead.leave()
+                state.breaker.record(outcome, at: now)
+            }
+        }
+
+        fileprivate var snapshot: (breaker: CircuitBreaker.State, inFlight: Int) {
+            state.withLock { ($0.breaker.state, $0.bulkhead.inFlight) }
         }
     }
 
-    private let state = Mutex(State())
-    private let breakerPolicy: CircuitBreaker.Policy
-    private let maximumConcurrentCalls: Int
+    private let limiters = Mutex<[String: RateLimiter]>([:])
+    private let guards: [String: UpstreamGuard]
 
-    init(breakerPolicy: CircuitBreaker.Policy, maximumConcurrentCalls: Int) {
-        self.breakerPolicy = breakerPolicy
-        self.maximumConcurrentCalls = maximumConcurrentCalls
+    /// Protection for the calls to `upstreams`.
+    init(upstreams: some Sequence<String>, breakerPolicy: CircuitBreaker.Policy, maximumConcurrentCalls: Int) {
+        var guards: [String: UpstreamGuard] = [:]
+        for upstream in upstreams {
+            guards[upstream] = UpstreamGuard(breakerPolicy: breakerPolicy, maximumConcurrentCalls: maximumConcurrentCalls)
+        }
+        self.guards = guards
+    }
+
+    /// The guard of `upstream`, one of those given at init.
+    func guardOf(_ upstream: String) -> UpstreamGuard? {
+        guards[upstream]
     }
 
     /// Takes a token for `caller` on `route` under `policy`.
     func takeToken(route: String, caller: String, policy: TokenBucket.Policy, now: ContinuousClock.Instant) -> TokenBucket.Decision {
-        state.withLock { state in
-            state.limiters[route, default: RateLimiter(policy: policy)].take(for: caller, at: now)
+        limiters.withLock { limiters in
+            limiters[route, default: RateLimiter(policy: policy)].take(for: caller, at: now)
         }
     }
 
-    /// Admits a call to `upstream`: nil when admitted (it must be `finish`ed), else why not, in
-    /// words for the client (the upstream is not named: the access log's route names it).
-    func admit(upstream: String, now: ContinuousClock.Instant) -> (status: Status, retryAfter: Duration?)? {
-        state.withLock { state in
-            let guarded: UpstreamGuard
-            if let existing = state.upstreams[upstream] {
-                guarded = existing
-            } else {
-                guarded = UpstreamGuard(breaker: CircuitBreaker(policy: breakerPolicy), bulkhead: Bulkhead(limit: maximumConcurrentCalls))
-                state.upstreams[upstream] = guarded
-            }
-            guard guarded.bulkhead.tryEnter() else {
-                return (Status(.unavailable, "the service has \(maximumConcurrentCalls) calls in flight, the most allowed; retry later"), nil)
-            }
-            switch guarded.breaker.allow(at: now) {
-            case .allow:
-                return nil
-            case .reject(let retryAfter):
-                guarded.bulkhead.leave()
-                return (Status(.unavailable, "the service is failing; its circuit breaker is open"), retryAfter)
-            }
-        }
-    }
-
-    /// Records how an admitted call ended.
-    func finish(upstream: String, outcome: CircuitBreaker.Outcome, now: ContinuousClock.Instant) {
-        state.withLock { state in
-            guard let guarded = state.upstreams[upstream] else { return }
-            guarded.bulkhead.leave()
-            guarded.breaker.record(outcome, at: now)
-        }
-    }
-
-    /// Breaker states, calls in flight and tracked callers, for `/metrics`.
+    /// Breaker states and calls in flight per upstream, and tracked callers per route, for
+    /// `/metrics`.
     func snapshot() -> (breakers: [String: CircuitBreaker.State], inFlight: [String: Int], trackedCallers: [String: Int]) {
-        state.withLock { state in
-            (state.upstreams.mapValues(\.breaker.state), state.upstreams.mapValues(\.bulkhead.inFlight), state.limiters.mapValues(\.trackedKeys))
+        var breakers: [String: CircuitBreaker.State] = [:]
+        var inFlight: [String: Int] = [:]
+        for (upstream, guarded) in guards {
+            (breakers[upstream], inFlight[upstream]) = guarded.snapshot
         }
+        return (breakers, inFlight, limiters.withLock { $0.mapValues(\.trackedKeys) })
     }
 }

@@ -12,8 +12,12 @@ struct RouteTarget: Sendable {
     let responseBody: String
     /// `package.Service.Method`, the key of per-route settings (made once, used per request).
     let methodKey: String
+    /// The route's place among the table's routes, where the gateway keeps what it resolved for
+    /// it at start (`ServedRoute`).
+    let index: Int
 
-    init(service: String, method: MethodDescriptor, mapping: HTTPRequestMapping, responseBody: String) {
+    init(service: String, method: MethodDescriptor, mapping: HTTPRequestMapping, responseBody: String, index: Int) {
+        self.index = index
         self.service = service
         self.method = method
         self.mapping = mapping
@@ -69,7 +73,7 @@ enum GatewayRoutes {
                             target: RouteTarget(
                                 service: service.fullName, method: descriptor,
                                 mapping: HTTPRequestMapping(schema: schema, requestType: method.inputType, body: binding.body),
-                                responseBody: binding.responseBody)))
+                                responseBody: binding.responseBody, index: routes.count)))
                     }
                 }
             }

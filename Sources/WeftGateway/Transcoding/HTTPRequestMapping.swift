@@ -10,12 +10,22 @@ package struct HTTPRequestMapping: Sendable {
     let requestType: String
     /// `""` (no body), `"*"` or a top-level field name.
     let bodyField: String
+    /// The request's top-level string fields outside oneofs, by proto and JSON name: the fields
+    /// `directBinary` writes.
+    private let plainStringFields: [String: (number: UInt32, hasPresence: Bool)]
 
     /// A mapping into `requestType` with the rule's `body`.
     package init(schema: DynamicSchema, requestType: String, body: String) {
         self.schema = schema
         self.requestType = requestType
         self.bodyField = body
+        var plainStringFields: [String: (number: UInt32, hasPresence: Bool)] = [:]
+        for field in schema.messages[requestType]?.fields ?? []
+        where field.type == .scalar(.string) && field.label != .repeated && field.oneofIndex == nil {
+            plainStringFields[field.name] = (UInt32(field.number), field.label == .optional)
+            plainStringFields[field.jsonName] = (UInt32(field.number), field.label == .optional)
+        }
+        self.plainStringFields = plainStringFields
     }
 
     /// Whether the rule reads the request body (`body` is `*` or a field).
@@ -27,7 +37,7 @@ package struct HTTPRequestMapping: Sendable {
         var root: JSONValue = .object([])
         switch bodyField {
         case "":
-            break
+            if let direct = directBinary(pathBindings: pathBindings, query: query) { return direct }
         case "*":
             // The body is the request (the query is not read): straight to binary, then the path
             // variables as fields of their own. Protobuf merging lets the later value win and
@@ -95,6 +105,30 @@ package struct HTTPRequestMapping: Sendable {
             }
         }
         return try schema.binary(fromJSON: root.utf8Bytes, messageType: requestType)
+    }
+
+    /// The request written straight to binary when every path variable and query parameter
+    /// sets a different top-level string field (a `GET /v1/products/{name}`): the bytes the
+    /// JSON route below would give, without building, printing and parsing a JSON object. Nil
+    /// for anything else: nested, repeated or non-string fields, or a field set twice.
+    private func directBinary(pathBindings: [String: String], query: [(String, String)]) -> [UInt8]? {
+        var fields: [(number: UInt32, text: String)] = []
+        func take(_ key: String, _ text: String) -> Bool {
+            guard let field = plainStringFields[key], !fields.contains(where: { $0.number == field.number }) else { return false }
+            // An empty value is the default: proto3 leaves it out unless the field has presence.
+            if !text.isEmpty || field.hasPresence { fields.append((field.number, text)) }
+            return true
+        }
+        // In the JSON route's order: path variables by name, then the query as sent.
+        for (key, text) in pathBindings.count > 1 ? pathBindings.sorted(by: { $0.key < $1.key }) : Array(pathBindings)
+        where !take(key, text) { return nil }
+        for (name, text) in query where pathBindings[name] == nil && !take(name, text) { return nil }
+        var writer = WireWriter(capacity: 64)
+        for (number, text) in fields {
+            writer.writeTag(number << 3 | 2)
+            writer.writeString(text)
+        }
+        return writer.finish()
     }
 
     private func parseBody(_ body: [UInt8]) throws -> JSONValue {

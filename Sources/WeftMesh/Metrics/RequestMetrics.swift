@@ -11,18 +11,41 @@ public final class RequestMetrics: Sendable {
     /// What a label names (`route`, `method`) and what an outcome is (`status`, `code`).
     public let labelName: String
     public let outcomeName: String
-    private let factory: any MetricsFactory
+    fileprivate let factory: any MetricsFactory
 
     /// The metrics of one label, made once: swift-metrics handles are found by name and
-    /// dimensions, which is too slow to repeat on every request.
-    private final class LabelMetrics: Sendable {
-        let duration: Timer
-        let inFlight: Meter
-        let outcomes = Mutex<[String: Counter]>([:])
+    /// dimensions, which is too slow to repeat on every request. A caller that knows its label
+    /// ahead (a gateway route) keeps this and records into it without any lookup by label.
+    package final class LabelMetrics: Sendable {
+        /// The counters' name and dimensions but the outcome's, and where they are made.
+        private let counterName: String
+        private let dimensions: [(String, String)]
+        private let outcomeName: String
+        private let factory: any MetricsFactory
+        private let duration: Timer
+        fileprivate let inFlight: Meter
+        private let outcomes = Mutex<[String: Counter]>([:])
 
-        init(duration: Timer, inFlight: Meter) {
-            self.duration = duration
-            self.inFlight = inFlight
+        fileprivate init(owner: RequestMetrics, label: String) {
+            self.counterName = "\(owner.name)_total"
+            self.dimensions = [(owner.labelName, label)]
+            self.outcomeName = owner.outcomeName
+            self.factory = owner.factory
+            self.duration = Timer(label: "\(owner.name)_duration_seconds", dimensions: [(owner.labelName, label)], factory: owner.factory)
+            self.inFlight = Meter(label: "\(owner.name)_in_flight", dimensions: [(owner.labelName, label)], factory: owner.factory)
+        }
+
+        /// A request ended with `outcome` after `duration`.
+        package func record(outcome: String, duration: Duration, wasStarted: Bool = false) {
+            if wasStarted { inFlight.decrement() }
+            self.duration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+            let counter = outcomes.withLock { outcomes in
+                if let counter = outcomes[outcome] { return counter }
+                let counter = Counter(label: counterName, dimensions: dimensions + [(outcomeName, outcome)], factory: factory)
+                outcomes[outcome] = counter
+                return counter
+            }
+            counter.increment()
         }
     }
 
@@ -48,24 +71,14 @@ public final class RequestMetrics: Sendable {
 
     /// A request to `label` ended with `outcome` after `duration`.
     public func record(_ label: String, outcome: String, duration: Duration, wasStarted: Bool = false) {
-        let metrics = metrics(of: label)
-        if wasStarted { metrics.inFlight.decrement() }
-        metrics.duration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        let counter = metrics.outcomes.withLock { outcomes in
-            if let counter = outcomes[outcome] { return counter }
-            let counter = Counter(label: "\(name)_total", dimensions: [(labelName, label), (outcomeName, outcome)], factory: factory)
-            outcomes[outcome] = counter
-            return counter
-        }
-        counter.increment()
+        metrics(of: label).record(outcome: outcome, duration: duration, wasStarted: wasStarted)
     }
 
-    private func metrics(of label: String) -> LabelMetrics {
+    /// The metrics of `label`, to record into directly.
+    package func metrics(of label: String) -> LabelMetrics {
         labels.withLock { labels in
             if let existing = labels[label] { return existing }
-            let made = LabelMetrics(
-                duration: Timer(label: "\(name)_duration_seconds", dimensions: [(labelName, label)], factory: factory),
-                inFlight: Meter(label: "\(name)_in_flight", dimensions: [(labelName, label)], factory: factory))
+            let made = LabelMetrics(owner: self, label: label)
             labels[label] = made
             return made
         }

@@ -1,0 +1,14 @@
+import WeftMesh
+
+/// What the gateway resolves for a route once, at start, so that a request to it looks nothing
+/// up by name: its upstream, that upstream's breaker and bulkhead, its timeout and rate limit,
+/// and its metrics.
+struct ServedRoute: Sendable {
+    let upstream: any GatewayUpstream
+    let protection: GatewayProtection.UpstreamGuard
+    /// The route's timeout (the client may ask for less).
+    let timeout: Duration
+    /// Nil when the route is unlimited.
+    let rateLimit: TokenBucket.Policy?
+    let metrics: RequestMetrics.LabelMetrics
+}
