@@ -180,7 +180,7 @@ public final class Gateway: Sendable {
         case .unary(let call):
             // One completion for the whole answer: each chained future step would allocate.
             let answered = eventLoop.makePromise(of: GatewayResponse.self)
-            call.upstream.unary(on: eventLoop, call.target.method, request: call.messages[0], options: call.options).whenComplete { [exchange] outcome in
+            call.upstream.unary(on: eventLoop, call.target.method, request: call.messages[0], options: call.options) { [exchange] outcome in
                 var exchange = exchange
                 let (response, status): (GatewayResponse, Status)
                 switch outcome {

@@ -8,8 +8,10 @@ import WeftRPCHTTP2
 /// (`UpstreamPool`), or, when the gateway is embedded in the server of that service, the
 /// service itself in this process (`LocalUpstream`).
 protocol GatewayUpstream: Sendable {
-    /// A unary call from `eventLoop`; the future completes there.
-    func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse>
+    /// A unary call from `eventLoop`, its answer handed to `completion` there.
+    func unary(
+        on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions,
+        completion: @escaping @Sendable (Result<RawUnaryResponse, any Error>) -> Void)
     /// A transport for streaming calls made from `eventLoop`.
     func transport(on eventLoop: any EventLoop) -> any ClientTransport
     /// Whether the upstream can be reached, for readiness.
@@ -24,6 +26,13 @@ protocol GatewayUpstream: Sendable {
 }
 
 extension GatewayUpstream {
+    /// The unary call as a future on `eventLoop`.
+    func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
+        let answer = eventLoop.makePromise(of: RawUnaryResponse.self)
+        unary(on: eventLoop, method, request: request, options: options, completion: answer.completeWith)
+        return answer.futureResult
+    }
+
     func breakerOutcome(of status: Status) -> CircuitBreaker.Outcome { CircuitBreaker.Outcome(status) }
     func calling(as identity: String) -> any GatewayUpstream { self }
 }
@@ -46,8 +55,12 @@ struct LocalUpstream: GatewayUpstream {
         self.offEventLoops = offEventLoops
     }
 
-    func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
+    func unary(
+        on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions,
+        completion: @escaping @Sendable (Result<RawUnaryResponse, any Error>) -> Void
+    ) {
         let promise = eventLoop.makePromise(of: RawUnaryResponse.self)
+        promise.futureResult.whenComplete(completion)
         // In-process services get the deadline from a timer on the loop that cancels the call's
         // task, as the gRPC server enforces it, instead of the dispatcher's timer task; the
         // request is answered then even if the handler ignores the cancel.
@@ -76,7 +89,6 @@ struct LocalUpstream: GatewayUpstream {
             }
             promise.futureResult.whenComplete { _ in timer.cancel() }
         }
-        return promise.futureResult
     }
 
     func transport(on eventLoop: any EventLoop) -> any ClientTransport { services }

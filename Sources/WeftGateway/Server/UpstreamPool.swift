@@ -34,10 +34,13 @@ final class UpstreamPool: GatewayUpstream {
         }
     }
 
-    /// A unary call from `eventLoop`; the future completes there. The timeout runs from now:
-    /// a retry, or an attempt on another endpoint, gets what is left of it.
-    func unary(on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions) -> EventLoopFuture<RawUnaryResponse> {
-        connections.unary(on: eventLoop, method, request: request, options: options).hop(to: eventLoop)
+    /// A unary call from `eventLoop`, answered there (over that loop's own connections). The
+    /// timeout runs from now: a retry, or an attempt on another endpoint, gets what is left of it.
+    func unary(
+        on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions,
+        completion: @escaping @Sendable (Result<RawUnaryResponse, any Error>) -> Void
+    ) {
+        connections.unary(on: eventLoop, method, request: request, options: options, completion: completion)
     }
 
     /// A transport whose calls go over `eventLoop`'s connections (for streaming calls).

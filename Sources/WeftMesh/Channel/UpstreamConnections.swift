@@ -109,13 +109,68 @@ package final class UpstreamConnections: Sendable {
         return unary(attemptNumber: 1, on: loop, shared: eventLoop == nil, method, request, options, deadline, cancellation)
     }
 
-    private func unary(
-        attemptNumber: Int, on eventLoop: any EventLoop, shared: Bool, _ method: MethodDescriptor, _ request: [UInt8], _ options: CallOptions,
-        _ deadline: ContinuousClock.Instant?, _ cancellation: UnaryCancellation?
-    ) -> EventLoopFuture<RawUnaryResponse> {
-        let sent = attempt(on: eventLoop, shared: shared, holdsEndpoint: false, deadline: deadline) { connection, _ in
+    /// A unary call from `eventLoop` over that loop's connections, its answer handed to
+    /// `completion` on that loop: the same call as `unary(on:…)` (balancing, moving on from a
+    /// connection that never sent it, retries), but when the loop has its connection open to
+    /// the endpoint picked, without a future per step. The gateway relays requests this way.
+    package func unary(
+        on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions,
+        completion: @escaping @Sendable (Result<RawUnaryResponse, any Error>) -> Void
+    ) {
+        state.withLock { $0.budget.callStarted() }
+        let deadline = options.timeout.map { ContinuousClock.now + $0 }
+        let slot: Slot = ObjectIdentifier(eventLoop)
+        let started = ContinuousClock.now
+        let routed = route(from: slot, on: eventLoop, at: started)
+        guard let (endpoint, way) = routed, case .open(let connection) = way else {
+            // Connecting, or no endpoint to take it: the general path, from the route taken.
+            return unary(attemptNumber: 1, on: eventLoop, shared: false, method, request, options, deadline, nil, routed: routed)
+                .whenComplete(completion)
+        }
+        connection.unary(method, request: request, options: options.remaining(until: deadline)) { outcome in
+            if case .success = outcome {
+                self.finished(endpoint, .succeeded(latency: .now - started))
+                return completion(outcome)
+            }
+            // A failure continues as the general path would: on to the next endpoint when the
+            // call was never sent, then the retry policy.
+            let current = Try(
+                eventLoop: eventLoop, shared: false, holdsEndpoint: false, deadline: deadline, tries: self.endpointCount + 1, endpoint: endpoint,
+                slot: slot,
+                started: started, body: Self.unaryBody(method, request, options, deadline, nil))
+            let settled = eventLoop.makePromise(of: RawUnaryResponse.self)
+            self.settle(current, over: connection, outcome, completing: settled)
+            self.retried(settled.futureResult, attemptNumber: 1, on: eventLoop, shared: false, method, request, options, deadline, nil)
+                .whenComplete(completion)
+        }
+    }
+
+    /// One try of a unary call over a connection.
+    private static func unaryBody(
+        _ method: MethodDescriptor, _ request: [UInt8], _ options: CallOptions, _ deadline: ContinuousClock.Instant?,
+        _ cancellation: UnaryCancellation?
+    ) -> @Sendable (GRPCConnection, @escaping @Sendable (CallOutcome) -> Void) -> EventLoopFuture<RawUnaryResponse> {
+        { connection, _ in
             connection.unaryFuture(method, request: request, options: options.remaining(until: deadline), cancellation: cancellation)
         }
+    }
+
+    private func unary(
+        attemptNumber: Int, on eventLoop: any EventLoop, shared: Bool, _ method: MethodDescriptor, _ request: [UInt8], _ options: CallOptions,
+        _ deadline: ContinuousClock.Instant?, _ cancellation: UnaryCancellation?, routed: (Endpoint, Way)?? = nil
+    ) -> EventLoopFuture<RawUnaryResponse> {
+        let sent = attempt(
+            on: eventLoop, shared: shared, holdsEndpoint: false, deadline: deadline, routed: routed,
+            Self.unaryBody(method, request, options, deadline, cancellation))
+        return retried(sent, attemptNumber: attemptNumber, on: eventLoop, shared: shared, method, request, options, deadline, cancellation)
+    }
+
+    /// `sent` (try `attemptNumber` of a unary call), tried again after a failure as the retry
+    /// policy allows for idempotent methods.
+    private func retried(
+        _ sent: EventLoopFuture<RawUnaryResponse>, attemptNumber: Int, on eventLoop: any EventLoop, shared: Bool, _ method: MethodDescriptor,
+        _ request: [UInt8], _ options: CallOptions, _ deadline: ContinuousClock.Instant?, _ cancellation: UnaryCancellation?
+    ) -> EventLoopFuture<RawUnaryResponse> {
         guard method.idempotency != .unknown else { return sent }
         let policy = configuration.retries
         return sent.flatMapError { error in
@@ -221,15 +276,16 @@ package final class UpstreamConnections: Sendable {
     /// was never sent; at most one try per endpoint, plus one (a DNS upstream's call before its
     /// first lookup waits for it). The endpoint's call ends when `body`'s future does, unless
     /// `holdsEndpoint`: then through the release `body` is given (a stream outlives its start).
+    /// `routed`, when given, is the route already taken for this try (nil inside: none found).
     func attempt<Result: Sendable>(
         on eventLoop: any EventLoop, shared: Bool, holdsEndpoint: Bool, deadline: ContinuousClock.Instant? = nil, triesLeft: Int? = nil,
-        lastFailure: (any Error)? = nil,
+        lastFailure: (any Error)? = nil, routed: (Endpoint, Way)?? = nil,
         _ body: @escaping @Sendable (GRPCConnection, @escaping @Sendable (CallOutcome) -> Void) -> EventLoopFuture<Result>
     ) -> EventLoopFuture<Result> {
         let slot: Slot = shared ? nil : ObjectIdentifier(eventLoop)
         let tries = triesLeft ?? (endpointCount + 1)
         let started = ContinuousClock.now
-        guard tries > 0, let (endpoint, way) = route(from: slot, on: eventLoop, at: started) else {
+        guard tries > 0, let (endpoint, way) = routed ?? route(from: slot, on: eventLoop, at: started) else {
             let refresher = state.withLock { $0.refresher }
             if let refresher, lastFailure == nil, endpointCount == 0 {
                 // A call before the first lookup has finished waits for one.
@@ -298,18 +354,27 @@ package final class UpstreamConnections: Sendable {
     private func call<Result: Sendable>(_ current: Try<Result>, over connection: GRPCConnection, completing promise: EventLoopPromise<Result>) {
         let endpoint = current.endpoint
         current.body(connection) { outcome in self.finished(endpoint, outcome) }.whenComplete { outcome in
-            switch outcome {
-            case .success(let result):
-                if !current.holdsEndpoint { self.finished(endpoint, .succeeded(latency: .now - current.started)) }
-                promise.succeed(result)
-            case .failure(let error) where GRPCConnection.wasNeverSent(error):
-                self.finished(endpoint, .neutral)
-                self.refused(connection, to: endpoint, from: current.slot)
-                promise.completeWith(self.moveOn(current, after: error))
-            case .failure(let error):
-                self.finished(endpoint, .failed(error))
-                promise.fail(error)
-            }
+            self.settle(current, over: connection, outcome, completing: promise)
+        }
+    }
+
+    /// Files how `current`'s try over `connection` ended and completes `promise`: with its
+    /// result, or with the next endpoint's try when the call was never sent.
+    private func settle<Result: Sendable>(
+        _ current: Try<Result>, over connection: GRPCConnection, _ outcome: Swift.Result<Result, any Error>, completing promise: EventLoopPromise<Result>
+    ) {
+        let endpoint = current.endpoint
+        switch outcome {
+        case .success(let result):
+            if !current.holdsEndpoint { finished(endpoint, .succeeded(latency: .now - current.started)) }
+            promise.succeed(result)
+        case .failure(let error) where GRPCConnection.wasNeverSent(error):
+            finished(endpoint, .neutral)
+            refused(connection, to: endpoint, from: current.slot)
+            promise.completeWith(moveOn(current, after: error))
+        case .failure(let error):
+            finished(endpoint, .failed(error))
+            promise.fail(error)
         }
     }
 
@@ -322,7 +387,7 @@ package final class UpstreamConnections: Sendable {
     }
 
     /// How a call gets its connection.
-    private enum Way {
+    enum Way {
         case open(GRPCConnection)
         /// An attempt in progress; `isNew` for the call that started it.
         case opening(EventLoopFuture<GRPCConnection>, isNew: Bool)

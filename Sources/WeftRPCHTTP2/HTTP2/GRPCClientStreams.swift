@@ -25,7 +25,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     }
 
     /// Who takes a call's responses: the reader of a streaming call, or the collector of a
-    /// unary one, which completes a promise once with the whole answer.
+    /// unary one, which hands the whole answer on once.
     enum Receiver {
         case reader(ResponseReader)
         case unary(UnaryCollector)
@@ -33,12 +33,12 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
 
     /// A unary call's answer as it arrives; lives on the event loop.
     final class UnaryCollector {
-        let promise: EventLoopPromise<RawUnaryResponse>
+        let completion: (Result<RawUnaryResponse, any Error>) -> Void
         var initialMetadata = Metadata()
         var message: [UInt8]?
 
-        init(promise: EventLoopPromise<RawUnaryResponse>) {
-            self.promise = promise
+        init(completion: @escaping (Result<RawUnaryResponse, any Error>) -> Void) {
+            self.completion = completion
         }
     }
 
@@ -76,17 +76,18 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         return stream
     }
 
-    /// Opens a stream, sends its only message and half-closes, all at once; `promise` gets the
-    /// answer (or fails with the status). `handle` learns the stream id, for `cancelUnary`.
+    /// Opens a stream, sends its only message and half-closes, all at once; `completion` gets
+    /// the answer (or the status it failed with), once, on the event loop. `handle` learns the
+    /// stream id, for `cancelUnary`.
     func openUnary(
-        headers: HeaderFields, message: ByteBuffer, timeout: Duration?, handle: UnaryCallHandle,
-        promise: EventLoopPromise<RawUnaryResponse>
+        headers: HeaderFields, message: ByteBuffer, timeout: Duration?, handle: UnaryCallHandle?,
+        completion: @escaping (Result<RawUnaryResponse, any Error>) -> Void
     ) {
-        if let closedStatus { return promise.fail(Status.notSent(closedStatus.message)) }
+        if let closedStatus { return completion(.failure(Status.notSent(closedStatus.message))) }
         let stream = connection.sendRequest(headers)
-        guard stream > 0 else { return promise.fail(Status.notSent("the connection refused a new stream")) }
-        handle.stream.value = stream
-        let collector = UnaryCollector(promise: promise)
+        guard stream > 0 else { return completion(.failure(Status.notSent("the connection refused a new stream"))) }
+        handle?.stream.value = stream
+        let collector = UnaryCollector(completion: completion)
         calls[stream] = newCall(.unary(collector))
         connection.sendData(message, stream: stream, endStream: true)
         if let timeout { watch(stream, until: .now() + .nanoseconds(timeout.nanosecondsRoundedUp)) }
@@ -248,12 +249,12 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
             reader.events.push(.end(status, metadata))
             reader.events.finish()
         case .unary(let collector):
-            guard status.isOK else { return collector.promise.fail(status) }
+            guard status.isOK else { return collector.completion(.failure(status)) }
             guard let message = collector.message else {
-                return collector.promise.fail(Status.okWithoutResponse)
+                return collector.completion(.failure(Status.okWithoutResponse))
             }
-            collector.promise.succeed(
-                RawUnaryResponse(message: message, initialMetadata: collector.initialMetadata, trailingMetadata: metadata))
+            collector.completion(.success(
+                RawUnaryResponse(message: message, initialMetadata: collector.initialMetadata, trailingMetadata: metadata)))
         }
     }
 

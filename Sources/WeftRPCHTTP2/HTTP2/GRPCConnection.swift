@@ -131,10 +131,11 @@ public final class GRPCConnection: ClientTransport {
     /// loop; cancelling the task resets the stream.
     public func unary(_ method: MethodDescriptor, request: [UInt8], options: CallOptions) async throws -> RawUnaryResponse {
         let handle = UnaryCallHandle(eventLoop: channel.eventLoop)
-        let answer = try unary(method, request: request, options: options, handle: handle)
+        let answer = channel.eventLoop.makePromise(of: RawUnaryResponse.self)
+        try start(method, request: request, options: options, handle: handle, completion: answer.completeWith)
         let (streams, eventLoop) = (self.streams, channel.eventLoop)
         return try await withTaskCancellationHandler {
-            try await answer.get()
+            try await answer.futureResult.get()
         } onCancel: {
             eventLoop.execute { streams.value.cancelUnary(handle) }
         }
@@ -146,35 +147,53 @@ public final class GRPCConnection: ClientTransport {
     public func unaryFuture(
         _ method: MethodDescriptor, request: [UInt8], options: CallOptions, cancellation: UnaryCancellation? = nil
     ) -> EventLoopFuture<RawUnaryResponse> {
-        let handle = UnaryCallHandle(eventLoop: channel.eventLoop)
-        let (streams, eventLoop) = (self.streams, channel.eventLoop)
+        let eventLoop = channel.eventLoop
         if cancellation?.isCancelled == true { return eventLoop.makeFailedFuture(UnaryCancellation.cancelled) }
+        let answer = eventLoop.makePromise(of: RawUnaryResponse.self)
+        let handle = cancellation.map { _ in UnaryCallHandle(eventLoop: eventLoop) }
         do {
-            let answer = try unary(method, request: request, options: options, handle: handle)
-            // Registered after the stream's opening is queued, so a cancel queued by it runs
-            // after the opening; one that came in between is queued here.
-            if let cancellation {
-                let cancelTry: @Sendable () -> Void = { eventLoop.execute { streams.value.cancelUnary(handle) } }
-                if !cancellation.register(cancelTry) { cancelTry() }
-            }
-            return answer
+            try start(method, request: request, options: options, handle: handle, completion: answer.completeWith)
         } catch {
-            return channel.eventLoop.makeFailedFuture(error)
+            answer.fail(error)
+        }
+        // Registered after the stream's opening is queued, so a cancel queued by it runs after
+        // the opening; one that came in between is queued here.
+        if let cancellation, let handle {
+            let streams = self.streams
+            let cancelTry: @Sendable () -> Void = { eventLoop.execute { streams.value.cancelUnary(handle) } }
+            if !cancellation.register(cancelTry) { cancelTry() }
+        }
+        return answer.futureResult
+    }
+
+    /// The unary call with its answer handed to `completion`, once, on this connection's event
+    /// loop: for a caller there that keeps no future per call (a proxy relaying requests), it
+    /// starts without changing threads. The call ends by its answer, its deadline
+    /// (`options.timeout`) or the connection closing.
+    package func unary(
+        _ method: MethodDescriptor, request: [UInt8], options: CallOptions,
+        completion: @escaping @Sendable (Result<RawUnaryResponse, any Error>) -> Void
+    ) {
+        do {
+            try start(method, request: request, options: options, handle: nil, completion: completion)
+        } catch {
+            completion(.failure(error))
         }
     }
 
-    private func unary(
-        _ method: MethodDescriptor, request: [UInt8], options: CallOptions, handle: UnaryCallHandle
-    ) throws -> EventLoopFuture<RawUnaryResponse> {
+    /// Opens the call's stream on the event loop (at once when called there). `handle`, when
+    /// given, learns the stream for a cancel.
+    private func start(
+        _ method: MethodDescriptor, request: [UInt8], options: CallOptions, handle: UnaryCallHandle?,
+        completion: @escaping @Sendable (Result<RawUnaryResponse, any Error>) -> Void
+    ) throws {
         let headers = requestHeaders(method, options)
         let framed = try MessageFraming.frame(request, compression: options.compression, allocator: ByteBufferAllocator())
         let (streams, eventLoop) = (self.streams, channel.eventLoop)
-        let answer = eventLoop.makePromise(of: RawUnaryResponse.self)
         let open = { @Sendable in
-            streams.value.openUnary(headers: headers, message: framed, timeout: options.timeout, handle: handle, promise: answer)
+            streams.value.openUnary(headers: headers, message: framed, timeout: options.timeout, handle: handle, completion: completion)
         }
         if eventLoop.inEventLoop { open() } else { eventLoop.execute(open) }
-        return answer.futureResult
     }
 
     /// Whether `error` says a call failed before its request left this client (the connection
@@ -185,11 +204,14 @@ public final class GRPCConnection: ClientTransport {
         (error as? Status)?.origin == .transportBeforeSending
     }
 
+    /// `grpc-accept-encoding`'s value, made once.
+    private static let acceptedEncodings = CompressionAlgorithm.supported.map(\.name).joined(separator: ",")
+
     private func requestHeaders(_ method: MethodDescriptor, _ options: CallOptions) -> HeaderFields {
         var headers: HeaderFields = [
             (":method", "POST"), (":scheme", scheme), (":path", method.path), (":authority", authority),
             ("content-type", "application/grpc"), ("te", "trailers"), ("user-agent", "weft-swift/0.1"),
-            ("grpc-accept-encoding", CompressionAlgorithm.supported.map(\.name).joined(separator: ",")),
+            ("grpc-accept-encoding", Self.acceptedEncodings),
         ]
         if let timeout = options.timeout { headers.append(("grpc-timeout", GRPCTimeout.format(timeout))) }
         if options.compression != .identity { headers.append(("grpc-encoding", options.compression.name)) }
