@@ -213,8 +213,9 @@ let package = Package(
         .testTarget(
             name: "WeftGeneratedCodeTests",
             dependencies: [
-                "WeftMessages", "WeftRPC", "WeftRPCHTTP2", "WeftTLS", "WeftInterop", "WeftTestSupport", "COpenSSL",
+                "WeftMessages", "WeftHTTP2", "WeftRPC", "WeftRPCHTTP2", "WeftTLS", "WeftInterop", "WeftTestSupport", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/WeftGeneratedCodeTests",
             plugins: ["WeftCodegenPlugin"]

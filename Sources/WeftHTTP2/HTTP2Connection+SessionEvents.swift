@@ -30,18 +30,23 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
         }
     }
     func sessionBeganHeaders(stream: Int32) {
-        incomingHeaders[stream] = IncomingHeaderBlock()
+        incomingHeaderBlock = (stream, IncomingHeaderBlock())
     }
 
     func sessionReceivedHeader(name: String, value: String, stream: Int32) {
-        // Mutated in place: a copy taken out of the dictionary would copy the fields every time.
-        incomingHeaders[stream, default: IncomingHeaderBlock()].append(name, value, limit: Int(configuration.maximumHeaderListSize))
+        if incomingHeaderBlock?.stream != stream { incomingHeaderBlock = (stream, IncomingHeaderBlock()) }
+        // Mutated in place: a copy taken out would copy the fields every time.
+        incomingHeaderBlock!.block.append(name, value, limit: Int(configuration.maximumHeaderListSize))
     }
 
     func sessionReceived(_ frame: NGHTTP2Frame) {
         switch frame {
         case .headers(let stream, let endStream):
-            let block = incomingHeaders.removeValue(forKey: stream) ?? IncomingHeaderBlock()
+            var block = IncomingHeaderBlock()
+            if let incoming = incomingHeaderBlock, incoming.stream == stream {
+                block = incoming.block
+                incomingHeaderBlock = nil
+            }
             if block.overflowed {
                 delegate?.stream(stream, didReceiveOversizeHeaders: block.size, endStream: endStream, on: self)
             } else {
@@ -78,7 +83,7 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
     }
 
     func sessionClosed(stream: Int32, errorCode: UInt32) {
-        incomingHeaders[stream] = nil
+        if incomingHeaderBlock?.stream == stream { incomingHeaderBlock = nil }
         if var body = outgoing.removeValue(forKey: stream) {
             pendingPromises += body.takeFinishedPromises()
             let failure = HTTP2Error.streamClosed(stream: stream, errorCode: errorCode)

@@ -27,7 +27,9 @@ public final class HTTP2Connection {
     /// Where frames go; the channel handler.
     weak var output: (any HTTP2ConnectionOutput)?
 
-    var incomingHeaders: [Int32: IncomingHeaderBlock] = [:]
+    /// The header block being received. HTTP/2 sends a block's frames back to back (RFC 9113
+    /// §4.3), so there is at most one; kept apart from any table, not looked up per field.
+    var incomingHeaderBlock: (stream: Int32, block: IncomingHeaderBlock)?
     var outgoing: [Int32: OutboundBody] = [:]
     var inbound = InboundWindow()
     var keepalive = KeepaliveState()

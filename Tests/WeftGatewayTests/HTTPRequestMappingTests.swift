@@ -3,6 +3,7 @@ import Testing
 import WeftGateway
 import WeftInterop
 import WeftMessages
+import WeftSchema
 
 /// HTTP requests (path variables, query string, body) into rpc request messages.
 @Suite struct HTTPRequestMappingTests {
@@ -41,6 +42,31 @@ import WeftMessages
             let binary = try mapping.requestBinary(pathBindings: path, query: query, body: [])
             #expect(try KitchenSink(serializedBytes: binary) == expected)
         }
+    }
+
+    /// A key that names one field by its JSON name and another by its proto name means the
+    /// field the JSON route resolves it to (the later one), on the direct path too.
+    @Test func aKeyNamingTwoFieldsMeansWhatTheJSONRouteResolves() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-mapping-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            syntax = "proto3";
+            package weft.mappingtest.v1;
+            message Lookup {
+              string name = 1 [json_name = "shelf_id"];
+              int64 shelf_id = 2;
+            }
+            """.write(to: directory.appendingPathComponent("lookup.proto"), atomically: true, encoding: .utf8)
+        let compiled = SchemaCompiler(includePaths: [directory.path]).compile(["lookup.proto"])
+        #expect(!compiled.hasErrors, "\(compiled.diagnostics)")
+        let schema = DynamicSchema(files: compiled.files)
+        let mapping = HTTPRequestMapping(schema: schema, requestType: "weft.mappingtest.v1.Lookup", body: "")
+        let binary = try mapping.requestBinary(pathBindings: [:], query: [("shelf_id", "7")], body: [])
+        #expect(try json(schema, binary, "weft.mappingtest.v1.Lookup") == #"{"shelfId":"7"}"#)
+        #expect(throws: (any Error).self) { try mapping.requestBinary(pathBindings: [:], query: [("shelf_id", "abc")], body: []) }
+        let named = try mapping.requestBinary(pathBindings: [:], query: [("name", "n")], body: [])
+        #expect(try json(schema, named, "weft.mappingtest.v1.Lookup") == #"{"shelf_id":"n"}"#)
     }
 
     @Test func twoMembersOfAOneofFromTheQueryAreRefused() throws {

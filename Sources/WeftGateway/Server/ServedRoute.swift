@@ -1,8 +1,9 @@
 import WeftMesh
 
-/// What the gateway resolves for a route once, at start, so that a request to it looks nothing
-/// up by name: its upstream, that upstream's breaker and bulkhead, its timeout and rate limit,
-/// and its metrics.
+/// What the gateway resolves for a route once, at start, so that a request to it does not look
+/// these up by name: its upstream, that upstream's breaker and bulkhead, its timeout and rate
+/// limit policy, and its metrics. (A rate-limited route still finds its callers' buckets by
+/// route and caller.)
 struct ServedRoute: Sendable {
     let upstream: any GatewayUpstream
     let protection: GatewayProtection.UpstreamGuard

@@ -10,7 +10,8 @@ package struct HTTPRequestMapping: Sendable {
     let requestType: String
     /// `""` (no body), `"*"` or a top-level field name.
     let bodyField: String
-    /// The request's top-level string fields outside oneofs, by proto and JSON name: the fields
+    /// The request's top-level string fields outside oneofs, by the keys the JSON route resolves
+    /// to them (proto and JSON names, as `DynamicSchema.fieldsByKey` has them): the fields
     /// `directBinary` writes.
     private let plainStringFields: [String: (number: UInt32, hasPresence: Bool)]
 
@@ -20,10 +21,9 @@ package struct HTTPRequestMapping: Sendable {
         self.requestType = requestType
         self.bodyField = body
         var plainStringFields: [String: (number: UInt32, hasPresence: Bool)] = [:]
-        for field in schema.messages[requestType]?.fields ?? []
+        for (key, field) in schema.fieldsByKey[requestType] ?? [:]
         where field.type == .scalar(.string) && field.label != .repeated && field.oneofIndex == nil {
-            plainStringFields[field.name] = (UInt32(field.number), field.label == .optional)
-            plainStringFields[field.jsonName] = (UInt32(field.number), field.label == .optional)
+            plainStringFields[key] = (UInt32(field.number), field.label == .optional)
         }
         self.plainStringFields = plainStringFields
     }

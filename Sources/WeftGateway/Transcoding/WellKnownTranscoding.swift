@@ -10,6 +10,7 @@ import WeftSchema
 extension DynamicSchema {
     /// Writes a well-known type from its JSON form; false when `fullName` is an ordinary message.
     func writeWellKnown(_ fullName: String, from reader: inout JSONReader, to writer: inout WireWriter) throws -> Bool {
+        guard fullName.isWellKnownCandidate else { return false }
         switch fullName {
         case "google.protobuf.Timestamp":
             let (seconds, nanos) = try reader.readTimestamp()
@@ -113,6 +114,7 @@ extension DynamicSchema {
         func values(_ number: Int32, _ type: FieldType) -> [RawValue] { fields.values(of: number, accepting: WireTypes(type)) }
         func int64(_ number: Int32) -> Int64 { Int64(bitPattern: values(number, .scalar(.int64)).last?.varint ?? 0) }
         func int32(_ number: Int32) -> Int32 { Int32(truncatingIfNeeded: values(number, .scalar(.int32)).last?.varint ?? 0) }
+        guard fullName.isWellKnownCandidate else { return false }
         switch fullName {
         case "google.protobuf.Timestamp":
             writer.writeTimestamp(seconds: int64(1), nanos: int32(2))
@@ -177,5 +179,14 @@ extension DynamicSchema {
             members += fields
         }
         JSONValue.object(members).utf8Bytes.withUnsafeBytes { writer.writeRawJSON($0) }
+    }
+}
+
+extension String {
+    /// Whether the name is in the `google.protobuf` package, where the well-known types are:
+    /// every other message skips the comparisons with each of their names (a dozen string
+    /// compares per message, on every request).
+    fileprivate var isWellKnownCandidate: Bool {
+        utf8.starts(with: "google.protobuf.".utf8)
     }
 }

@@ -96,7 +96,8 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     /// Ends `stream`'s call with DEADLINE_EXCEEDED if it is still running at `deadline`.
     private func watch(_ stream: Int32, until deadline: NIODeadline) {
         deadlines.add(deadline, stream: stream)
-        // Ended calls' entries are dropped once they outnumber the running calls.
+        // Ended calls' entries are dropped once there are more than twice the open calls' (and
+        // a few): memory stays bounded by the calls running, for a linear pass now and then.
         if deadlines.count > 2 * calls.count + 64 { deadlines.compact { calls[$0] != nil } }
         armDeadlineTimer()
     }
@@ -224,6 +225,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         ready.fail(status)
         deadlineTimer?.timer.cancel()
         deadlineTimer = nil
+        deadlines = CallDeadlines()
         for id in Array(calls.keys) { end(id, status, metadata: Metadata()) }
     }
 

@@ -167,8 +167,9 @@ public final class GRPCConnection: ClientTransport {
     }
 
     /// The unary call with its answer handed to `completion`, once, on this connection's event
-    /// loop: for a caller there that keeps no future per call (a proxy relaying requests), it
-    /// starts without changing threads. The call ends by its answer, its deadline
+    /// loop (on the caller's thread, at once, when the request cannot be compressed): for a
+    /// caller there that keeps no future per call (a proxy relaying requests), it starts
+    /// without changing threads. The call ends by its answer, its deadline
     /// (`options.timeout`) or the connection closing.
     package func unary(
         _ method: MethodDescriptor, request: [UInt8], options: CallOptions,
