@@ -95,19 +95,21 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
     }
 
     func sessionBodyChunk(stream: Int32, maximum: Int) -> NGHTTP2BodyChunk {
-        guard var body = outgoing[stream] else { return .deferred }
-        let chunk = body.nextChunk(maximum: maximum)
-        pendingPromises += body.takeFinishedPromises()
+        // Bodies are changed in place (`outgoing.values[index]`): one taken out of the table and
+        // put back would copy its chunk buffer, shared with the table's, on the first change.
+        guard let index = outgoing.index(forKey: stream) else { return .deferred }
+        let chunk = outgoing.values[index].nextChunk(maximum: maximum)
+        pendingPromises += outgoing.values[index].takeFinishedPromises()
         // Bytes reported here stay queued until `sessionSendDataFrame` takes them.
-        outgoing[stream] = body.isComplete ? nil : body
+        if outgoing.values[index].isComplete { outgoing.remove(at: index) }
         return chunk
     }
 
     func sessionSendDataFrame(header: UnsafeRawBufferPointer, length: Int, stream: Int32) {
-        guard var body = outgoing[stream] else { return }
-        let slices = body.take(length)
-        pendingPromises += body.takeFinishedPromises()
-        outgoing[stream] = body.isComplete ? nil : body
+        guard let index = outgoing.index(forKey: stream) else { return }
+        let slices = outgoing.values[index].take(length)
+        pendingPromises += outgoing.values[index].takeFinishedPromises()
+        if outgoing.values[index].isComplete { outgoing.remove(at: index) }
         guard let output else { return }
         // Frames before this one and its header go out first, then the payload, uncopied. The
         // promises wait for the flush's last write (trailers may still follow in this flush).

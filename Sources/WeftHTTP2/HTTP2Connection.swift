@@ -137,17 +137,17 @@ public final class HTTP2Connection {
     /// written (fails when the stream or connection closes first, or the stream has no open
     /// body), so a producer that waits for it is paced by its peer.
     public func sendData(_ data: ByteBuffer, stream: Int32, endStream: Bool = false, sent: EventLoopPromise<Void>? = nil) {
-        guard var body = outgoing[stream], body.acceptsWrites else {
+        // Changed in place, as in `sessionBodyChunk`.
+        guard let index = outgoing.index(forKey: stream), outgoing.values[index].acceptsWrites else {
             sent?.fail(HTTP2Error.streamNotWritable(stream: stream))
             return
         }
-        if data.readableBytes > 0 { body.append(data, promise: endStream ? nil : sent) }
+        if data.readableBytes > 0 { outgoing.values[index].append(data, promise: endStream ? nil : sent) }
         if endStream {
-            body.finish(.endStream(sent))
+            outgoing.values[index].finish(.endStream(sent))
         } else if data.readableBytes == 0 {
             sent?.succeed()
         }
-        outgoing[stream] = body
         session.resumeBody(stream: stream)
         flushSoon()
     }
@@ -155,12 +155,11 @@ public final class HTTP2Connection {
     /// Ends `stream`'s body after the bytes queued, with `trailers` when given (END_STREAM on
     /// the last DATA frame otherwise). `sent` completes when the end is written.
     public func endStream(_ stream: Int32, trailers: HeaderFields?, sent: EventLoopPromise<Void>? = nil) {
-        guard var body = outgoing[stream], body.acceptsWrites else {
+        guard let index = outgoing.index(forKey: stream), outgoing.values[index].acceptsWrites else {
             sent?.fail(HTTP2Error.streamNotWritable(stream: stream))
             return
         }
-        body.finish(trailers.map { .trailers($0, sent) } ?? .endStream(sent))
-        outgoing[stream] = body
+        outgoing.values[index].finish(trailers.map { .trailers($0, sent) } ?? .endStream(sent))
         session.resumeBody(stream: stream)
         flushSoon()
     }

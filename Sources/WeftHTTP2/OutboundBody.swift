@@ -5,7 +5,14 @@ import NIOCore
 /// take them out as zero-copy slices, and the promises of what went out are handed back to be
 /// completed once those bytes are written.
 struct OutboundBody {
-    private var chunks = CircularBuffer<(bytes: ByteBuffer, promise: EventLoopPromise<Void>?)>()
+    /// Bytes queued, and the promise their write completes. A struct, not a tuple: the buffer's
+    /// generic code then finds its type's metadata statically, not through the runtime's cache.
+    private struct Chunk {
+        var bytes: ByteBuffer
+        let promise: EventLoopPromise<Void>?
+    }
+
+    private var chunks = CircularBuffer<Chunk>()
     private var queuedBytes = 0
     private var end: End?
     private var endReported = false
@@ -27,7 +34,7 @@ struct OutboundBody {
     /// Queues non-empty `bytes`; `promise` completes once they are written.
     mutating func append(_ bytes: ByteBuffer, promise: EventLoopPromise<Void>?) {
         precondition(acceptsWrites && bytes.readableBytes > 0)
-        chunks.append((bytes, promise))
+        chunks.append(Chunk(bytes: bytes, promise: promise))
         queuedBytes += bytes.readableBytes
     }
 

@@ -36,8 +36,13 @@ package struct MessageDeframer {
         self.buffered = ByteBuffer()
     }
 
-    /// Adds received bytes.
+    /// Adds received bytes. With nothing buffered they are kept as they came (a slice of the
+    /// connection's read, uncopied): most messages arrive in one DATA frame.
     package mutating func append(_ bytes: ByteBuffer) {
+        guard buffered.readableBytes > 0 else {
+            buffered = bytes
+            return
+        }
         var bytes = bytes
         buffered.writeBuffer(&bytes)
     }
@@ -60,8 +65,14 @@ package struct MessageDeframer {
         guard buffered.readableBytes >= MessageFraming.prefixLength + Int(length) else { return nil }
         buffered.moveReaderIndex(forwardBy: MessageFraming.prefixLength)
         let payload = buffered.readBytes(length: Int(length)) ?? []
-        // Reclaim consumed space now and then, not per message (that would copy every time).
-        if buffered.readerIndex > 64 * 1024 { buffered.discardReadBytes() }
+        if buffered.readableBytes == 0 {
+            // Drops what it held (maybe a slice of the connection's read buffer, which NIO can
+            // then reuse); an empty buffer allocates nothing.
+            buffered = ByteBuffer()
+        } else if buffered.readerIndex > 64 * 1024 {
+            // Reclaim consumed space now and then, not per message (that would copy every time).
+            buffered.discardReadBytes()
+        }
         switch flag {
         case 0:
             return payload
