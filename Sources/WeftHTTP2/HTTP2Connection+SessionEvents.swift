@@ -105,15 +105,26 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
         return chunk
     }
 
+    /// DATA payloads up to this size are copied into the pending bytes rather than written on
+    /// their own.
+    static let copiedPayloadLimit = 2048
+
     func sessionSendDataFrame(header: UnsafeRawBufferPointer, length: Int, stream: Int32) {
         guard let index = outgoing.index(forKey: stream) else { return }
         let slices = outgoing.values[index].take(length)
         pendingPromises += outgoing.values[index].takeFinishedPromises()
         if outgoing.values[index].isComplete { outgoing.remove(at: index) }
         guard let output else { return }
+        pending.writeBytes(header)
+        if length <= Self.copiedPayloadLimit {
+            // A small payload is copied after its header: one write for the whole flush, where a
+            // separate one would also leave `pending` shared with the channel, to be copied on
+            // the next frame.
+            for var slice in slices { pending.writeBuffer(&slice) }
+            return
+        }
         // Frames before this one and its header go out first, then the payload, uncopied. The
         // promises wait for the flush's last write (trailers may still follow in this flush).
-        pending.writeBytes(header)
         output.write(pending, promise: nil)
         pending.clear()
         for slice in slices { output.write(slice, promise: nil) }

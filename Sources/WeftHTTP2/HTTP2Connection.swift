@@ -98,7 +98,7 @@ public final class HTTP2Connection {
         self.conduct = PeerConduct(limits: configuration.peerLimits)
         self.session = try NGHTTP2Session(role: role, configuration: configuration)
         self.pending = ByteBufferAllocator().buffer(capacity: 1024)
-        session.delegate = self
+        session.delegate = Unmanaged.passUnretained(self)
     }
 
     // MARK: Streams

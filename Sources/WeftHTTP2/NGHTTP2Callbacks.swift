@@ -17,34 +17,46 @@ enum NGHTTP2Callbacks {
         Unmanaged<NGHTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
     }
 
-    private static func delegate(_ userData: UnsafeMutableRawPointer?) -> (any NGHTTP2SessionDelegate)? {
-        session(userData).delegate
+    /// `body` run with the session's delegate, retaining neither (both are alive while nghttp2
+    /// calls back: see `NGHTTP2Session.delegate`); nil without a delegate.
+    private static func withDelegate<Result>(_ userData: UnsafeMutableRawPointer?, _ body: (HTTP2Connection) -> Result) -> Result? {
+        Unmanaged<NGHTTP2Session>.fromOpaque(userData!)._withUnsafeGuaranteedRef { session in
+            session.delegate?._withUnsafeGuaranteedRef(body)
+        }
     }
 
     private static let beginFrame: nghttp2_on_begin_frame_callback = { _, header, userData in
         guard let header else { return 0 }
-        let accepted = delegate(userData)?.sessionBeganFrame(
-            type: header.pointee.type, flags: header.pointee.flags, stream: header.pointee.stream_id) ?? true
+        let accepted = withDelegate(userData) {
+            $0.sessionBeganFrame(type: header.pointee.type, flags: header.pointee.flags, stream: header.pointee.stream_id)
+        } ?? true
         return accepted ? 0 : NGHTTP2_ERR_CALLBACK_FAILURE.rawValue
     }
 
     private static let beginHeaders: nghttp2_on_begin_headers_callback = { _, frame, userData in
         guard let frame else { return 0 }
-        delegate(userData)?.sessionBeganHeaders(stream: frame.pointee.hd.stream_id)
+        withDelegate(userData) { $0.sessionBeganHeaders(stream: frame.pointee.hd.stream_id) }
         return 0
     }
 
     private static let header: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, userData in
         guard let frame, let name, let value else { return 0 }
-        delegate(userData)?.sessionReceivedHeader(
-            name: String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-            value: String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self),
-            stream: frame.pointee.hd.stream_id)
+        withDelegate(userData) {
+            $0.sessionReceivedHeader(
+                name: String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
+                value: String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self),
+                stream: frame.pointee.hd.stream_id)
+        }
         return 0
     }
 
     private static let frameReceived: nghttp2_on_frame_recv_callback = { _, frame, userData in
-        guard let frame, let delegate = delegate(userData) else { return 0 }
+        guard let frame else { return 0 }
+        withDelegate(userData) { received(frame, by: $0) }
+        return 0
+    }
+
+    private static func received(_ frame: UnsafePointer<nghttp2_frame>, by delegate: HTTP2Connection) {
         let header = frame.pointee.hd
         let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
         switch UInt32(header.type) {
@@ -63,25 +75,26 @@ enum NGHTTP2Callbacks {
         default:
             break
         }
-        return 0
     }
 
     private static let dataChunk: nghttp2_on_data_chunk_recv_callback = { _, _, stream, data, length, userData in
         guard let data else { return 0 }
-        delegate(userData)?.sessionReceivedData(UnsafeRawBufferPointer(start: data, count: length), stream: stream)
+        withDelegate(userData) { $0.sessionReceivedData(UnsafeRawBufferPointer(start: data, count: length), stream: stream) }
         return 0
     }
 
     private static let streamClosed: nghttp2_on_stream_close_callback = { _, stream, errorCode, userData in
-        delegate(userData)?.sessionClosed(stream: stream, errorCode: errorCode)
+        withDelegate(userData) { $0.sessionClosed(stream: stream, errorCode: errorCode) }
         return 0
     }
 
     /// nghttp2 asks for body bytes: the delegate says how many (sent zero-copy by `sendData`), or
     /// defers until `resumeBody`; at the body's end, END_STREAM or trailers.
     static let readBody: nghttp2_data_source_read_callback = { _, stream, _, length, flags, _, userData in
-        guard let flags, let delegate = delegate(userData) else { return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue) }
-        switch delegate.sessionBodyChunk(stream: stream, maximum: length) {
+        guard let flags, let chunk = withDelegate(userData, { $0.sessionBodyChunk(stream: stream, maximum: length) }) else {
+            return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue)
+        }
+        switch chunk {
         case .deferred:
             return Int(NGHTTP2_ERR_DEFERRED.rawValue)
         case .data(let count, let end):
@@ -100,10 +113,11 @@ enum NGHTTP2Callbacks {
     }
 
     private static let sendData: nghttp2_send_data_callback = { _, frame, frameHeader, length, _, userData in
-        guard let frame, let frameHeader, let delegate = delegate(userData) else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
+        guard let frame, let frameHeader else { return NGHTTP2_ERR_CALLBACK_FAILURE.rawValue }
         // No padding is ever requested (no select_padding callback), so the frame is header + payload.
-        delegate.sessionSendDataFrame(
-            header: UnsafeRawBufferPointer(start: frameHeader, count: 9), length: length, stream: frame.pointee.hd.stream_id)
-        return 0
+        let sent: Void? = withDelegate(userData) {
+            $0.sessionSendDataFrame(header: UnsafeRawBufferPointer(start: frameHeader, count: 9), length: length, stream: frame.pointee.hd.stream_id)
+        }
+        return sent == nil ? NGHTTP2_ERR_CALLBACK_FAILURE.rawValue : 0
     }
 }

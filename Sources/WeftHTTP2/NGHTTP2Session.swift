@@ -7,11 +7,11 @@ import CNGHTTP2
 final class NGHTTP2Session {
     private let session: OpaquePointer
     /// Where callbacks go while `receive` or `nextOutput` run: the `HTTP2Connection` that owns
-    /// this session. Not retained, since it owns us; and not weak, since loading a weak reference
-    /// on every callback was a measurable part of each request. Sound because nghttp2 calls back
-    /// only inside the calls the owner makes on this session, while it is alive, and `deinit`
-    /// clears it before the session is freed.
-    unowned(unsafe) var delegate: (any NGHTTP2SessionDelegate)?
+    /// this session (it implements `NGHTTP2SessionDelegate`). Unmanaged, so a callback neither
+    /// retains it nor loads a weak reference (both were a measurable part of each request).
+    /// Sound because nghttp2 calls back only inside the calls the owner makes on this session,
+    /// while it is alive, and `deinit` clears it before the session is freed.
+    var delegate: Unmanaged<HTTP2Connection>?
 
     /// A session for `role`: our SETTINGS from `configuration` are queued at once, and receive
     /// windows open only through `consume` (no automatic WINDOW_UPDATE).
@@ -169,8 +169,9 @@ final class NGHTTP2Session {
     private static func describe(_ code: Int32) -> String { String(cString: nghttp2_strerror(code)) }
 }
 
-/// What an `NGHTTP2Session` reports while it parses and produces frames. Every call happens
-/// inside `receive` or `nextOutput`, which must not be re-entered from here.
+/// What an `NGHTTP2Session` reports while it parses and produces frames (to its owning
+/// `HTTP2Connection`, the one conformer). Every call happens inside `receive` or `nextOutput`,
+/// which must not be re-entered from here.
 protocol NGHTTP2SessionDelegate: AnyObject {
     /// A frame header arrived (its payload may follow later); false is a connection error.
     func sessionBeganFrame(type: UInt8, flags: UInt8, stream: Int32) -> Bool
