@@ -7,28 +7,29 @@ import WeftSchema
 extension DynamicSchema {
     /// The JSON of the `messageType` message encoded in `bytes`.
     public func json(fromBinary bytes: [UInt8], messageType: String, options: JSONEncodingOptions = .restAnswers) throws -> [UInt8] {
-        let message = try message(messageType)
+        let message = try shape(messageType)
         let fields = try RawFields(bytes)
         var writer = JSONWriter(options: options)
         try writeJSON(message, fields: fields, to: &writer)
         return try writer.finish()
     }
 
-    func writeJSON(_ message: MessageDecl, fields: RawFields, to writer: inout JSONWriter) throws {
+    func writeJSON(_ message: MessageShape, fields: RawFields, to writer: inout JSONWriter) throws {
         if try writeWellKnownJSON(message.fullName, fields: fields, to: &writer) { return }
         writer.beginObject()
         let printDefaults = writer.options.alwaysPrintDefaults
         // Of a oneof's members only the one that came last on the wire is set.
-        var oneofWinners: [Int: (number: Int32, position: Int)] = [:]
-        for field in message.fields {
-            guard let index = field.oneofIndex,
-                  let last = fields.lastPosition(of: field.number, accepting: WireTypes(field)) else { continue }
-            if let current = oneofWinners[index], current.position > last { continue }
-            oneofWinners[index] = (field.number, last)
+        var oneofWinners = [(number: Int32, position: Int)?](repeating: nil, count: message.oneofCount)
+        if message.oneofCount > 0 {
+            for field in message.fields {
+                guard let index = field.oneofIndex, let last = fields.lastPosition(of: field.number, accepting: field.wireTypes) else { continue }
+                if let current = oneofWinners[index], current.position > last { continue }
+                oneofWinners[index] = (field.number, last)
+            }
         }
         for field in message.fields {
             if let index = field.oneofIndex, oneofWinners[index]?.number != field.number { continue }
-            let occurrences = fields.values(of: field.number, accepting: WireTypes(field))
+            let occurrences = fields.values(of: field.number, accepting: field.wireTypes)
             guard try isPrinted(field, occurrences, printDefaults: printDefaults) else { continue }
             writer.writeMapKey(writer.options.preserveProtoNames ? field.name : field.jsonName)
             try writeFieldValue(field, occurrences, to: &writer)
@@ -39,7 +40,7 @@ extension DynamicSchema {
     /// Whether a field appears in JSON: set fields do, unless an implicit-presence scalar holds
     /// its default; absent ones only as defaults when asked, and never messages or fields with
     /// presence.
-    private func isPrinted(_ field: FieldDecl, _ occurrences: [RawValue], printDefaults: Bool) throws -> Bool {
+    private func isPrinted(_ field: FieldShape, _ occurrences: [RawValue], printDefaults: Bool) throws -> Bool {
         switch (field.label, field.type) {
         case (_, .map), (.repeated, _):
             return printDefaults || !occurrences.isEmpty
@@ -52,7 +53,7 @@ extension DynamicSchema {
 
     /// Writes a field's JSON value from its occurrences: an object for maps, an array for
     /// repeated fields, else one value.
-    func writeFieldValue(_ field: FieldDecl, _ occurrences: [RawValue], to writer: inout JSONWriter) throws {
+    func writeFieldValue(_ field: FieldShape, _ occurrences: [RawValue], to writer: inout JSONWriter) throws {
         switch (field.label, field.type) {
         case (_, .map(let keyType, let valueType)):
             try writeMap(key: keyType, value: valueType, occurrences, to: &writer)
@@ -98,11 +99,11 @@ extension DynamicSchema {
         fromBinary bytes: [UInt8], messageType: String, responseBody: String, options: JSONEncodingOptions = .restAnswers
     ) throws -> [UInt8] {
         guard !responseBody.isEmpty else { return try json(fromBinary: bytes, messageType: messageType, options: options) }
-        let message = try message(messageType)
+        let message = try shape(messageType)
         guard let field = message.fields.first(where: { $0.name == responseBody }) else {
             throw TranscodingError("\(messageType) has no field \(responseBody) for response_body")
         }
-        let occurrences = try RawFields(bytes).values(of: field.number, accepting: WireTypes(field))
+        let occurrences = try RawFields(bytes).values(of: field.number, accepting: field.wireTypes)
         var writer = JSONWriter(options: options)
         if occurrences.isEmpty, field.type.isMessage, field.label != .repeated {
             writer.writeNull()
@@ -119,8 +120,8 @@ extension DynamicSchema {
             try RawScalar.writeJSON(scalar, occurrences.last, to: &writer)
         case .enumeration(let name):
             let number = Int32(truncatingIfNeeded: occurrences.last?.varint ?? 0)
-            if !writer.options.enumsAsIntegers, let value = enums[name]?.values.first(where: { $0.number == number }) {
-                writer.writeString(value.name)
+            if !writer.options.enumsAsIntegers, let valueName = enumNames[name]?[number] {
+                writer.writeString(valueName)
             } else {
                 writer.writeInt32(number)
             }
@@ -128,7 +129,7 @@ extension DynamicSchema {
             // Several occurrences of a message merge, which on the wire is concatenation; one
             // is read where it lies.
             let merged = occurrences.count == 1 ? try RawFields(occurrences[0].bytes) : try RawFields(occurrences.flatMap(\.bytes))
-            try writeJSON(try message(name), fields: merged, to: &writer)
+            try writeJSON(try shape(name), fields: merged, to: &writer)
         case .map, .unresolved:
             throw TranscodingError("field type \(type) cannot be transcoded")
         }

@@ -8,6 +8,10 @@ package struct DynamicSchema: Sendable {
     let enums: [String: EnumDecl]
     /// Per message, its fields by JSON name and by proto name.
     let fieldsByKey: [String: [String: FieldDecl]]
+    /// Per message, what the binary → JSON writer reads of it.
+    let shapes: [String: MessageShape]
+    /// Per enum, each number's name (the first declared, where values alias).
+    let enumNames: [String: [Int32: String]]
 
     /// Indexes every message and enum of `files` (a checked compilation's files).
     package init(files: [ProtoFile]) {
@@ -23,7 +27,11 @@ package struct DynamicSchema: Sendable {
             for enumDecl in file.enums { enums[enumDecl.fullName] = enumDecl }
         }
         self.messages = messages
+        self.shapes = messages.mapValues(MessageShape.init)
         self.enums = enums
+        self.enumNames = enums.mapValues { decl in
+            Dictionary(decl.values.map { ($0.number, $0.name) }, uniquingKeysWith: { first, _ in first })
+        }
         self.fieldsByKey = messages.mapValues { message in
             var byKey: [String: FieldDecl] = [:]
             for field in message.fields {
@@ -39,6 +47,13 @@ package struct DynamicSchema: Sendable {
             throw TranscodingError("message type \(fullName) is not in the loaded schemas")
         }
         return message
+    }
+
+    func shape(_ fullName: String) throws -> MessageShape {
+        guard let shape = shapes[fullName] else {
+            throw TranscodingError("message type \(fullName) is not in the loaded schemas")
+        }
+        return shape
     }
 }
 
