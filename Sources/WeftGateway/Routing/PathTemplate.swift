@@ -55,11 +55,19 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     func match(_ path: RequestPath) -> [String: String]? {
         guard let (parts, starts) = resolve(path) else { return nil }
         var bindings: [String: String] = [:]
+        bindings.reserveCapacity(variables.count)
         for (variable, key) in zip(variables, bindingKeys) {
             let captured = parts[starts[variable.range.lowerBound]..<starts[variable.range.upperBound]]
-            let value = spansSegments(variable)
-                ? captured.map { PercentCoding.decode(String($0), keepingSlashEncoded: true) }.joined(separator: "/")
-                : PercentCoding.decode(captured.first.map(String.init) ?? "", keepingSlashEncoded: false)
+            let value: String
+            if !spansSegments(variable) {
+                value = PercentCoding.decode(captured.first.map(String.init) ?? "", keepingSlashEncoded: false)
+            } else if parts.count == path.segments.count, let first = captured.first, let last = captured.last {
+                // The path's own segments are slices of one string, `/` between them: the value
+                // is that stretch of it, decoded at once (its `/`s are literal, so they stay).
+                value = PercentCoding.decode(String(first.base[first.startIndex..<last.endIndex]), keepingSlashEncoded: true)
+            } else {
+                value = captured.map { PercentCoding.decode(String($0), keepingSlashEncoded: true) }.joined(separator: "/")
+            }
             bindings[key] = value
         }
         return bindings

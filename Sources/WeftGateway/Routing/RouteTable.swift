@@ -50,7 +50,7 @@ package struct RouteTable<Target: Sendable>: Sendable {
     package func match(method: String, path: String) -> Match {
         guard let requestPath = RequestPath(path) else { return .notFound }
         // Methods arrive upper case (RFC 9110 §9.1: they are case-sensitive); only others are changed.
-        let method = method.utf8.contains { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) } ? method.uppercased() : method
+        let method = method.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ? method.uppercased() : method
         if let found = route(method, requestPath) { return found }
         if method == "HEAD", let found = route("GET", requestPath) { return found }
         var allowed: Set<String> = []

@@ -7,7 +7,7 @@ extension String {
     /// Whether an ASCII upper-case letter is in it: header names mostly arrive lowercase (HTTP/2
     /// requires it), and lowercasing one that is costs an allocation.
     var hasUpperCase: Bool {
-        utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
     }
 }
 

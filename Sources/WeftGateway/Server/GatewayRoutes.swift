@@ -2,8 +2,9 @@ import WeftMessages
 import WeftSchema
 
 /// What one REST route calls: an rpc, how the HTTP request fills its request message, and which
-/// part of its response becomes the HTTP body.
-struct RouteTarget: Sendable {
+/// part of its response becomes the HTTP body. A class: a request's plan and its upstream call
+/// hold it, and copying its descriptor and mapping cost a retain for each of their parts.
+final class RouteTarget: Sendable {
     /// The fully-qualified service name, which names its upstream.
     let service: String
     let method: MethodDescriptor

@@ -4,7 +4,8 @@ public enum PercentCoding {
     /// is replaced. With `keepingSlashEncoded`, `%2F` stays encoded so a multi-segment path value
     /// keeps its structure.
     public static func decode(_ text: String, keepingSlashEncoded: Bool = false) -> String {
-        guard text.contains("%") else { return text }
+        // Searched as bytes: a Character search would break graphemes on every call.
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
         let input = Array(text.utf8)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(input.count)
