@@ -20,12 +20,24 @@ enum NGHTTP2HeaderBlock {
                 for (index, field) in headers.enumerated() {
                     let (name, nameLength) = append(field.name)
                     let (value, valueLength) = append(field.value)
+                    let flags = isNewEveryRequest(field.name) ? NGHTTP2_NV_FLAG_NO_INDEX : NGHTTP2_NV_FLAG_NONE
                     (pairs.baseAddress! + index).initialize(to: nghttp2_nv(
-                        name: name, value: value, namelen: nameLength, valuelen: valueLength, flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue)))
+                        name: name, value: value, namelen: nameLength, valuelen: valueLength, flags: UInt8(flags.rawValue)))
                 }
                 // nghttp2_nv is a plain C struct: nothing to deinitialize afterwards.
                 return body(pairs)
             }
+        }
+    }
+
+    /// Whether a field's value differs on every request (a trace or request id, a remaining
+    /// timeout): HPACK then sends it without adding it to the dynamic table, where it would
+    /// cost both ends an insertion and push out entries that do repeat.
+    static func isNewEveryRequest(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 11: name == "traceparent"
+        case 12: name == "x-request-id" || name == "grpc-timeout"
+        default: false
         }
     }
 }
