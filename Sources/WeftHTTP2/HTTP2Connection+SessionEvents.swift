@@ -1,8 +1,10 @@
 import NIOCore
 
 /// nghttp2's callbacks, as they reach the connection: headers, data and closes go to the stream
-/// delegate; bodies are handed out zero-copy; PING ACKs drive keepalive and graceful shutdown.
-extension HTTP2Connection: NGHTTP2SessionDelegate {
+/// delegate; bodies are handed out without copying (but for small payloads, copied after their
+/// frame header into one write); PING ACKs drive keepalive and graceful shutdown. Every call
+/// happens inside `receive` or `nextOutput`, which must not be re-entered from here.
+extension HTTP2Connection {
     /// Every frame header: a frame beginning is the peer's sign of life for keepalive (a byte
     /// trickled into a frame is not), and its conduct is counted.
     func sessionBeganFrame(type: UInt8, flags: UInt8, stream: Int32) -> Bool {
@@ -29,16 +31,19 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
             if case .calmDown(let reason) = conduct.headerBlockTimerFired(at: .now()) { calmDown(reason) } else { watchHeaderBlock() }
         }
     }
+    /// A header block begins on `stream` (request, response or trailers).
     func sessionBeganHeaders(stream: Int32) {
         incomingHeaderBlock = (stream, IncomingHeaderBlock())
     }
 
+    /// One field of that block.
     func sessionReceivedHeader(name: String, value: String, stream: Int32) {
         if incomingHeaderBlock?.stream != stream { incomingHeaderBlock = (stream, IncomingHeaderBlock()) }
         // Mutated in place: a copy taken out would copy the fields every time.
         incomingHeaderBlock!.block.append(name, value, limit: Int(configuration.maximumHeaderListSize))
     }
 
+    /// A frame that completed: a header block, the end of a body, a PING ACK or a GOAWAY.
     func sessionReceived(_ frame: NGHTTP2Frame) {
         switch frame {
         case .headers(let stream, let endStream):
@@ -70,6 +75,7 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
         }
     }
 
+    /// DATA payload bytes for `stream`; they point into the buffer given to `receive`.
     func sessionReceivedData(_ bytes: UnsafeRawBufferPointer, stream: Int32) {
         inbound.received(bytes.count, stream: stream)
         let data: ByteBuffer
@@ -82,6 +88,7 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
         delegate.stream(stream, didReceiveData: data, endStream: false, on: self)
     }
 
+    /// `stream` closed; `errorCode` is 0 for a normal close.
     func sessionClosed(stream: Int32, errorCode: UInt32) {
         if incomingHeaderBlock?.stream == stream { incomingHeaderBlock = nil }
         if var body = outgoing.removeValue(forKey: stream) {
@@ -94,6 +101,7 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
         delegate?.streamDidClose(stream, errorCode: errorCode, on: self)
     }
 
+    /// nghttp2 may send up to `maximum` bytes of `stream`'s body now.
     func sessionBodyChunk(stream: Int32, maximum: Int) -> NGHTTP2BodyChunk {
         // Bodies are changed in place (`outgoing.values[index]`): one taken out of the table and
         // put back would copy its chunk buffer, shared with the table's, on the first change.
@@ -109,6 +117,7 @@ extension HTTP2Connection: NGHTTP2SessionDelegate {
     /// their own.
     static let copiedPayloadLimit = 2048
 
+    /// Write this DATA frame now: `header` (9 bytes), then the next `length` bytes of the body.
     func sessionSendDataFrame(header: UnsafeRawBufferPointer, length: Int, stream: Int32) {
         guard let index = outgoing.index(forKey: stream) else { return }
         let slices = outgoing.values[index].take(length)

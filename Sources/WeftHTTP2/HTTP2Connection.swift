@@ -133,7 +133,7 @@ public final class HTTP2Connection {
     }
 
     /// Queues body bytes on `stream`, ending the stream after them when `endStream`. They go out
-    /// as the peer's flow-control window allows, without copying; `sent` completes when they are
+    /// as the peer's flow-control window allows, uncopied but for small frames; `sent` completes when they are
     /// written (fails when the stream or connection closes first, or the stream has no open
     /// body), so a producer that waits for it is paced by its peer.
     public func sendData(_ data: ByteBuffer, stream: Int32, endStream: Bool = false, sent: EventLoopPromise<Void>? = nil) {

@@ -88,7 +88,7 @@ enum NGHTTP2Callbacks {
         return 0
     }
 
-    /// nghttp2 asks for body bytes: the delegate says how many (sent zero-copy by `sendData`), or
+    /// nghttp2 asks for body bytes: the delegate says how many (written by `sendData`), or
     /// defers until `resumeBody`; at the body's end, END_STREAM or trailers.
     static let readBody: nghttp2_data_source_read_callback = { _, stream, _, length, flags, _, userData in
         guard let flags, let chunk = withDelegate(userData, { $0.sessionBodyChunk(stream: stream, maximum: length) }) else {

@@ -31,8 +31,9 @@ enum NGHTTP2HeaderBlock {
     }
 
     /// Whether a field's value differs on every request (a trace or request id, a remaining
-    /// timeout): HPACK then sends it without adding it to the dynamic table, where it would
-    /// cost both ends an insertion and push out entries that do repeat.
+    /// timeout): HPACK then sends it as never indexed, not adding it to the dynamic table, where
+    /// it would cost both ends an insertion and push out entries that do repeat (and no proxy
+    /// after us indexes it either).
     static func isNewEveryRequest(_ name: String) -> Bool {
         switch name.utf8.count {
         case 11: name == "traceparent"

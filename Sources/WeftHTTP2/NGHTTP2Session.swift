@@ -7,10 +7,11 @@ import CNGHTTP2
 final class NGHTTP2Session {
     private let session: OpaquePointer
     /// Where callbacks go while `receive` or `nextOutput` run: the `HTTP2Connection` that owns
-    /// this session (it implements `NGHTTP2SessionDelegate`). Unmanaged, so a callback neither
-    /// retains it nor loads a weak reference (both were a measurable part of each request).
-    /// Sound because nghttp2 calls back only inside the calls the owner makes on this session,
-    /// while it is alive, and `deinit` clears it before the session is freed.
+    /// this session. Unmanaged, so a callback neither retains it nor loads a weak reference
+    /// (both were a measurable part of each request). Sound because that connection holds the
+    /// only reference to this session, and nghttp2 calls back only inside the calls it makes
+    /// on the session (`receive`, `nextOutput`), where its caller holds it; `nghttp2_session_del`
+    /// calls nothing back.
     var delegate: Unmanaged<HTTP2Connection>?
 
     /// A session for `role`: our SETTINGS from `configuration` are queued at once, and receive
@@ -47,7 +48,6 @@ final class NGHTTP2Session {
     }
 
     deinit {
-        delegate = nil
         nghttp2_session_del(session)
     }
 
@@ -68,7 +68,7 @@ final class NGHTTP2Session {
     }
 
     /// The next serialized frames to write, or nil when nothing is ready. DATA frames with a
-    /// zero-copy body reach the delegate (`sendDataFrame`) instead, in order, during this call.
+    /// body reach the delegate (`sessionSendDataFrame`) instead, in order, during this call.
     /// The bytes are valid until the next call.
     func nextOutput() throws -> UnsafeRawBufferPointer? {
         var data: UnsafePointer<UInt8>?
@@ -169,29 +169,7 @@ final class NGHTTP2Session {
     private static func describe(_ code: Int32) -> String { String(cString: nghttp2_strerror(code)) }
 }
 
-/// What an `NGHTTP2Session` reports while it parses and produces frames (to its owning
-/// `HTTP2Connection`, the one conformer). Every call happens inside `receive` or `nextOutput`,
-/// which must not be re-entered from here.
-protocol NGHTTP2SessionDelegate: AnyObject {
-    /// A frame header arrived (its payload may follow later); false is a connection error.
-    func sessionBeganFrame(type: UInt8, flags: UInt8, stream: Int32) -> Bool
-    /// A header block begins on `stream` (request, response or trailers).
-    func sessionBeganHeaders(stream: Int32)
-    /// One field of that block.
-    func sessionReceivedHeader(name: String, value: String, stream: Int32)
-    /// A frame that completed: a header block, the end of a body, a PING ACK or a GOAWAY.
-    func sessionReceived(_ frame: NGHTTP2Frame)
-    /// DATA payload bytes for `stream`; they point into the buffer given to `receive`.
-    func sessionReceivedData(_ bytes: UnsafeRawBufferPointer, stream: Int32)
-    /// `stream` closed; `errorCode` is 0 for a normal close.
-    func sessionClosed(stream: Int32, errorCode: UInt32)
-    /// nghttp2 may send up to `maximum` bytes of `stream`'s body now.
-    func sessionBodyChunk(stream: Int32, maximum: Int) -> NGHTTP2BodyChunk
-    /// Write this DATA frame now: `header` (9 bytes), then the next `length` bytes of the body.
-    func sessionSendDataFrame(header: UnsafeRawBufferPointer, length: Int, stream: Int32)
-}
-
-/// The frames an `NGHTTP2SessionDelegate` hears about once they are complete.
+/// The frames the session reports (to `HTTP2Connection.sessionReceived`) once they are complete.
 enum NGHTTP2Frame: Equatable {
     case headers(stream: Int32, endStream: Bool)
     /// A DATA frame with END_STREAM (its bytes came through `sessionReceivedData`).
@@ -206,7 +184,7 @@ enum NGHTTP2Frame: Equatable {
 enum NGHTTP2BodyChunk {
     /// Nothing to send yet; `resumeBody` when there is.
     case deferred
-    /// `length` bytes (sent zero-copy through `sessionSendDataFrame` when non-zero), and then
+    /// `length` bytes (written by `sessionSendDataFrame` when non-zero), and then
     /// the end of the body when `end` is set.
     case data(length: Int, end: BodyEnd?)
 

@@ -17,15 +17,19 @@ import Testing
         var third = try MessageFraming.frame(Array(repeating: 7, count: 300), allocator: allocator)
         wire.writeBuffer(&second)
         wire.writeBuffer(&third)
-        var deframer = MessageDeframer()
-        var messages: [[UInt8]] = []
-        // Feed one byte at a time: a message may span any number of DATA frames.
-        while let byte = wire.readSlice(length: 1) {
-            deframer.append(byte)
-            while let message = try deframer.next() { messages.append(message) }
+        // A message may span any number of DATA frames, and a frame may end one message and
+        // start the next (a received slice is kept whole, or copied while a message waits).
+        for chunkSize in [1, 7, 64, wire.readableBytes] {
+            var chunks = wire
+            var deframer = MessageDeframer()
+            var messages: [[UInt8]] = []
+            while let chunk = chunks.readSlice(length: min(chunkSize, chunks.readableBytes)), chunk.readableBytes > 0 {
+                deframer.append(chunk)
+                while let message = try deframer.next() { messages.append(message) }
+            }
+            #expect(messages == [[1], [], Array(repeating: 7, count: 300)], "chunks of \(chunkSize)")
+            #expect(!deframer.hasPartialMessage)
         }
-        #expect(messages == [[1], [], Array(repeating: 7, count: 300)])
-        #expect(!deframer.hasPartialMessage)
     }
 
     @Test func oversizeMessageIsResourceExhaustedFromItsPrefixAlone() {

@@ -29,7 +29,7 @@ extension DynamicSchema {
         case "google.protobuf.Any":
             try writeAny(from: &reader, to: &writer)
         default:
-            guard fullName.hasPrefix("google.protobuf."), fullName.hasSuffix("Value"),
+            guard fullName.hasSuffix("Value"),
                   let wrapper = messages[fullName], let field = wrapper.fields.first, case .scalar(let type) = field.type
             else { return false }
             // A wrapper is its bare value.
@@ -151,7 +151,7 @@ extension DynamicSchema {
                 writer.writeNull()
             }
         default:
-            guard fullName.hasPrefix("google.protobuf."), fullName.hasSuffix("Value"),
+            guard fullName.hasSuffix("Value"),
                   let wrapper = messages[fullName], let field = wrapper.fields.first, case .scalar(let type) = field.type
             else { return false }
             try RawScalar.writeJSON(type, values(1, field.type).last, to: &writer)

@@ -28,6 +28,8 @@ package struct MessageDeframer {
     /// The request's `grpc-encoding`, nil when it sent none.
     package let encoding: CompressionAlgorithm?
     private var buffered: ByteBuffer
+    /// `buffered` is a received slice kept as it came: its storage is the connection's read buffer.
+    private var holdsReceivedSlice = false
 
     /// A deframer for one stream.
     package init(maximumMessageSize: Int = 4 * 1024 * 1024, encoding: CompressionAlgorithm? = nil) {
@@ -41,10 +43,12 @@ package struct MessageDeframer {
     package mutating func append(_ bytes: ByteBuffer) {
         guard buffered.readableBytes > 0 else {
             buffered = bytes
+            holdsReceivedSlice = true
             return
         }
         var bytes = bytes
-        buffered.writeBuffer(&bytes)
+        buffered.writeBuffer(&bytes)  // into storage of its own (a kept slice is copied first)
+        holdsReceivedSlice = false
     }
 
     /// Whether bytes of an unfinished message are buffered (an error if the stream ends here).
@@ -58,17 +62,18 @@ package struct MessageDeframer {
     package mutating func next() throws -> [UInt8]? {
         guard let flag: UInt8 = buffered.getInteger(at: buffered.readerIndex),
               let length: UInt32 = buffered.getInteger(at: buffered.readerIndex + 1)
-        else { return nil }
+        else { return waitingForMore() }
         guard Int(length) <= maximumMessageSize else {
             throw Status(.resourceExhausted, "message of \(length) bytes exceeds the limit of \(maximumMessageSize) bytes")
         }
-        guard buffered.readableBytes >= MessageFraming.prefixLength + Int(length) else { return nil }
+        guard buffered.readableBytes >= MessageFraming.prefixLength + Int(length) else { return waitingForMore() }
         buffered.moveReaderIndex(forwardBy: MessageFraming.prefixLength)
         let payload = buffered.readBytes(length: Int(length)) ?? []
         if buffered.readableBytes == 0 {
             // Drops what it held (maybe a slice of the connection's read buffer, which NIO can
             // then reuse); an empty buffer allocates nothing.
             buffered = ByteBuffer()
+            holdsReceivedSlice = false
         } else if buffered.readerIndex > 64 * 1024 {
             // Reclaim consumed space now and then, not per message (that would copy every time).
             buffered.discardReadBytes()
@@ -86,5 +91,17 @@ package struct MessageDeframer {
         default:
             throw Status(.internal, "invalid compressed-flag \(flag) in message prefix")
         }
+    }
+
+    /// Nil, for a message not complete yet. Its bytes so far are copied out of a kept received
+    /// slice, which would otherwise hold the connection's whole read buffer while it waits.
+    private mutating func waitingForMore() -> [UInt8]? {
+        if holdsReceivedSlice, buffered.readableBytes > 0 {
+            var own = ByteBufferAllocator().buffer(capacity: buffered.readableBytes)
+            own.writeImmutableBuffer(buffered)
+            buffered = own
+            holdsReceivedSlice = false
+        }
+        return nil
     }
 }
