@@ -110,6 +110,8 @@ import Testing
         #expect(GRPCTimeout.format(.seconds(1000)) == "1000000m")
         #expect(GRPCTimeout.format(.seconds(200_000)) == "200000S")
         #expect(GRPCTimeout.format(.seconds(100_000_000)) == "1666667M")
+        // Near the largest duration in nanoseconds, rounding up must not overflow.
+        #expect(GRPCTimeout.format(.seconds(Int64.max)) == "2562048H")
         #expect(GRPCTimeout.format(.zero) == "0n")
         #expect(GRPCTimeout.format(.seconds(-3)) == "0n")
         // Round trip never shortens the deadline.

@@ -184,7 +184,7 @@ public final class Gateway: Sendable {
                 var exchange = exchange
                 let (response, status): (GatewayResponse, Status)
                 switch outcome {
-                case .success(let raw): (response, status) = self.unaryResponse(raw, call, exchange)
+                case .success(let raw): (response, status) = self.unaryResponse(raw, call, &exchange)
                 case .failure(let error):
                     status = Self.status(of: error)
                     response = exchange.upstreamFailure(status)
@@ -364,8 +364,7 @@ public final class Gateway: Sendable {
     }
 
     /// A unary call's answer as JSON, and the status the breaker records.
-    private func unaryResponse(_ raw: RawUnaryResponse, _ call: UpstreamCall, _ exchange: Exchange) -> (GatewayResponse, Status) {
-        var exchange = exchange
+    private func unaryResponse(_ raw: RawUnaryResponse, _ call: UpstreamCall, _ exchange: inout Exchange) -> (GatewayResponse, Status) {
         do {
             let json = try schema.responseJSON(
                 fromBinary: raw.message, messageType: call.target.method.outputType, responseBody: call.target.responseBody)
@@ -447,7 +446,8 @@ public final class Gateway: Sendable {
                 try await call.sendRequests(over: upstreamCall)
                 return try await ClientCalls.onlyRawResponse(of: upstreamCall)
             }
-            (response, final) = unaryResponse(raw, call, exchange)
+            var exchange = exchange
+            (response, final) = unaryResponse(raw, call, &exchange)
         } catch {
             final = Self.status(of: error)
             var exchange = exchange

@@ -117,11 +117,10 @@ package final class UpstreamConnections: Sendable {
         on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions,
         completion: @escaping @Sendable (Result<RawUnaryResponse, any Error>) -> Void
     ) {
-        state.withLock { $0.budget.callStarted() }
         let deadline = options.timeout.map { ContinuousClock.now + $0 }
         let slot: Slot = ObjectIdentifier(eventLoop)
         let started = ContinuousClock.now
-        let routed = route(from: slot, on: eventLoop, at: started)
+        let routed = route(from: slot, on: eventLoop, at: started, startingCall: true)
         guard let (endpoint, way) = routed, case .open(let connection) = way else {
             // Connecting, or no endpoint to take it: the general path, from the route taken.
             return unary(attemptNumber: 1, on: eventLoop, shared: false, method, request, options, deadline, nil, routed: routed)
@@ -395,10 +394,13 @@ package final class UpstreamConnections: Sendable {
 
     /// The endpoint for the next call from `slot` and its connection there, opening one (on
     /// `eventLoop`) when there is none; the attempt's outcome is filed in the table before any
-    /// caller sees it.
-    private func route(from slot: Slot, on eventLoop: any EventLoop, at now: ContinuousClock.Instant) -> (Endpoint, Way)? {
+    /// caller sees it. `startingCall` counts a new call for the retry budget under the same lock.
+    private func route(
+        from slot: Slot, on eventLoop: any EventLoop, at now: ContinuousClock.Instant, startingCall: Bool = false
+    ) -> (Endpoint, Way)? {
         let (tls, configuration) = (self.tls, self.configuration)
         let routed: (Endpoint, Way, Starting?)? = state.withLock { state in
+            if startingCall { state.budget.callStarted() }
             guard let (endpoint, route) = state.table.route(from: slot, at: now) else { return nil }
             switch route {
             case .use(let connection):

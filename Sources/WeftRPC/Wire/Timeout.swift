@@ -25,17 +25,26 @@ public enum GRPCTimeout {
     /// up so the peer never sees a shorter deadline than the caller set. Zero or negative is `0n`.
     public static func format(_ duration: Duration) -> String {
         guard duration > .zero else { return "0n" }
-        let nanoseconds = Int128(duration.nanosecondsRoundedUp)
-        let units: [(suffix: String, nanoseconds: Int128)] = [
-            ("n", 1), ("u", 1_000), ("m", 1_000_000), ("S", 1_000_000_000),
-            ("M", 60_000_000_000), ("H", 3_600_000_000_000),
-        ]
+        let nanoseconds = duration.nanosecondsRoundedUp
         for unit in units {
-            let count = (nanoseconds + unit.nanoseconds - 1) / unit.nanoseconds
-            if count <= 99_999_999 { return "\(count)\(unit.suffix)" }
+            // Rounded up without overflow (the sum form would overflow near Int64.max).
+            let count = nanoseconds / unit.nanoseconds + (nanoseconds % unit.nanoseconds == 0 ? 0 : 1)
+            if count <= 99_999_999 { return String(count) + unit.suffix }
         }
         return "99999999H"
     }
+
+    /// A unit of the header and its length, finest first (made once: every call sends one).
+    private struct Unit {
+        let suffix: String
+        let nanoseconds: Int64
+    }
+
+    private static let units = [
+        Unit(suffix: "n", nanoseconds: 1), Unit(suffix: "u", nanoseconds: 1_000), Unit(suffix: "m", nanoseconds: 1_000_000),
+        Unit(suffix: "S", nanoseconds: 1_000_000_000), Unit(suffix: "M", nanoseconds: 60_000_000_000),
+        Unit(suffix: "H", nanoseconds: 3_600_000_000_000),
+    ]
 }
 
 extension Duration {
