@@ -180,18 +180,23 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     }
 
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
-        guard var call = calls[id] else {
+        // The call's state is changed in place (`calls.values[index]`): a copy taken out and put
+        // back would copy its deframer's buffered bytes on every frame of a split message.
+        // Nothing below changes `calls` before the last use of `index` (a reader's `push`
+        // resumes its task elsewhere; `fail` comes last).
+        guard let index = calls.index(forKey: id) else {
             connection.consume(data.readableBytes, stream: id)  // a call already over
             return
         }
-        call.deframer.append(data)
+        calls.values[index].deframer.append(data)
+        let receiver = calls.values[index].receiver
         do {
             var completed = 0
             while true {
-                let before = call.deframer.bufferedByteCount
-                guard let message = try call.deframer.next() else { break }
-                let wireBytes = before - call.deframer.bufferedByteCount
-                switch call.receiver {
+                let before = calls.values[index].deframer.bufferedByteCount
+                guard let message = try calls.values[index].deframer.next() else { break }
+                let wireBytes = before - calls.values[index].deframer.bufferedByteCount
+                switch receiver {
                 case .reader(let reader):
                     completed += wireBytes
                     reader.events.push(.message(message, wireBytes: wireBytes))
@@ -203,8 +208,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
                     collector.message = message
                 }
             }
-            connection.consume(call.window.received(data.readableBytes, completedMessageBytes: completed), stream: id)
-            calls[id] = call
+            connection.consume(calls.values[index].window.received(data.readableBytes, completedMessageBytes: completed), stream: id)
         } catch {
             connection.consume(data.readableBytes, stream: id)  // `fail` releases the earlier bytes
             fail(id, error)
@@ -213,9 +217,8 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
 
     /// The caller took a message: acknowledge what the window now allows.
     func readerTook(_ wireBytes: Int, stream id: Int32) {
-        guard var call = calls[id] else { return }
-        let acknowledge = call.window.read(wireBytes)
-        calls[id] = call
+        guard let index = calls.index(forKey: id) else { return }
+        let acknowledge = calls.values[index].window.read(wireBytes)
         connection.consume(acknowledge, stream: id)
     }
 
