@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client p
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test walls clients-test clients-swift-test platform-test bench-platform bench-gateway bench-rpc bench-mesh bench-metrics swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test walls clients-test clients-swift-test platform-test bench-platform bench-gateway bench-gateway-cpu bench-rpc bench-mesh bench-metrics swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -122,6 +122,12 @@ bench: deps
 bench-gateway: apt-deps
 	@for p in wrk nghttp2-proxy; do dpkg -s $$p >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq $$p; }; done
 	Benchmarks/gateway.sh
+
+## bench-gateway-cpu: CPU per request of `weft gateway` against nghttpx relaying the call, at 4×32
+## (`/proc` ticks; pass OTHER=path/to/weft to measure another build in alternation).
+bench-gateway-cpu: apt-deps
+	@for p in nghttp2-proxy; do dpkg -s $$p >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq $$p; }; done
+	Benchmarks/gateway-cpu.sh -r 5 $(OTHER)
 
 ## bench-rpc: Weft vs grpc-swift-2 2.4.3 vs nghttpd, unary and bidirectional (release builds;
 ## the first build of grpc-swift-2 and BoringSSL takes about ten minutes on 2 cores).
