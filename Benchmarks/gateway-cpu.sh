@@ -20,23 +20,11 @@ while getopts c:m:n:r: option; do
 done
 shift $((OPTIND - 1))
 other=${1:-}
-for tool in h2load nghttpx taskset; do
-  command -v $tool >/dev/null || { echo "needs $tool (apt: nghttp2-client nghttp2-proxy util-linux)"; exit 1; }
-done
-for product in weft weft-demo; do swift build -c release --product "$product" >/dev/null; done
-bin=.build/release
-work=$(mktemp -d)
-. scripts/servers.sh
-trap 'kill -TERM $(cat "$servers_pids") 2>/dev/null || true; rm -f "$servers_pids"; rm -rf "$work"' EXIT
+. Benchmarks/catalog-gateway.sh
+needs "nghttp2-client nghttp2-proxy util-linux" h2load nghttpx taskset
+prepare
 catalog=$(start_server "$work/catalog.log" taskset -c 1 "$bin/weft-demo" serve --insecure)
-cat >"$work/gateway.json" <<JSON
-{
-  "listen": "127.0.0.1:0",
-  "schemas": {"includePaths": ["$(pwd)/schemas"], "files": ["weft/platform/catalog/v1/catalog.proto"]},
-  "upstreams": {"weft.platform.catalog.v1.CatalogService": {"address": "127.0.0.1:$catalog", "insecure": true}},
-  "limits": {"maxConcurrentCallsPerUpstream": 100000}
-}
-JSON
+gateway_configuration "$work/gateway.json" "$catalog"
 # gateway NAME BINARY: starts a pinned gateway; prints "port pid".
 gateway() {
   local port

@@ -11,23 +11,11 @@
 # Usage: Benchmarks/gateway.sh [calls]   (from the repository root; release build)
 set -euo pipefail
 calls=${1:-20000}
-for tool in h2load wrk nghttpx; do
-  command -v $tool >/dev/null || { echo "needs $tool (apt: nghttp2-client wrk nghttp2-proxy)"; exit 1; }
-done
-for product in weft weft-demo; do swift build -c release --product "$product" >/dev/null; done
-bin=.build/release
-work=$(mktemp -d)
-. scripts/servers.sh
-trap 'kill -TERM $(cat "$servers_pids") 2>/dev/null || true; rm -f "$servers_pids"; rm -rf "$work"' EXIT
+. Benchmarks/catalog-gateway.sh
+needs "nghttp2-client wrk nghttp2-proxy" h2load wrk nghttpx
+prepare
 catalog=$(start_server "$work/catalog.log" "$bin/weft-demo" serve --insecure)
-cat >"$work/gateway.json" <<JSON
-{
-  "listen": "127.0.0.1:0",
-  "schemas": {"includePaths": ["$(pwd)/schemas"], "files": ["weft/platform/catalog/v1/catalog.proto"]},
-  "upstreams": {"weft.platform.catalog.v1.CatalogService": {"address": "127.0.0.1:$catalog", "insecure": true}},
-  "limits": {"maxConcurrentCallsPerUpstream": 100000}
-}
-JSON
+gateway_configuration "$work/gateway.json" "$catalog"
 gateway=$(start_server "$work/gateway.log" "$bin/weft" gateway --quiet --config "$work/gateway.json")
 embedded=$(start_server "$work/embedded.log" "$bin/weft-demo" serve --insecure 0 --rest "$(pwd)/schemas")
 create() {  # curl's protocol flag, the REST base URL: the product every GET asks for

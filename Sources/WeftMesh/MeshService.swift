@@ -201,13 +201,15 @@ public final class MeshService: Service, Sendable {
         let service: MeshService
         do {
             service = try await start(configuration, interceptors: interceptors, rest: rest, services: makeServices)
-        } catch var error as ConfigurationError where error.file == nil && file != nil {
+        } catch {
             // A mistake found after reading (in `settings`, by the factory that reads them, or
             // in `rest`): name the file too.
-            error.file = file
-            exitAfterFailing("\(configuration.service) cannot start: \(error)")
-        } catch {
-            exitAfterFailing("\(configuration.service) cannot start: \(error)")
+            var named = error
+            if var configurationError = error as? ConfigurationError, configurationError.file == nil, let file {
+                configurationError.file = file
+                named = configurationError
+            }
+            exitAfterFailing("\(configuration.service) cannot start: \(named)")
         }
         started(service)
         do {

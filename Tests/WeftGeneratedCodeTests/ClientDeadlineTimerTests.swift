@@ -28,12 +28,6 @@ import WeftTestSupport
     /// Streams the silent server has seen.
     static let opened = Atomic(0)
 
-    final class Flag: Sendable {
-        private let value = Atomic(false)
-        var isSet: Bool { value.load(ordering: .relaxed) }
-        func set() { value.store(true, ordering: .relaxed) }
-    }
-
     /// A later call with an earlier deadline ends at its own deadline, not when the timer set
     /// for the first call's far deadline fires; the first call keeps waiting.
     @Test func aShorterDeadlineAfterALongerOneEndsOnItsOwn() async throws {
@@ -49,9 +43,9 @@ import WeftTestSupport
         let connection = try await GRPCConnection.connect(host: "127.0.0.1", port: server.localAddress!.port!, tls: nil)
         let method = Shelves.descriptor.methods[0]
         let openedBefore = Self.opened.load(ordering: .relaxed)
-        let longEnded = Flag()
+        let longEnded = Gate()
         let long = Task {
-            defer { longEnded.set() }
+            defer { longEnded.open() }
             return try await connection.unary(method, request: [], options: CallOptions(timeout: .seconds(600)))
         }
         // The long call's stream is open (and its deadline's timer set) before the short call starts.
@@ -61,7 +55,7 @@ import WeftTestSupport
         } throws: { error in
             (error as? Status)?.code == .deadlineExceeded && (error as? Status)?.message == "the deadline passed before the server answered"
         }
-        #expect(!longEnded.isSet)
+        #expect(!longEnded.isOpen)
         long.cancel()
         await #expect { _ = try await long.value } throws: { ($0 as? Status)?.code == .cancelled }
         try await connection.close()

@@ -31,8 +31,8 @@ public final class RequestMetrics: Sendable {
             self.dimensions = [(owner.labelName, label)]
             self.outcomeName = owner.outcomeName
             self.factory = owner.factory
-            self.duration = Timer(label: "\(owner.name)_duration_seconds", dimensions: [(owner.labelName, label)], factory: owner.factory)
-            self.inFlight = Meter(label: "\(owner.name)_in_flight", dimensions: [(owner.labelName, label)], factory: owner.factory)
+            self.duration = Timer(label: "\(owner.name)_duration_seconds", dimensions: dimensions, factory: factory)
+            self.inFlight = Meter(label: "\(owner.name)_in_flight", dimensions: dimensions, factory: factory)
         }
 
         /// A request ended with `outcome` after `duration`.

@@ -246,7 +246,7 @@ private final class IgnoresCancellation: ServerInterceptor {
     let gate = Gate()
 
     func intercept(_ call: InterceptedServerCall, next: @Sendable (InterceptedServerCall) async throws -> Void) async throws {
-        while !gate.isOpen { try? await Task.sleep(for: .milliseconds(10)) }
+        await gate.wait()  // a continuation: cancelling the task does not resume it
         try await next(call)
     }
 }
