@@ -21,6 +21,18 @@ import WeftMessages
         #expect(head.metadata.count == 1)
     }
 
+    /// `grpc-accept-encoding` is kept as sent and read by name: spaces and tabs around names,
+    /// empty entries and repeated fields as a list would give them.
+    @Test func acceptedEncodingsAreReadByName() throws {
+        var fields = valid.filter { $0.name != "grpc-accept-encoding" }
+        fields += [("grpc-accept-encoding", " identity,\tdeflate ,,"), ("grpc-accept-encoding", "gzip")]
+        let head = try RequestHead(headerFields: fields)
+        #expect(head.acceptedEncodings == ["identity", "deflate", "gzip"])
+        #expect(head.acceptEncoding.contains("gzip") && head.acceptEncoding.contains("deflate"))
+        #expect(!head.acceptEncoding.contains("gzi") && !head.acceptEncoding.contains(""))
+        #expect(try RequestHead(headerFields: valid.filter { $0.name != "grpc-accept-encoding" }).acceptedEncodings.isEmpty)
+    }
+
     @Test func badRequestsGetTheStatusToAnswerWith() {
         func status(_ replace: (name: String, value: String)) -> Status.Code? {
             let fields = valid.map { $0.name == replace.name ? replace : $0 }

@@ -15,7 +15,9 @@ public struct RequestHead: Sendable {
     /// How request messages are compressed (`grpc-encoding`), nil when not compressed.
     public let encoding: CompressionAlgorithm?
     /// Algorithms the client accepts for responses (`grpc-accept-encoding`).
-    public let acceptedEncodings: [String]
+    public var acceptedEncodings: [String] { acceptEncoding.names }
+    /// `grpc-accept-encoding` as received, read only if a response is to be compressed.
+    let acceptEncoding: AcceptEncodingList
     /// The caller's custom metadata.
     public let metadata: Metadata
 
@@ -27,7 +29,7 @@ public struct RequestHead: Sendable {
         var contentType: String?
         var timeout: Duration?
         var encodingName: String?
-        var accepted: [String] = []
+        var accepted = AcceptEncodingList()
         for (name, value) in headerFields {
             switch name {
             case ":method": method = value
@@ -39,8 +41,7 @@ public struct RequestHead: Sendable {
                 }
                 timeout = parsed
             case "grpc-encoding": encodingName = value
-            case "grpc-accept-encoding":
-                accepted += value.split(separator: ",").map(\.trimmingSpaces)
+            case "grpc-accept-encoding": accepted.append(field: value)
             default: break
             }
         }
@@ -60,7 +61,7 @@ public struct RequestHead: Sendable {
         self.path = path
         self.timeout = timeout
         self.encoding = encoding
-        self.acceptedEncodings = accepted
+        self.acceptEncoding = accepted
         self.metadata = try Metadata(headerFields: headerFields)
     }
 
@@ -69,7 +70,7 @@ public struct RequestHead: Sendable {
         self.path = path
         self.timeout = timeout
         self.encoding = nil
-        self.acceptedEncodings = []
+        self.acceptEncoding = AcceptEncodingList()
         self.metadata = metadata
     }
 

@@ -68,7 +68,7 @@ public struct CallDispatcher: Sendable {
         let deadline = enforcedDeadline ?? head.timeout.map { ContinuousClock.now + $0 }
         let context = ServerContext(
             path: head.path, requestMetadata: head.metadata, deadline: deadline, peerIdentity: peerIdentity,
-            acceptedResponseEncodings: head.acceptedEncodings)
+            acceptEncoding: head.acceptEncoding)
         if responseCompression != .identity { context.compressResponses(with: responseCompression) }
         let sink = HeadersFirstSink(responder: responder, context: context)
         var propagated = Metadata()

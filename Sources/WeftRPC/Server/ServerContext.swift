@@ -16,7 +16,8 @@ public final class ServerContext: Sendable {
     private let response = Mutex(ResponseMetadata())
 
     /// Response encodings the client accepts (`grpc-accept-encoding`).
-    public let acceptedResponseEncodings: [String]
+    public var acceptedResponseEncodings: [String] { acceptEncoding.names }
+    private let acceptEncoding: AcceptEncodingList
 
     struct ResponseMetadata {
         var initial = Metadata()
@@ -27,22 +28,29 @@ public final class ServerContext: Sendable {
     }
 
     /// A context for one call.
-    public init(
+    public convenience init(
         path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, peerIdentity: String?,
         acceptedResponseEncodings: [String] = []
     ) {
+        self.init(
+            path: path, requestMetadata: requestMetadata, deadline: deadline, peerIdentity: peerIdentity,
+            acceptEncoding: AcceptEncodingList(acceptedResponseEncodings))
+    }
+
+    /// A context for one call whose client sent `acceptEncoding`.
+    init(path: String, requestMetadata: Metadata, deadline: ContinuousClock.Instant?, peerIdentity: String?, acceptEncoding: AcceptEncodingList) {
         self.path = path
         self.requestMetadata = requestMetadata
         self.deadline = deadline
         self.peerIdentity = peerIdentity
-        self.acceptedResponseEncodings = acceptedResponseEncodings
+        self.acceptEncoding = acceptEncoding
     }
 
     /// Compresses this call's response messages with `algorithm` if the client accepts it and
     /// no message has gone out yet; returns whether it will. `.identity` turns compression off.
     @discardableResult
     public func compressResponses(with algorithm: CompressionAlgorithm) -> Bool {
-        let accepted = algorithm == .identity || acceptedResponseEncodings.contains(algorithm.name)
+        let accepted = algorithm == .identity || acceptEncoding.contains(algorithm.name)
         return response.withLock { state in
             guard accepted, !state.compressionLocked else { return false }
             state.compression = algorithm

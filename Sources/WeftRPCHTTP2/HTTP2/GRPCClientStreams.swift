@@ -10,9 +10,12 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     /// Set when the connection has closed: new calls fail at once with this status.
     private(set) var closedStatus: Status?
     private var calls: [Int32: CallState] = [:]
-    /// The unary calls' deadlines, and the one timer set for the earliest of them.
-    private var deadlines = CallDeadlines()
-    private var deadlineTimer: (due: NIODeadline, timer: Scheduled<Void>)?
+    /// The unary calls' deadlines, served by one timer.
+    private lazy var deadlines = CallDeadlineTimer(eventLoop: connection.eventLoop) { [weak self] streams in
+        for stream in streams {
+            self?.abandon(stream, Status.transport(.deadlineExceeded, "the deadline passed before the server answered"))
+        }
+    }
     /// Completed when the server first speaks HTTP/2 (its SETTINGS), failed when the connection
     /// closes before that (a refused TLS handshake, say): what `GRPCConnection.connect` waits for.
     let ready: EventLoopPromise<Void>
@@ -90,36 +93,9 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         let collector = UnaryCollector(completion: completion)
         calls[stream] = newCall(.unary(collector))
         connection.sendData(message, stream: stream, endStream: true)
-        if let timeout { watch(stream, until: .now() + .nanoseconds(timeout.nanosecondsRoundedUp)) }
-    }
-
-    /// Ends `stream`'s call with DEADLINE_EXCEEDED if it is still running at `deadline`.
-    private func watch(_ stream: Int32, until deadline: NIODeadline) {
-        deadlines.add(deadline, stream: stream)
-        // Ended calls' entries are dropped once there are more than twice the open calls' (and
-        // a few): memory stays bounded by the calls running, for a linear pass now and then.
-        if deadlines.count > 2 * calls.count + 64 { deadlines.compact { calls[$0] != nil } }
-        armDeadlineTimer()
-    }
-
-    /// Sets the timer for the earliest deadline, unless one is set for it or earlier (a timer
-    /// that fires early finds nothing due and is set again).
-    private func armDeadlineTimer() {
-        guard let earliest = deadlines.earliest else { return }
-        if let set = deadlineTimer {
-            guard earliest < set.due else { return }
-            set.timer.cancel()
+        if let timeout {
+            deadlines.watch(stream, until: .now() + .nanoseconds(timeout.nanosecondsRoundedUp), runningCalls: calls.count) { calls[$0] != nil }
         }
-        let bound = NIOLoopBound(self, eventLoop: connection.eventLoop)
-        deadlineTimer = (earliest, connection.eventLoop.scheduleTask(deadline: earliest) { bound.value.deadlineTimerFired() })
-    }
-
-    private func deadlineTimerFired() {
-        deadlineTimer = nil
-        for stream in deadlines.takeDue(at: .now()) {
-            abandon(stream, Status.transport(.deadlineExceeded, "the deadline passed before the server answered"))
-        }
-        armDeadlineTimer()
     }
 
     /// Cancels the unary call `handle` started, if it is still running.
@@ -226,9 +202,7 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         let status = Status.transport(.unavailable, error.map { "the connection failed: \($0)" } ?? "the connection closed")
         closedStatus = status
         ready.fail(status)
-        deadlineTimer?.timer.cancel()
-        deadlineTimer = nil
-        deadlines = CallDeadlines()
+        deadlines.stop()
         for id in Array(calls.keys) { end(id, status, metadata: Metadata()) }
     }
 

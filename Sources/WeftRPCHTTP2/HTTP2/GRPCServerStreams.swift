@@ -14,6 +14,11 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     /// Where handler tasks run: this connection's event loop, or (nil) the global executor.
     private let handlerExecutor: EventLoopTaskExecutor?
     private var calls: [Int32: ServerCall] = [:]
+    /// The calls' deadlines, served by one timer: a call still running at its deadline has its
+    /// handler's task cancelled.
+    private lazy var deadlines = CallDeadlineTimer(eventLoop: eventLoop) { [weak self] streams in
+        for stream in streams { self?.calls[stream]?.task.cancel() }
+    }
     /// Makes the delegate for requests that are not gRPC (`GRPCServer.Configuration.otherRequests`).
     private let makeOtherRequests: (() -> any HTTP2StreamDelegate)?
     /// That delegate, once a request needed it, and the streams it answers.
@@ -27,13 +32,10 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
         let requests: AsyncQueue<ReceivedMessage>
         let responder: HTTP2ServerResponder
         let task: Task<Void, Never>
-        /// Cancels `task` when the call's timeout passes.
-        let deadline: Scheduled<Void>?
 
-        /// The call is over for the transport: no more messages, no deadline.
+        /// The call is over for the transport: no more messages.
         func end() {
             requests.finish()
-            deadline?.cancel()
         }
     }
 
@@ -77,57 +79,62 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
             eventLoop.execute { bound.value.handlerRead(wireBytes, stream: id) }
         }
         let peer = peerIdentity()
-        // The deadline is a timer on this loop, cancelled when the stream closes first. The
-        // instant is taken before the timer is armed, so when the timer fires it has passed.
+        // The deadline is the connection's timer on this loop (`deadlines`). The instant is
+        // taken before the timer is armed, so when the timer fires it has passed.
         let deadline = head.timeout.map { ContinuousClock.now + $0 }
         let task = Task(executorPreference: handlerExecutor) { [dispatcher] in
             await dispatcher.serve(head: head, peerIdentity: peer, requests: source, responder: responder, cancelledAt: deadline)
         }
-        let timer = head.timeout.map { timeout in
-            eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsRoundedUp)) { task.cancel() }
-        }
         calls[id] = ServerCall(
             deframer: MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: head.encoding),
             window: ReceiveWindow(limit: Int(connection.initialWindowSize)),
-            requests: requests, responder: responder, task: task, deadline: timer)
+            requests: requests, responder: responder, task: task)
+        if let timeout = head.timeout {
+            deadlines.watch(id, until: .now() + .nanoseconds(timeout.nanosecondsRoundedUp), runningCalls: calls.count) { calls[$0] != nil }
+        }
     }
 
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
         if !otherStreams.isEmpty, otherStreams.contains(id), let otherRequests {
             return otherRequests.stream(id, didReceiveData: data, endStream: endStream, on: connection)
         }
-        guard var call = calls[id] else {
+        // The call's state is changed in place (`calls.values[index]`): a copy taken out and put
+        // back would copy its deframer's buffered bytes on every frame of a split message.
+        // Nothing below changes `calls` before the last use of `index` (a push resumes the
+        // handler's task elsewhere).
+        guard let index = calls.index(forKey: id) else {
             connection.consume(data.readableBytes, stream: id)  // a stream already answered
             return
         }
-        call.deframer.append(data)
+        calls.values[index].deframer.append(data)
+        let requests = calls.values[index].requests
         do {
             var completed = 0
             while true {
-                let before = call.deframer.bufferedByteCount
-                guard let message = try call.deframer.next() else { break }
-                let wireBytes = before - call.deframer.bufferedByteCount
+                let before = calls.values[index].deframer.bufferedByteCount
+                guard let message = try calls.values[index].deframer.next() else { break }
+                let wireBytes = before - calls.values[index].deframer.bufferedByteCount
                 completed += wireBytes
-                call.requests.push(ReceivedMessage(bytes: message, wireBytes: wireBytes))
+                requests.push(ReceivedMessage(bytes: message, wireBytes: wireBytes))
             }
-            connection.consume(call.window.received(data.readableBytes, completedMessageBytes: completed), stream: id)
-            calls[id] = call
+            connection.consume(calls.values[index].window.received(data.readableBytes, completedMessageBytes: completed), stream: id)
         } catch {
             // An oversize or malformed message fails this call only; the connection lives on.
             // The status goes out first, so the cancelled handler's own ending is dropped.
+            let call = calls.remove(at: index).value
             call.responder.failFromTransport(error as? Status ?? Status(.internal, "\(error)"))
             call.task.cancel()
             call.end()
-            calls[id] = nil
             connection.consume(call.window.unacknowledged + data.readableBytes, stream: id)
             return
         }
-        if endStream { call.requests.finish() }
+        if endStream { requests.finish() }
     }
 
     func connectionDidClose(error: (any Error)?, on connection: HTTP2Connection) {
         otherRequests?.connectionDidClose(error: error, on: connection)
         otherStreams = []
+        deadlines.stop()
         // Nobody is left to answer: stop every handler still running.
         for call in calls.values {
             call.responder.connectionClosed()
@@ -155,9 +162,8 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
 
     /// The handler took a message: acknowledge what the window now allows.
     func handlerRead(_ wireBytes: Int, stream id: Int32) {
-        guard var call = calls[id] else { return }
-        let acknowledge = call.window.read(wireBytes)
-        calls[id] = call
+        guard let index = calls.index(forKey: id) else { return }
+        let acknowledge = calls.values[index].window.read(wireBytes)
         connection.value.consume(acknowledge, stream: id)
     }
 
