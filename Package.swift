@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "WeftHTTP2Tests",
             dependencies: [
-                "WeftHTTP2", "WeftTestSupport",
+                "WeftHTTP2", "CNGHTTP2", "WeftTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

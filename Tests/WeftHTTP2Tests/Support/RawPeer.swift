@@ -38,6 +38,18 @@ final class RawPeer: Sendable {
         receivedFramesWithPayloads.map { ($0.type, $0.flags, $0.stream) }
     }
 
+    /// The payloads of the HEADERS frames received so far on `stream` (each a whole header
+    /// block: the tests' blocks are small enough for one frame).
+    func headerBlocks(stream: UInt32) -> [[UInt8]] {
+        receivedFramesWithPayloads.filter { $0.type == 0x1 && $0.stream == stream }.map { frame in
+            // PADDED (0x8) and PRIORITY (0x20) put bytes before the block.
+            var block = frame.payload[...]
+            if frame.flags & 0x8 != 0, let padding = block.first { block = block.dropFirst().dropLast(Int(padding)) }
+            if frame.flags & 0x20 != 0 { block = block.dropFirst(5) }
+            return Array(block)
+        }
+    }
+
     /// The error codes of the GOAWAY frames received so far.
     var goAwayErrorCodes: [UInt32] {
         receivedFramesWithPayloads.filter { $0.type == 0x7 && $0.payload.count >= 8 }.map { frame in
