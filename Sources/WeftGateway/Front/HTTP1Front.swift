@@ -79,9 +79,12 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
                 let (handler, context) = bound.value
                 handler.awaitNextRequest(context)
             }
-            switch gateway.begin(request, on: context.eventLoop) {
-            case .complete(let answer):
-                answer.whenSuccess { response in writer.write(status: response.status, headers: response.headers, body: response.body) }
+            let dispatch = gateway.begin(request, on: context.eventLoop) { response in
+                writer.write(status: response.status, headers: response.headers, body: response.body)
+            }
+            switch dispatch {
+            case .responding:
+                break
             case .streaming(let run):
                 Task { await run(writer) }
             }

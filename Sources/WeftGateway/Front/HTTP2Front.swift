@@ -30,7 +30,7 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
     func stream(_ id: Int32, didReceiveHeaders headers: HeaderFields, endStream: Bool, on connection: HTTP2Connection) {
         if pending[id] != nil {
             // Trailers: the body is over.
-            if endStream { dispatch(id, on: connection) }
+            if endStream { dispatchPending(id, on: connection) }
             return
         }
         var request = PendingRequest()
@@ -43,17 +43,21 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
             default: request.headers.append((name, value))
             }
         }
-        pending[id] = request
         // Measured as HTTP/1.1 measures it (the target and each field with ": " and CRLF), so
         // one limit means the same on both.
         let headerBytes = request.headers.reduce(request.target.utf8.count) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
         if headerBytes > gateway.configuration.maximumHeaderBytes {
+            pending[id] = request
             refuse(id, 431, on: connection, "the request's header block is \(headerBytes) bytes; the limit is \(gateway.configuration.maximumHeaderBytes)")
         } else if let length = request.headers.first(where: { $0.name == "content-length" }).flatMap({ Int($0.value) }),
            length > gateway.configuration.maximumBodyBytes {
+            pending[id] = request
             refuse(id, 413, on: connection, "the request body is \(length) bytes; the limit is \(gateway.configuration.maximumBodyBytes)")
         } else if endStream {
-            dispatch(id, on: connection)
+            // No body will follow (a GET, say): answered at once, never kept.
+            dispatch(id, request, on: connection)
+        } else {
+            pending[id] = request
         }
     }
 
@@ -68,17 +72,16 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
     }
 
     func stream(_ id: Int32, didReceiveData data: ByteBuffer, endStream: Bool, on connection: HTTP2Connection) {
-        guard var request = pending[id] else { return }
+        // Changed in place: a copy taken out and put back would copy the body on every frame.
+        guard let index = pending.index(forKey: id) else { return }
         // The whole body is buffered (up to the limit), so its window opens at once.
         connection.consume(data.readableBytes, stream: id)
-        guard !request.refused else { return }
-        if request.body.count + data.readableBytes > gateway.configuration.maximumBodyBytes {
-            pending[id] = request
+        guard !pending.values[index].refused else { return }
+        if pending.values[index].body.count + data.readableBytes > gateway.configuration.maximumBodyBytes {
             return refuse(id, 413, on: connection, "the request body exceeds the limit of \(gateway.configuration.maximumBodyBytes) bytes")
         }
-        request.body += data.readableBytesView
-        pending[id] = request
-        if endStream { dispatch(id, on: connection) }
+        pending.values[index].body += data.readableBytesView
+        if endStream { dispatchPending(id, on: connection) }
     }
 
     func streamDidClose(_ id: Int32, errorCode: UInt32, on connection: HTTP2Connection) {
@@ -89,16 +92,21 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
         pending.removeAll()
     }
 
-    private func dispatch(_ id: Int32, on connection: HTTP2Connection) {
-        guard let request = pending[id], !request.refused else { return }
-        pending[id]?.refused = true  // dispatched: later frames are ignored
+    /// Hands a request whose body has arrived on to the gateway; later frames are ignored.
+    private func dispatchPending(_ id: Int32, on connection: HTTP2Connection) {
+        guard let index = pending.index(forKey: id), !pending.values[index].refused else { return }
+        pending.values[index].refused = true
+        dispatch(id, pending.values[index], on: connection)
+    }
+
+    private func dispatch(_ id: Int32, _ request: PendingRequest, on connection: HTTP2Connection) {
         let gatewayRequest = GatewayRequest(
             method: request.method, target: request.target, headers: request.headers, body: request.body, clientAddress: clientAddress,
             callerIdentity: callerIdentity)
         let writer = HTTP2ResponseWriter(stream: connection.stream(id), headOnly: request.method == "HEAD")
-        switch gateway.begin(gatewayRequest, on: connection.eventLoop) {
-        case .complete(let answer):
-            answer.whenSuccess { response in writer.write(response) }
+        switch gateway.begin(gatewayRequest, on: connection.eventLoop, respond: writer.write) {
+        case .responding:
+            break
         case .streaming(let run):
             Task { await run(writer) }
         }

@@ -140,13 +140,18 @@ public final class Gateway: Sendable {
     }
 
     /// Starts answering `request`, which arrived on `eventLoop`. Everything up to the upstream
-    /// call (routing, authentication, limits, transcoding) happens here, synchronously; a unary
-    /// call then completes on the same loop, while a streamed answer needs the front's writer.
-    package func begin(_ request: GatewayRequest, on eventLoop: any EventLoop) -> GatewayDispatch {
-        begin(request, on: eventLoop, mayRefreshKeys: true)
+    /// call (routing, authentication, limits, transcoding) happens here, synchronously; a whole
+    /// answer then goes to `respond`, once, on the same loop (now or when the upstream answers),
+    /// while a streamed answer needs the front's writer.
+    package func begin(
+        _ request: GatewayRequest, on eventLoop: any EventLoop, respond: @escaping @Sendable (GatewayResponse) -> Void
+    ) -> GatewayDispatch {
+        begin(request, on: eventLoop, mayRefreshKeys: true, respond: respond)
     }
 
-    private func begin(_ request: GatewayRequest, on eventLoop: any EventLoop, mayRefreshKeys: Bool) -> GatewayDispatch {
+    private func begin(
+        _ request: GatewayRequest, on eventLoop: any EventLoop, mayRefreshKeys: Bool, respond: @escaping @Sendable (GatewayResponse) -> Void
+    ) -> GatewayDispatch {
         let started = ContinuousClock.now
         inFlight.add(1, ordering: .relaxed)
         var exchange = Exchange(request: request, requestID: Self.requestID(for: request))
@@ -159,27 +164,28 @@ public final class Gateway: Sendable {
             inFlight.subtract(1, ordering: .relaxed)
             return .streaming { writer in
                 try? await keySet.refresh(on: eventLoop).get()
-                switch self.begin(request, on: eventLoop, mayRefreshKeys: false) {
-                case .complete(let answer):
-                    if let response = try? await answer.get() {
-                        await writer.respond(status: response.status, headers: response.headers, body: response.body)
-                    }
+                let answered = eventLoop.makePromise(of: GatewayResponse.self)
+                switch self.begin(request, on: eventLoop, mayRefreshKeys: false, respond: answered.succeed) {
+                case .responding:
+                    let response = try? await answered.futureResult.get()
+                    if let response { await writer.respond(status: response.status, headers: response.headers, body: response.body) }
                 case .streaming(let answer):
+                    answered.fail(CancellationError())  // unused: a promise must still be completed
                     await answer(writer)
                 }
             }
         case .answer(let response):
             ended(exchange, status: response.status, outcome: exchange.outcome, started: started)
-            return .complete(eventLoop.makeSucceededFuture(response))
+            respond(response)
+            return .responding
         case .readiness:
-            let answered = readiness(on: eventLoop).map { [exchange] status, state in
+            readiness(on: eventLoop).whenSuccess { [exchange] status, state in
                 self.ended(exchange, status: status, outcome: nil, started: started)
-                return exchange.response(status, contentType: "application/json", body: Array(#"{"status":"\#(state)"}"#.utf8))
+                respond(exchange.response(status, contentType: "application/json", body: Array(#"{"status":"\#(state)"}"#.utf8)))
             }
-            return .complete(answered)
+            return .responding
         case .unary(let call):
-            // One completion for the whole answer: each chained future step would allocate.
-            let answered = eventLoop.makePromise(of: GatewayResponse.self)
+            // One completion for the whole answer: each future or promise step would allocate.
             call.upstream.unary(on: eventLoop, call.target.method, request: call.messages[0], options: call.options) { [exchange] outcome in
                 var exchange = exchange
                 let (response, status): (GatewayResponse, Status)
@@ -191,9 +197,9 @@ public final class Gateway: Sendable {
                 }
                 call.route.protection.finish(outcome: call.upstream.breakerOutcome(of: status), now: .now)
                 self.ended(exchange, status: response.status, outcome: status, started: started)
-                answered.succeed(response)
+                respond(response)
             }
-            return .complete(answered.futureResult)
+            return .responding
         case .stream(let call):
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.stream(call, exchange, on: eventLoop, writer: writer)
@@ -531,6 +537,8 @@ public final class Gateway: Sendable {
     /// metadata.
     private func forwardedMetadata(_ request: GatewayRequest, requestID: String, claims: [(String, JSONValue)]) -> Metadata {
         var metadata = Metadata()
+        // The request id, the client's address and the trace, and usually little else.
+        metadata.reserveCapacity(6)
         for (name, value) in request.headers
         where !name.hasPrefix("x-jwt-") && name != "traceparent" && name != "x-forwarded-for"
             && (Self.alwaysForwarded.contains(name) || configuration.forwardedRequestHeaders.contains(name)) {
@@ -569,10 +577,11 @@ public final class Gateway: Sendable {
     }
 
     private static func headers(from initial: Metadata, _ trailers: Metadata, keys: [String]) -> HTTPFields {
+        // Most gateways forward none: no field is made then.
+        guard !keys.isEmpty else { return [] }
         var fields: HTTPFields = []
-        for metadata in [initial, trailers] {
-            for (name, value) in metadata.headerFields where keys.contains(name) { fields.append((name, value)) }
-        }
+        for (name, value) in initial.headerFields where keys.contains(name) { fields.append((name, value)) }
+        for (name, value) in trailers.headerFields where keys.contains(name) { fields.append((name, value)) }
         return fields
     }
 
@@ -582,15 +591,14 @@ public final class Gateway: Sendable {
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
             return given
         }
-        let hex = String(IDSource.next(), radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return IDSource.nextHex()
     }
 }
 
 /// What a front does with a request.
 package enum GatewayDispatch: Sendable {
-    /// The whole answer, completing on the request's event loop.
-    case complete(EventLoopFuture<GatewayResponse>)
+    /// Nothing: the whole answer goes to the `respond` given to `Gateway.begin`.
+    case responding
     /// A streamed answer: run the closure (in a Task) with the front's writer.
     case streaming(@Sendable (any GatewayResponseWriter) async -> Void)
 }

@@ -114,6 +114,18 @@ public enum IDSource {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// The next id as 16 lowercase hex digits (a request id), made in one allocation.
+    public static func nextHex() -> String {
+        let id = next()
+        return String(unsafeUninitializedCapacity: 16) { text in
+            for index in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: id >> (60 - 4 * UInt64(index))) & 0xF
+                text[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 16
+        }
+    }
 }
 
 /// What a handler's outgoing calls inherit from the call it serves, without the handler passing

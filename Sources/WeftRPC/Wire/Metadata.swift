@@ -27,9 +27,20 @@ public struct Metadata: Sendable, Hashable, Sequence {
     public var isEmpty: Bool { entries.isEmpty }
     public var count: Int { entries.count }
 
+    /// Makes room for `count` entries in all, so that adding them allocates once.
+    public mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+    }
+
     /// Appends a text value under `key` (lowercased); earlier values for the key stay.
     public mutating func add(_ key: String, _ value: String) {
-        entries.append((key.lowercased(), .text(value)))
+        entries.append((Self.lowercased(key), .text(value)))
+    }
+
+    /// `key` in lowercase; itself when it is already (the usual case, checked on its bytes:
+    /// `lowercased()` builds a new string through Unicode's case mapping every time).
+    private static func lowercased(_ key: String) -> String {
+        key.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") || $0 >= 0x80 } ? key.lowercased() : key
     }
 
     /// Appends a binary value under `key`, which must end in `-bin`.
@@ -90,10 +101,17 @@ extension Metadata {
     /// Text values lose surrounding spaces and tabs, which are not part of an HTTP field value
     /// (RFC 9110 §5.5) and which HTTP/2 peers refuse (the stream would be reset).
     public var headerFields: [(name: String, value: String)] {
-        entries.map { entry in
+        var fields: [(name: String, value: String)] = []
+        appendHeaderFields(to: &fields)
+        return fields
+    }
+
+    /// Appends `headerFields` to `fields`, without an array of their own in between.
+    package func appendHeaderFields(to fields: inout [(name: String, value: String)]) {
+        for entry in entries {
             switch entry.value {
-            case .text(let text): (entry.key, Self.fieldValue(text))
-            case .binary(let bytes): (entry.key, Base64.encode(bytes))
+            case .text(let text): fields.append((entry.key, Self.fieldValue(text)))
+            case .binary(let bytes): fields.append((entry.key, Base64.encode(bytes)))
             }
         }
     }
@@ -102,7 +120,10 @@ extension Metadata {
     /// decoded from padded or unpadded base64. Throws `Status(.internal)` for bad base64.
     public init(headerFields: [(name: String, value: String)]) throws {
         self.init()
-        for (name, value) in headerFields where !Self.isReserved(name) {
+        for (index, (name, value)) in headerFields.enumerated() where !Self.isReserved(name) {
+            // Room for every field left, at the first one kept: one allocation, and none at all
+            // for the usual response headers, which are all reserved.
+            if entries.isEmpty { entries.reserveCapacity(headerFields.count - index) }
             guard name.hasSuffix("-bin") else {
                 entries.append((name, .text(value)))
                 continue

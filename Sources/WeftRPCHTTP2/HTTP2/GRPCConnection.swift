@@ -209,14 +209,20 @@ public final class GRPCConnection: ClientTransport {
     private static let acceptedEncodings = CompressionAlgorithm.supported.map(\.name).joined(separator: ",")
 
     private func requestHeaders(_ method: MethodDescriptor, _ options: CallOptions) -> HeaderFields {
-        var headers: HeaderFields = [
-            (":method", "POST"), (":scheme", scheme), (":path", method.path), (":authority", authority),
-            ("content-type", "application/grpc"), ("te", "trailers"), ("user-agent", "weft-swift/0.1"),
-            ("grpc-accept-encoding", Self.acceptedEncodings),
-        ]
+        // One allocation for the whole block, the metadata included.
+        var headers: HeaderFields = []
+        headers.reserveCapacity(10 + options.metadata.count)
+        headers.append((":method", "POST"))
+        headers.append((":scheme", scheme))
+        headers.append((":path", method.path))
+        headers.append((":authority", authority))
+        headers.append(("content-type", "application/grpc"))
+        headers.append(("te", "trailers"))
+        headers.append(("user-agent", "weft-swift/0.1"))
+        headers.append(("grpc-accept-encoding", Self.acceptedEncodings))
         if let timeout = options.timeout { headers.append(("grpc-timeout", GRPCTimeout.format(timeout))) }
         if options.compression != .identity { headers.append(("grpc-encoding", options.compression.name)) }
-        headers += options.metadata.headerFields
+        options.metadata.appendHeaderFields(to: &headers)
         return headers
     }
 
