@@ -33,12 +33,21 @@ extension HTTP2Connection {
     }
     /// A header block begins on `stream` (request, response or trailers).
     func sessionBeganHeaders(stream: Int32) {
-        incomingHeaderBlock = (stream, IncomingHeaderBlock())
+        incomingHeaderBlock = (stream, newHeaderBlock())
+    }
+
+    /// An empty block over the fields array the last block used, when its delegate kept no
+    /// copy of it: one array serves every block, not one allocated per block.
+    private func newHeaderBlock() -> IncomingHeaderBlock {
+        var fields: HeaderFields = []
+        swap(&fields, &spareHeaderFields)
+        fields.removeAll(keepingCapacity: true)
+        return IncomingHeaderBlock(fields: fields)
     }
 
     /// One field of that block.
     func sessionReceivedHeader(name: String, value: String, stream: Int32) {
-        if incomingHeaderBlock?.stream != stream { incomingHeaderBlock = (stream, IncomingHeaderBlock()) }
+        if incomingHeaderBlock?.stream != stream { incomingHeaderBlock = (stream, newHeaderBlock()) }
         // Mutated in place: a copy taken out would copy the fields every time.
         incomingHeaderBlock!.block.append(name, value, limit: Int(configuration.maximumHeaderListSize))
     }
@@ -47,7 +56,7 @@ extension HTTP2Connection {
     func sessionReceived(_ frame: NGHTTP2Frame) {
         switch frame {
         case .headers(let stream, let endStream):
-            var block = IncomingHeaderBlock()
+            var block = IncomingHeaderBlock(fields: [])
             if let incoming = incomingHeaderBlock, incoming.stream == stream {
                 block = incoming.block
                 incomingHeaderBlock = nil
@@ -56,6 +65,7 @@ extension HTTP2Connection {
                 delegate?.stream(stream, didReceiveOversizeHeaders: block.size, endStream: endStream, on: self)
             } else {
                 delegate?.stream(stream, didReceiveHeaders: block.fields, endStream: endStream, on: self)
+                spareHeaderFields = block.fields
             }
         case .endOfData(let stream):
             delegate?.stream(stream, didReceiveData: ByteBuffer(), endStream: true, on: self)
@@ -120,22 +130,26 @@ extension HTTP2Connection {
     /// Write this DATA frame now: `header` (9 bytes), then the next `length` bytes of the body.
     func sessionSendDataFrame(header: UnsafeRawBufferPointer, length: Int, stream: Int32) {
         guard let index = outgoing.index(forKey: stream) else { return }
-        let slices = outgoing.values[index].take(length)
-        pendingPromises += outgoing.values[index].takeFinishedPromises()
-        if outgoing.values[index].isComplete { outgoing.remove(at: index) }
-        guard let output else { return }
-        pending.writeBytes(header)
-        if length <= Self.copiedPayloadLimit {
+        // The body's bookkeeping is done before anything is written: a write may fail at once
+        // and close the connection, clearing `outgoing`.
+        var slices: [ByteBuffer] = []
+        let copied = length <= Self.copiedPayloadLimit && output != nil
+        if copied {
             // A small payload is copied after its header: one write for the whole flush, where a
             // separate one would also leave `pending` shared with the channel, to be copied on
             // the next frame.
-            for var slice in slices { pending.writeBuffer(&slice) }
-            return
+            pending.writeBytes(header)
+            outgoing.values[index].take(length) { slice in pending.writeBuffer(&slice) }
+        } else {
+            outgoing.values[index].take(length) { slice in slices.append(slice) }
         }
+        pendingPromises += outgoing.values[index].takeFinishedPromises()
+        if outgoing.values[index].isComplete { outgoing.remove(at: index) }
+        guard !copied, let output else { return }
         // Frames before this one and its header go out first, then the payload, uncopied. The
         // promises wait for the flush's last write (trailers may still follow in this flush).
-        output.write(pending, promise: nil)
-        pending.clear()
+        pending.writeBytes(header)
+        handOverPending(to: output, promise: nil)
         for slice in slices { output.write(slice, promise: nil) }
     }
 }

@@ -30,6 +30,8 @@ public final class HTTP2Connection {
     /// The header block being received. HTTP/2 sends a block's frames back to back (RFC 9113
     /// §4.3), so there is at most one; kept apart from any table, not looked up per field.
     var incomingHeaderBlock: (stream: Int32, block: IncomingHeaderBlock)?
+    /// The fields array of the last block delivered, for the next one (see `newHeaderBlock`).
+    var spareHeaderFields: HeaderFields = []
     var outgoing: [Int32: OutboundBody] = [:]
     var inbound = InboundWindow()
     var keepalive = KeepaliveState()
@@ -54,10 +56,12 @@ public final class HTTP2Connection {
     /// Frames produced but not yet written, and the promises completed once they are.
     var pending: ByteBuffer
     var pendingPromises: [EventLoopPromise<Void>] = []
+    /// The buffer last handed to the channel, `pending`'s next turn (see `writePending`).
+    private var written: ByteBuffer
 
     /// A header block being received.
     struct IncomingHeaderBlock {
-        var fields: HeaderFields = []
+        var fields: HeaderFields
         /// The block's size so far (RFC 9113 §6.5.2: each field counts its name, value and 32 bytes).
         var size = 0
         /// The block outgrew its limit: its fields are no longer kept, only counted.
@@ -98,6 +102,7 @@ public final class HTTP2Connection {
         self.conduct = PeerConduct(limits: configuration.peerLimits)
         self.session = try NGHTTP2Session(role: role, configuration: configuration)
         self.pending = ByteBufferAllocator().buffer(capacity: 1024)
+        self.written = ByteBufferAllocator().buffer(capacity: 1024)
         session.delegate = Unmanaged.passUnretained(self)
     }
 
@@ -313,7 +318,16 @@ public final class HTTP2Connection {
         let promise = pendingPromises.isEmpty ? nil : eventLoop.makePromise(of: Void.self)
         for waiting in pendingPromises { promise?.futureResult.cascade(to: waiting) }
         pendingPromises = []
+        handOverPending(to: output, promise: promise)
+    }
+
+    /// Writes `pending` and starts it afresh. The buffers take turns: the one written before is
+    /// usually out by now and held here alone again, so clearing it keeps its memory, where
+    /// clearing the one just handed over (still queued in the channel) would allocate a new
+    /// buffer of its size every time.
+    func handOverPending(to output: any HTTP2ConnectionOutput, promise: EventLoopPromise<Void>?) {
         output.write(pending, promise: promise)
+        swap(&pending, &written)
         pending.clear()
     }
 

@@ -18,6 +18,8 @@ public struct HTTP2StreamHandle: Sendable {
 
     /// Sends the response header block (server); see `HTTP2Connection.sendHeaders`.
     public func sendHeaders(_ headers: HeaderFields, endStream: Bool) {
+        // Called directly on the loop (no closure made for it), as a unary answer is.
+        if eventLoop.inEventLoop { return connection.value.sendHeaders(headers, stream: id, endStream: endStream) }
         onLoop { connection, id in connection.sendHeaders(headers, stream: id, endStream: endStream) }
     }
 
@@ -25,8 +27,15 @@ public struct HTTP2StreamHandle: Sendable {
     /// flow-control window: awaiting it is how a producer follows the consumer's pace.
     public func sendData(_ data: ByteBuffer, endStream: Bool = false) -> EventLoopFuture<Void> {
         let promise = eventLoop.makePromise(of: Void.self)
-        onLoop { connection, id in connection.sendData(data, stream: id, endStream: endStream, sent: promise) }
+        sendData(data, endStream: endStream, sent: promise)
         return promise.futureResult
+    }
+
+    /// Queues body bytes; `sent`, when given, completes once they are written (see
+    /// `HTTP2Connection.sendData`). Without it no future is made: for a whole answer's body.
+    public func sendData(_ data: ByteBuffer, endStream: Bool, sent: EventLoopPromise<Void>?) {
+        if eventLoop.inEventLoop { return connection.value.sendData(data, stream: id, endStream: endStream, sent: sent) }
+        onLoop { connection, id in connection.sendData(data, stream: id, endStream: endStream, sent: sent) }
     }
 
     /// Ends the body, with `trailers` when given; the future completes once the end is written.

@@ -62,21 +62,21 @@ struct OutboundBody {
         }
     }
 
-    /// Removes the next `length` bytes for a DATA frame, as slices of the queued buffers.
-    mutating func take(_ length: Int) -> [ByteBuffer] {
+    /// Removes the next `length` bytes for a DATA frame, handing them to `body` in order as
+    /// slices of the queued buffers (no array of them is made: a frame is usually one slice).
+    mutating func take(_ length: Int, _ body: (inout ByteBuffer) -> Void) {
         precondition(length <= queuedBytes)
-        var slices: [ByteBuffer] = []
         var remaining = length
         while remaining > 0 {
             let count = min(remaining, chunks[chunks.startIndex].bytes.readableBytes)
-            slices.append(chunks[chunks.startIndex].bytes.readSlice(length: count)!)
+            var slice = chunks[chunks.startIndex].bytes.readSlice(length: count)!
+            body(&slice)
             remaining -= count
             if chunks[chunks.startIndex].bytes.readableBytes == 0, let promise = chunks.removeFirst().promise {
                 finished.append(promise)
             }
         }
         queuedBytes -= length
-        return slices
     }
 
     /// The promises of everything handed to nghttp2 since the last call.

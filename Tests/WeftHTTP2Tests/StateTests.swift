@@ -4,6 +4,15 @@ import Testing
 
 @testable import WeftHTTP2
 
+extension OutboundBody {
+    /// The slices `take` hands out, gathered.
+    fileprivate mutating func take(_ length: Int) -> [ByteBuffer] {
+        var slices: [ByteBuffer] = []
+        take(length) { slices.append($0) }
+        return slices
+    }
+}
+
 /// The plain state types, driven by hand.
 struct OutboundBodyTests {
     @Test func handsOutQueuedBytesAsSlicesAndEndsAfterTheLast() {

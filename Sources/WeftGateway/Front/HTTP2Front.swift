@@ -34,6 +34,7 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
             return
         }
         var request = PendingRequest()
+        request.headers.reserveCapacity(headers.count)
         for (name, value) in headers {
             switch name {
             case ":method": request.method = value
@@ -141,7 +142,7 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
         block.append(("content-length", String(response.body.count)))
         let bodyFollows = !response.body.isEmpty && !headOnly
         stream.sendHeaders(block, endStream: !bodyFollows)
-        if bodyFollows { _ = stream.sendData(ByteBuffer(bytes: response.body), endStream: true) }
+        if bodyFollows { stream.sendData(ByteBuffer(bytes: response.body), endStream: true, sent: nil) }
     }
 
     func startStream(status: Int, headers: HTTPFields) async throws {

@@ -20,8 +20,11 @@ struct Exchange: Sendable {
         headers.reserveCapacity(8)
     }
 
-    func response(_ status: Int, contentType: String?, body: [UInt8]) -> GatewayResponse {
-        var headers = self.headers
+    /// The answer, with the headers gathered so far: they move into it (no copy), so the
+    /// exchange has none left afterwards.
+    mutating func response(_ status: Int, contentType: String?, body: [UInt8]) -> GatewayResponse {
+        var headers: HTTPFields = []
+        swap(&headers, &self.headers)
         if let contentType { headers.append(("content-type", contentType)) }
         return GatewayResponse(status: status, headers: headers, body: body)
     }

@@ -180,6 +180,7 @@ public final class Gateway: Sendable {
             return .responding
         case .readiness:
             readiness(on: eventLoop).whenSuccess { [exchange] status, state in
+                var exchange = exchange
                 self.ended(exchange, status: status, outcome: nil, started: started)
                 respond(exchange.response(status, contentType: "application/json", body: Array(#"{"status":"\#(state)"}"#.utf8)))
             }

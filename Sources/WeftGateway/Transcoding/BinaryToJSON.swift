@@ -40,7 +40,7 @@ extension DynamicSchema {
     /// Whether a field appears in JSON: set fields do, unless an implicit-presence scalar holds
     /// its default; absent ones only as defaults when asked, and never messages or fields with
     /// presence.
-    private func isPrinted(_ field: FieldShape, _ occurrences: [RawValue], printDefaults: Bool) throws -> Bool {
+    private func isPrinted(_ field: FieldShape, _ occurrences: FieldOccurrences, printDefaults: Bool) throws -> Bool {
         switch (field.label, field.type) {
         case (_, .map), (.repeated, _):
             return printDefaults || !occurrences.isEmpty
@@ -53,13 +53,13 @@ extension DynamicSchema {
 
     /// Writes a field's JSON value from its occurrences: an object for maps, an array for
     /// repeated fields, else one value.
-    func writeFieldValue(_ field: FieldShape, _ occurrences: [RawValue], to writer: inout JSONWriter) throws {
+    func writeFieldValue(_ field: FieldShape, _ occurrences: FieldOccurrences, to writer: inout JSONWriter) throws {
         switch (field.label, field.type) {
         case (_, .map(let keyType, let valueType)):
             try writeMap(key: keyType, value: valueType, occurrences, to: &writer)
         case (.repeated, let type):
             writer.beginArray()
-            for element in try repeatedValues(type, occurrences) { try writeSingular(type, [element], to: &writer) }
+            for element in try repeatedValues(type, occurrences) { try writeSingular(type, FieldOccurrences(element), to: &writer) }
             writer.endArray()
         case (_, let type):
             try writeSingular(type, occurrences, to: &writer)
@@ -70,9 +70,9 @@ extension DynamicSchema {
     /// where it first appeared, as in protobuf; keys are told apart by their UTF-8 bytes
     /// (`ProtoString`), not by `String`'s Unicode equivalence.
     func writeMap(
-        key keyType: ScalarType, value valueType: FieldType, _ occurrences: [RawValue], to writer: inout JSONWriter
+        key keyType: ScalarType, value valueType: FieldType, _ occurrences: FieldOccurrences, to writer: inout JSONWriter
     ) throws {
-        var entries: [(key: String, value: [RawValue])] = []
+        var entries: [(key: String, value: FieldOccurrences)] = []
         var positions: [ProtoString: Int] = [:]
         for occurrence in occurrences {
             let entry = try RawFields(occurrence.bytes)
@@ -114,7 +114,7 @@ extension DynamicSchema {
     }
 
     /// Writes one value from its occurrences: the last for scalars, all merged for messages.
-    func writeSingular(_ type: FieldType, _ occurrences: [RawValue], to writer: inout JSONWriter) throws {
+    func writeSingular(_ type: FieldType, _ occurrences: FieldOccurrences, to writer: inout JSONWriter) throws {
         switch type {
         case .scalar(let scalar):
             try RawScalar.writeJSON(scalar, occurrences.last, to: &writer)
@@ -136,15 +136,15 @@ extension DynamicSchema {
     }
 
     /// Every element of a repeated field, unpacking packed occurrences.
-    private func repeatedValues(_ type: FieldType, _ occurrences: [RawValue]) throws -> [RawValue] {
+    private func repeatedValues(_ type: FieldType, _ occurrences: FieldOccurrences) throws -> [RawValue] {
         guard case .scalar(let scalar) = type, scalar != .string, scalar != .bytes else {
             if case .enumeration = type { return try occurrences.flatMap { try RawScalar.unpack(.int32, $0) } }
-            return occurrences
+            return Array(occurrences)
         }
         return try occurrences.flatMap { try RawScalar.unpack(scalar, $0) }
     }
 
-    private func isDefault(_ type: FieldType, _ occurrences: [RawValue]) throws -> Bool {
+    private func isDefault(_ type: FieldType, _ occurrences: FieldOccurrences) throws -> Bool {
         guard let last = occurrences.last else { return true }
         switch type {
         case .scalar(let scalar): return RawScalar.isDefault(scalar, last)

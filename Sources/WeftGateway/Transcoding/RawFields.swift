@@ -69,8 +69,8 @@ struct RawFields {
     }
 
     /// Every occurrence of field `number` with a wire type in `wireTypes`, in wire order.
-    func values(of number: Int32, accepting wireTypes: WireTypes) -> [RawValue] {
-        var values: [RawValue] = []
+    func values(of number: Int32, accepting wireTypes: WireTypes) -> FieldOccurrences {
+        var values = FieldOccurrences()
         for entry in entries where entry.number == number && wireTypes.contains(wireType: entry.value.wireType) {
             values.append(entry.value)
         }

@@ -111,7 +111,7 @@ extension DynamicSchema {
 extension DynamicSchema {
     /// Writes a well-known type's JSON form; false when `fullName` is an ordinary message.
     func writeWellKnownJSON(_ fullName: String, fields: RawFields, to writer: inout JSONWriter) throws -> Bool {
-        func values(_ number: Int32, _ type: FieldType) -> [RawValue] { fields.values(of: number, accepting: WireTypes(type)) }
+        func values(_ number: Int32, _ type: FieldType) -> FieldOccurrences { fields.values(of: number, accepting: WireTypes(type)) }
         func int64(_ number: Int32) -> Int64 { Int64(bitPattern: values(number, .scalar(.int64)).last?.varint ?? 0) }
         func int32(_ number: Int32) -> Int32 { Int32(truncatingIfNeeded: values(number, .scalar(.int32)).last?.varint ?? 0) }
         guard fullName.isWellKnownCandidate else { return false }
@@ -126,7 +126,7 @@ extension DynamicSchema {
         case "google.protobuf.ListValue":
             writer.beginArray()
             for value in fields.values(of: 1, accepting: .lengthDelimited) {
-                try writeSingular(.message("google.protobuf.Value"), [value], to: &writer)
+                try writeSingular(.message("google.protobuf.Value"), FieldOccurrences(value), to: &writer)
             }
             writer.endArray()
         case "google.protobuf.FieldMask":

@@ -72,9 +72,27 @@ struct EndpointBalancer {
 
     /// The endpoint for the next call among `usable` ones (not ejected; all of them when every
     /// usable endpoint is ejected), counted as in flight; nil when none is usable.
-    mutating func pick(usable: [Int], at now: ContinuousClock.Instant, random: (Int) -> Int = { Int.random(in: 0..<$0) }) -> Int? {
-        let healthy = usable.filter { !isEjected($0, at: now) }
-        let candidates = healthy.isEmpty ? usable : healthy
+    mutating func pick(usable: some Collection<Int>, at now: ContinuousClock.Instant, random: (Int) -> Int = { Int.random(in: 0..<$0) }) -> Int? {
+        // The candidates are gathered on the stack: no array per call.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: usable.count) { candidates in
+            var count = 0
+            for index in usable where !isEjected(index, at: now) {
+                candidates.initializeElement(at: count, to: index)
+                count += 1
+            }
+            if count == 0 {
+                // Every usable endpoint is ejected: all of them are candidates.
+                for index in usable {
+                    candidates.initializeElement(at: count, to: index)
+                    count += 1
+                }
+            }
+            return choose(among: UnsafeBufferPointer(rebasing: candidates[..<count]), random: random)
+        }
+    }
+
+    /// Picks among `candidates` (endpoint indices) by the balancing rule, counted as in flight.
+    private mutating func choose(among candidates: UnsafeBufferPointer<Int>, random: (Int) -> Int) -> Int? {
         guard !candidates.isEmpty else { return nil }
         let chosen: Int
         switch balancing {

@@ -48,10 +48,16 @@ package struct EndpointSet: Sendable {
     /// `finished`: among those with a connection (`isConnected`) or not backing off after a
     /// failed attempt. Nil when none may take a call.
     package mutating func pick(at now: ContinuousClock.Instant, isConnected: (Endpoint) -> Bool) -> Endpoint? {
-        let usable = members.indices.filter { index in
-            isConnected(members[index].endpoint) || (members[index].retryAt.map { $0 <= now } ?? true)
+        // The usable endpoints' indices are gathered on the stack: no array per call.
+        let chosen = withUnsafeTemporaryAllocation(of: Int.self, capacity: members.count) { indices in
+            var count = 0
+            for index in members.indices where isConnected(members[index].endpoint) || (members[index].retryAt.map { $0 <= now } ?? true) {
+                indices.initializeElement(at: count, to: index)
+                count += 1
+            }
+            return balancer.pick(usable: UnsafeBufferPointer(rebasing: indices[..<count]), at: now)
         }
-        return balancer.pick(usable: usable, at: now).map { members[$0].endpoint }
+        return chosen.map { members[$0].endpoint }
     }
 
     /// Ends a call picked for `endpoint`; whether its outcome got the endpoint ejected (after

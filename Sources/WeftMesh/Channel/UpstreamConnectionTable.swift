@@ -61,24 +61,26 @@ package struct UpstreamConnectionTable<Connection: AnyObject & Sendable, Slot: H
     /// reach it. Nil when none may take a call, or the table is closed.
     package mutating func route(from slot: Slot, at now: ContinuousClock.Instant) -> (endpoint: Endpoint, route: Route)? {
         guard !isClosed else { return nil }
-        let entries = self.entries
+        // The entries are moved out while the endpoints pick (which reads them), then back: a
+        // copy kept for the picking would make the update below copy the whole table.
+        var entries: [Place: Entry] = [:]
+        swap(&entries, &self.entries)
+        defer { swap(&entries, &self.entries) }
         let picked = endpoints.pick(at: now) { endpoint in
             if case .open = entries[Place(endpoint: endpoint, slot: slot)]?.phase { true } else { false }
         }
         guard let endpoint = picked else { return nil }
         let place = Place(endpoint: endpoint, slot: slot)
-        switch entries[place]?.phase {
-        case .open(let connection):
-            self.entries[place]?.lastUsed = now
-            return (endpoint, .use(connection))
-        case .connecting(let attempt):
-            self.entries[place]?.lastUsed = now
-            return (endpoint, .wait(attempt))
-        case nil:
+        guard let index = entries.index(forKey: place) else {
             attempts += 1
             let attempt = Attempt(number: attempts)
-            self.entries[place] = Entry(phase: .connecting(attempt), lastUsed: now)
+            entries[place] = Entry(phase: .connecting(attempt), lastUsed: now)
             return (endpoint, .connect(attempt))
+        }
+        entries.values[index].lastUsed = now
+        switch entries.values[index].phase {
+        case .open(let connection): return (endpoint, .use(connection))
+        case .connecting(let attempt): return (endpoint, .wait(attempt))
         }
     }
 
