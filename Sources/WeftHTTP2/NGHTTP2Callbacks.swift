@@ -43,8 +43,8 @@ enum NGHTTP2Callbacks {
         guard let frame, let name, let value else { return 0 }
         withDelegate(userData) {
             $0.sessionReceivedHeader(
-                name: String(decoding: UnsafeBufferPointer(start: name, count: nameLength), as: UTF8.self),
-                value: String(decoding: UnsafeBufferPointer(start: value, count: valueLength), as: UTF8.self),
+                name: HeaderText.string(UnsafeBufferPointer(start: name, count: nameLength)),
+                value: HeaderText.string(UnsafeBufferPointer(start: value, count: valueLength)),
                 stream: frame.pointee.hd.stream_id)
         }
         return 0

@@ -12,7 +12,11 @@ struct OutboundBody {
         let promise: EventLoopPromise<Void>?
     }
 
-    private var chunks = CircularBuffer<Chunk>()
+    /// The chunks queued, in order; the first is held inline, so the usual body (one chunk: a
+    /// whole answer, a unary request) takes no allocation for its queue.
+    private var head: Chunk?
+    /// The chunks after `head`; empty whenever `head` is nil.
+    private var tail: CircularBuffer<Chunk>?
     private var queuedBytes = 0
     private var end: End?
     private var endReported = false
@@ -34,7 +38,12 @@ struct OutboundBody {
     /// Queues non-empty `bytes`; `promise` completes once they are written.
     mutating func append(_ bytes: ByteBuffer, promise: EventLoopPromise<Void>?) {
         precondition(acceptsWrites && bytes.readableBytes > 0)
-        chunks.append(Chunk(bytes: bytes, promise: promise))
+        if head == nil {
+            head = Chunk(bytes: bytes, promise: promise)
+        } else {
+            if tail == nil { tail = CircularBuffer() }
+            tail!.append(Chunk(bytes: bytes, promise: promise))
+        }
         queuedBytes += bytes.readableBytes
     }
 
@@ -68,12 +77,13 @@ struct OutboundBody {
         precondition(length <= queuedBytes)
         var remaining = length
         while remaining > 0 {
-            let count = min(remaining, chunks[chunks.startIndex].bytes.readableBytes)
-            var slice = chunks[chunks.startIndex].bytes.readSlice(length: count)!
+            let count = min(remaining, head!.bytes.readableBytes)
+            var slice = head!.bytes.readSlice(length: count)!
             body(&slice)
             remaining -= count
-            if chunks[chunks.startIndex].bytes.readableBytes == 0, let promise = chunks.removeFirst().promise {
-                finished.append(promise)
+            if head!.bytes.readableBytes == 0 {
+                if let promise = head!.promise { finished.append(promise) }
+                head = tail?.popFirst()
             }
         }
         queuedBytes -= length
@@ -87,14 +97,17 @@ struct OutboundBody {
 
     /// The promises of what will now never be sent (the stream closed first).
     mutating func abandon() -> [EventLoopPromise<Void>] {
-        var promises = chunks.compactMap(\.promise)
+        var promises: [EventLoopPromise<Void>] = []
+        if let promise = head?.promise { promises.append(promise) }
+        promises += tail?.compactMap(\.promise) ?? []
         if !endReported {
             switch end {
             case .endStream(let promise?), .trailers(_, let promise?): promises.append(promise)
             default: break
             }
         }
-        chunks.removeAll()
+        head = nil
+        tail = nil
         queuedBytes = 0
         end = nil
         return promises

@@ -98,3 +98,16 @@ struct KeepaliveStateTests {
         #expect(keepalive.intervalElapsed() == .sendPing)
     }
 }
+
+struct HeaderTextTests {
+    func text(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer(HeaderText.string) }
+
+    @Test func commonLongTextsAndOthersReadTheSame() {
+        for common in HeaderText.common { #expect(text(Array(common.utf8)) == common) }
+        // As long as a common one, but another text; short, long and malformed ones as decoded.
+        #expect(text(Array("application/grpx".utf8)) == "application/grpx")
+        #expect(text(Array("te".utf8)) == "te")
+        #expect(text(Array("a much longer value than any common one".utf8)) == "a much longer value than any common one")
+        #expect(text([0x61, 0xFF] + Array("pplication/grpc".utf8)) == "a\u{FFFD}pplication/grpc")
+    }
+}
