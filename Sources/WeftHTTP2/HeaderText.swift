@@ -12,7 +12,10 @@ enum HeaderText {
     /// `bytes` as a string: a shared constant when it is one of `common`.
     static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         if bytes.count > 15 {
-            for text in common where text.utf8.count == bytes.count && text.utf8.elementsEqual(bytes) { return text }
+            // Compared as two buffers of bytes: through `String.UTF8View` it went a byte at a time.
+            for text in common where text.utf8.count == bytes.count {
+                if text.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(bytes) }) == true { return text }
+            }
         }
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -33,18 +33,48 @@ public struct MethodDescriptor: Sendable {
     }
 
     /// The rpc name, e.g. `GetProduct`.
-    public let name: String
+    public var name: String { storage.name }
     /// The gRPC request path, `/<package>.<Service>/<Method>`.
-    public let path: String
+    public var path: String { storage.path }
     /// Fully qualified name of the request message.
-    public let inputType: String
+    public var inputType: String { storage.inputType }
     /// Fully qualified name of the response message.
-    public let outputType: String
-    public let clientStreaming: Bool
-    public let serverStreaming: Bool
-    public let idempotency: Idempotency
+    public var outputType: String { storage.outputType }
+    public var clientStreaming: Bool { storage.clientStreaming }
+    public var serverStreaming: Bool { storage.serverStreaming }
+    public var idempotency: Idempotency { storage.idempotency }
     /// The `google.api.http` rule, when the schema gives one.
-    public let httpRule: HttpRuleDescriptor?
+    public var httpRule: HttpRuleDescriptor? { storage.httpRule }
+
+    /// The fields, shared by every copy: a descriptor travels with each call (into its
+    /// closures and retries), and copying one reference is one retain where copying the
+    /// fields took one per string.
+    private let storage: Storage
+
+    private final class Storage: Sendable {
+        let name: String
+        let path: String
+        let inputType: String
+        let outputType: String
+        let clientStreaming: Bool
+        let serverStreaming: Bool
+        let idempotency: Idempotency
+        let httpRule: HttpRuleDescriptor?
+
+        init(
+            name: String, path: String, inputType: String, outputType: String, clientStreaming: Bool, serverStreaming: Bool,
+            idempotency: Idempotency, httpRule: HttpRuleDescriptor?
+        ) {
+            self.name = name
+            self.path = path
+            self.inputType = inputType
+            self.outputType = outputType
+            self.clientStreaming = clientStreaming
+            self.serverStreaming = serverStreaming
+            self.idempotency = idempotency
+            self.httpRule = httpRule
+        }
+    }
 
     /// Creates a descriptor.
     public init(
@@ -52,14 +82,9 @@ public struct MethodDescriptor: Sendable {
         clientStreaming: Bool, serverStreaming: Bool, idempotency: Idempotency,
         httpRule: HttpRuleDescriptor?
     ) {
-        self.name = name
-        self.path = path
-        self.inputType = inputType
-        self.outputType = outputType
-        self.clientStreaming = clientStreaming
-        self.serverStreaming = serverStreaming
-        self.idempotency = idempotency
-        self.httpRule = httpRule
+        storage = Storage(
+            name: name, path: path, inputType: inputType, outputType: outputType, clientStreaming: clientStreaming,
+            serverStreaming: serverStreaming, idempotency: idempotency, httpRule: httpRule)
     }
 }
 

@@ -31,4 +31,16 @@ import Testing
         let due = deadlines.takeDue(at: start + .seconds(1000))
         #expect(due == stride(from: Int32(99), through: 1, by: -2).filter { $0 % 3 == 0 })
     }
+
+    /// Ended calls at the front go; the first running one stops the sweep, whatever ended
+    /// behind it.
+    @Test func droppingEndedEntriesAtTheFrontStopsAtTheFirstRunningOne() {
+        var deadlines = CallDeadlines()
+        for stream in Int32(1)...6 { deadlines.add(start + .seconds(Int64(stream)), stream: stream) }
+        let running: Set<Int32> = [3, 6]
+        deadlines.dropEndedFront { running.contains($0) }
+        #expect(deadlines.earliest == start + .seconds(3))
+        #expect(deadlines.count == 4)
+        #expect(deadlines.takeDue(at: start + .seconds(10)) == [3, 4, 5, 6])
+    }
 }

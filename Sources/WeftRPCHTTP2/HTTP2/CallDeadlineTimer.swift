@@ -17,10 +17,11 @@ final class CallDeadlineTimer {
     }
 
     /// Hands `stream` to `passed` at `deadline`, unless the timer is stopped first. A call that
-    /// ends sooner leaves its entry behind: ended calls' entries are dropped once there are
-    /// more than twice the running calls' (and a few), by asking `isRunning` of each, so memory
-    /// stays bounded by the calls running for a linear pass now and then.
+    /// ends sooner leaves its entry behind: ended calls' entries at the front are dropped as new
+    /// ones come (`isRunning` tells), and the rest once there are more than twice the running
+    /// calls' (and a few), so memory stays bounded by the calls running.
     func watch(_ stream: Int32, until deadline: NIODeadline, runningCalls: Int, isRunning: (Int32) -> Bool) {
+        deadlines.dropEndedFront(isRunning: isRunning)
         deadlines.add(deadline, stream: stream)
         if deadlines.count > 2 * runningCalls + 64 { deadlines.compact(keeping: isRunning) }
         arm()

@@ -35,6 +35,12 @@ struct CallDeadlines {
         return due
     }
 
+    /// Drops entries from the front while their streams have ended: with deadlines that come
+    /// in order (the same timeout on every call), the earliest are the oldest calls, mostly over.
+    mutating func dropEndedFront(isRunning: (Int32) -> Bool) {
+        while let first = heap.first, !isRunning(first.stream) { removeFirst() }
+    }
+
     /// Keeps only the entries of streams for which `isRunning` holds.
     mutating func compact(keeping isRunning: (Int32) -> Bool) {
         let kept = heap.filter { isRunning($0.stream) }

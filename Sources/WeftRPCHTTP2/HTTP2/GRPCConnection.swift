@@ -191,10 +191,13 @@ public final class GRPCConnection: ClientTransport {
         let headers = requestHeaders(method, options)
         let framed = try MessageFraming.frame(request, compression: options.compression, allocator: ByteBufferAllocator())
         let (streams, eventLoop) = (self.streams, channel.eventLoop)
-        let open = { @Sendable in
+        // Opened directly on the loop: no closure is made for it then.
+        if eventLoop.inEventLoop {
+            return streams.value.openUnary(headers: headers, message: framed, timeout: options.timeout, handle: handle, completion: completion)
+        }
+        eventLoop.execute {
             streams.value.openUnary(headers: headers, message: framed, timeout: options.timeout, handle: handle, completion: completion)
         }
-        if eventLoop.inEventLoop { open() } else { eventLoop.execute(open) }
     }
 
     /// Whether `error` says a call failed before its request left this client (the connection
