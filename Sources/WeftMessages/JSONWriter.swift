@@ -164,6 +164,14 @@ public struct JSONWriter: ~Copyable {
         buffer.append("null")
     }
 
+    /// Writes a string given as its UTF-8 bytes, which must be valid UTF-8: no `String` is
+    /// made for it (a transcoder writing a message's text fields straight from the wire).
+    @inlinable
+    public mutating func writeString(utf8 bytes: UnsafeRawBufferPointer) {
+        separate()
+        appendQuoted(bytes)
+    }
+
     /// Writes a quoted string: `"`, `\`, and control characters escaped, other text as UTF-8.
     @inlinable
     public mutating func writeString(_ s: String) {

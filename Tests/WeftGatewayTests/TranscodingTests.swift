@@ -97,6 +97,18 @@ import WeftSchema
         }
     }
 
+    /// Text fields: ASCII goes out as it came, escapes made; other text is validated as UTF-8
+    /// first, and invalid UTF-8 is an error, not text.
+    @Test func stringFieldsAreEscapedAndValidated() throws {
+        func json(_ text: [UInt8]) throws -> String {
+            let binary: [UInt8] = [0x72, UInt8(text.count)] + text  // f_string
+            return String(decoding: try interop.json(fromBinary: binary, messageType: "weft.interop.v1.KitchenSink"), as: UTF8.self)
+        }
+        #expect(try json(Array("say \"hi\"\\\n\t\u{1}".utf8)) == #"{"fString":"say \"hi\"\\\n\t\u0001"}"#)
+        #expect(try json(Array("d\u{E9}j\u{E0} \u{1F30D}".utf8)) == "{\"fString\":\"d\u{E9}j\u{E0} \u{1F30D}\"}")
+        #expect(throws: (any Error).self) { try json([0x61, 0xC3]) }
+    }
+
     /// A map key that occurs again replaces its value, as in protobuf, and keys are told apart by
     /// their bytes: a precomposed "é" and "e" with a combining accent are two keys.
     @Test func mapKeysAreWrittenOnceAndToldApartByTheirBytes() throws {

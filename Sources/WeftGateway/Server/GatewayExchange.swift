@@ -12,21 +12,22 @@ extension String {
 }
 
 /// An HTTP request as a front received it, whatever the protocol: the body complete (its size
-/// already checked against the limit).
-package struct GatewayRequest: Sendable {
-    package var method: String
+/// already checked against the limit). Immutable, and a class: each request's closures and
+/// exchanges share it rather than copying its strings.
+package final class GatewayRequest: Sendable {
+    package let method: String
     /// The path without the query string, still percent-encoded.
-    package var path: String
+    package let path: String
     /// Query parameters in order, percent-decoded (`+` is a space).
-    package var query: [(String, String)]
+    package let query: [(String, String)]
     /// Header fields; names lowercase.
-    package var headers: HTTPFields
-    package var body: [UInt8]
+    package let headers: HTTPFields
+    package let body: [UInt8]
     /// The client's IP address, the rate-limit key of last resort.
-    package var clientAddress: String
+    package let clientAddress: String
     /// The identity the client's certificate proves, when the gateway is embedded in a
     /// mutual-TLS server: the in-process call's caller, as the service's policy sees it.
-    package var callerIdentity: String?
+    package let callerIdentity: String?
 
     /// A request for `target` (path and query, as on the request line).
     package init(method: String, target: String, headers: HTTPFields, body: [UInt8], clientAddress: String, callerIdentity: String? = nil) {

@@ -101,7 +101,7 @@ enum RawScalar {
         case .fixed64: writer.writeUInt64(try fixed64(raw))
         case .sfixed64: writer.writeInt64(Int64(bitPattern: try fixed64(raw)))
         case .double: writer.writeDouble(Double(bitPattern: try fixed64(raw)))
-        case .string: writer.writeString(try string(raw))
+        case .string: try writeString(raw, to: &writer)
         case .bytes: writer.writeBytes(Data(try bytes(raw)))
         }
     }
@@ -186,6 +186,14 @@ enum RawScalar {
         case .bytes(let bytes)?: return bytes
         default: throw TranscodingError("a length-delimited field arrived with another wire type")
         }
+    }
+
+    /// A string field's JSON. ASCII text (the usual) needs no validation and is written from
+    /// the message's bytes as they are; other text is validated as UTF-8 first.
+    private static func writeString(_ raw: RawValue?, to writer: inout JSONWriter) throws {
+        let text = try bytes(raw)
+        guard text.allSatisfy({ $0 < 0x80 }) else { return writer.writeString(try string(raw)) }
+        text.withUnsafeBytes { writer.writeString(utf8: $0) }
     }
 
     private static func string(_ raw: RawValue?) throws -> String {
