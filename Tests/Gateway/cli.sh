@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `weft gateway --config` as an operator runs it: a JSON file, the catalog service behind it
-# over mutual TLS, curl in front, SIGTERM to stop (it drains and exits 0); and a bad
-# configuration refused at start with the key named.
+# `weft gateway --config` as an operator runs it: a JSON file (one event-loop thread), the
+# catalog service behind it over mutual TLS, curl in front, SIGTERM to stop (it drains and
+# exits 0); and a bad configuration refused at start with the key named.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$(mktemp -d)
@@ -12,6 +12,7 @@ catalog=$(start_server "$work/catalog.log" .build/debug/weft-demo serve "$work/p
 cat >"$work/gateway.json" <<JSON
 {
   "listen": "127.0.0.1:0",
+  "threads": 1,
   "schemas": {"includePaths": ["$(pwd)/schemas"], "files": ["weft/platform/catalog/v1/catalog.proto"]},
   "upstreams": {"weft.platform.catalog.v1.CatalogService": {"address": "127.0.0.1:$catalog",
     "tls": {"ca": "pki/ca.pem", "certificate": "pki/gateway.pem", "key": "pki/gateway.key", "serverName": "127.0.0.1"}}}

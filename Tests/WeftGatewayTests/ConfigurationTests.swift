@@ -13,6 +13,7 @@ struct ConfigurationTests {
         let parsed = try configuration("""
             {
               "listen": "0.0.0.0:9443",
+              "threads": 1,
               "tls": {"certificate": "front.pem", "key": "/keys/front.key"},
               "schemas": {"includePaths": ["schemas"], "files": ["shop/v1/shop.proto"]},
               "upstreams": {
@@ -32,7 +33,7 @@ struct ConfigurationTests {
               "headers": {"forwardRequest": ["X-Tenant"], "forwardResponse": ["x-etag"]}
             }
             """)
-        #expect(parsed.host == "0.0.0.0" && parsed.port == 9443)
+        #expect(parsed.host == "0.0.0.0" && parsed.port == 9443 && parsed.threads == 1)
         #expect(parsed.frontTLS == .init(certificateChainPath: "/etc/weft/front.pem", privateKeyPath: "/keys/front.key"))
         #expect(parsed.schemaIncludePaths == ["/etc/weft/schemas"])
         #expect(parsed.schemaFiles == ["shop/v1/shop.proto"])
@@ -132,6 +133,7 @@ struct ConfigurationTests {
         (#"{"listn": "1:2"}"#, "configuration key listn is not a known setting; did you mean listen? (use one of:"),
         (#"{"xyzzy": 1}"#, "configuration key xyzzy is not a known setting; use one of:"),
         (#"{"listen": "localhost"}"#, #"configuration key listen must be "host:port""#),
+        (#"{"threads": 0}"#, "configuration key threads must be a whole number above 0"),
         (#"{"upstreams": {"a.B": {"address": "h:1"}}}"#, "configuration key upstreams.a.B.tls is required: upstreams use mutual TLS"),
         (#"{"upstreams": {"a.B": {"address": "h:1", "tls": {"ca": "c"}}}}"#, "configuration key upstreams.a.B.tls.certificate is required"),
         (#"{"upstreams": {"a.B": {"insecure": true}}}"#, #"configuration key upstreams.a.B.address is required ("host:port"; or "endpoints""#),

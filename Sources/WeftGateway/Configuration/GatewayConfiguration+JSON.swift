@@ -36,7 +36,7 @@ extension GatewayConfiguration {
     }
 
     /// The keys of the standalone gateway's own listener and upstreams.
-    private static let frontKeys: Set<String> = ["listen", "tls", "upstreams", "http2"]
+    private static let frontKeys: Set<String> = ["listen", "tls", "upstreams", "http2", "threads"]
     /// The `limits` of the standalone gateway's own listener.
     private static let listenerLimitKeys: Set<String> = ["maxConnections", "tlsHandshakeSeconds", "prefaceSeconds", "headerBlockSeconds"]
     /// The keys of how requests are handled, standalone or embedded.
@@ -48,6 +48,7 @@ extension GatewayConfiguration {
             frontHTTP2 = try reader.http2(value, at: "http2", onto: frontHTTP2, allowed: ConfigurationReader.http2Keys.subtracting(["maxHeaderListBytes"]))
         }
         if let listen = top["listen"] { (host, port) = try reader.address(listen, at: "listen") }
+        if let value = top["threads"] { threads = try reader.count(value, at: "threads") }
         if let tls = top["tls"] {
             let fields = try reader.object(tls, at: "tls", allowed: ["certificate", "key"])
             frontTLS = FrontTLS(

@@ -25,6 +25,10 @@ public struct GatewayConfiguration: Sendable {
     public var maximumHeaderBytes = 16 * 1024
     /// The most client connections open at once; more are closed as they are accepted.
     public var maximumConnections = 10_000
+    /// The standalone gateway's event-loop threads (`threads`), nil for one per core. Each
+    /// serves its own client connections over its own upstream connections; fewer than the
+    /// cores leaves room for processes sharing the machine.
+    public var threads: Int?
     /// How long a client may take to finish its TLS handshake (with `frontTLS`).
     public var tlsHandshakeTimeout: Duration = .seconds(10)
     /// How long a new connection may take to show its protocol (its first bytes; for HTTP/2 its

@@ -23,9 +23,10 @@ public final class GatewayServer: Sendable {
         self.gateway = gateway
     }
 
-    /// Starts `gateway`'s front on its configured host and port.
-    public static func start(_ gateway: Gateway, threads: Int = System.coreCount) async throws -> GatewayServer {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    /// Starts `gateway`'s front on its configured host and port, with `threads` event loops
+    /// (by default the configuration's `threads`, else one per core).
+    public static func start(_ gateway: Gateway, threads: Int? = nil) async throws -> GatewayServer {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? gateway.configuration.threads ?? System.coreCount)
         let configuration = gateway.configuration
         let tls = try configuration.frontTLS.map { front in
             var settings = TLSConfiguration(
