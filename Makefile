@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client p
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test walls clients-test clients-swift-test platform-test bench-platform bench-gateway bench-gateway-cpu bench-rpc bench-mesh bench-metrics swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test walls clients-test clients-swift-test platform-test bench-platform bench-gateway bench-gateway-cpu bench-gateway-allocations bench-rpc bench-mesh bench-metrics swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -128,6 +128,12 @@ bench-gateway: apt-deps
 bench-gateway-cpu: apt-deps
 	@for p in nghttp2-proxy; do dpkg -s $$p >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq $$p; }; done
 	Benchmarks/gateway-cpu.sh -r 5 $(OTHER)
+
+## bench-gateway-allocations: heap allocations per request of `weft gateway` at 4×32 (a perf
+## uprobe on malloc; root; pass OTHER=path/to/weft to count another build too).
+bench-gateway-allocations: apt-deps
+	@dpkg -s linux-perf >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq linux-perf; }
+	Benchmarks/gateway-allocations.sh $(OTHER)
 
 ## bench-rpc: Weft vs grpc-swift-2 2.4.3 vs nghttpd, unary and bidirectional (release builds;
 ## the first build of grpc-swift-2 and BoringSSL takes about ten minutes on 2 cores).

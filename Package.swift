@@ -180,7 +180,8 @@ let package = Package(
         .testTarget(
             name: "WeftGatewayTests",
             dependencies: [
-                "WeftGateway", "WeftMesh", "WeftRPC", "WeftRPCHTTP2", "WeftREST", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport", "WeftBookshop",
+                "WeftGateway", "WeftHTTP2", "WeftMesh", "WeftRPC", "WeftRPCHTTP2", "WeftREST", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport",
+                "WeftBookshop",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/WeftGatewayTests",

@@ -36,12 +36,12 @@ extension HTTP2Connection {
         incomingHeaderBlock = (stream, newHeaderBlock())
     }
 
-    /// An empty block over the fields array the last block used, when its delegate kept no
-    /// copy of it: one array serves every block, not one allocated per block.
+    /// An empty block over the fields array the last block used (emptied when that block was
+    /// delivered), when its delegate kept no copy of it: one array serves every block, not one
+    /// allocated per block.
     private func newHeaderBlock() -> IncomingHeaderBlock {
         var fields: HeaderFields = []
         swap(&fields, &spareHeaderFields)
-        fields.removeAll(keepingCapacity: true)
         return IncomingHeaderBlock(fields: fields)
     }
 
@@ -65,7 +65,12 @@ extension HTTP2Connection {
                 delegate?.stream(stream, didReceiveOversizeHeaders: block.size, endStream: endStream, on: self)
             } else {
                 delegate?.stream(stream, didReceiveHeaders: block.fields, endStream: endStream, on: self)
-                spareHeaderFields = block.fields
+                // Kept for the next block with its room but not its strings (a request's
+                // credentials must not outlive it on an idle connection).
+                var fields = block.fields
+                block = IncomingHeaderBlock(fields: [])
+                fields.removeAll(keepingCapacity: true)
+                spareHeaderFields = fields
             }
         case .endOfData(let stream):
             delegate?.stream(stream, didReceiveData: ByteBuffer(), endStream: true, on: self)
@@ -135,9 +140,8 @@ extension HTTP2Connection {
         var slices: [ByteBuffer] = []
         let copied = length <= Self.copiedPayloadLimit && output != nil
         if copied {
-            // A small payload is copied after its header: one write for the whole flush, where a
-            // separate one would also leave `pending` shared with the channel, to be copied on
-            // the next frame.
+            // A small payload is copied after its header: one write for the whole flush, not a
+            // write of its own.
             pending.writeBytes(header)
             outgoing.values[index].take(length) { slice in pending.writeBuffer(&slice) }
         } else {

@@ -56,7 +56,7 @@ public final class HTTP2Connection {
     /// Frames produced but not yet written, and the promises completed once they are.
     var pending: ByteBuffer
     var pendingPromises: [EventLoopPromise<Void>] = []
-    /// The buffer last handed to the channel, `pending`'s next turn (see `writePending`).
+    /// The buffer last handed to the channel, `pending`'s next turn (see `handOverPending`).
     private var written: ByteBuffer
 
     /// A header block being received.
@@ -102,7 +102,7 @@ public final class HTTP2Connection {
         self.conduct = PeerConduct(limits: configuration.peerLimits)
         self.session = try NGHTTP2Session(role: role, configuration: configuration)
         self.pending = ByteBufferAllocator().buffer(capacity: 1024)
-        self.written = ByteBufferAllocator().buffer(capacity: 1024)
+        self.written = ByteBuffer()  // no memory until its first turn
         session.delegate = Unmanaged.passUnretained(self)
     }
 

@@ -40,8 +40,11 @@ public struct MethodDescriptor: Sendable {
     public var inputType: String { storage.inputType }
     /// Fully qualified name of the response message.
     public var outputType: String { storage.outputType }
+    /// Whether the client sends a stream of requests.
     public var clientStreaming: Bool { storage.clientStreaming }
+    /// Whether the server answers with a stream of responses.
     public var serverStreaming: Bool { storage.serverStreaming }
+    /// Whether calls may be retried (from the schema's `idempotency_level`).
     public var idempotency: Idempotency { storage.idempotency }
     /// The `google.api.http` rule, when the schema gives one.
     public var httpRule: HttpRuleDescriptor? { storage.httpRule }

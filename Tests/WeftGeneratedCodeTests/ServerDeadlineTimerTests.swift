@@ -74,7 +74,7 @@ import WeftTestSupport
         #expect(try await waitUntil { statuses.of(short) != nil })
         #expect(statuses.of(short) == String(Status.Code.deadlineExceeded.rawValue))
         #expect(statuses.of(long) == nil)
-        // Closing the connection cancels the long call's handler.
+        // Closing the connection ends the long call too.
         try await channel.close()
         try await server.shutdown()
         try await group.shutdownGracefully()

@@ -100,3 +100,23 @@ import WeftMessages
         #expect(ResponseHead.status(fromTrailers: [(":status", "200")]).code == .unknown)
     }
 }
+
+@Suite struct IDTextTests {
+    @Test func requestIDsAreSixteenHexDigitsLeadingZerosIncluded() {
+        #expect(IDSource.hex(0) == "0000000000000000")
+        #expect(IDSource.hex(.max) == "ffffffffffffffff")
+        #expect(IDSource.hex(0x0123_4567_89AB_CDEF) == "0123456789abcdef")
+        #expect(IDSource.nextHex().utf8.count == 16)
+    }
+
+    /// Keys are stored lowercase: ASCII and other letters alike; one that is already lowercase
+    /// is kept as it is.
+    @Test func metadataKeysAreLowercased() {
+        var metadata = Metadata()
+        metadata.add("X-Tenant", "a")
+        metadata.add("x-\u{DC}n\u{EF}", "b")
+        metadata.add("x-plain", "c")
+        #expect(metadata.map(\.key) == ["x-tenant", "x-\u{FC}n\u{EF}", "x-plain"])
+        #expect(metadata.first("X-TENANT") == "a")
+    }
+}

@@ -26,7 +26,9 @@ public final class GatewayServer: Sendable {
     /// Starts `gateway`'s front on its configured host and port, with `threads` event loops
     /// (by default the configuration's `threads`, else one per core).
     public static func start(_ gateway: Gateway, threads: Int? = nil) async throws -> GatewayServer {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? gateway.configuration.threads ?? System.coreCount)
+        let threads = threads ?? gateway.configuration.threads ?? System.coreCount
+        precondition(threads > 0, "a gateway needs at least one event-loop thread, not \(threads)")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let configuration = gateway.configuration
         let tls = try configuration.frontTLS.map { front in
             var settings = TLSConfiguration(

@@ -79,9 +79,7 @@ final class HTTP1FrontHandler: ChannelInboundHandler {
                 let (handler, context) = bound.value
                 handler.awaitNextRequest(context)
             }
-            let dispatch = gateway.begin(request, on: context.eventLoop) { response in
-                writer.write(status: response.status, headers: response.headers, body: response.body)
-            }
+            let dispatch = gateway.begin(request, on: context.eventLoop, respond: writer.write)
             switch dispatch {
             case .responding:
                 break
@@ -117,6 +115,15 @@ struct HTTP1ResponseWriter: GatewayResponseWriter {
             write(status: status, headers: headers, body: body)
         }
         try? await done.get()
+    }
+
+    /// Writes a whole answer: at once on the event loop (where the gateway's answers arrive),
+    /// else hopping onto it.
+    func write(_ response: GatewayResponse) {
+        guard context.eventLoop.inEventLoop else {
+            return context.eventLoop.execute { write(status: response.status, headers: response.headers, body: response.body) }
+        }
+        write(status: response.status, headers: response.headers, body: response.body)
     }
 
     /// Writes a whole response on the event loop; the future completes when it is flushed.

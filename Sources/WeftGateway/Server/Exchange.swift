@@ -20,8 +20,8 @@ struct Exchange: Sendable {
         headers.reserveCapacity(8)
     }
 
-    /// The answer, with the headers gathered so far: they move into it (no copy), so the
-    /// exchange has none left afterwards.
+    /// The answer, with the headers gathered so far: they move into it, so the exchange has
+    /// none left afterwards (an exchange makes one answer).
     mutating func response(_ status: Int, contentType: String?, body: [UInt8]) -> GatewayResponse {
         var headers: HTTPFields = []
         swap(&headers, &self.headers)

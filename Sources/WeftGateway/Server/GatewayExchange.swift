@@ -15,6 +15,7 @@ extension String {
 /// already checked against the limit). Immutable, and a class: each request's closures and
 /// exchanges share it rather than copying its strings.
 package final class GatewayRequest: Sendable {
+    /// The HTTP method, as sent (upper case).
     package let method: String
     /// The path without the query string, still percent-encoded.
     package let path: String
@@ -22,6 +23,7 @@ package final class GatewayRequest: Sendable {
     package let query: [(String, String)]
     /// Header fields; names lowercase.
     package let headers: HTTPFields
+    /// The whole body (empty when none was sent).
     package let body: [UInt8]
     /// The client's IP address, the rate-limit key of last resort.
     package let clientAddress: String

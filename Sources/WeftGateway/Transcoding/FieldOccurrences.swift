@@ -2,8 +2,11 @@
 /// which takes no array: reading a response's fields made one array per field present.
 struct FieldOccurrences: RandomAccessCollection, Sendable {
     private enum Storage: Sendable {
+        /// The field did not occur.
         case none
+        /// It occurred once: no array.
         case one(RawValue)
+        /// It occurred more than once, in wire order.
         case many([RawValue])
     }
 

@@ -117,8 +117,12 @@ public enum IDSource {
 
     /// The next id as 16 lowercase hex digits (a request id), made in one allocation.
     public static func nextHex() -> String {
-        let id = next()
-        return String(unsafeUninitializedCapacity: 16) { text in
+        hex(next())
+    }
+
+    /// `id` as 16 lowercase hex digits, leading zeros included.
+    static func hex(_ id: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { text in
             for index in 0..<16 {
                 let nibble = UInt8(truncatingIfNeeded: id >> (60 - 4 * UInt64(index))) & 0xF
                 text[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10

@@ -1,9 +1,10 @@
 import NIOCore
 
-/// The deadlines of one connection's unary calls, earliest first, so that one timer serves them
-/// all: scheduling and cancelling an event-loop timer per call cost more than the rest of the
-/// call's bookkeeping. A call that ends leaves its entry behind (finding it would take a search);
-/// entries of ended calls are skipped when they come due and dropped by `compact`.
+/// The deadlines of one connection's calls, earliest first, so that one timer serves them all
+/// (`CallDeadlineTimer`): scheduling and cancelling an event-loop timer per call cost more than
+/// the rest of the call's bookkeeping. A call that ends leaves its entry behind (finding it
+/// would take a search); entries of ended calls are skipped when they come due, and dropped
+/// from the front as new ones come (`dropEndedFront`) and all at once by `compact`.
 struct CallDeadlines {
     private var heap: [(deadline: NIODeadline, stream: Int32)] = []
 

@@ -17,7 +17,9 @@ final class GRPCServerStreams: HTTP2StreamDelegate {
     /// The calls' deadlines, served by one timer: a call still running at its deadline has its
     /// handler's task cancelled.
     private lazy var deadlines = CallDeadlineTimer(eventLoop: eventLoop) { [weak self] streams in
-        for stream in streams { self?.calls[stream]?.task.cancel() }
+        for stream in streams {
+            if let task = self?.calls[stream]?.task { task.cancel() }
+        }
     }
     /// Makes the delegate for requests that are not gRPC (`GRPCServer.Configuration.otherRequests`).
     private let makeOtherRequests: (() -> any HTTP2StreamDelegate)?
