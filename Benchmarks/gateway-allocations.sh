@@ -23,9 +23,9 @@ perf probe -q -x "$libc" malloc 2>/dev/null || perf probe -l 2>/dev/null | grep 
 prepare
 catalog=$(start_server "$work/catalog.log" "$bin/weft-demo" serve --insecure)
 gateway_configuration "$work/gateway.json" "$catalog"
-count() {  # NAME BINARY
+count() {  # FILE-NAME LABEL BINARY
   local port pid url
-  port=$(start_server "$work/$1.log" "$2" gateway --quiet --config "$work/gateway.json")
+  port=$(start_server "$work/$1.log" "$3" gateway --quiet --config "$work/gateway.json")
   pid=$(tail -1 "$servers_pids")
   url="http://127.0.0.1:$port/v1/products/bench"
   curl -sf --http1.1 -X POST "http://127.0.0.1:$port/v1/products" -H 'content-type: application/json' \
@@ -34,9 +34,11 @@ count() {  # NAME BINARY
   perf stat -e probe_libc:malloc -p "$pid" -o "$work/$1.stat" -- sleep 600 2>/dev/null &
   local perf_pid=$!
   sleep 1
-  h2load -n "$requests" -c "$connections" -m "$streams" -t 1 "$url" | grep -q " 0 failed, 0 errored" || echo "$1: some requests failed"
-  kill -INT "$perf_pid"; wait "$perf_pid" || true
-  awk -v name="$1" -v n="$requests" '/probe_libc:malloc/ {gsub(",", "", $1); printf "%s: %.1f allocations per request\n", name, $1 / n}' "$work/$1.stat"
+  h2load -n "$requests" -c "$connections" -m "$streams" -t 1 "$url" >"$work/$1.out"
+  grep -q " 0 failed, 0 errored" "$work/$1.out" || echo "$2: some requests failed"
+  # Ending perf's `sleep` ends the count (a script's background perf ignores SIGINT).
+  pkill -P "$perf_pid" sleep; wait "$perf_pid" || true
+  awk -v name="$2" -v n="$requests" '/probe_libc:malloc/ {gsub(",", "", $1); printf "%s: %.1f allocations per request\n", name, $1 / n}' "$work/$1.stat"
 }
-count "gateway (this tree)" "$bin/weft"
-if [ -n "$other" ]; then count "gateway ($other)" "$other"; fi
+count this "gateway (this tree)" "$bin/weft"
+if [ -n "$other" ]; then count other "gateway ($other)" "$other"; fi

@@ -29,7 +29,7 @@ import WeftSchema
     /// JSON route gives, empty values and fields with presence included.
     @Test func stringFieldsFromPathAndQueryMatchTheJSONRoute() throws {
         let mapping = HTTPRequestMapping(schema: interop, requestType: "weft.interop.v1.KitchenSink", body: "")
-        let cases: [([String: String], [(String, String)], KitchenSink)] = [
+        let cases: [(PathBindings, [(String, String)], KitchenSink)] = [
             (["f_string": "from path"], [], KitchenSink(fString: "from path")),
             (["f_string": "p"], [("oString", "")], KitchenSink(fString: "p", oString: "")),
             ([:], [("f_string", ""), ("o_string", "ö x")], KitchenSink(oString: "ö x")),

@@ -90,7 +90,7 @@ import WeftSchema
                 for (field, template) in operation["x-weft-path-fields"] as? [String: String] ?? [:] {
                     expected[field] = values.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
                 }
-                #expect(bindings == expected, "\(method.uppercased()) \(url)")
+                #expect(bindings == PathBindings(expected.map { (key: $0.key, value: $0.value) }), "\(method.uppercased()) \(url)")
                 checked += 1
             }
         }

@@ -163,3 +163,14 @@ import Testing
         ])
     }
 }
+
+@Suite struct PathBindingsTests {
+    /// Read in key order whatever the template's order; a key bound twice keeps its last value.
+    @Test func bindingsAreInKeyOrderAndTheLastValueWins() {
+        let bindings = PathBindings([(key: "shelf", value: "s1"), (key: "book.id", value: "b1"), (key: "shelf", value: "s2")])
+        #expect(bindings.map(\.key) == ["book.id", "shelf"])
+        #expect(bindings["shelf"] == "s2" && bindings["book.id"] == "b1" && bindings["missing"] == nil)
+        #expect(bindings == ["shelf": "s2", "book.id": "b1"])
+        #expect(PathBindings([]).isEmpty && bindings.count == 2)
+    }
+}

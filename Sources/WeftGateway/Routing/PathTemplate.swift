@@ -46,15 +46,15 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// encoded `/` inside one of its segments stays `%2F`. When the path matches only with `%2F`
     /// read as `/` inside such a value (`/v1/products%2Fx` for `{name=products/*}`, the way
     /// OpenAPI clients send it), those escapes are separators: `name` is `products/x`.
-    package func match(_ path: String) -> [String: String]? {
+    package func match(_ path: String) -> PathBindings? {
         RequestPath(path).flatMap(match)
     }
 
     /// The field values a path split once (`RequestPath`) binds, or nil when it does not match:
     /// a route table tries every template on the same split, and decodes only the winner's values.
-    func match(_ path: RequestPath) -> [String: String]? {
+    func match(_ path: RequestPath) -> PathBindings? {
         guard let (parts, starts) = resolve(path) else { return nil }
-        var bindings: [String: String] = [:]
+        var bindings: [(key: String, value: String)] = []
         bindings.reserveCapacity(variables.count)
         for (variable, key) in zip(variables, bindingKeys) {
             let captured = parts[starts[variable.range.lowerBound]..<starts[variable.range.upperBound]]
@@ -68,9 +68,9 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
             } else {
                 value = captured.map { PercentCoding.decode(String($0), keepingSlashEncoded: true) }.joined(separator: "/")
             }
-            bindings[key] = value
+            bindings.append((key, value))
         }
-        return bindings
+        return PathBindings(bindings)
     }
 
     /// Whether the path matches, without decoding what it binds.

@@ -17,7 +17,7 @@ package struct RouteTable<Target: Sendable>: Sendable {
 
     /// What a request resolves to.
     package enum Match: Sendable {
-        case found(Target, bindings: [String: String])
+        case found(Target, bindings: PathBindings)
         /// The path exists under other methods (HTTP 405 with `Allow`).
         case methodNotAllowed(allowed: [String])
         case notFound

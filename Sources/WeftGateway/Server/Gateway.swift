@@ -298,7 +298,7 @@ public final class Gateway: Sendable {
     }
 
     private func plan(
-        _ target: RouteTarget, bindings: [String: String], _ exchange: inout Exchange, on eventLoop: any EventLoop, mayRefreshKeys: Bool
+        _ target: RouteTarget, bindings: PathBindings, _ exchange: inout Exchange, on eventLoop: any EventLoop, mayRefreshKeys: Bool
     ) -> Plan {
         let request = exchange.request
         let route = served[target.index]

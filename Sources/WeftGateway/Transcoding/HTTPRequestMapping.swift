@@ -33,7 +33,7 @@ package struct HTTPRequestMapping: Sendable {
 
     /// The request message, binary-encoded. Bad input throws an error whose description says
     /// what was wrong (the gateway answers it with 400).
-    package func requestBinary(pathBindings: [String: String], query: [(String, String)], body: [UInt8]) throws -> [UInt8] {
+    package func requestBinary(pathBindings: PathBindings, query: [(String, String)], body: [UInt8]) throws -> [UInt8] {
         var root: JSONValue = .object([])
         switch bodyField {
         case "":
@@ -52,7 +52,7 @@ package struct HTTPRequestMapping: Sendable {
     /// A client stream's request messages, binary-encoded: one per non-blank line of an NDJSON
     /// body, each with the path variables set (the rule's body must be `*`). A bad line throws
     /// naming its number.
-    package func requestMessages(pathBindings: [String: String], body: [UInt8]) throws -> [[UInt8]] {
+    package func requestMessages(pathBindings: PathBindings, body: [UInt8]) throws -> [[UInt8]] {
         guard bodyField == "*" else { throw RequestMappingError("a stream of requests needs the rule's body to be \"*\"") }
         let fromPath = try pathBinary(pathBindings)
         var messages: [[UInt8]] = []
@@ -76,7 +76,7 @@ package struct HTTPRequestMapping: Sendable {
     }
 
     /// The path variables alone, encoded (empty without any).
-    private func pathBinary(_ pathBindings: [String: String]) throws -> [UInt8] {
+    private func pathBinary(_ pathBindings: PathBindings) throws -> [UInt8] {
         pathBindings.isEmpty ? [] : try requestBinary(pathBindings: pathBindings, query: [], into: .object([]))
     }
 
@@ -86,10 +86,10 @@ package struct HTTPRequestMapping: Sendable {
 
     /// `root` (the body's part of the request) with the path variables and the query parameters
     /// set, encoded.
-    private func requestBinary(pathBindings: [String: String], query: [(String, String)], into root: JSONValue) throws -> [UInt8] {
+    private func requestBinary(pathBindings: PathBindings, query: [(String, String)], into root: JSONValue) throws -> [UInt8] {
         var root = root
         let requestMessage = try schema.message(requestType)
-        for (path, text) in pathBindings.sorted(by: { $0.key < $1.key }) {
+        for (path, text) in pathBindings {
             let components = path.split(separator: ".").map(String.init)
             let leaf = try field(at: components, in: requestMessage, source: "path variable")
             root = root.setting(try jsonValue(text, for: leaf, source: "path variable \(path)"), at: components[...], appending: false)
@@ -111,7 +111,7 @@ package struct HTTPRequestMapping: Sendable {
     /// sets a different top-level string field (a `GET /v1/products/{name}`): the bytes the
     /// JSON route below would give, without building, printing and parsing a JSON object. Nil
     /// for anything else: nested, repeated or non-string fields, or a field set twice.
-    private func directBinary(pathBindings: [String: String], query: [(String, String)]) -> [UInt8]? {
+    private func directBinary(pathBindings: PathBindings, query: [(String, String)]) -> [UInt8]? {
         var fields: [(number: UInt32, text: String)] = []
         func take(_ key: String, _ text: String) -> Bool {
             guard let field = plainStringFields[key], !fields.contains(where: { $0.number == field.number }) else { return false }
@@ -120,8 +120,7 @@ package struct HTTPRequestMapping: Sendable {
             return true
         }
         // In the JSON route's order: path variables by name, then the query as sent.
-        for (key, text) in pathBindings.count > 1 ? pathBindings.sorted(by: { $0.key < $1.key }) : Array(pathBindings)
-        where !take(key, text) { return nil }
+        for (key, text) in pathBindings where !take(key, text) { return nil }
         for (name, text) in query where pathBindings[name] == nil && !take(name, text) { return nil }
         var writer = WireWriter(capacity: 64)
         for (number, text) in fields {
