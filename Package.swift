@@ -158,6 +158,11 @@ let package = Package(
         // MARK: Tests
         // Helpers the test targets share (running command-line peers such as curl and nghttp).
         .target(name: "WeftTestSupport", path: "Tests/WeftTestSupport"),
+        .target(
+            name: "WeftHTTP2TestSupport",
+            dependencies: ["WeftHTTP2", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/WeftHTTP2TestSupport"
+        ),
         .testTarget(name: "WeftSchemaTests", dependencies: ["WeftSchema"], path: "Tests/WeftSchemaTests"),
         .testTarget(
             name: "WeftSwiftEmitterTests",
@@ -180,8 +185,8 @@ let package = Package(
         .testTarget(
             name: "WeftGatewayTests",
             dependencies: [
-                "WeftGateway", "WeftHTTP2", "WeftMesh", "WeftRPC", "WeftRPCHTTP2", "WeftREST", "WeftSchema", "WeftInterop", "WeftTLS", "WeftTestSupport",
-                "WeftBookshop",
+                "WeftGateway", "WeftHTTP2TestSupport", "WeftMesh", "WeftRPC", "WeftRPCHTTP2", "WeftREST", "WeftSchema", "WeftInterop", "WeftTLS",
+                "WeftTestSupport", "WeftBookshop",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/WeftGatewayTests",
@@ -214,7 +219,7 @@ let package = Package(
         .testTarget(
             name: "WeftGeneratedCodeTests",
             dependencies: [
-                "WeftMessages", "WeftHTTP2", "WeftRPC", "WeftRPCHTTP2", "WeftTLS", "WeftInterop", "WeftTestSupport", "COpenSSL",
+                "WeftMessages", "WeftHTTP2", "WeftHTTP2TestSupport", "WeftRPC", "WeftRPCHTTP2", "WeftTLS", "WeftInterop", "WeftTestSupport", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
