@@ -172,7 +172,7 @@ let package = Package(
         ),
         .testTarget(name: "WeftRESTTests", dependencies: ["WeftREST", "WeftMessages"], path: "Tests/WeftRESTTests"),
         .testTarget(name: "WeftMessagesTests", dependencies: ["WeftMessages"], path: "Tests/WeftMessagesTests"),
-        .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC", "WeftRPCHTTP2"], path: "Tests/WeftRPCTests"),
+        .testTarget(name: "WeftRPCTests", dependencies: ["WeftRPC", "WeftRPCHTTP2", "WeftTestSupport"], path: "Tests/WeftRPCTests"),
         .testTarget(
             name: "WeftHTTP2Tests",
             dependencies: [

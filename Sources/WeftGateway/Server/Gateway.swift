@@ -131,7 +131,7 @@ public final class Gateway: Sendable {
     /// (onto Swift's global executor): before those loops stop, or for handlers that must not
     /// run on them.
     package func runLocalCallsOffEventLoops() {
-        localCallsOffEventLoops.hasBegun.store(true, ordering: .releasing)
+        localCallsOffEventLoops.begin()
     }
 
     /// Closes the upstream connections.

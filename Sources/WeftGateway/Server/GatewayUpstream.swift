@@ -103,6 +103,6 @@ struct LocalUpstream: GatewayUpstream {
     func probe(on eventLoop: any EventLoop) -> EventLoopFuture<Bool> { eventLoop.makeSucceededFuture(true) }
 
     func close() async {
-        offEventLoops.hasBegun.store(true, ordering: .releasing)
+        offEventLoops.begin()
     }
 }

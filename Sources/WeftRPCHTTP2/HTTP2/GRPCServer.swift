@@ -173,7 +173,7 @@ public final class GRPCServer: Sendable {
             while child.isActive, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
             try? await child.close().get()
         }
-        loopsStopping.hasBegun.store(true, ordering: .releasing)
+        loopsStopping.begin()
         eventLoopsStopping?()
         try await group.shutdownGracefully()
     }
