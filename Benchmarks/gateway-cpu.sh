@@ -53,7 +53,8 @@ measure() {  # NAME "PIDS" URL [h2load options…]
   before=$(ticks $pids)
   rate=$(load "$@")
   after=$(ticks $pids)
-  echo "$name: $rate, CPU per request $(((after - before) * 10000000 / requests / 1000)) µs"
+  # A tick is 10 ms of CPU.
+  echo "$name: $rate, CPU per request $(awk -v ticks=$((after - before)) -v requests="$requests" 'BEGIN { printf "%.1f", ticks * 10000 / requests }') µs"
 }
 nghttpx_pids=$(pgrep -f "nghttpx --frontend=127.0.0.1,$proxy" | tr '\n' ' ')
 rest="http://127.0.0.1:%s/v1/products/bench"

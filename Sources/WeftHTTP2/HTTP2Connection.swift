@@ -27,13 +27,21 @@ public final class HTTP2Connection {
     /// Where frames go; the channel handler.
     weak var output: (any HTTP2ConnectionOutput)?
 
+    // The state changed per frame or per header field is marked `@exclusivity(unchecked)`:
+    // the runtime's check of each access was about 3% of a gateway's CPU. What the check would
+    // catch cannot happen to these properties: they are touched only on the connection's event
+    // loop (one thread), and no access to one spans a call out of this type (a delegate, a
+    // promise, nghttp2) that could reach the same property again; an access holds only value
+    // operations on it (`append`, `writeBuffer`, a dictionary's subscript, `OutboundBody`'s
+    // methods, whose closures touch `pending` alone). Keep it so when changing their accesses.
+
     /// The header block being received. HTTP/2 sends a block's frames back to back (RFC 9113
     /// §4.3), so there is at most one; kept apart from any table, not looked up per field.
-    var incomingHeaderBlock: (stream: Int32, block: IncomingHeaderBlock)?
+    @exclusivity(unchecked) var incomingHeaderBlock: (stream: Int32, block: IncomingHeaderBlock)?
     /// The fields array of the last block delivered, for the next one (see `newHeaderBlock`).
-    var spareHeaderFields: HeaderFields = []
-    var outgoing: [Int32: OutboundBody] = [:]
-    var inbound = InboundWindow()
+    @exclusivity(unchecked) var spareHeaderFields: HeaderFields = []
+    @exclusivity(unchecked) var outgoing: [Int32: OutboundBody] = [:]
+    @exclusivity(unchecked) var inbound = InboundWindow()
     var keepalive = KeepaliveState()
     private var keepaliveTimer: Scheduled<Void>?
     var conduct: PeerConduct
@@ -54,8 +62,8 @@ public final class HTTP2Connection {
     /// A `flush` is queued on the event loop (see `flushSoon`).
     private var flushScheduled = false
     /// Frames produced but not yet written, and the promises completed once they are.
-    var pending: ByteBuffer
-    var pendingPromises: [EventLoopPromise<Void>] = []
+    @exclusivity(unchecked) var pending: ByteBuffer
+    @exclusivity(unchecked) var pendingPromises: [EventLoopPromise<Void>] = []
     /// The buffer last handed to the channel, `pending`'s next turn (see `handOverPending`).
     private var written: ByteBuffer
 
@@ -304,10 +312,13 @@ public final class HTTP2Connection {
         prefaceTimer?.cancel()
         headerBlockTimer?.cancel()
         let failure = HTTP2Error.connectionClosed
-        for var body in outgoing.values { body.abandon().forEach { $0.fail(failure) } }
+        // Taken out before any promise fails: its callbacks may send on the connection.
+        let bodies = outgoing.values
         outgoing = [:]
-        pendingPromises.forEach { $0.fail(failure) }
+        let promises = pendingPromises
         pendingPromises = []
+        for var body in bodies { body.abandon().forEach { $0.fail(failure) } }
+        promises.forEach { $0.fail(failure) }
         delegate?.connectionDidClose(error: error, on: self)
     }
 

@@ -24,8 +24,9 @@ package struct RouteTable<Target: Sendable>: Sendable {
     }
 
     private let routes: [Route]
-    /// The routes bound to each method, most specific first.
-    private let routesByMethod: [String: [Route]]
+    /// The routes bound to each method, most specific first: a short list searched by
+    /// comparing names, cheaper than hashing the request's method.
+    private let routesByMethod: [(method: String, routes: [Route])]
 
     /// Compiles `routes`; conflicting ones throw naming both.
     package init(_ routes: [Route]) throws(RouteConflict) {
@@ -38,7 +39,7 @@ package struct RouteTable<Target: Sendable>: Sendable {
             seen[key] = route
         }
         self.routes = routes.sorted { Self.isMoreSpecific($0.template, than: $1.template) }
-        routesByMethod = Dictionary(grouping: self.routes, by: \.method)
+        routesByMethod = Dictionary(grouping: self.routes, by: \.method).map { ($0.key, $0.value) }
     }
 
     /// Every route's target.
@@ -61,7 +62,7 @@ package struct RouteTable<Target: Sendable>: Sendable {
 
     /// The most specific route bound to `method` that matches `path`.
     private func route(_ method: String, _ path: RequestPath) -> Match? {
-        for route in routesByMethod[method] ?? [] {
+        for route in routesByMethod.first(where: { $0.method == method })?.routes ?? [] {
             if let bindings = route.template.match(path) { return .found(route.target, bindings: bindings) }
         }
         return nil

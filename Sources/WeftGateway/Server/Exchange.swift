@@ -6,6 +6,9 @@ import WeftRPC
 struct Exchange: Sendable {
     let request: GatewayRequest
     let requestID: String
+    /// When the request began to be answered: the duration's start, and the moment the
+    /// protections decide at (one reading of the clock serves them all).
+    let started: ContinuousClock.Instant
     var headers: HTTPFields = []
     var routeLabel = "-"
     /// The matched route's metrics (nil: recorded under `routeLabel`).
@@ -13,9 +16,10 @@ struct Exchange: Sendable {
     /// The status the request failed with, as the access log records it; nil while it has not.
     var outcome: Status?
 
-    init(request: GatewayRequest, requestID: String) {
+    init(request: GatewayRequest, requestID: String, started: ContinuousClock.Instant) {
         self.request = request
         self.requestID = requestID
+        self.started = started
         // Room for the usual response headers at once (request id, rate limits, content type).
         headers.reserveCapacity(8)
     }

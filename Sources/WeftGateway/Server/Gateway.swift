@@ -152,9 +152,8 @@ public final class Gateway: Sendable {
     private func begin(
         _ request: GatewayRequest, on eventLoop: any EventLoop, mayRefreshKeys: Bool, respond: @escaping @Sendable (GatewayResponse) -> Void
     ) -> GatewayDispatch {
-        let started = ContinuousClock.now
         inFlight.add(1, ordering: .relaxed)
-        var exchange = Exchange(request: request, requestID: Self.requestID(for: request))
+        var exchange = Exchange(request: request, requestID: Self.requestID(for: request), started: .now)
         exchange.headers.append(("x-request-id", exchange.requestID))
         exchange.headers += corsHeaders(for: request)
         switch plan(&exchange, on: eventLoop, mayRefreshKeys: mayRefreshKeys) {
@@ -175,13 +174,13 @@ public final class Gateway: Sendable {
                 }
             }
         case .answer(let response):
-            ended(exchange, status: response.status, outcome: exchange.outcome, started: started)
+            ended(exchange, status: response.status, outcome: exchange.outcome)
             respond(response)
             return .responding
         case .readiness:
             readiness(on: eventLoop).whenSuccess { [exchange] status, state in
                 var exchange = exchange
-                self.ended(exchange, status: status, outcome: nil, started: started)
+                self.ended(exchange, status: status, outcome: nil)
                 respond(exchange.response(status, contentType: "application/json", body: Array(#"{"status":"\#(state)"}"#.utf8)))
             }
             return .responding
@@ -196,8 +195,9 @@ public final class Gateway: Sendable {
                     status = Self.status(of: error)
                     response = exchange.upstreamFailure(status)
                 }
-                call.route.protection.finish(outcome: call.upstream.breakerOutcome(of: status), now: .now)
-                self.ended(exchange, status: response.status, outcome: status, started: started)
+                let now = ContinuousClock.now
+                call.route.protection.finish(outcome: call.upstream.breakerOutcome(of: status), now: now)
+                self.ended(exchange, status: response.status, outcome: status, at: now)
                 respond(response)
             }
             return .responding
@@ -205,22 +205,22 @@ public final class Gateway: Sendable {
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.stream(call, exchange, on: eventLoop, writer: writer)
                 call.route.protection.finish(outcome: call.upstream.breakerOutcome(of: final), now: .now)
-                self.ended(exchange, status: httpStatus, outcome: final, started: started)
+                self.ended(exchange, status: httpStatus, outcome: final)
             }
         case .clientStream(let call):
             return .streaming { [exchange] writer in
                 let (httpStatus, final) = await self.clientStream(call, exchange, on: eventLoop, writer: writer)
                 call.route.protection.finish(outcome: call.upstream.breakerOutcome(of: final), now: .now)
-                self.ended(exchange, status: httpStatus, outcome: final, started: started)
+                self.ended(exchange, status: httpStatus, outcome: final)
             }
         }
     }
 
     /// Counts and logs a finished request; a failure's complete status (`outcome`, whatever
     /// the client was told) ends the log line.
-    private func ended(_ exchange: Exchange, status: Int, outcome: Status?, started: ContinuousClock.Instant) {
+    private func ended(_ exchange: Exchange, status: Int, outcome: Status?, at now: ContinuousClock.Instant = .now) {
         inFlight.subtract(1, ordering: .relaxed)
-        let duration = ContinuousClock.now - started
+        let duration = now - exchange.started
         if let routeMetrics = exchange.routeMetrics {
             routeMetrics.record(outcome: String(status), duration: duration)
         } else {
@@ -324,7 +324,7 @@ public final class Gateway: Sendable {
         }
         if let policy = route.rateLimit {
             let caller = callerKey(request, subject: Self.text(claims.first { $0.0 == "sub" }?.1))
-            let decision = protection.takeToken(route: target.methodKey, caller: caller, policy: policy, now: .now)
+            let decision = protection.takeToken(route: target.methodKey, caller: caller, policy: policy, now: exchange.started)
             exchange.headers += RateLimitHeaders.fields(policyName: "default", policy: policy, decision: decision)
                 .map { ($0.name.lowercased(), $0.value) }
             guard decision.allowed else {
@@ -353,7 +353,7 @@ public final class Gateway: Sendable {
         guard timeout > .zero else {
             return .answer(exchange.failure(504, Status(.deadlineExceeded, "the request's timeout had passed when it arrived")))
         }
-        if let refusal = route.protection.admit(now: .now) {
+        if let refusal = route.protection.admit(now: exchange.started) {
             if let retryAfter = refusal.retryAfter { exchange.headers.append(("retry-after", String(max(1, retryAfter.wholeSecondsUp)))) }
             return .answer(exchange.failure(503, refusal.status))
         }
@@ -373,14 +373,21 @@ public final class Gateway: Sendable {
     /// A unary call's answer as JSON, and the status the breaker records.
     private func unaryResponse(_ raw: RawUnaryResponse, _ call: UpstreamCall, _ exchange: inout Exchange) -> (GatewayResponse, Status) {
         do {
-            let json = try schema.responseJSON(
-                fromBinary: raw.message, messageType: call.target.method.outputType, responseBody: call.target.responseBody)
+            let json = try responseJSON(raw.message, call.target)
             exchange.headers += Self.headers(from: raw.initialMetadata, raw.trailingMetadata, keys: configuration.forwardedResponseMetadata)
             return (exchange.response(200, contentType: "application/json", body: json), Status(.ok))
         } catch {
             let status = Status(.internal, "the upstream's response could not be transcoded: \(error)")
             return (exchange.internalFailure(status), status)
         }
+    }
+
+    /// A response message of `target`'s rpc as the JSON its route answers with.
+    private func responseJSON(_ message: [UInt8], _ target: RouteTarget) throws -> [UInt8] {
+        guard let shape = target.outputShape else {
+            return try schema.responseJSON(fromBinary: message, messageType: target.method.outputType, responseBody: target.responseBody)
+        }
+        return try schema.responseJSON(fromBinary: message, shape: shape, responseBody: target.responseBody)
     }
 
     /// Runs a server-streaming call, writing NDJSON or SSE through `writer`; the HTTP status
@@ -390,7 +397,6 @@ public final class Gateway: Sendable {
         _ call: UpstreamCall, _ exchange: Exchange, on eventLoop: any EventLoop, writer: some GatewayResponseWriter
     ) async -> (Int, Status) {
         let format = StreamingFormat(accept: exchange.request.header("accept"))
-        let outputType = call.target.method.outputType
         let started = StreamStarted()
         do {
             let final = try await ClientCalls.raw(call.upstream.transport(on: eventLoop), call.target.method, options: call.options) { upstreamCall in
@@ -416,7 +422,7 @@ public final class Gateway: Sendable {
                 do {
                     while let response = try await upstreamCall.next() {
                         try await write(format.messageChunk(
-                            try schema.responseJSON(fromBinary: response, messageType: outputType, responseBody: call.target.responseBody)))
+                            try responseJSON(response, call.target)))
                     }
                 } catch let status as Status {
                     final = status
@@ -531,7 +537,8 @@ public final class Gateway: Sendable {
 
     /// Request headers every service sees as metadata: `authorization`, and `idempotency-key`
     /// (by which a service recognizes a retried create or payment).
-    static let alwaysForwarded: Set<String> = ["authorization", "idempotency-key"]
+    /// An array, not a set: two names compared beat hashing every request header's name.
+    static let alwaysForwarded = ["authorization", "idempotency-key"]
 
     /// `alwaysForwarded`, the configured allow-list of headers, the request id, the client's
     /// address (`x-forwarded-for`), the W3C trace and the verified claims (`x-jwt-<claim>`, never taken from the client's own headers), as
@@ -541,8 +548,8 @@ public final class Gateway: Sendable {
         // The request id, the client's address and the trace, and usually little else.
         metadata.reserveCapacity(6)
         for (name, value) in request.headers
-        where !name.hasPrefix("x-jwt-") && name != "traceparent" && name != "x-forwarded-for"
-            && (Self.alwaysForwarded.contains(name) || configuration.forwardedRequestHeaders.contains(name)) {
+        where (Self.alwaysForwarded.contains(name) || configuration.forwardedRequestHeaders.contains(name))
+            && !name.hasPrefix("x-jwt-") && name != "traceparent" && name != "x-forwarded-for" {
             if name.hasSuffix("-bin") {
                 if let bytes = Base64.decode(value) { metadata.add(name, binary: bytes) }
             } else {

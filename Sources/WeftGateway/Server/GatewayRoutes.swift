@@ -11,14 +11,18 @@ final class RouteTarget: Sendable {
     let mapping: HTTPRequestMapping
     /// `""` (the whole response) or the response field that becomes the body.
     let responseBody: String
+    /// What the response's JSON is written from, resolved at start (nil when the schemas lack
+    /// the type: each answer then fails with that transcoding error).
+    let outputShape: MessageShape?
     /// `package.Service.Method`, the key of per-route settings (made once, used per request).
     let methodKey: String
     /// The route's place among the table's routes, where the gateway keeps what it resolved for
     /// it at start (`ServedRoute`).
     let index: Int
 
-    init(service: String, method: MethodDescriptor, mapping: HTTPRequestMapping, responseBody: String, index: Int) {
+    init(service: String, method: MethodDescriptor, mapping: HTTPRequestMapping, responseBody: String, outputShape: MessageShape?, index: Int) {
         self.index = index
+        self.outputShape = outputShape
         self.service = service
         self.method = method
         self.mapping = mapping
@@ -74,7 +78,7 @@ enum GatewayRoutes {
                             target: RouteTarget(
                                 service: service.fullName, method: descriptor,
                                 mapping: HTTPRequestMapping(schema: schema, requestType: method.inputType, body: binding.body),
-                                responseBody: binding.responseBody, index: routes.count)))
+                                responseBody: binding.responseBody, outputShape: schema.shapes[method.outputType], index: routes.count)))
                     }
                 }
             }

@@ -7,7 +7,11 @@ import WeftSchema
 extension DynamicSchema {
     /// The JSON of the `messageType` message encoded in `bytes`.
     public func json(fromBinary bytes: [UInt8], messageType: String, options: JSONEncodingOptions = .restAnswers) throws -> [UInt8] {
-        let message = try shape(messageType)
+        try json(fromBinary: bytes, shape: try shape(messageType), options: options)
+    }
+
+    /// The JSON of a message of type `message` encoded in `bytes`.
+    func json(fromBinary bytes: [UInt8], shape message: MessageShape, options: JSONEncodingOptions) throws -> [UInt8] {
         let fields = try RawFields(bytes)
         var writer = JSONWriter(options: options)
         try writeJSON(message, fields: fields, to: &writer)
@@ -15,7 +19,7 @@ extension DynamicSchema {
     }
 
     func writeJSON(_ message: MessageShape, fields: RawFields, to writer: inout JSONWriter) throws {
-        if try writeWellKnownJSON(message.fullName, fields: fields, to: &writer) { return }
+        if message.mayBeWellKnown, try writeWellKnownJSON(message.fullName, fields: fields, to: &writer) { return }
         writer.beginObject()
         let printDefaults = writer.options.alwaysPrintDefaults
         // Of a oneof's members only the one that came last on the wire is set.
@@ -59,10 +63,10 @@ extension DynamicSchema {
             try writeMap(key: keyType, value: valueType, occurrences, to: &writer)
         case (.repeated, let type):
             writer.beginArray()
-            for element in try repeatedValues(type, occurrences) { try writeSingular(type, FieldOccurrences(element), to: &writer) }
+            for element in try repeatedValues(type, occurrences) { try writeSingular(type, of: field, FieldOccurrences(element), to: &writer) }
             writer.endArray()
         case (_, let type):
-            try writeSingular(type, occurrences, to: &writer)
+            try writeSingular(type, of: field, occurrences, to: &writer)
         }
     }
 
@@ -98,10 +102,17 @@ extension DynamicSchema {
     public func responseJSON(
         fromBinary bytes: [UInt8], messageType: String, responseBody: String, options: JSONEncodingOptions = .restAnswers
     ) throws -> [UInt8] {
-        guard !responseBody.isEmpty else { return try json(fromBinary: bytes, messageType: messageType, options: options) }
-        let message = try shape(messageType)
+        try responseJSON(fromBinary: bytes, shape: try shape(messageType), responseBody: responseBody, options: options)
+    }
+
+    /// `responseJSON(fromBinary:messageType:responseBody:options:)` for a message type whose
+    /// shape the caller resolved already (a route's, at start).
+    func responseJSON(
+        fromBinary bytes: [UInt8], shape message: MessageShape, responseBody: String, options: JSONEncodingOptions = .restAnswers
+    ) throws -> [UInt8] {
+        guard !responseBody.isEmpty else { return try json(fromBinary: bytes, shape: message, options: options) }
         guard let field = message.fields.first(where: { $0.name == responseBody }) else {
-            throw TranscodingError("\(messageType) has no field \(responseBody) for response_body")
+            throw TranscodingError("\(message.fullName) has no field \(responseBody) for response_body")
         }
         let occurrences = try RawFields(bytes).values(of: field.number, accepting: field.wireTypes)
         var writer = JSONWriter(options: options)
@@ -114,13 +125,15 @@ extension DynamicSchema {
     }
 
     /// Writes one value from its occurrences: the last for scalars, all merged for messages.
-    func writeSingular(_ type: FieldType, _ occurrences: FieldOccurrences, to writer: inout JSONWriter) throws {
+    /// `field`, when the value is that field's, has its message or enum type resolved already;
+    /// otherwise (a map's value, a well-known type's part) the type is looked up by name.
+    func writeSingular(_ type: FieldType, of field: FieldShape? = nil, _ occurrences: FieldOccurrences, to writer: inout JSONWriter) throws {
         switch type {
         case .scalar(let scalar):
             try RawScalar.writeJSON(scalar, occurrences.last, to: &writer)
         case .enumeration(let name):
             let number = Int32(truncatingIfNeeded: occurrences.last?.varint ?? 0)
-            if !writer.options.enumsAsIntegers, let valueName = enumNames[name]?[number] {
+            if !writer.options.enumsAsIntegers, let valueName = (field?.enumNames ?? enumNames[name])?[number] {
                 writer.writeString(valueName)
             } else {
                 writer.writeInt32(number)
@@ -129,7 +142,8 @@ extension DynamicSchema {
             // Several occurrences of a message merge, which on the wire is concatenation; one
             // is read where it lies.
             let merged = occurrences.count == 1 ? try RawFields(occurrences[0].bytes) : try RawFields(occurrences.flatMap(\.bytes))
-            try writeJSON(try shape(name), fields: merged, to: &writer)
+            let shape = try field?.messageShape.map { shapeList[$0] } ?? shape(name)
+            try writeJSON(shape, fields: merged, to: &writer)
         case .map, .unresolved:
             throw TranscodingError("field type \(type) cannot be transcoded")
         }

@@ -10,6 +10,8 @@ package struct DynamicSchema: Sendable {
     let fieldsByKey: [String: [String: FieldDecl]]
     /// Per message, what the binary → JSON writer reads of it.
     let shapes: [String: MessageShape]
+    /// The same shapes, where a field's `FieldShape.messageShape` finds its type's.
+    let shapeList: [MessageShape]
     /// Per enum, each number's name (the first declared, where values alias).
     let enumNames: [String: [Int32: String]]
 
@@ -27,11 +29,15 @@ package struct DynamicSchema: Sendable {
             for enumDecl in file.enums { enums[enumDecl.fullName] = enumDecl }
         }
         self.messages = messages
-        self.shapes = messages.mapValues(MessageShape.init)
         self.enums = enums
-        self.enumNames = enums.mapValues { decl in
+        let enumNames = enums.mapValues { decl in
             Dictionary(decl.values.map { ($0.number, $0.name) }, uniquingKeysWith: { first, _ in first })
         }
+        self.enumNames = enumNames
+        let sorted = messages.sorted { $0.key < $1.key }
+        let messageIndex = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1.key, $0) })
+        shapeList = sorted.map { MessageShape($0.value, messageIndex: messageIndex, enumNames: enumNames) }
+        shapes = Dictionary(uniqueKeysWithValues: shapeList.map { ($0.fullName, $0) })
         self.fieldsByKey = messages.mapValues { message in
             var byKey: [String: FieldDecl] = [:]
             for field in message.fields {

@@ -186,7 +186,7 @@ extension String {
     /// Whether the name is in the `google.protobuf` package, where the well-known types are:
     /// every other message skips the comparisons with each of their names (a dozen string
     /// compares per message, on every request).
-    fileprivate var isWellKnownCandidate: Bool {
+    var isWellKnownCandidate: Bool {
         utf8.starts(with: "google.protobuf.".utf8)
     }
 }

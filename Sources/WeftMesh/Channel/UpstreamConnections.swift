@@ -117,16 +117,18 @@ package final class UpstreamConnections: Sendable {
         on eventLoop: any EventLoop, _ method: MethodDescriptor, request: [UInt8], options: CallOptions,
         completion: @escaping @Sendable (Result<RawUnaryResponse, any Error>) -> Void
     ) {
-        let deadline = options.timeout.map { ContinuousClock.now + $0 }
-        let slot: Slot = ObjectIdentifier(eventLoop)
+        // One reading of the clock for the deadline, the route and the latency's start.
         let started = ContinuousClock.now
+        let deadline = options.timeout.map { started + $0 }
+        let slot: Slot = ObjectIdentifier(eventLoop)
         let routed = route(from: slot, on: eventLoop, at: started, startingCall: true)
         guard let (endpoint, way) = routed, case .open(let connection) = way else {
             // Connecting, or no endpoint to take it: the general path, from the route taken.
             return unary(attemptNumber: 1, on: eventLoop, shared: false, method, request, options, deadline, nil, routed: routed)
                 .whenComplete(completion)
         }
-        connection.unary(method, request: request, options: options.remaining(until: deadline)) { outcome in
+        // Sent at once: all of the timeout is left.
+        connection.unary(method, request: request, options: options) { outcome in
             if case .success = outcome {
                 self.finished(endpoint, .succeeded(latency: .now - started))
                 return completion(outcome)

@@ -24,7 +24,14 @@ public final class RequestMetrics: Sendable {
         private let factory: any MetricsFactory
         private let duration: Timer
         fileprivate let inFlight: Meter
-        private let outcomes = Mutex<[String: Counter]>([:])
+        private let outcomes = Mutex(Outcomes())
+
+        /// The counters made so far, and the last one used: a route's answers mostly share an
+        /// outcome, which is then found by comparing it, not hashing it.
+        private struct Outcomes {
+            var counters: [String: Counter] = [:]
+            var last: (outcome: String, counter: Counter)?
+        }
 
         fileprivate init(owner: RequestMetrics, label: String) {
             self.counterName = "\(owner.name)_total"
@@ -40,9 +47,10 @@ public final class RequestMetrics: Sendable {
             if wasStarted { inFlight.decrement() }
             self.duration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
             let counter = outcomes.withLock { outcomes in
-                if let counter = outcomes[outcome] { return counter }
-                let counter = Counter(label: counterName, dimensions: dimensions + [(outcomeName, outcome)], factory: factory)
-                outcomes[outcome] = counter
+                if let last = outcomes.last, last.outcome == outcome { return last.counter }
+                let counter = outcomes.counters[outcome] ?? Counter(label: counterName, dimensions: dimensions + [(outcomeName, outcome)], factory: factory)
+                outcomes.counters[outcome] = counter
+                outcomes.last = (outcome, counter)
                 return counter
             }
             counter.increment()

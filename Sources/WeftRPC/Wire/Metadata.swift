@@ -90,10 +90,20 @@ public struct Metadata: Sendable, Hashable, Sequence {
 /// Metadata as HTTP/2 header fields, and back.
 extension Metadata {
     /// Header names the protocol owns; they are never user metadata.
+    /// (Compared as UTF-8 bytes: `String.hasPrefix` compares by Unicode rules, which cost
+    /// more than the rest of reading a response's headers.)
     static func isReserved(_ name: String) -> Bool {
-        name.hasPrefix(":") || name.hasPrefix("grpc-") || name == "content-type" || name == "te"
-            || name == "user-agent" || name == "content-length" || name == "connection"
-            || name == "host" || name == "transfer-encoding"
+        let bytes = name.utf8
+        if bytes.first == UInt8(ascii: ":") || bytes.starts(with: "grpc-".utf8) { return true }
+        switch name {
+        case "content-type", "te", "user-agent", "content-length", "connection", "host", "transfer-encoding": return true
+        default: return false
+        }
+    }
+
+    /// Whether `name` is a binary entry's (it ends in `-bin`), compared as UTF-8 bytes.
+    static func isBinaryName(_ name: String) -> Bool {
+        name.utf8.count >= 4 && name.utf8.suffix(4).elementsEqual("-bin".utf8)
     }
 
     /// The header fields for this metadata: binary values as padded base64, which every gRPC
@@ -124,7 +134,7 @@ extension Metadata {
             // Room for every field left, at the first one kept: one allocation, and none at all
             // for the usual response headers, which are all reserved.
             if entries.isEmpty { entries.reserveCapacity(headerFields.count - index) }
-            guard name.hasSuffix("-bin") else {
+            guard Self.isBinaryName(name) else {
                 entries.append((name, .text(value)))
                 continue
             }
