@@ -34,6 +34,17 @@ import WeftTestSupport
         try await service.shutdown()
     }
 
+    @Test func outcomesThatAlternateAreEachCountedUnderTheirOwnLabel() {
+        let registry = PrometheusRegistry()
+        let requests = RequestMetrics(name: "t_calls", help: "Calls.", labelName: "route", outcomeName: "code", factory: registry)
+        let route = requests.metrics(of: "r")
+        for outcome in ["OK", "OK", "NOT_FOUND", "OK", "NOT_FOUND", "UNAVAILABLE"] { route.record(outcome: outcome, duration: .zero) }
+        let text = registry.render()
+        #expect(text.contains(#"t_calls_total{route="r",code="OK"} 3"#), "\(text)")
+        #expect(text.contains(#"t_calls_total{route="r",code="NOT_FOUND"} 2"#), "\(text)")
+        #expect(text.contains(#"t_calls_total{route="r",code="UNAVAILABLE"} 1"#), "\(text)")
+    }
+
     @Test func connectFailuresAreCountedPerUpstream() async throws {
         let server = try await MeshServer.start(port: 0, tls: nil, services: [Delayed(delay: .zero)])
         let closed = try await MeshServer.start(port: 0, tls: nil, services: [])

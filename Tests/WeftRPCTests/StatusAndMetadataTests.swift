@@ -81,6 +81,18 @@ import Testing
         #expect(metadata.first("x-b") == "2")
     }
 
+    @Test func everyReservedNameIsLeftOutAndOnlyBinSuffixesAreBinary() throws {
+        let reserved = [":status", "grpc-status", "grpc-message", "content-type", "te", "user-agent", "content-length", "connection", "host", "transfer-encoding"]
+        let metadata = try Metadata(headerFields: reserved.map { ($0, "x") } + [
+            ("grpcx", "1"), ("tee", "2"), ("hosts", "3"), ("bin", "4"), ("x-binary", "5"), ("-bin", "/w=="), ("x-bin", "AA=="),
+        ])
+        #expect(metadata.headerFields.map(\.name) == ["grpcx", "tee", "hosts", "bin", "x-binary", "-bin", "x-bin"])
+        #expect(metadata["bin"] == [.text("4")])
+        #expect(metadata["x-binary"] == [.text("5")])
+        #expect(metadata["-bin"] == [.binary([0xFF])])
+        #expect(metadata["x-bin"] == [.binary([0])])
+    }
+
     @Test func badBase64IsAnInternalError() {
         #expect(throws: Status.self) { try Metadata(headerFields: [("x-bin", "not base64!")]) }
     }

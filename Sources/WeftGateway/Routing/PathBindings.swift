@@ -8,11 +8,21 @@ package struct PathBindings: Sendable, Equatable, Sequence, ExpressibleByDiction
 
     /// The bindings `entries` list; a key listed twice keeps its last value.
     package init(_ entries: some Sequence<Element>) {
+        self.entries = Self.merged(entries)
+    }
+
+    /// The bindings `entries` list; one binding (the usual case) is kept as it is, not copied.
+    package init(_ entries: [Element]) {
+        self.entries = entries.count > 1 ? Self.merged(entries) : entries
+    }
+
+    /// `entries` in key order, each key once with its last value.
+    private static func merged(_ entries: some Sequence<Element>) -> [Element] {
         var kept: [Element] = []
         for entry in entries {
             if let index = kept.firstIndex(where: { $0.key == entry.key }) { kept[index].value = entry.value } else { kept.append(entry) }
         }
-        self.entries = kept.count > 1 ? kept.sorted { $0.key < $1.key } : kept
+        return kept.count > 1 ? kept.sorted { $0.key < $1.key } : kept
     }
 
     package init(dictionaryLiteral elements: (String, String)...) {

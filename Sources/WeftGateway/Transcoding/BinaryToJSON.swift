@@ -22,21 +22,22 @@ extension DynamicSchema {
         if message.mayBeWellKnown, try writeWellKnownJSON(message.fullName, fields: fields, to: &writer) { return }
         writer.beginObject()
         let printDefaults = writer.options.alwaysPrintDefaults
-        // Of a oneof's members only the one that came last on the wire is set.
-        var oneofWinners = [(number: Int32, position: Int)?](repeating: nil, count: message.oneofCount)
-        if message.oneofCount > 0 {
-            for field in message.fields {
+        // Of a oneof's members only the one that came last on the wire is set. (Kept on the
+        // stack: an array per message was an allocation per response.)
+        try withUnsafeTemporaryAllocation(of: (number: Int32, position: Int)?.self, capacity: message.oneofCount) { oneofWinners in
+            oneofWinners.initialize(repeating: nil)
+            for field in message.fields where message.oneofCount > 0 {
                 guard let index = field.oneofIndex, let last = fields.lastPosition(of: field.number, accepting: field.wireTypes) else { continue }
                 if let current = oneofWinners[index], current.position > last { continue }
                 oneofWinners[index] = (field.number, last)
             }
-        }
-        for field in message.fields {
-            if let index = field.oneofIndex, oneofWinners[index]?.number != field.number { continue }
-            let occurrences = fields.values(of: field.number, accepting: field.wireTypes)
-            guard try isPrinted(field, occurrences, printDefaults: printDefaults) else { continue }
-            writer.writeMapKey(writer.options.preserveProtoNames ? field.name : field.jsonName)
-            try writeFieldValue(field, occurrences, to: &writer)
+            for field in message.fields {
+                if let index = field.oneofIndex, oneofWinners[index]?.number != field.number { continue }
+                let occurrences = fields.values(of: field.number, accepting: field.wireTypes)
+                guard try isPrinted(field, occurrences, printDefaults: printDefaults) else { continue }
+                writer.writeMapKey(writer.options.preserveProtoNames ? field.name : field.jsonName)
+                try writeFieldValue(field, occurrences, to: &writer)
+            }
         }
         writer.endObject()
     }

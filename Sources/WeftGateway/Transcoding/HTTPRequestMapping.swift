@@ -112,22 +112,48 @@ package struct HTTPRequestMapping: Sendable {
     /// JSON route below would give, without building, printing and parsing a JSON object. Nil
     /// for anything else: nested, repeated or non-string fields, or a field set twice.
     private func directBinary(pathBindings: PathBindings, query: [(String, String)]) -> [UInt8]? {
-        var fields: [(number: UInt32, text: String)] = []
-        func take(_ key: String, _ text: String) -> Bool {
-            guard let field = plainStringFields[key], !fields.contains(where: { $0.number == field.number }) else { return false }
-            // An empty value is the default: proto3 leaves it out unless the field has presence.
-            if !text.isEmpty || field.hasPresence { fields.append((field.number, text)) }
-            return true
+        // The fields are gathered on the stack and measured, then written into an array of
+        // exactly their size: no list, writer buffer or copy per request.
+        withUnsafeTemporaryAllocation(of: (number: UInt32, text: String).self, capacity: pathBindings.count + query.count) { fields in
+            var count = 0
+            defer { fields.baseAddress!.deinitialize(count: count) }
+            func take(_ key: String, _ text: String) -> Bool {
+                guard let field = plainStringFields[key], !fields[..<count].contains(where: { $0.number == field.number }) else { return false }
+                // An empty value is the default: proto3 leaves it out unless the field has presence.
+                if !text.isEmpty || field.hasPresence {
+                    (fields.baseAddress! + count).initialize(to: (field.number, text))
+                    count += 1
+                }
+                return true
+            }
+            // In the JSON route's order: path variables by name, then the query as sent.
+            for (key, text) in pathBindings where !take(key, text) { return nil }
+            for (name, text) in query where pathBindings[name] == nil && !take(name, text) { return nil }
+            let size = fields[..<count].reduce(0) { size, field in
+                let length = field.text.utf8.count
+                return size + WireWriter.varintSize(UInt64(field.number << 3 | 2)) + WireWriter.varintSize(UInt64(length)) + length
+            }
+            return [UInt8](unsafeUninitializedCapacity: size) { bytes, written in
+                func writeVarint(_ value: Int) {
+                    var value = UInt64(value)
+                    while value >= 0x80 {
+                        bytes[written] = UInt8(truncatingIfNeeded: value) | 0x80
+                        written += 1
+                        value >>= 7
+                    }
+                    bytes[written] = UInt8(value)
+                    written += 1
+                }
+                for (number, text) in fields[..<count] {
+                    writeVarint(Int(number << 3 | 2))
+                    writeVarint(text.utf8.count)
+                    for byte in text.utf8 {
+                        bytes[written] = byte
+                        written += 1
+                    }
+                }
+            }
         }
-        // In the JSON route's order: path variables by name, then the query as sent.
-        for (key, text) in pathBindings where !take(key, text) { return nil }
-        for (name, text) in query where pathBindings[name] == nil && !take(name, text) { return nil }
-        var writer = WireWriter(capacity: 64)
-        for (number, text) in fields {
-            writer.writeTag(number << 3 | 2)
-            writer.writeString(text)
-        }
-        return writer.finish()
     }
 
     private func parseBody(_ body: [UInt8]) throws -> JSONValue {

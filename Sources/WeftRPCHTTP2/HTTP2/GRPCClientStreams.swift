@@ -124,8 +124,9 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     }
 
     func stream(_ id: Int32, didReceiveHeaders headers: HeaderFields, endStream: Bool, on connection: HTTP2Connection) {
-        guard var call = calls[id] else { return }
-        let action = call.lifecycle.headersReceived(
+        // Changed in place, as in `didReceiveData`: `index` is not used once `end` has run.
+        guard let index = calls.index(forKey: id) else { return }
+        let action = calls.values[index].lifecycle.headersReceived(
             httpStatus: headers.first { $0.name == ":status" }.flatMap { Int($0.value) },
             carriesStatus: headers.contains { $0.name == "grpc-status" }, endStream: endStream)
         switch action {
@@ -142,11 +143,10 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
             break
         }
         let encoding = headers.first { $0.name == "grpc-encoding" }.flatMap { CompressionAlgorithm(named: $0.value) }
-        call.deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: encoding)
-        calls[id] = call
+        calls.values[index].deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: encoding)
         do {
             let metadata = try Metadata(headerFields: headers)
-            switch call.receiver {
+            switch calls.values[index].receiver {
             case .reader(let reader): reader.events.push(.headers(metadata))
             case .unary(let collector): collector.initialMetadata = metadata
             }
