@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # CPU per request of `weft gateway` (GET /v1/products/bench, transcoded) against nghttpx relaying
-# the same call as gRPC, both behind one catalog, read from /proc/<pid>/stat ticks (user +
-# system) around an h2load run. With a second `weft` binary given, that gateway is measured
+# the same call as gRPC, each behind a catalog of its own, read from /proc/<pid>/stat ticks (user
+# + system) around an h2load run. With a second `weft` binary given, that gateway is measured
 # too, in alternation with this tree's, rounds apart: the machine's load drifts, so only pairs
-# taken minutes apart compare. The gateways are pinned to CPU 0, the catalog and h2load to CPU
-# 1, which narrows the spread. The answers are CPU time, not latency (see gateway.sh for that).
+# taken minutes apart compare. Every measurement starts its servers afresh: two gateways run side
+# by side behind one catalog differed by 9% in CPU per request and 25% in rate with the same
+# binary, by which one was started first. The proxies are pinned to CPU 0, the catalog and
+# h2load to CPU 1, which narrows the spread; the rate is then the catalog's, not the proxy's.
+# The answers are CPU time, not latency (see gateway.sh for that).
 # Usage: Benchmarks/gateway-cpu.sh [-c connections] [-m streams] [-n requests] [-r rounds] [other-weft]
 #   e.g. Benchmarks/gateway-cpu.sh -r 5 /tmp/weft-before   (from the repository root)
 set -euo pipefail
@@ -23,54 +26,75 @@ other=${1:-}
 . Benchmarks/catalog-gateway.sh
 needs "nghttp2-client nghttp2-proxy util-linux" h2load nghttpx taskset
 prepare
-catalog=$(start_server "$work/catalog.log" taskset -c 1 "$bin/weft-demo" serve --insecure)
-gateway_configuration "$work/gateway.json" "$catalog"
-# gateway NAME BINARY: starts a pinned gateway; prints "port pid".
-gateway() {
-  local port
-  port=$(start_server "$work/$1.log" taskset -c 0 "$2" gateway --quiet --config "$work/gateway.json")
-  echo "$port $(tail -1 "$servers_pids")"
-}
-read -r this_port this_pid < <(gateway this "$bin/weft")
-if [ -n "$other" ]; then read -r other_port other_pid < <(gateway other "$other"); fi
-curl -sf --http1.1 -X POST "http://127.0.0.1:$this_port/v1/products" -H 'content-type: application/json' \
-  -d '{"title":"bench","price":{"currency":"EUR","minorUnits":"100"}}' >/dev/null
-proxy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-taskset -c 0 nghttpx --frontend="127.0.0.1,$proxy;no-tls" --backend="127.0.0.1,$catalog;;proto=h2" --workers=1 --no-via \
-  --no-ocsp --errorlog-file=/dev/null --accesslog-file=/dev/null >/dev/null 2>&1 &
-track_pid $!
-for _ in $(seq 100); do curl -s "http://127.0.0.1:$proxy/" >/dev/null 2>&1 && break; sleep 0.1; done
 printf '\x00\x00\x00\x00\x10\x0a\x0eproducts/bench' >"$work/get.bin"
 
-ticks() { local total=0; for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo $total; }
-load() {  # URL [h2load options…]
-  local url=$1; shift
-  taskset -c 1 h2load -n "$requests" -c "$connections" -m "$streams" -t 1 "$@" "$url" | grep -oE '[0-9.]+ req/s' || true
-}
-measure() {  # NAME "PIDS" URL [h2load options…]
-  local name=$1 pids=$2; shift 2
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# per_request TICKS: microseconds of CPU per request (a tick is 10 ms).
+per_request() { awk -v ticks="$1" -v requests="$requests" 'BEGIN { printf "%.1f", ticks * 10000 / requests }'; }
+# measure NAME PID URL [h2load options…]: warms the path (connections opened, code paged in),
+# then loads it and prints the rate and the CPU per request of PID.
+measure() {
+  local name=$1 pid=$2; shift 2
   local before after rate
-  before=$(ticks $pids)
-  rate=$(load "$@")
-  after=$(ticks $pids)
-  # A tick is 10 ms of CPU.
-  echo "$name: $rate, CPU per request $(awk -v ticks=$((after - before)) -v requests="$requests" 'BEGIN { printf "%.1f", ticks * 10000 / requests }') µs"
+  taskset -c 1 h2load -n 2000 -c "$connections" -m "$streams" -t 1 "$@" >/dev/null
+  before=$(ticks "$pid")
+  rate=$(taskset -c 1 h2load -n "$requests" -c "$connections" -m "$streams" -t 1 "$@" | grep -oE '[0-9.]+ req/s' || true)
+  after=$(ticks "$pid")
+  echo "$name: $rate, CPU per request $(per_request $((after - before))) µs"
 }
-nghttpx_pids=$(pgrep -f "nghttpx --frontend=127.0.0.1,$proxy" | tr '\n' ' ')
-rest="http://127.0.0.1:%s/v1/products/bench"
-grpc_call=("http://127.0.0.1:$proxy/weft.platform.catalog.v1.CatalogService/GetProduct" -H 'content-type: application/grpc' -H 'te: trailers' -d "$work/get.bin")
-# Warm up every path once (connections opened, code paged in).
-warm() { taskset -c 1 h2load -n 2000 -c "$connections" -m "$streams" -t 1 "$@" >/dev/null; }
-# shellcheck disable=SC2059
-warm "$(printf "$rest" "$this_port")"
-# shellcheck disable=SC2059
-if [ -n "$other" ]; then warm "$(printf "$rest" "$other_port")"; fi
-warm "${grpc_call[@]}"
+# start_gateway BINARY [taskset CPU]: a gateway before the catalog at `catalog`, which it gives
+# the product every GET asks for; sets `gateway` (port) and `gateway_pid`.
+start_gateway() {
+  local binary=$1; shift
+  gateway_configuration "$work/gateway.json" "$catalog"
+  gateway=$(start_server "$work/gateway.log" "$@" "$binary" gateway --quiet --config "$work/gateway.json")
+  gateway_pid=$(tail -1 "$servers_pids")
+  curl -sf --http1.1 -X POST "http://127.0.0.1:$gateway/v1/products" -H 'content-type: application/json' \
+    -d '{"title":"bench","price":{"currency":"EUR","minorUnits":"100"}}' >/dev/null
+}
+# start_catalog: a catalog pinned to CPU 1; sets `catalog` (port) and `catalog_pid`.
+start_catalog() {
+  catalog=$(start_server "$work/catalog.log" taskset -c 1 "$bin/weft-demo" serve --insecure)
+  catalog_pid=$(tail -1 "$servers_pids")
+}
+# measure_gateway NAME BINARY: a pinned gateway before a fresh catalog, measured, then both stopped.
+measure_gateway() {
+  start_catalog
+  start_gateway "$2" taskset -c 0
+  measure "$1" "$gateway_pid" "http://127.0.0.1:$gateway/v1/products/bench"
+  kill "$gateway_pid" "$catalog_pid"
+  wait "$gateway_pid" "$catalog_pid" 2>/dev/null || true
+}
+# measure_relay: nghttpx (one worker) before a fresh catalog, measured, then both stopped.
+measure_relay() {
+  local proxy pids
+  start_catalog
+  # Only to create the product.
+  start_gateway "$bin/weft"
+  kill "$gateway_pid"
+  wait "$gateway_pid" 2>/dev/null || true
+  proxy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  taskset -c 0 nghttpx --frontend="127.0.0.1,$proxy;no-tls" --backend="127.0.0.1,$catalog;;proto=h2" --workers=1 --no-via \
+    --no-ocsp --errorlog-file=/dev/null --accesslog-file=/dev/null >/dev/null 2>&1 &
+  track_pid $!
+  for _ in $(seq 100); do curl -s "http://127.0.0.1:$proxy/" >/dev/null 2>&1 && break; sleep 0.1; done
+  # The worker process does the relaying; the master only accepts.
+  pids=$(pgrep -f "nghttpx --frontend=127.0.0.1,$proxy" | tr '\n' ' ')
+  local before=0 after=0 pid rate
+  taskset -c 1 h2load -n 2000 -c "$connections" -m "$streams" -t 1 -H 'content-type: application/grpc' -H 'te: trailers' \
+    -d "$work/get.bin" "http://127.0.0.1:$proxy/weft.platform.catalog.v1.CatalogService/GetProduct" >/dev/null
+  for pid in $pids; do before=$((before + $(ticks "$pid"))); done
+  rate=$(taskset -c 1 h2load -n "$requests" -c "$connections" -m "$streams" -t 1 -H 'content-type: application/grpc' -H 'te: trailers' \
+    -d "$work/get.bin" "http://127.0.0.1:$proxy/weft.platform.catalog.v1.CatalogService/GetProduct" | grep -oE '[0-9.]+ req/s' || true)
+  for pid in $pids; do after=$((after + $(ticks "$pid"))); done
+  echo "nghttpx relaying gRPC: $rate, CPU per request $(per_request $((after - before))) µs"
+  # shellcheck disable=SC2086
+  kill $pids "$catalog_pid" 2>/dev/null || true
+  wait "$catalog_pid" 2>/dev/null || true
+}
 for round in $(seq "$rounds"); do
   echo "-- round $round (${connections}×${streams}, $requests requests)"
-  # shellcheck disable=SC2059
-  measure "gateway (this tree)" "$this_pid" "$(printf "$rest" "$this_port")"
-  # shellcheck disable=SC2059
-  if [ -n "$other" ]; then measure "gateway ($other)" "$other_pid" "$(printf "$rest" "$other_port")"; fi
-  measure "nghttpx relaying gRPC" "$nghttpx_pids" "${grpc_call[@]}"
+  measure_gateway "gateway (this tree)" "$bin/weft"
+  if [ -n "$other" ]; then measure_gateway "gateway ($other)" "$other"; fi
+  measure_relay
 done

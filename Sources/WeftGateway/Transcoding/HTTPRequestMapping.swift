@@ -145,12 +145,10 @@ package struct HTTPRequestMapping: Sendable {
                     written += 1
                 }
                 for (number, text) in fields[..<count] {
+                    var text = text
                     writeVarint(Int(number << 3 | 2))
                     writeVarint(text.utf8.count)
-                    for byte in text.utf8 {
-                        bytes[written] = byte
-                        written += 1
-                    }
+                    written += text.withUTF8 { UnsafeMutableBufferPointer(rebasing: bytes[written...]).initialize(fromContentsOf: $0) }
                 }
             }
         }

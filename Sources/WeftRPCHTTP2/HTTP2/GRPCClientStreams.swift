@@ -9,7 +9,11 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
     private let maximumMessageSize: Int
     /// Set when the connection has closed: new calls fail at once with this status.
     private(set) var closedStatus: Status?
-    private var calls: [Int32: CallState] = [:]
+    /// Without the runtime's exclusivity check (several per frame), as `HTTP2Connection`'s
+    /// per-frame state: it is touched on the event loop only, and no access spans a call out
+    /// of this type (a reader's `push`, a completion, the connection) that could reach it again;
+    /// those run after the access, on what was read or removed. Keep it so.
+    @exclusivity(unchecked) private var calls: [Int32: CallState] = [:]
     /// The unary calls' deadlines, served by one timer.
     private lazy var deadlines = CallDeadlineTimer(eventLoop: connection.eventLoop) { [weak self] streams in
         for stream in streams {
