@@ -14,6 +14,9 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// Each variable's field path joined with `.`, the key of its binding.
     private let bindingKeys: [String]
     let verb: String?
+    /// Whether a `**` segment is among `segments`: without one, each segment takes exactly one
+    /// part of a path, and where each starts needs no recording (`SegmentStarts.oneEach`).
+    private let hasRest: Bool
     /// The template as written.
     package let description: String
 
@@ -25,6 +28,7 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         let syntax = try PathTemplateSyntax(template)
         (segments, variables, verb) = (syntax.segments, syntax.variables, syntax.verb)
         bindingKeys = variables.map { $0.fieldPath.joined(separator: ".") }
+        hasRest = segments.contains(.rest)
         description = template
     }
 
@@ -90,7 +94,7 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     /// spans segments. An OpenAPI client sends a path parameter percent-encoded, `/` included, so
     /// `{name=products/*}` arrives as `/v1/products%2Fx`; a literal outside a variable is never
     /// matched this way.
-    private func resolve(_ path: RequestPath) -> (parts: [Substring], starts: [Int])? {
+    private func resolve(_ path: RequestPath) -> (parts: [Substring], starts: SegmentStarts)? {
         if let starts = segmentStarts(in: path.segments, verb: path.verb) { return (path.segments, starts) }
         guard let split = path.slashSplit, variables.contains(where: spansSegments),
               let starts = segmentStarts(in: split.parts, verb: path.verb), keepsSplitsInVariables(split, starts: starts)
@@ -100,7 +104,7 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether every segment `%2F` split lies inside one variable that spans segments, all its
     /// parts in the same one.
-    private func keepsSplitsInVariables(_ split: RequestPath.SlashSplit, starts: [Int]) -> Bool {
+    private func keepsSplitsInVariables(_ split: RequestPath.SlashSplit, starts: SegmentStarts) -> Bool {
         var owner = [Int?](repeating: nil, count: split.parts.count)
         for (index, variable) in variables.enumerated() where spansSegments(variable) {
             for part in starts[variable.range.lowerBound]..<starts[variable.range.upperBound] { owner[part] = index }
@@ -111,19 +115,19 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
-    /// Where each template segment starts among `parts` (one more entry for the end), or nil
-    /// when they do not match.
-    private func segmentStarts(in parts: [Substring], verb pathVerb: Substring?) -> [Int]? {
+    /// Where each template segment starts among `parts` (and where the last ends), or nil when
+    /// they do not match.
+    private func segmentStarts(in parts: [Substring], verb pathVerb: Substring?) -> SegmentStarts? {
         switch (pathVerb, verb) {
         case (nil, nil): break
         case (let sent?, let wanted?) where sent.utf8.elementsEqual(wanted.utf8): break
         default: return nil
         }
         var starts: [Int] = []
-        starts.reserveCapacity(segments.count + 1)
+        if hasRest { starts.reserveCapacity(segments.count + 1) }
         var index = 0
         for segment in segments {
-            starts.append(index)
+            if hasRest { starts.append(index) }
             switch segment {
             case .literal(let text):
                 // Byte for byte, as RFC 3986 compares paths (and faster than String's equality).
@@ -137,8 +141,23 @@ package struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
             }
         }
         guard index == parts.count else { return nil }
+        guard hasRest else { return .oneEach }
         starts.append(index)
-        return starts
+        return .recorded(starts)
+    }
+
+    /// Where each template segment starts among a path's parts, one more entry for the end.
+    private enum SegmentStarts {
+        /// Segment `i` is part `i` (a template without `**`): nothing to allocate per request.
+        case oneEach
+        case recorded([Int])
+
+        subscript(segment: Int) -> Int {
+            switch self {
+            case .oneEach: segment
+            case .recorded(let starts): starts[segment]
+            }
+        }
     }
 }
 
