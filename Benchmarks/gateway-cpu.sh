@@ -29,8 +29,21 @@ prepare
 printf '\x00\x00\x00\x00\x10\x0a\x0eproducts/bench' >"$work/get.bin"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# per_request TICKS: microseconds of CPU per request (a tick is 10 ms).
-per_request() { awk -v ticks="$1" -v requests="$requests" 'BEGIN { printf "%.1f", ticks * 10000 / requests }'; }
+hertz=$(getconf CLK_TCK)
+# per_request TICKS: microseconds of CPU per request.
+per_request() { awk -v ticks="$1" -v hertz="$hertz" -v requests="$requests" 'BEGIN { printf "%.1f", ticks * 1000000 / hertz / requests }'; }
+# stop PID…: stops the servers and waits until they are gone (they are not this shell's
+# children: `wait` cannot), and forgets them for the exit's cleanup.
+stop() {
+  local pid
+  for pid in "$@"; do
+    kill "$pid" 2>/dev/null || echo "server $pid had stopped already" >&2
+  done
+  for pid in "$@"; do
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    sed -i "/^$pid\$/d" "$servers_pids"
+  done
+}
 # measure NAME PID URL [h2load options…]: warms the path (connections opened, code paged in),
 # then loads it and prints the rate and the CPU per request of PID.
 measure() {
@@ -62,8 +75,7 @@ measure_gateway() {
   start_catalog
   start_gateway "$2" taskset -c 0
   measure "$1" "$gateway_pid" "http://127.0.0.1:$gateway/v1/products/bench"
-  kill "$gateway_pid" "$catalog_pid"
-  wait "$gateway_pid" "$catalog_pid" 2>/dev/null || true
+  stop "$gateway_pid" "$catalog_pid"
 }
 # measure_relay: nghttpx (one worker) before a fresh catalog, measured, then both stopped.
 measure_relay() {
@@ -71,15 +83,16 @@ measure_relay() {
   start_catalog
   # Only to create the product.
   start_gateway "$bin/weft"
-  kill "$gateway_pid"
-  wait "$gateway_pid" 2>/dev/null || true
+  stop "$gateway_pid"
   proxy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   taskset -c 0 nghttpx --frontend="127.0.0.1,$proxy;no-tls" --backend="127.0.0.1,$catalog;;proto=h2" --workers=1 --no-via \
     --no-ocsp --errorlog-file=/dev/null --accesslog-file=/dev/null >/dev/null 2>&1 &
-  track_pid $!
+  local master=$!
+  track_pid "$master"
   for _ in $(seq 100); do curl -s "http://127.0.0.1:$proxy/" >/dev/null 2>&1 && break; sleep 0.1; done
   # The worker process does the relaying; the master only accepts.
-  pids=$(pgrep -f "nghttpx --frontend=127.0.0.1,$proxy" | tr '\n' ' ')
+  pids=$(pgrep -f "nghttpx --frontend=127.0.0.1,$proxy" | tr '\n' ' ' || true)
+  [ -n "$pids" ] || { echo "nghttpx did not start" >&2; exit 1; }
   local before=0 after=0 pid rate
   taskset -c 1 h2load -n 2000 -c "$connections" -m "$streams" -t 1 -H 'content-type: application/grpc' -H 'te: trailers' \
     -d "$work/get.bin" "http://127.0.0.1:$proxy/weft.platform.catalog.v1.CatalogService/GetProduct" >/dev/null
@@ -88,9 +101,8 @@ measure_relay() {
     -d "$work/get.bin" "http://127.0.0.1:$proxy/weft.platform.catalog.v1.CatalogService/GetProduct" | grep -oE '[0-9.]+ req/s' || true)
   for pid in $pids; do after=$((after + $(ticks "$pid"))); done
   echo "nghttpx relaying gRPC: $rate, CPU per request $(per_request $((after - before))) µs"
-  # shellcheck disable=SC2086
-  kill $pids "$catalog_pid" 2>/dev/null || true
-  wait "$catalog_pid" 2>/dev/null || true
+  # The master stops its worker.
+  stop "$master" "$catalog_pid"
 }
 for round in $(seq "$rounds"); do
   echo "-- round $round (${connections}×${streams}, $requests requests)"

@@ -130,6 +130,7 @@ public final class HTTP2Connection {
     /// (GOAWAY sent or received, connection closed): the request was not sent and may be retried
     /// on another connection.
     public func sendRequest(_ headers: HeaderFields, endStream: Bool = false) -> Int32 {
+        eventLoop.assertInEventLoop()  // the unchecked state below is the loop's alone
         guard !isClosed, role == .client, let id = session.submitRequest(headers: headers, endStream: endStream) else { return -1 }
         if !endStream { outgoing[id] = OutboundBody() }
         flushSoon()
@@ -140,6 +141,7 @@ public final class HTTP2Connection {
     /// and `endStream` unless `endStream` (a Trailers-Only gRPC response is one header block
     /// with `endStream`).
     public func sendHeaders(_ headers: HeaderFields, stream: Int32, endStream: Bool) {
+        eventLoop.assertInEventLoop()
         guard !isClosed, role == .server, session.submitResponse(stream: stream, headers: headers, endStream: endStream) else { return }
         if !endStream { outgoing[stream] = OutboundBody() }
         flushSoon()
@@ -150,6 +152,7 @@ public final class HTTP2Connection {
     /// written (fails when the stream or connection closes first, or the stream has no open
     /// body), so a producer that waits for it is paced by its peer.
     public func sendData(_ data: ByteBuffer, stream: Int32, endStream: Bool = false, sent: EventLoopPromise<Void>? = nil) {
+        eventLoop.assertInEventLoop()
         // Changed in place, as in `sessionBodyChunk`.
         guard let index = outgoing.index(forKey: stream), outgoing.values[index].acceptsWrites else {
             sent?.fail(HTTP2Error.streamNotWritable(stream: stream))
@@ -168,6 +171,7 @@ public final class HTTP2Connection {
     /// Ends `stream`'s body after the bytes queued, with `trailers` when given (END_STREAM on
     /// the last DATA frame otherwise). `sent` completes when the end is written.
     public func endStream(_ stream: Int32, trailers: HeaderFields?, sent: EventLoopPromise<Void>? = nil) {
+        eventLoop.assertInEventLoop()
         guard let index = outgoing.index(forKey: stream), outgoing.values[index].acceptsWrites else {
             sent?.fail(HTTP2Error.streamNotWritable(stream: stream))
             return
@@ -190,6 +194,7 @@ public final class HTTP2Connection {
     /// ignored (a closing stream's unconsumed bytes go back to the connection window by
     /// themselves).
     public func consume(_ byteCount: Int, stream: Int32) {
+        eventLoop.assertInEventLoop()
         let count = inbound.consume(byteCount, stream: stream)
         guard count > 0, !isClosed else { return }
         session.consume(stream: stream, byteCount: count)

@@ -26,10 +26,12 @@ extension DynamicSchema {
         // stack: an array per message was an allocation per response.)
         try withUnsafeTemporaryAllocation(of: (number: Int32, position: Int)?.self, capacity: message.oneofCount) { oneofWinners in
             oneofWinners.initialize(repeating: nil)
-            for field in message.fields where message.oneofCount > 0 {
-                guard let index = field.oneofIndex, let last = fields.lastPosition(of: field.number, accepting: field.wireTypes) else { continue }
-                if let current = oneofWinners[index], current.position > last { continue }
-                oneofWinners[index] = (field.number, last)
+            if message.oneofCount > 0 {
+                for field in message.fields {
+                    guard let index = field.oneofIndex, let last = fields.lastPosition(of: field.number, accepting: field.wireTypes) else { continue }
+                    if let current = oneofWinners[index], current.position > last { continue }
+                    oneofWinners[index] = (field.number, last)
+                }
             }
             for field in message.fields {
                 if let index = field.oneofIndex, oneofWinners[index]?.number != field.number { continue }

@@ -116,7 +116,7 @@ package struct HTTPRequestMapping: Sendable {
         // exactly their size: no list, writer buffer or copy per request.
         withUnsafeTemporaryAllocation(of: (number: UInt32, text: String).self, capacity: pathBindings.count + query.count) { fields in
             var count = 0
-            defer { fields.baseAddress!.deinitialize(count: count) }
+            defer { fields.baseAddress?.deinitialize(count: count) }
             func take(_ key: String, _ text: String) -> Bool {
                 guard let field = plainStringFields[key], !fields[..<count].contains(where: { $0.number == field.number }) else { return false }
                 // An empty value is the default: proto3 leaves it out unless the field has presence.

@@ -33,7 +33,8 @@ final class FieldShape: Sendable {
     let oneofIndex: Int?
     /// The wire types its occurrences may come with.
     let wireTypes: WireTypes
-    /// A message field's type: its place in `DynamicSchema.shapeList`.
+    /// A message field's type: its place in `shapeList` of the `DynamicSchema` that made this
+    /// shape (meaningless against another).
     let messageShape: Int?
     /// An enum field's value names by number.
     let enumNames: [Int32: String]?

@@ -90,8 +90,9 @@ public struct Metadata: Sendable, Hashable, Sequence {
 /// Metadata as HTTP/2 header fields, and back.
 extension Metadata {
     /// Header names the protocol owns; they are never user metadata.
-    /// (Compared as UTF-8 bytes: `String.hasPrefix` compares by Unicode rules, which cost
-    /// more than the rest of reading a response's headers.)
+    /// (Compared as UTF-8 bytes, as HTTP compares field names: `String.hasPrefix` compares by
+    /// Unicode rules, which cost more than the rest of reading a response's headers. Only a
+    /// name that is not ASCII, which no HTTP/2 peer may send, could tell the two apart.)
     static func isReserved(_ name: String) -> Bool {
         let bytes = name.utf8
         if bytes.first == UInt8(ascii: ":") || bytes.starts(with: "grpc-".utf8) { return true }

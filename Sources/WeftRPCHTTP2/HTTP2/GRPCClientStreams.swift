@@ -148,9 +148,10 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         }
         let encoding = headers.first { $0.name == "grpc-encoding" }.flatMap { CompressionAlgorithm(named: $0.value) }
         calls.values[index].deframer = MessageDeframer(maximumMessageSize: maximumMessageSize, encoding: encoding)
+        let receiver = calls.values[index].receiver
         do {
             let metadata = try Metadata(headerFields: headers)
-            switch calls.values[index].receiver {
+            switch receiver {
             case .reader(let reader): reader.events.push(.headers(metadata))
             case .unary(let collector): collector.initialMetadata = metadata
             }
