@@ -110,6 +110,26 @@ let start = ContinuousClock.now
         #expect(breaker.state == .closed)
     }
 
+    @Test func theCallThatReachesTheMinimumJudgesEvenWhenItSucceeds() {
+        var breaker = CircuitBreaker(policy: policy)
+        for _ in 0..<5 { breaker.record(.failure, at: start) }
+        for _ in 0..<4 { breaker.record(.success, at: start) }
+        #expect(breaker.state == .closed)  // 9 calls: too few to judge
+        breaker.record(.success, at: start)  // the tenth: 5 of 10 failed
+        #expect(breaker.state == .open(until: start + .seconds(5)))
+    }
+
+    @Test func bucketsAgeOutOneByOne() {
+        var window = SlidingWindow(length: .seconds(10))
+        #expect(window.add(failed: true, at: start) == (1, 1))
+        #expect(window.add(failed: false, at: start + .seconds(4)) == (2, 1))
+        #expect(window.add(failed: true, at: start + .milliseconds(4_500)) == (3, 2))
+        // The first bucket has aged out; the second (4 s, two calls) has not.
+        #expect(window.add(failed: false, at: start + .seconds(10)) == (3, 1))
+        // Now only the last call's bucket is left.
+        #expect(window.add(failed: false, at: start + .seconds(15)) == (2, 0))
+    }
+
     @Test func onlyUpstreamTroubleCounts() {
         #expect(CircuitBreaker.Outcome(Status(.unavailable)) == .failure)
         #expect(CircuitBreaker.Outcome(Status(.deadlineExceeded)) == .failure)

@@ -96,9 +96,8 @@ public struct CircuitBreaker: Sendable {
             }
         case .closed:
             guard outcome != .neutral else { return }
-            window.add(failed: outcome == .failure, at: now)
+            let (calls, failures) = window.add(failed: outcome == .failure, at: now)
             failuresInARow = outcome == .failure ? failuresInARow + 1 : 0
-            let (calls, failures) = window.totals(at: now)
             let rateTripped = calls >= policy.minimumCalls && Double(failures) >= policy.failureRatio * Double(calls)
             if rateTripped || failuresInARow >= policy.consecutiveFailures { open(at: now) }
         case .open:
@@ -121,32 +120,35 @@ public struct CircuitBreaker: Sendable {
 
 /// Call and failure counts over the last `length`, in ten buckets so old calls age out without
 /// keeping every timestamp.
-struct SlidingWindow: Sendable {
+package struct SlidingWindow: Sendable {
     static let bucketCount = 10
     let length: Duration
+    /// `length / bucketCount`, divided once (a `Duration` division per call was measurable).
+    private let bucketLength: Duration
     private var buckets: [(start: ContinuousClock.Instant, calls: Int, failures: Int)] = []
+    /// The buckets' sums, kept as they change rather than added up per call.
+    private var totals = (calls: 0, failures: 0)
 
-    init(length: Duration) {
+    package init(length: Duration) {
         self.length = length
+        self.bucketLength = length / Self.bucketCount
     }
 
-    mutating func add(failed: Bool, at now: ContinuousClock.Instant) {
-        let bucketLength = length / Self.bucketCount
+    /// Counts a call that ended at `now`; the counts over the `length` up to `now`.
+    package mutating func add(failed: Bool, at now: ContinuousClock.Instant) -> (calls: Int, failures: Int) {
         if let last = buckets.last, now - last.start < bucketLength {
             buckets[buckets.count - 1].calls += 1
             buckets[buckets.count - 1].failures += failed ? 1 : 0
         } else {
             buckets.append((now, 1, failed ? 1 : 0))
         }
+        totals.calls += 1
+        totals.failures += failed ? 1 : 0
         // Buckets are in time order: the expired ones are at the front.
-        while let first = buckets.first, now - first.start >= length { buckets.removeFirst() }
-    }
-
-    func totals(at now: ContinuousClock.Instant) -> (calls: Int, failures: Int) {
-        var totals = (calls: 0, failures: 0)
-        for bucket in buckets where now - bucket.start < length {
-            totals.calls += bucket.calls
-            totals.failures += bucket.failures
+        while let first = buckets.first, now - first.start >= length {
+            totals.calls -= first.calls
+            totals.failures -= first.failures
+            buckets.removeFirst()
         }
         return totals
     }
