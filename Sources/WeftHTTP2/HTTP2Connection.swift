@@ -137,6 +137,35 @@ public final class HTTP2Connection {
         return id
     }
 
+    /// Opens a client stream with request `headers` and its whole `body`, the stream ended after
+    /// it: a unary call's request, in one step instead of `sendRequest` and `sendData`. Returns
+    /// the stream id, or -1 as `sendRequest` does.
+    public func sendRequest(_ headers: HeaderFields, body: ByteBuffer) -> Int32 {
+        eventLoop.assertInEventLoop()
+        guard !isClosed, role == .client, let id = session.submitRequest(headers: headers, endStream: false) else { return -1 }
+        // Complete before nghttp2 first asks for it (when it next writes): nothing to resume.
+        outgoing[id] = Self.wholeBody(body)
+        flushSoon()
+        return id
+    }
+
+    /// Sends the response header block on `stream` (server) and its whole `body`, the stream
+    /// ended after it: in one step instead of `sendHeaders` and `sendData`.
+    public func sendResponse(_ headers: HeaderFields, body: ByteBuffer, stream: Int32) {
+        eventLoop.assertInEventLoop()
+        guard !isClosed, role == .server, session.submitResponse(stream: stream, headers: headers, endStream: false) else { return }
+        outgoing[stream] = Self.wholeBody(body)
+        flushSoon()
+    }
+
+    /// A body that is all there: `body`, then the end of the stream.
+    private static func wholeBody(_ body: ByteBuffer) -> OutboundBody {
+        var outbound = OutboundBody()
+        if body.readableBytes > 0 { outbound.append(body, promise: nil) }
+        outbound.finish(.endStream(nil))
+        return outbound
+    }
+
     /// Sends the response header block on `stream` (server); a body follows through `sendData`
     /// and `endStream` unless `endStream` (a Trailers-Only gRPC response is one header block
     /// with `endStream`).

@@ -23,6 +23,13 @@ public struct HTTP2StreamHandle: Sendable {
         onLoop { connection, id in connection.sendHeaders(headers, stream: id, endStream: endStream) }
     }
 
+    /// Sends the response header block and its whole `body`, ending the stream (see
+    /// `HTTP2Connection.sendResponse`); at once when called on the loop.
+    public func sendResponse(_ headers: HeaderFields, body: ByteBuffer) {
+        if eventLoop.inEventLoop { return connection.value.sendResponse(headers, body: body, stream: id) }
+        onLoop { connection, id in connection.sendResponse(headers, body: body, stream: id) }
+    }
+
     /// Queues body bytes; the future completes once they are written, which waits for the peer's
     /// flow-control window: awaiting it is how a producer follows the consumer's pace.
     public func sendData(_ data: ByteBuffer, endStream: Bool = false) -> EventLoopFuture<Void> {

@@ -119,9 +119,9 @@ final class HTTP2FrontStreams: HTTP2StreamDelegate {
         guard pending[id]?.refused == false else { return }
         pending[id]?.refused = true
         let body = ErrorResponse.body(for: Status(.resourceExhausted, message))
-        connection.sendHeaders(
-            [(":status", String(status)), ("content-type", "application/json"), ("content-length", String(body.count))], stream: id, endStream: false)
-        connection.sendData(ByteBuffer(bytes: body), stream: id, endStream: true)
+        connection.sendResponse(
+            [(":status", String(status)), ("content-type", "application/json"), ("content-length", String(body.count))],
+            body: ByteBuffer(bytes: body), stream: id)
     }
 }
 
@@ -140,9 +140,11 @@ struct HTTP2ResponseWriter: GatewayResponseWriter {
     func write(_ response: GatewayResponse) {
         var block = Self.block(response.status, response.headers)
         block.append(("content-length", String(response.body.count)))
-        let bodyFollows = !response.body.isEmpty && !headOnly
-        stream.sendHeaders(block, endStream: !bodyFollows)
-        if bodyFollows { stream.sendData(ByteBuffer(bytes: response.body), endStream: true, sent: nil) }
+        if response.body.isEmpty || headOnly {
+            stream.sendHeaders(block, endStream: true)
+        } else {
+            stream.sendResponse(block, body: ByteBuffer(bytes: response.body))
+        }
     }
 
     func startStream(status: Int, headers: HTTPFields) async throws {

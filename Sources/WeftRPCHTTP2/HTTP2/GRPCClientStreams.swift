@@ -91,12 +91,11 @@ final class GRPCClientStreams: HTTP2StreamDelegate {
         completion: @escaping (Result<RawUnaryResponse, any Error>) -> Void
     ) {
         if let closedStatus { return completion(.failure(Status.notSent(closedStatus.message))) }
-        let stream = connection.sendRequest(headers)
+        let stream = connection.sendRequest(headers, body: message)
         guard stream > 0 else { return completion(.failure(Status.notSent("the connection refused a new stream"))) }
         handle?.stream.value = stream
         let collector = UnaryCollector(completion: completion)
         calls[stream] = newCall(.unary(collector))
-        connection.sendData(message, stream: stream, endStream: true)
         if let timeout {
             deadlines.watch(stream, until: .now() + .nanoseconds(timeout.nanosecondsRoundedUp), runningCalls: calls.count) { calls[$0] != nil }
         }
