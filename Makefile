@@ -8,7 +8,7 @@ APT_PACKAGES := libnghttp2-dev libssl-dev pkg-config zlib1g-dev nghttp2-client p
 SWIFT_BUILD_FLAGS ?=
 CODEGEN := .build/debug/weft-codegen
 
-.PHONY: deps apt-deps python-deps build test walls clients-test clients-swift-test platform-test bench-platform bench-gateway bench-gateway-cpu bench-gateway-allocations bench-rpc bench-mesh bench-metrics swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
+.PHONY: deps apt-deps python-deps build test walls clients-test clients-swift-test platform-test bench-platform bench-gateway bench-gateway-cpu bench-gateway-allocations bench-gateway-profile bench-rpc bench-mesh bench-metrics swift-test crosslang-test schema-corpus-test interop-test mesh-cli-test gateway-cli-test openapi-test fuzz-regressions demo bench fuzz clean
 
 ## deps: install the system and Python packages the build and tests need (idempotent).
 deps: apt-deps python-deps
@@ -134,6 +134,12 @@ bench-gateway-cpu: apt-deps
 bench-gateway-allocations: apt-deps
 	@dpkg -s linux-perf >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq linux-perf; }
 	Benchmarks/gateway-allocations.sh $(OTHER)
+
+## bench-gateway-profile: where `weft gateway`'s CPU goes and where nghttpx's does, relaying the
+## same lookup at 4×32 (flat perf profiles by library and symbol; needs root for perf).
+bench-gateway-profile: apt-deps
+	@dpkg -s linux-perf >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq linux-perf; }
+	Benchmarks/gateway-profile.sh
 
 ## bench-rpc: Weft vs grpc-swift-2 2.4.3 vs nghttpd, unary and bidirectional (release builds;
 ## the first build of grpc-swift-2 and BoringSSL takes about ten minutes on 2 cores).
