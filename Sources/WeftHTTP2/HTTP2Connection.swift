@@ -130,31 +130,46 @@ public final class HTTP2Connection {
     /// (GOAWAY sent or received, connection closed): the request was not sent and may be retried
     /// on another connection.
     public func sendRequest(_ headers: HeaderFields, endStream: Bool = false) -> Int32 {
-        eventLoop.assertInEventLoop()  // the unchecked state below is the loop's alone
-        guard !isClosed, role == .client, let id = session.submitRequest(headers: headers, endStream: endStream) else { return -1 }
-        if !endStream { outgoing[id] = OutboundBody() }
-        flushSoon()
-        return id
+        openRequest(headers, body: endStream ? nil : OutboundBody())
     }
 
     /// Opens a client stream with request `headers` and its whole `body`, the stream ended after
     /// it: a unary call's request, in one step instead of `sendRequest` and `sendData`. Returns
     /// the stream id, or -1 as `sendRequest` does.
     public func sendRequest(_ headers: HeaderFields, body: ByteBuffer) -> Int32 {
-        eventLoop.assertInEventLoop()
-        guard !isClosed, role == .client, let id = session.submitRequest(headers: headers, endStream: false) else { return -1 }
-        // Complete before nghttp2 first asks for it (when it next writes): nothing to resume.
-        outgoing[id] = Self.wholeBody(body)
-        flushSoon()
-        return id
+        openRequest(headers, body: Self.wholeBody(body))
+    }
+
+    /// Sends the response header block on `stream` (server); a body follows through `sendData`
+    /// and `endStream` unless `endStream` (a Trailers-Only gRPC response is one header block
+    /// with `endStream`).
+    public func sendHeaders(_ headers: HeaderFields, stream: Int32, endStream: Bool) {
+        respond(headers, stream: stream, body: endStream ? nil : OutboundBody())
     }
 
     /// Sends the response header block on `stream` (server) and its whole `body`, the stream
     /// ended after it: in one step instead of `sendHeaders` and `sendData`.
     public func sendResponse(_ headers: HeaderFields, body: ByteBuffer, stream: Int32) {
+        respond(headers, stream: stream, body: Self.wholeBody(body))
+    }
+
+    /// Submits a request, its stream ended with the header block when `body` is nil; the
+    /// stream id, or -1.
+    private func openRequest(_ headers: HeaderFields, body: OutboundBody?) -> Int32 {
+        eventLoop.assertInEventLoop()  // the unchecked state below is the loop's alone
+        guard !isClosed, role == .client, let id = session.submitRequest(headers: headers, endStream: body == nil) else { return -1 }
+        // A whole body is complete before nghttp2 first asks for it (when it next writes):
+        // nothing to resume.
+        if let body { outgoing[id] = body }
+        flushSoon()
+        return id
+    }
+
+    /// Submits a response header block, the stream ended with it when `body` is nil.
+    private func respond(_ headers: HeaderFields, stream: Int32, body: OutboundBody?) {
         eventLoop.assertInEventLoop()
-        guard !isClosed, role == .server, session.submitResponse(stream: stream, headers: headers, endStream: false) else { return }
-        outgoing[stream] = Self.wholeBody(body)
+        guard !isClosed, role == .server, session.submitResponse(stream: stream, headers: headers, endStream: body == nil) else { return }
+        if let body { outgoing[stream] = body }
         flushSoon()
     }
 
@@ -164,16 +179,6 @@ public final class HTTP2Connection {
         if body.readableBytes > 0 { outbound.append(body, promise: nil) }
         outbound.finish(.endStream(nil))
         return outbound
-    }
-
-    /// Sends the response header block on `stream` (server); a body follows through `sendData`
-    /// and `endStream` unless `endStream` (a Trailers-Only gRPC response is one header block
-    /// with `endStream`).
-    public func sendHeaders(_ headers: HeaderFields, stream: Int32, endStream: Bool) {
-        eventLoop.assertInEventLoop()
-        guard !isClosed, role == .server, session.submitResponse(stream: stream, headers: headers, endStream: endStream) else { return }
-        if !endStream { outgoing[stream] = OutboundBody() }
-        flushSoon()
     }
 
     /// Queues body bytes on `stream`, ending the stream after them when `endStream`. They go out

@@ -550,7 +550,7 @@ public final class Gateway: Sendable {
         for (name, value) in request.headers
         where (Self.alwaysForwarded.contains(name) || configuration.forwardedRequestHeaders.contains(name))
             && !name.hasPrefix("x-jwt-") && name != "traceparent" && name != "x-forwarded-for" {
-            if name.hasSuffix("-bin") {
+            if Metadata.isBinaryName(name) {
                 if let bytes = Base64.decode(value) { metadata.add(name, binary: bytes) }
             } else {
                 metadata.add(name, value)

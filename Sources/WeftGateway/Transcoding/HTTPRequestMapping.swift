@@ -112,8 +112,7 @@ package struct HTTPRequestMapping: Sendable {
     /// JSON route below would give, without building, printing and parsing a JSON object. Nil
     /// for anything else: nested, repeated or non-string fields, or a field set twice.
     private func directBinary(pathBindings: PathBindings, query: [(String, String)]) -> [UInt8]? {
-        // The fields are gathered on the stack and measured, then written into an array of
-        // exactly their size: no list, writer buffer or copy per request.
+        // The fields are gathered on the stack: no list of them per request.
         withUnsafeTemporaryAllocation(of: (number: UInt32, text: String).self, capacity: pathBindings.count + query.count) { fields in
             var count = 0
             defer { fields.baseAddress?.deinitialize(count: count) }
@@ -129,28 +128,12 @@ package struct HTTPRequestMapping: Sendable {
             // In the JSON route's order: path variables by name, then the query as sent.
             for (key, text) in pathBindings where !take(key, text) { return nil }
             for (name, text) in query where pathBindings[name] == nil && !take(name, text) { return nil }
-            let size = fields[..<count].reduce(0) { size, field in
-                let length = field.text.utf8.count
-                return size + WireWriter.varintSize(UInt64(field.number << 3 | 2)) + WireWriter.varintSize(UInt64(length)) + length
+            var writer = WireWriter(capacity: 64)
+            for (number, text) in fields[..<count] {
+                writer.writeTag(number << 3 | 2)
+                writer.writeString(text)
             }
-            return [UInt8](unsafeUninitializedCapacity: size) { bytes, written in
-                func writeVarint(_ value: Int) {
-                    var value = UInt64(value)
-                    while value >= 0x80 {
-                        bytes[written] = UInt8(truncatingIfNeeded: value) | 0x80
-                        written += 1
-                        value >>= 7
-                    }
-                    bytes[written] = UInt8(value)
-                    written += 1
-                }
-                for (number, text) in fields[..<count] {
-                    var text = text
-                    writeVarint(Int(number << 3 | 2))
-                    writeVarint(text.utf8.count)
-                    written += text.withUTF8 { UnsafeMutableBufferPointer(rebasing: bytes[written...]).initialize(fromContentsOf: $0) }
-                }
-            }
+            return writer.finish()
         }
     }
 

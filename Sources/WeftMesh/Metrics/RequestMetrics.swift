@@ -48,11 +48,13 @@ public final class RequestMetrics: Sendable {
             self.duration.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
             let counter = outcomes.withLock { outcomes in
                 if let last = outcomes.last, last.outcome == outcome { return last.counter }
-                let counter = outcomes.counters[outcome] ?? {
-                    let counter = Counter(label: counterName, dimensions: dimensions + [(outcomeName, outcome)], factory: factory)
+                let counter: Counter
+                if let known = outcomes.counters[outcome] {
+                    counter = known
+                } else {
+                    counter = Counter(label: counterName, dimensions: dimensions + [(outcomeName, outcome)], factory: factory)
                     outcomes.counters[outcome] = counter
-                    return counter
-                }()
+                }
                 outcomes.last = (outcome, counter)
                 return counter
             }

@@ -77,7 +77,7 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A string of `count` ASCII bytes that `write` fills in.
-    private static func text(count: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Void) -> String {
+    fileprivate static func text(count: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Void) -> String {
         String(unsafeUninitializedCapacity: count) { text in
             write(text)
             return count
@@ -86,7 +86,7 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
 
     /// The first `byteCount` bytes of `high` then `low` (most significant first) as lowercase hex
     /// digits, into `text` from `offset`.
-    private static func writeHex(_ high: UInt64, _ low: UInt64, byteCount: Int, into text: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+    fileprivate static func writeHex(_ high: UInt64, _ low: UInt64, byteCount: Int, into text: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         for index in 0..<byteCount {
             let word = index < 8 ? high : low
             let byte = UInt8(truncatingIfNeeded: word >> (56 - 8 * UInt64(index % 8)))
@@ -122,13 +122,7 @@ public enum IDSource {
 
     /// `id` as 16 lowercase hex digits, leading zeros included.
     static func hex(_ id: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 16) { text in
-            for index in 0..<16 {
-                let nibble = UInt8(truncatingIfNeeded: id >> (60 - 4 * UInt64(index))) & 0xF
-                text[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
-            }
-            return 16
-        }
+        TraceParent.text(count: 16) { TraceParent.writeHex(id, 0, byteCount: 8, into: $0, at: 0) }
     }
 }
 

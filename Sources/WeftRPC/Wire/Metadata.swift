@@ -103,7 +103,7 @@ extension Metadata {
     }
 
     /// Whether `name` is a binary entry's (it ends in `-bin`), compared as UTF-8 bytes.
-    static func isBinaryName(_ name: String) -> Bool {
+    package static func isBinaryName(_ name: String) -> Bool {
         name.utf8.count >= 4 && name.utf8.suffix(4).elementsEqual("-bin".utf8)
     }
 
