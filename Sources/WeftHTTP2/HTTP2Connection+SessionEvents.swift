@@ -46,8 +46,10 @@ extension HTTP2Connection {
     }
 
     /// One field of that block.
-    func sessionReceivedHeader(name: String, value: String, stream: Int32) {
+    func sessionReceivedHeader(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, stream: Int32) {
         if incomingHeaderBlock?.stream != stream { incomingHeaderBlock = (stream, newHeaderBlock()) }
+        let name = HeaderText.string(name)
+        let value = repeatedValues.string(value, of: name)
         // Mutated in place: a copy taken out would copy the fields every time.
         incomingHeaderBlock!.block.append(name, value, limit: Int(configuration.maximumHeaderListSize))
     }
@@ -124,7 +126,7 @@ extension HTTP2Connection {
         let chunk = outgoing.values[index].nextChunk(maximum: maximum)
         pendingPromises += outgoing.values[index].takeFinishedPromises()
         // Bytes reported here stay queued until `sessionSendDataFrame` takes them.
-        if outgoing.values[index].isComplete { outgoing.remove(at: index) }
+        if body(at: index, { $0.isComplete }) { outgoing.remove(at: index) }
         return chunk
     }
 
@@ -148,7 +150,7 @@ extension HTTP2Connection {
             outgoing.values[index].take(length) { slice in slices.append(slice) }
         }
         pendingPromises += outgoing.values[index].takeFinishedPromises()
-        if outgoing.values[index].isComplete { outgoing.remove(at: index) }
+        if body(at: index, { $0.isComplete }) { outgoing.remove(at: index) }
         guard !copied, let output else { return }
         // Frames before this one and its header go out first, then the payload, uncopied. The
         // promises wait for the flush's last write (trailers may still follow in this flush).

@@ -40,6 +40,8 @@ public final class HTTP2Connection {
     @exclusivity(unchecked) var incomingHeaderBlock: (stream: Int32, block: IncomingHeaderBlock)?
     /// The fields array of the last block delivered, for the next one (see `newHeaderBlock`).
     @exclusivity(unchecked) var spareHeaderFields: HeaderFields = []
+    /// The last long value of each field that repeats on a connection, reused while it does.
+    @exclusivity(unchecked) var repeatedValues = RepeatedHeaderValues()
     @exclusivity(unchecked) var outgoing: [Int32: OutboundBody] = [:]
     @exclusivity(unchecked) var inbound = InboundWindow()
     var keepalive = KeepaliveState()
@@ -116,6 +118,12 @@ public final class HTTP2Connection {
 
     // MARK: Streams
 
+    /// What `read` finds in the body at `index` in `outgoing`, read in place: `Dictionary.Values`'s
+    /// getter would copy the whole body (its buffers and promises retained, then released).
+    func body<Value>(at index: Dictionary<Int32, OutboundBody>.Index, _ read: (inout OutboundBody) -> Value) -> Value {
+        read(&outgoing.values[index])
+    }
+
     /// A handle on `stream` for sending from any thread or Task.
     public func stream(_ id: Int32) -> HTTP2StreamHandle {
         HTTP2StreamHandle(id: id, connection: NIOLoopBound(self, eventLoop: eventLoop))
@@ -188,7 +196,7 @@ public final class HTTP2Connection {
     public func sendData(_ data: ByteBuffer, stream: Int32, endStream: Bool = false, sent: EventLoopPromise<Void>? = nil) {
         eventLoop.assertInEventLoop()
         // Changed in place, as in `sessionBodyChunk`.
-        guard let index = outgoing.index(forKey: stream), outgoing.values[index].acceptsWrites else {
+        guard let index = outgoing.index(forKey: stream), body(at: index, { $0.acceptsWrites }) else {
             sent?.fail(HTTP2Error.streamNotWritable(stream: stream))
             return
         }
@@ -206,7 +214,7 @@ public final class HTTP2Connection {
     /// the last DATA frame otherwise). `sent` completes when the end is written.
     public func endStream(_ stream: Int32, trailers: HeaderFields?, sent: EventLoopPromise<Void>? = nil) {
         eventLoop.assertInEventLoop()
-        guard let index = outgoing.index(forKey: stream), outgoing.values[index].acceptsWrites else {
+        guard let index = outgoing.index(forKey: stream), body(at: index, { $0.acceptsWrites }) else {
             sent?.fail(HTTP2Error.streamNotWritable(stream: stream))
             return
         }

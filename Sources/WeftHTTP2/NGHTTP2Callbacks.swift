@@ -43,8 +43,7 @@ enum NGHTTP2Callbacks {
         guard let frame, let name, let value else { return 0 }
         withDelegate(userData) {
             $0.sessionReceivedHeader(
-                name: HeaderText.string(UnsafeBufferPointer(start: name, count: nameLength)),
-                value: HeaderText.string(UnsafeBufferPointer(start: value, count: valueLength)),
+                name: UnsafeBufferPointer(start: name, count: nameLength), value: UnsafeBufferPointer(start: value, count: valueLength),
                 stream: frame.pointee.hd.stream_id)
         }
         return 0

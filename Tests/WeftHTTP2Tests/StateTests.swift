@@ -110,4 +110,31 @@ struct HeaderTextTests {
         #expect(text(Array("a much longer value than any common one".utf8)) == "a much longer value than any common one")
         #expect(text([0x61, 0xFF] + Array("pplication/grpc".utf8)) == "a\u{FFFD}pplication/grpc")
     }
+
+    /// Texts of a common one's length that differ from it anywhere: in the first word, the
+    /// second, or past the first 16 bytes, which the words do not hold.
+    @Test func textsDifferingFromACommonOneAnywhereReadAsSent() {
+        for sent in [":pat", ":Path", "GeT", "1", "grpc-accept-encodinG", "application/grpc+protx", "identity,deflate,gzip!", "xdentity,gzip,deflate"] {
+            #expect(text(Array(sent.utf8)) == sent)
+        }
+        #expect(text([]) == "")
+    }
+
+    /// A long value that repeats is read as sent each time, and a changed one as changed; values
+    /// of other fields (credentials among them) are never kept.
+    @Test func repeatedValuesReadAsSentWhenTheyChange() {
+        var repeated = RepeatedHeaderValues()
+        func value(_ text: String, of name: String) -> String {
+            Array(text.utf8).withUnsafeBufferPointer { repeated.string($0, of: name) }
+        }
+        let agent = "grpc-swift/2.0 (linux; x86_64)"
+        #expect(value(agent, of: "user-agent") == agent)
+        #expect(value(agent, of: "user-agent") == agent)
+        #expect(value(agent + "!", of: "user-agent") == agent + "!")
+        #expect(value("grpc-swift/2.0 (linux; x86_65)", of: "user-agent") == "grpc-swift/2.0 (linux; x86_65)")
+        #expect(value("Bearer eyJhbGciOiJFUzI1NiJ9.one", of: "authorization") == "Bearer eyJhbGciOiJFUzI1NiJ9.one")
+        #expect(value("Bearer eyJhbGciOiJFUzI1NiJ9.two", of: "authorization") == "Bearer eyJhbGciOiJFUzI1NiJ9.two")
+        #expect(value("short", of: ":authority") == "short")
+        #expect(value("service.internal:8443", of: ":authority") == "service.internal:8443")
+    }
 }

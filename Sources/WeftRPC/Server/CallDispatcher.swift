@@ -24,7 +24,8 @@ public struct CallDispatcher: Sendable {
     static let dependencyFailed = "a call this service depends on failed"
 
     private let methods: [String: ServerMethod]
-    private let propagatedMetadataKeys: Set<String>
+    /// A short list, searched: hashing every request metadata key cost more.
+    private let propagatedMetadataKeys: [String]
     private let responseCompression: CompressionAlgorithm
 
     /// A dispatcher for `services`, each call running through `interceptors` (the first one
@@ -37,7 +38,7 @@ public struct CallDispatcher: Sendable {
         propagatedMetadataKeys: Set<String> = CallDispatcher.defaultPropagatedMetadataKeys,
         responseCompression: CompressionAlgorithm = .identity
     ) {
-        self.propagatedMetadataKeys = propagatedMetadataKeys
+        self.propagatedMetadataKeys = propagatedMetadataKeys.sorted()
         self.responseCompression = responseCompression
         var methods: [String: ServerMethod] = [:]
         for service in services {
