@@ -155,7 +155,7 @@ extension CallOptions {
     /// less the margin, a child `traceparent` unless the caller set one, and the propagated
     /// metadata the caller did not set. A deadline already past fails at once with
     /// DEADLINE_EXCEEDED.
-    func inheriting() throws -> CallOptions {
+    @usableFromInline func inheriting() throws -> CallOptions {
         guard let inherited = InheritedCallContext.current else { return self }
         var options = self
         if let deadline = inherited.deadline {

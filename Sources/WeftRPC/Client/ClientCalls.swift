@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Synchronization
 import WeftMessages
 
@@ -5,8 +10,9 @@ import WeftMessages
 /// lives inside the function: when it returns or throws, or its task is cancelled, an unfinished
 /// call is cancelled.
 public enum ClientCalls {
-    /// One request, one response.
-    public static func unary<Request: WeftMessage, Response: WeftMessage>(
+    /// One request, one response. (`@inlinable`: a generated client's module then encodes and
+    /// decodes its own message types directly, not through unspecialized generic code.)
+    @inlinable public static func unary<Request: WeftMessage, Response: WeftMessage>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, _ request: Request, options: CallOptions
     ) async throws -> ClientResponse<Response> {
         try decoded(try await transport.unary(method, request: request.serializedBytes(), options: options.inheriting()))
@@ -114,7 +120,7 @@ public enum ClientCalls {
         return RawUnaryResponse(message: message, initialMetadata: initial, trailingMetadata: await call.trailingMetadata())
     }
 
-    private static func decoded<Response: WeftMessage>(_ raw: RawUnaryResponse) throws -> ClientResponse<Response> {
+    @inlinable static func decoded<Response: WeftMessage>(_ raw: RawUnaryResponse) throws -> ClientResponse<Response> {
         let message: Response
         do {
             message = try Response(serializedBytes: raw.message)

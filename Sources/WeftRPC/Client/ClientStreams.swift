@@ -5,6 +5,12 @@ public struct ClientResponse<Message: WeftMessage>: Sendable {
     public let message: Message
     public let initialMetadata: Metadata
     public let trailingMetadata: Metadata
+
+    @usableFromInline init(message: Message, initialMetadata: Metadata, trailingMetadata: Metadata) {
+        self.message = message
+        self.initialMetadata = initialMetadata
+        self.trailingMetadata = trailingMetadata
+    }
 }
 
 /// The responses of a server-streaming or bidirectional call, decoded as they are read. Ends

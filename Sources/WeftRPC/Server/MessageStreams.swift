@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import WeftMessages
 
 /// Where a call's incoming messages come from. Pull-based, so the transport acknowledges
@@ -13,20 +18,26 @@ public protocol MessageSink: Sendable {
     func write(_ message: [UInt8]) async throws
 }
 
-/// The messages a client streams to a handler, decoded as they are read.
+/// The messages a client streams to a handler, decoded as they are read. (`@inlinable`, as
+/// `ResponseWriter` and `ServerMethod`'s factories: a service's generated module then decodes
+/// and encodes its own message types directly, not through unspecialized generic code.)
 public struct RequestStream<Message: WeftMessage>: AsyncSequence, Sendable {
     public typealias Element = Message
-    let source: any MessageSource
+    @usableFromInline let source: any MessageSource
 
     /// A stream over `source`.
-    public init(source: any MessageSource) {
+    @inlinable public init(source: any MessageSource) {
         self.source = source
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let source: any MessageSource
+        @usableFromInline let source: any MessageSource
 
-        public mutating func next() async throws -> Message? {
+        @inlinable init(source: any MessageSource) {
+            self.source = source
+        }
+
+        @inlinable public mutating func next() async throws -> Message? {
             guard let bytes = try await source.next() else { return nil }
             do {
                 return try Message(serializedBytes: bytes)
@@ -36,20 +47,20 @@ public struct RequestStream<Message: WeftMessage>: AsyncSequence, Sendable {
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: source) }
+    @inlinable public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: source) }
 }
 
 /// Sends a handler's response messages, encoded, in order.
 public struct ResponseWriter<Message: WeftMessage>: Sendable {
-    let sink: any MessageSink
+    @usableFromInline let sink: any MessageSink
 
     /// A writer into `sink`.
-    public init(sink: any MessageSink) {
+    @inlinable public init(sink: any MessageSink) {
         self.sink = sink
     }
 
     /// Sends `message`; returns once the transport has accepted it.
-    public func write(_ message: Message) async throws {
+    @inlinable public func write(_ message: Message) async throws {
         try await sink.write(message.serializedBytes())
     }
 }

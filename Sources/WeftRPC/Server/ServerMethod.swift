@@ -5,10 +5,20 @@ import WeftMessages
 public struct ServerMethod: Sendable {
     public let descriptor: MethodDescriptor
     /// Runs the call: reads requests from the source, writes responses to the sink.
-    let run: @Sendable (_ requests: any MessageSource, _ responses: any MessageSink, _ context: ServerContext) async throws -> Void
+    @usableFromInline let run: @Sendable (_ requests: any MessageSource, _ responses: any MessageSink, _ context: ServerContext) async throws -> Void
+
+    // The factories are `@inlinable`: a service's generated module specializes them for its
+    // message types, instead of every call running them generically.
+    @usableFromInline init(
+        descriptor: MethodDescriptor,
+        run: @escaping @Sendable (_ requests: any MessageSource, _ responses: any MessageSink, _ context: ServerContext) async throws -> Void
+    ) {
+        self.descriptor = descriptor
+        self.run = run
+    }
 
     /// A call with one request and one response.
-    public static func unary<Request: WeftMessage, Response: WeftMessage>(
+    @inlinable public static func unary<Request: WeftMessage, Response: WeftMessage>(
         _ descriptor: MethodDescriptor,
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) -> ServerMethod {
@@ -19,7 +29,7 @@ public struct ServerMethod: Sendable {
     }
 
     /// One request, a stream of responses.
-    public static func serverStreaming<Request: WeftMessage, Response: WeftMessage>(
+    @inlinable public static func serverStreaming<Request: WeftMessage, Response: WeftMessage>(
         _ descriptor: MethodDescriptor,
         _ handler: @escaping @Sendable (Request, ResponseWriter<Response>, ServerContext) async throws -> Void
     ) -> ServerMethod {
@@ -30,7 +40,7 @@ public struct ServerMethod: Sendable {
     }
 
     /// A stream of requests, one response.
-    public static func clientStreaming<Request: WeftMessage, Response: WeftMessage>(
+    @inlinable public static func clientStreaming<Request: WeftMessage, Response: WeftMessage>(
         _ descriptor: MethodDescriptor,
         _ handler: @escaping @Sendable (RequestStream<Request>, ServerContext) async throws -> Response
     ) -> ServerMethod {
@@ -40,7 +50,7 @@ public struct ServerMethod: Sendable {
     }
 
     /// Streams both ways, interleaved as the handler likes.
-    public static func bidirectionalStreaming<Request: WeftMessage, Response: WeftMessage>(
+    @inlinable public static func bidirectionalStreaming<Request: WeftMessage, Response: WeftMessage>(
         _ descriptor: MethodDescriptor,
         _ handler: @escaping @Sendable (RequestStream<Request>, ResponseWriter<Response>, ServerContext) async throws -> Void
     ) -> ServerMethod {
@@ -50,7 +60,7 @@ public struct ServerMethod: Sendable {
     }
 
     /// Exactly one request message: none, or a second one, is a protocol violation.
-    private static func onlyRequest<Request: WeftMessage>(from source: any MessageSource) async throws -> Request {
+    @inlinable static func onlyRequest<Request: WeftMessage>(from source: any MessageSource) async throws -> Request {
         var requests = RequestStream<Request>(source: source).makeAsyncIterator()
         guard let request = try await requests.next() else {
             throw Status(.internal, "the client half-closed without sending a request")

@@ -128,7 +128,7 @@ public struct Status: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A status this process's transport made.
-    package static func transport(_ code: Code, _ message: String) -> Status {
+    @usableFromInline package static func transport(_ code: Code, _ message: String) -> Status {
         Status(code, message, origin: .transport)
     }
 
