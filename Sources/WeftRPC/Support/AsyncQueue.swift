@@ -51,7 +51,15 @@ public final class AsyncQueue<Element: Sendable>: Sendable {
     /// The next element; nil once the queue is finished and drained, or when the waiting task
     /// is cancelled.
     @inlinable public func pop() async -> Element? {
-        await withTaskCancellationHandler {
+        // Usually an element or the end is there already (a unary call's request and its end
+        // arrive with its headers): taken without suspending, and without registering for
+        // cancellation, which takes the task's status lock twice.
+        let ready: Element?? = state.withLock { state in
+            if !state.buffer.isEmpty { return .some(state.buffer.removeFirst()) }
+            return state.isFinished ? .some(nil) : .none
+        }
+        if let ready { return ready }
+        return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let ready: Element?? = state.withLock { state in
                     if !state.buffer.isEmpty { return .some(state.buffer.removeFirst()) }
