@@ -18,15 +18,12 @@ prepare() {
 }
 
 # gateway_configuration FILE CATALOG_PORT: a gateway on a free port routing the catalog's REST
-# routes to the catalog at CATALOG_PORT, plaintext, with no bulkhead in the way, on one event
-# loop: nghttpx, its yardstick, runs one worker. (With a loop per core, here two, the gateway
-# opens an upstream connection per loop; the catalog, serving two connections, then used
-# 19.1 µs per call instead of 17.3, the gateway 14.4 instead of 13.9.)
+# routes to the catalog at CATALOG_PORT, plaintext, with no bulkhead in the way, with its
+# default event loops (one per core; BENCHMARKS.md, session 14, compares one).
 gateway_configuration() {
   cat >"$1" <<JSON
 {
   "listen": "127.0.0.1:0",
-  "threads": 1,
   "schemas": {"includePaths": ["$(pwd)/schemas"], "files": ["weft/platform/catalog/v1/catalog.proto"]},
   "upstreams": {"weft.platform.catalog.v1.CatalogService": {"address": "127.0.0.1:$2", "insecure": true}},
   "limits": {"maxConcurrentCallsPerUpstream": 100000}
