@@ -19,20 +19,20 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     /// Parses a `traceparent` header (`version-traceid-parentid-flags`, later versions may add
     /// fields); nil when it is malformed or its ids are all zeros.
     public init?(header: String) {
-        guard let parsed = header.utf8.withContiguousStorageIfAvailable({ Self.parse($0) }) ?? Self.parse(Array(header.utf8)[...]) else {
-            return nil
-        }
+        let parsed = header.utf8.withContiguousStorageIfAvailable(Self.parse) ?? Array(header.utf8).withUnsafeBufferPointer(Self.parse)
+        guard let parsed else { return nil }
         self = parsed
     }
 
-    private static func parse<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> TraceParent? where Bytes.Index == Int {
-        let bytes = bytes.prefix(56)
+    /// Every served call parses one, so on the bytes as they lie: slices of slices through a
+    /// generic collection cost several times as much.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> TraceParent? {
         guard bytes.count >= 55, bytes[2] == UInt8(ascii: "-"), bytes[35] == UInt8(ascii: "-"), bytes[52] == UInt8(ascii: "-"),
               bytes.count == 55 || bytes[55] == UInt8(ascii: "-"),
-              let version = number(bytes[0..<2]), version != 0xFF,
-              let high = number(bytes[3..<19]), let low = number(bytes[19..<35]), high | low != 0,
-              let parent = number(bytes[36..<52]), parent != 0,
-              let flags = number(bytes[53..<55])
+              let version = number(bytes, from: 0, digits: 2), version != 0xFF,
+              let high = number(bytes, from: 3, digits: 16), let low = number(bytes, from: 19, digits: 16), high | low != 0,
+              let parent = number(bytes, from: 36, digits: 16), parent != 0,
+              let flags = number(bytes, from: 53, digits: 2)
         else { return nil }
         return TraceParent(traceHigh: high, traceLow: low, parent: parent, flagBits: UInt8(flags))
     }
@@ -63,10 +63,10 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Lowercase hex digits as a number; nil for anything else.
-    private static func number<Digits: Collection<UInt8>>(_ digits: Digits) -> UInt64? {
+    /// `digits` lowercase hex digits from `start` as a number; nil for anything else.
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, digits: Int) -> UInt64? {
         var value: UInt64 = 0
-        for digit in digits {
+        for digit in bytes[start..<start + digits] {
             switch digit {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(digit - UInt8(ascii: "0"))
             case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(digit - UInt8(ascii: "a") + 10)

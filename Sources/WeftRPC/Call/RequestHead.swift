@@ -83,9 +83,8 @@ public struct RequestHead: Sendable {
 
     /// `application/grpc`, optionally `+proto` or another subtype, optionally with parameters.
     package static func isGRPCContentType(_ value: String) -> Bool {
-        let utf8 = value.utf8
-        guard utf8.starts(with: "application/grpc".utf8) else { return false }
-        let rest = utf8.dropFirst("application/grpc".utf8.count)
+        guard value.hasUTF8Prefix("application/grpc") else { return false }
+        let rest = value.utf8.dropFirst("application/grpc".utf8.count)
         return rest.isEmpty || rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: ";")
     }
 

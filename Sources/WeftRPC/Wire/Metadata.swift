@@ -95,7 +95,7 @@ extension Metadata {
     /// name that is not ASCII, which no HTTP/2 peer may send, could tell the two apart.)
     static func isReserved(_ name: String) -> Bool {
         let bytes = name.utf8
-        if bytes.first == UInt8(ascii: ":") || bytes.starts(with: "grpc-".utf8) { return true }
+        if bytes.first == UInt8(ascii: ":") || name.hasUTF8Prefix("grpc-") { return true }
         switch name {
         case "content-type", "te", "user-agent", "content-length", "connection", "host", "transfer-encoding": return true
         default: return false
