@@ -3,7 +3,8 @@
 /// from the bytes (held inline up to 15 UTF-8 bytes, allocated beyond).
 ///
 /// Making a string validates and copies its bytes, and a proxy receives a dozen fields per
-/// call on each side; finding the constant compares at most a few words.
+/// call on each side; finding the constant compares two words per candidate of the same
+/// length (and, past 16 bytes, the rest of the bytes too).
 enum HeaderText {
     /// The texts sent again and again: the pseudo-headers and common names, methods, schemes
     /// and statuses, gRPC's and JSON's content types and compression advertisements

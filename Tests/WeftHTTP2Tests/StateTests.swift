@@ -114,14 +114,17 @@ struct HeaderTextTests {
     /// Texts of a common one's length that differ from it anywhere: in the first word, the
     /// second, or past the first 16 bytes, which the words do not hold.
     @Test func textsDifferingFromACommonOneAnywhereReadAsSent() {
-        for sent in [":pat", ":Path", "GeT", "1", "grpc-accept-encodinG", "application/grpc+protx", "identity,deflate,gzip!", "xdentity,gzip,deflate"] {
+        for sent in [
+            ":pat", ":Path", "GeT", "1", "grpc-accept-encodinG", "application/grpC", "applicatioN/json", "application/grpc+protx",
+            "identity,deflate,gzip!", "xdentity,gzip,deflate",
+        ] {
             #expect(text(Array(sent.utf8)) == sent)
         }
         #expect(text([]) == "")
     }
 
-    /// A long value that repeats is read as sent each time, and a changed one as changed; values
-    /// of other fields (credentials among them) are never kept.
+    /// A long value that repeats is read as sent each time, and a changed one as changed, for the
+    /// fields whose values are kept and for the others (credentials among them) alike.
     @Test func repeatedValuesReadAsSentWhenTheyChange() {
         var repeated = RepeatedHeaderValues()
         func value(_ text: String, of name: String) -> String {
@@ -135,6 +138,8 @@ struct HeaderTextTests {
         #expect(value("Bearer eyJhbGciOiJFUzI1NiJ9.one", of: "authorization") == "Bearer eyJhbGciOiJFUzI1NiJ9.one")
         #expect(value("Bearer eyJhbGciOiJFUzI1NiJ9.two", of: "authorization") == "Bearer eyJhbGciOiJFUzI1NiJ9.two")
         #expect(value("short", of: ":authority") == "short")
+        #expect(value("service.internal:8443", of: ":authority") == "service.internal:8443")
+        #expect(value("user:secret@service.internal", of: ":authority") == "user:secret@service.internal")
         #expect(value("service.internal:8443", of: ":authority") == "service.internal:8443")
     }
 }

@@ -38,7 +38,7 @@ public struct CallDispatcher: Sendable {
         propagatedMetadataKeys: Set<String> = CallDispatcher.defaultPropagatedMetadataKeys,
         responseCompression: CompressionAlgorithm = .identity
     ) {
-        self.propagatedMetadataKeys = propagatedMetadataKeys.sorted()
+        self.propagatedMetadataKeys = Array(propagatedMetadataKeys)
         self.responseCompression = responseCompression
         var methods: [String: ServerMethod] = [:]
         for service in services {
