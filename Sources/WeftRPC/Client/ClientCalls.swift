@@ -10,8 +10,9 @@ import WeftMessages
 /// lives inside the function: when it returns or throws, or its task is cancelled, an unfinished
 /// call is cancelled.
 public enum ClientCalls {
-    /// One request, one response. (`@inlinable`: a generated client's module then encodes and
-    /// decodes its own message types directly, not through unspecialized generic code.)
+    /// One request, one response. (The typed calls are `@inlinable`: a generated client's
+    /// module then encodes and decodes its own message types directly, not through
+    /// unspecialized generic code.)
     @inlinable public static func unary<Request: WeftMessage, Response: WeftMessage>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, _ request: Request, options: CallOptions
     ) async throws -> ClientResponse<Response> {
@@ -19,7 +20,7 @@ public enum ClientCalls {
     }
 
     /// One request, a stream of responses handled by `onResponse`.
-    public static func serverStreaming<Request: WeftMessage, Response: WeftMessage, Result: Sendable>(
+    @inlinable public static func serverStreaming<Request: WeftMessage, Response: WeftMessage, Result: Sendable>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, _ request: Request, options: CallOptions,
         onResponse: (ResponseStream<Response>) async throws -> Result
     ) async throws -> Result {
@@ -31,7 +32,7 @@ public enum ClientCalls {
     }
 
     /// Requests written by `requests`, then one response.
-    public static func clientStreaming<Request: WeftMessage, Response: WeftMessage>(
+    @inlinable public static func clientStreaming<Request: WeftMessage, Response: WeftMessage>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, options: CallOptions,
         requests: (RequestWriter<Request>) async throws -> Void
     ) async throws -> ClientResponse<Response> {
@@ -43,7 +44,7 @@ public enum ClientCalls {
     }
 
     /// Requests written by `requests` while `onResponse` reads the responses, concurrently.
-    public static func bidirectionalStreaming<Request: WeftMessage, Response: WeftMessage, Result: Sendable>(
+    @inlinable public static func bidirectionalStreaming<Request: WeftMessage, Response: WeftMessage, Result: Sendable>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, options: CallOptions,
         requests: @escaping @Sendable (RequestWriter<Request>) async throws -> Void,
         onResponse: (ResponseStream<Response>) async throws -> Result
@@ -79,7 +80,7 @@ public enum ClientCalls {
         try await withCall(transport, method, options.inheriting(), body)
     }
 
-    private static func withCall<Result: Sendable>(
+    @usableFromInline static func withCall<Result: Sendable>(
         _ transport: any ClientTransport, _ method: MethodDescriptor, _ options: CallOptions,
         _ body: (any ClientCall) async throws -> Result
     ) async throws -> Result {
@@ -107,7 +108,7 @@ public enum ClientCalls {
         }
     }
 
-    private static func onlyResponse<Response: WeftMessage>(of call: any ClientCall) async throws -> ClientResponse<Response> {
+    @inlinable static func onlyResponse<Response: WeftMessage>(of call: any ClientCall) async throws -> ClientResponse<Response> {
         try decoded(try await onlyRawResponse(of: call))
     }
 

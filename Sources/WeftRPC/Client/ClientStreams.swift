@@ -14,10 +14,16 @@ public struct ClientResponse<Message: WeftMessage>: Sendable {
 }
 
 /// The responses of a server-streaming or bidirectional call, decoded as they are read. Ends
-/// when the call ends with OK; any other status is thrown from iteration.
+/// when the call ends with OK; any other status is thrown from iteration. (`@inlinable`, as
+/// `RequestWriter`: a generated client's module decodes and encodes its own message types
+/// directly.)
 public struct ResponseStream<Message: WeftMessage>: AsyncSequence, Sendable {
     public typealias Element = Message
-    let call: any ClientCall
+    @usableFromInline let call: any ClientCall
+
+    @usableFromInline init(call: any ClientCall) {
+        self.call = call
+    }
 
     /// The server's initial metadata.
     public func initialMetadata() async throws -> Metadata { try await call.initialMetadata() }
@@ -25,17 +31,21 @@ public struct ResponseStream<Message: WeftMessage>: AsyncSequence, Sendable {
     /// The server's trailing metadata, once iteration has finished.
     public func trailingMetadata() async -> Metadata { await call.trailingMetadata() }
 
-    public func makeAsyncIterator() -> RequestStream<Message>.AsyncIterator {
+    @inlinable public func makeAsyncIterator() -> RequestStream<Message>.AsyncIterator {
         RequestStream<Message>(source: call).makeAsyncIterator()
     }
 }
 
 /// Sends a streaming call's request messages.
 public struct RequestWriter<Message: WeftMessage>: Sendable {
-    let call: any ClientCall
+    @usableFromInline let call: any ClientCall
+
+    @usableFromInline init(call: any ClientCall) {
+        self.call = call
+    }
 
     /// Sends `message`; returns when the transport has taken it (flow control may make it wait).
-    public func write(_ message: Message) async throws {
+    @inlinable public func write(_ message: Message) async throws {
         try await call.send(message.serializedBytes())
     }
 }
