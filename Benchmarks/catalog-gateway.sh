@@ -2,6 +2,23 @@
 # `weft-demo` with a work directory and servers stopped when the script exits (`prepare`:
 # `$work`, `$bin`), and the gateway configuration in front of one catalog.
 
+# load_options "LETTER:NAME" ARGS…: reads -c connections, -m streams and -n requests into those
+# variables, and the one further option LETTER (if any) into the variable NAME; the caller then
+# shifts by OPTIND - 1 for the operands.
+load_options() {
+  local extra=$1 option; shift
+  OPTIND=1
+  while getopts "c:m:n:${extra:+${extra%%:*}:}" option; do
+    case $option in
+      c) connections=$OPTARG ;;
+      m) streams=$OPTARG ;;
+      n) requests=$OPTARG ;;
+      \?) exit 2 ;;
+      *) printf -v "${extra#*:}" '%s' "$OPTARG" ;;
+    esac
+  done
+}
+
 # needs "apt packages" TOOL…: stops the script unless every TOOL is on the path.
 needs() {
   local packages=$1; shift

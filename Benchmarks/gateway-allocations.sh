@@ -6,17 +6,10 @@
 # Usage: Benchmarks/gateway-allocations.sh [-c connections] [-m streams] [-n requests] [other-weft]
 set -euo pipefail
 connections=4 streams=32 requests=20000
-while getopts c:m:n: option; do
-  case $option in
-    c) connections=$OPTARG ;;
-    m) streams=$OPTARG ;;
-    n) requests=$OPTARG ;;
-    *) exit 2 ;;
-  esac
-done
+. Benchmarks/catalog-gateway.sh
+load_options "" "$@"
 shift $((OPTIND - 1))
 other=${1:-}
-. Benchmarks/catalog-gateway.sh
 needs "nghttp2-client linux-perf" h2load perf
 libc=$(ldconfig -p | awk '/libc\.so\.6 .*x86-64/ {print $NF; exit}')
 perf probe -q -x "$libc" malloc 2>/dev/null || perf probe -l 2>/dev/null | grep -q 'probe_libc:malloc' || { echo "cannot add a uprobe on malloc (root?)"; exit 1; }

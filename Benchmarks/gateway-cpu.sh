@@ -12,18 +12,10 @@
 #   e.g. Benchmarks/gateway-cpu.sh -r 5 /tmp/weft-before   (from the repository root)
 set -euo pipefail
 connections=4 streams=32 requests=30000 rounds=3
-while getopts c:m:n:r: option; do
-  case $option in
-    c) connections=$OPTARG ;;
-    m) streams=$OPTARG ;;
-    n) requests=$OPTARG ;;
-    r) rounds=$OPTARG ;;
-    *) exit 2 ;;
-  esac
-done
+. Benchmarks/catalog-gateway.sh
+load_options r:rounds "$@"
 shift $((OPTIND - 1))
 other=${1:-}
-. Benchmarks/catalog-gateway.sh
 needs "nghttp2-client nghttp2-proxy util-linux" h2load nghttpx taskset
 prepare
 printf '\x00\x00\x00\x00\x10\x0a\x0eproducts/bench' >"$work/get.bin"

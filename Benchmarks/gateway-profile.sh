@@ -9,16 +9,8 @@
 # Usage: Benchmarks/gateway-profile.sh [-c connections] [-m streams] [-n requests] [-s symbols]
 set -euo pipefail
 connections=4 streams=32 requests=100000 symbols=25
-while getopts c:m:n:s: option; do
-  case $option in
-    c) connections=$OPTARG ;;
-    m) streams=$OPTARG ;;
-    n) requests=$OPTARG ;;
-    s) symbols=$OPTARG ;;
-    *) exit 2 ;;
-  esac
-done
 . Benchmarks/catalog-gateway.sh
+load_options s:symbols "$@"
 needs "nghttp2-client nghttp2-proxy linux-perf" h2load nghttpx perf
 prepare
 printf '\x00\x00\x00\x00\x10\x0a\x0eproducts/bench' >"$work/get.bin"

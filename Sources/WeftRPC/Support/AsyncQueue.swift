@@ -48,22 +48,25 @@ public final class AsyncQueue<Element: Sendable>: Sendable {
         waiter?.resume(returning: nil)
     }
 
+    /// What a pop takes without waiting: the next element, or nil once the queue is finished
+    /// and drained; none while it must wait.
+    @inlinable static func takeReady(_ state: inout State) -> Element?? {
+        if !state.buffer.isEmpty { return .some(state.buffer.removeFirst()) }
+        return state.isFinished ? .some(nil) : .none
+    }
+
     /// The next element; nil once the queue is finished and drained, or when the waiting task
     /// is cancelled.
     @inlinable public func pop() async -> Element? {
         // Usually an element or the end is there already (a unary call's request and its end
         // arrive with its headers): taken without suspending, and without registering for
         // cancellation, which takes the task's status lock twice.
-        let ready: Element?? = state.withLock { state in
-            if !state.buffer.isEmpty { return .some(state.buffer.removeFirst()) }
-            return state.isFinished ? .some(nil) : .none
-        }
-        if let ready { return ready }
+        if let ready = state.withLock({ Self.takeReady(&$0) }) { return ready }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let ready: Element?? = state.withLock { state in
-                    if !state.buffer.isEmpty { return .some(state.buffer.removeFirst()) }
-                    if state.isFinished || Task.isCancelled { return .some(nil) }
+                    if let ready = Self.takeReady(&state) { return ready }
+                    if Task.isCancelled { return .some(nil) }
                     state.waiter = continuation
                     return .none
                 }
